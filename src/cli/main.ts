@@ -1,0 +1,4 @@
+/** Entry point placeholder; replaced by the real CLI. */
+export async function runMain(): Promise<void> {
+  process.stdout.write('crm\n');
+}
