@@ -1,0 +1,39 @@
+/**
+ * Shared shapes of the probabilistic models (src/models/<model>.ts). A fitted model is plain data:
+ * it serialises to JSON and back, and the prediction functions take its `params`.
+ */
+
+export type ModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd' | 'bgbb' | 'gammagamma' | 'sbg';
+
+/** Purchase-model data: one entry per customer (or per distinct tuple with `weights`). Times in period units. */
+export interface RfmData {
+  frequency: ArrayLike<number>;
+  recency: ArrayLike<number>;
+  T: ArrayLike<number>;
+  /** Number of customers sharing each tuple; 1 each when absent. */
+  weights?: ArrayLike<number>;
+}
+
+/** Result of a maximum-likelihood fit. Parameters keep the papers' names (r, alpha, a, b, ...). */
+export interface FittedModel {
+  model: ModelName;
+  params: Record<string, number>;
+  /** Standard errors from a finite-difference Hessian of the total log-likelihood; null when not available. */
+  stdErrors: Record<string, number | null>;
+  /** 95% intervals; null when the standard error is not available. */
+  intervals: Record<string, [number, number] | null>;
+  /** Total log-likelihood at the optimum (not the per-customer mean). */
+  logLikelihood: number;
+  aic: number;
+  bic: number;
+  /** Number of customers (sum of weights). */
+  n: number;
+  /** Number of distinct data tuples the likelihood was evaluated on. */
+  nDistinct: number;
+  converged: boolean;
+  iterations: number;
+  /** Number of starting points tried. */
+  starts: number;
+  /** Human-readable warnings (parameter at a bound, non-convergence, ...), lowercase, no full stop. */
+  warnings: string[];
+}
