@@ -21,7 +21,7 @@ export interface CustomerHistory {
   amounts: number[];
   /** Sum of return lines (negative amounts) on days without any purchase line (<= 0). */
   otherReturns: number;
-  /** Number of sales rows used (order lines or transactions). */
+  /** Number of transactions in the calibration window (orders; sales rows when there is no order_id). */
   lines: number;
   /** Total margin (amount - cost, or the margin column), null when the sales carry neither. */
   margin: number | null;
@@ -36,7 +36,7 @@ export interface CustomerSummary {
   /** First and last purchase day (calibration window). */
   firstDay: Day;
   lastDay: Day;
-  /** Number of sales rows (order lines / transactions) in the calibration window. */
+  /** Number of transactions in the calibration window: orders (consecutive lines of one order_id on one day), or sales rows when there is no order_id. */
   transactions: number;
   /** Number of repeat purchase days: distinct purchase days - 1. */
   frequency: number;

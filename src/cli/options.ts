@@ -1,0 +1,181 @@
+/**
+ * The options every command shares, declared once: inputs and ingest, the observation window, output.
+ * Values come from the command line, else from the config file (`--config FILE` or crm.config.json in the
+ * working folder: top-level keys, then a section named after the command), else the defaults.
+ * See docs/config.md.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { createDateParser, DateParseError, isValidDateFormat } from '../ingest/dates.js';
+import { parseMapOption, validateMap, type ColumnMap, type InputKind } from '../ingest/schema.js';
+import { parseDelimiterOption } from '../ingest/source.js';
+import type { IngestOptions } from '../ingest/table.js';
+import type { UnknownPolicy } from '../ingest/load.js';
+import type { Day } from '../core/days.js';
+import type { Io } from './io.js';
+
+export type Format = 'table' | 'json' | 'csv' | 'ndjson';
+
+function collectMap(value: string, previous: ColumnMap | undefined): ColumnMap {
+  return { ...(previous ?? {}), ...parseMapOption(value) };
+}
+
+/** Input files and how to read them. */
+export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
+  for (const kind of inputs) {
+    const what = { customers: 'customers CSV (customer_id + attributes)', sales: 'sales CSV (customer_id, date, amount, ...)', payments: 'payments CSV (invoices and payments)' }[kind];
+    cmd.option(`--${kind} <file>`, `${what}; - for stdin, .gz accepted`);
+  }
+  return cmd
+    .option('--map <field=Header,...>', 'column mapping for foreign exports, e.g. date="Order Date",amount=Total (sales.amount=... for one input)', collectMap)
+    .option('--config <file>', 'config file (default: crm.config.json in the working folder, if present)')
+    .option('-d, --delimiter <char>', 'field delimiter: , ; tab | or whitespace (default: detected from the header line)')
+    .option('--no-header', 'the files have no header row (name the columns with --columns)')
+    .option('--columns <names>', 'comma-separated column names for files without a header row')
+    .option('--date-format <format>', 'day/month order of dates such as DD/MM/YYYY or MM/DD/YYYY (default: ISO 8601 and YYYYMMDD only)')
+    .addOption(new Option('--decimal <mark>', 'decimal mark of amounts').choices(['.', ',']))
+    .option('--skip-invalid', 'reject bad rows and go on instead of stopping at the first')
+    .option('--rejects <file>', 'with --skip-invalid: write rejected rows here (CSV: file, line, column, reason, fields)')
+    .addOption(new Option('--unknown <policy>', 'sales/payments of customers missing from --customers').choices(['keep', 'drop', 'error']));
+}
+
+/** The observation window. */
+export function addWindowOptions(cmd: Command, { holdout = true } = {}): Command {
+  cmd
+    .option('--as-of <date>', 'end of observation (default: the last date in the sales)')
+    .option('--period <unit>', 'time unit: day, week, month, year or a number of days (default: day)');
+  if (holdout) cmd.option('--calibration-end <date>', 'split: calibration up to this date, holdout after it up to --as-of');
+  return cmd;
+}
+
+/** Output format and destination. */
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, csv when piped)').choices(['table', 'json', 'csv', 'ndjson']))
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .option('--no-color', 'no colour in tables (also NO_COLOR=1)')
+    .option('-q, --quiet', 'no diagnostics on stderr on success');
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads the config file: --config, or crm.config.json in the working folder. @throws UsageError */
+export function loadConfig(path: string | undefined, io: Io): Json {
+  const file = path !== undefined ? resolve(io.cwd, path) : join(io.cwd, 'crm.config.json');
+  if (path === undefined && !existsSync(file)) return {};
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read config file ${path ?? file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value as Json;
+  } catch (err) {
+    throw new UsageError(`invalid config file ${path ?? file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The command's options with the config file applied: a value given on the command line wins, then the
+ * command's section of the config, then its top level, then the default.
+ */
+export function resolveOptions(cmd: Command, io: Io): { options: Json; config: Json } {
+  const cli = cmd.opts() as Json;
+  const config = loadConfig(cli.config as string | undefined, io);
+  const section = (config[cmd.name()] ?? {}) as Json;
+  const options: Json = { ...cli };
+  const known = new Set(cmd.options.map((o) => o.attributeName()));
+  for (const key of new Set([...Object.keys(config), ...Object.keys(section)])) {
+    if (!known.has(key) || cmd.getOptionValueSource(key) === 'cli') continue;
+    const value = key in section ? section[key] : config[key];
+    if (value !== undefined) options[key] = value;
+  }
+  if (cmd.getOptionValueSource('map') === 'cli') {
+    options.map = { ...((config.map as ColumnMap) ?? {}), ...((section.map as ColumnMap) ?? {}), ...(cli.map as ColumnMap) };
+  }
+  return { options, config };
+}
+
+/** Parses a date given as an option (ISO 8601 or YYYYMMDD). @throws UsageError */
+export function parseDateOption(value: unknown, flag: string): Day | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  try {
+    return createDateParser()(String(value));
+  } catch (err) {
+    if (err instanceof DateParseError) throw new UsageError(`${flag}: ${err.message}`, { hint: 'YYYY-MM-DD' });
+    throw err;
+  }
+}
+
+/** Ingest options per input, from the merged options and the config's `inputs.<kind>` sections. */
+export function ingestOptions(options: Json, config: Json, cmd: Command): Record<InputKind, IngestOptions> {
+  const perInput = (config.inputs ?? {}) as Record<string, Json>;
+  const build = (kind: InputKind): IngestOptions => {
+    const own = perInput[kind] ?? {};
+    const pick = (key: string): unknown => (cmd.getOptionValueSource(key) === 'cli' || !(key in own) ? options[key] : own[key]);
+    const delimiterText = pick('delimiter') as string | undefined;
+    let delimiter: string | undefined;
+    if (delimiterText !== undefined) {
+      const d = parseDelimiterOption(String(delimiterText));
+      if (d === null) throw new UsageError(`invalid --delimiter "${delimiterText}"`, { hint: ', ; tab | or whitespace' });
+      delimiter = d;
+    }
+    const dateFormat = pick('dateFormat') as string | undefined;
+    if (dateFormat !== undefined && !isValidDateFormat(dateFormat)) {
+      throw new UsageError(`invalid --date-format "${dateFormat}"`, { hint: 'e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YY' });
+    }
+    const columnsValue = pick('columns');
+    const columns = Array.isArray(columnsValue)
+      ? columnsValue.map(String)
+      : typeof columnsValue === 'string'
+        ? columnsValue.split(',').map((c) => c.trim())
+        : undefined;
+    const map = { ...((options.map as ColumnMap) ?? {}), ...((own.map as ColumnMap) ?? {}) };
+    validateMap(map);
+    const decimal = (pick('decimal') as string | undefined) ?? '.';
+    if (decimal !== '.' && decimal !== ',') throw new UsageError(`invalid decimal mark "${decimal}"`, { hint: '. or ,' });
+    return {
+      delimiter,
+      header: pick('header') !== false,
+      columns,
+      map,
+      dateFormat: dateFormat && ['ISO', 'YYYY-MM-DD'].includes(dateFormat.toUpperCase()) ? undefined : dateFormat,
+      decimal,
+      skipInvalid: Boolean(pick('skipInvalid')),
+    };
+  };
+  return { customers: build('customers'), sales: build('sales'), payments: build('payments') };
+}
+
+/** The `--unknown` policy (default keep). */
+export function unknownPolicy(options: Json): UnknownPolicy {
+  const value = (options.unknown as string | undefined) ?? 'keep';
+  if (!['keep', 'drop', 'error'].includes(value)) throw new UsageError(`invalid --unknown "${value}"`, { hint: 'keep, drop or error' });
+  return value as UnknownPolicy;
+}
+
+/** The output format: as asked, else table on a terminal and csv when piped. */
+export function outputFormat(options: Json, io: Io, allowed: Format[] = ['table', 'json', 'csv', 'ndjson']): Format {
+  const asked = options.format as string | undefined;
+  if (asked !== undefined) {
+    if (!allowed.includes(asked as Format)) throw new UsageError(`invalid --format "${asked}"`, { hint: allowed.join(', ') });
+    return asked as Format;
+  }
+  if (options.output !== undefined) {
+    const out = String(options.output).toLowerCase();
+    if (out.endsWith('.json')) return 'json';
+    if (out.endsWith('.ndjson') || out.endsWith('.jsonl')) return 'ndjson';
+    if (out.endsWith('.csv')) return 'csv';
+  }
+  return io.stdout.isTTY ? 'table' : 'csv';
+}
+
+/** Whether to colour: a terminal, NO_COLOR unset, no --no-color. */
+export function useColor(options: Json, io: Io): boolean {
+  return Boolean(io.stdout.isTTY) && options.color !== false && !io.env.NO_COLOR && options.output === undefined;
+}

@@ -1,0 +1,68 @@
+/**
+ * Amount parsing for the formats real exports use: `1234.5`, `1,234.50`, `$1,234.50`, `€ 12`, `12 EUR`,
+ * `-12`, `(12.00)` (accounting negative), `12-` (trailing minus), and with `decimal: ','` the European
+ * `1.234,50` / `1 234,50`. Thousands separators are accepted only in groups of three digits.
+ */
+
+/** Thrown by the amount parser; the ingest layer adds the file position. */
+export class AmountParseError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const CURRENCY = /^(?:[$€£¥₹₽₩₺₪฿]|[A-Z]{3}|R\$|US\$|CHF|kr\.?|zł)\s*|\s*(?:[$€£¥₹₽₩₺₪฿]|[A-Z]{3}|R\$|CHF|kr\.?|zł)$/g;
+
+/**
+ * Makes an amount parser. `decimal` is the decimal mark ('.' default, or ',').
+ * Empty text is an error here; optional columns check for emptiness before calling.
+ * @throws AmountParseError
+ */
+export function createAmountParser(decimal: '.' | ',' = '.'): (raw: string) => number {
+  const thousands = decimal === '.' ? /^\d{1,3}(?:[, '\u00a0\u202f]\d{3})+(?:\.\d*)?$/ : /^\d{1,3}(?:[. '\u00a0\u202f]\d{3})+(?:,\d*)?$/;
+  const plain = decimal === '.' ? /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/ : /^(?:\d+(?:,\d*)?|,\d+)$/;
+  return (raw: string): number => {
+    let text = raw.trim();
+    if (text === '') throw new AmountParseError('empty amount');
+    let negative = false;
+    if (text.startsWith('(') && text.endsWith(')')) {
+      negative = true;
+      text = text.slice(1, -1).trim();
+    }
+    // A sign may stand before or after the currency symbol: -$12, $-12, 12-.
+    const takeSign = (): void => {
+      if (text.startsWith('-') || text.startsWith('\u2212')) {
+        negative = !negative;
+        text = text.slice(1).trim();
+      } else if (text.startsWith('+')) {
+        text = text.slice(1).trim();
+      }
+    };
+    takeSign();
+    text = text.replace(CURRENCY, '').trim();
+    takeSign();
+    if (text.endsWith('-')) {
+      negative = !negative;
+      text = text.slice(0, -1).trim();
+    }
+    let normal: string;
+    if (plain.test(text)) normal = text;
+    else if (thousands.test(text)) {
+      const mark = text.indexOf(decimal);
+      const integer = mark < 0 ? text : text.slice(0, mark);
+      normal = integer.replace(/\D/g, '') + (mark < 0 ? '' : text.slice(mark));
+    }
+    else {
+      const hint =
+        decimal === '.' && /^\d{1,3}(?:\.\d{3})*,\d+$/.test(text) ? '--decimal , for European number formats' : undefined;
+      throw new AmountParseError(`invalid amount "${raw.trim()}"`, hint);
+    }
+    if (decimal === ',') normal = normal.replace(',', '.');
+    const value = Number(normal);
+    if (!Number.isFinite(value)) throw new AmountParseError(`invalid amount "${raw.trim()}"`);
+    return negative ? -value : value;
+  };
+}

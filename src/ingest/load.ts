@@ -1,0 +1,179 @@
+/**
+ * Reads the inputs of a run, each once: customers (attributes), sales (folded into per-customer state)
+ * and payments (invoice rows). Cross-checks ids against the customers file: rows of unknown customers
+ * are counted and reported with examples, and kept, dropped or refused as asked.
+ */
+import type { Readable } from 'node:stream';
+import type { PaymentRecord } from '../core/types.js';
+import { InputError } from '../errors.js';
+import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
+import { readTable, RowError, type IngestOptions, type RejectSink, type RowAccount } from './table.js';
+import type { InputKind } from './schema.js';
+import { inputName } from './source.js';
+
+/** What to do with sales or payments of a customer_id missing from the customers file. */
+export type UnknownPolicy = 'keep' | 'drop' | 'error';
+
+export interface LoadRequest {
+  customers?: string;
+  sales?: string;
+  payments?: string;
+  ingest: Record<InputKind, IngestOptions>;
+  window: SalesWindow;
+  unknown: UnknownPolicy;
+}
+
+/** Rows whose customer_id is not in the customers file. */
+export interface UnknownCustomers {
+  rows: number;
+  customers: number;
+  /** Up to five example ids. */
+  examples: string[];
+}
+
+export interface LoadedData {
+  /** Attributes by customer id (without customer_id itself); undefined when no customers file. */
+  customers?: Map<string, Record<string, string>>;
+  /** Header order of the customer attributes. */
+  attributeNames: string[];
+  sales?: SalesAccumulator;
+  payments?: PaymentRecord[];
+  accounts: RowAccount[];
+  unknownSales?: UnknownCustomers;
+  unknownPayments?: UnknownCustomers;
+}
+
+export interface LoadIo {
+  stdin: Readable;
+  rejects?: RejectSink;
+}
+
+function unknownTracker(): { note(id: string): void; result(): UnknownCustomers } {
+  const ids = new Set<string>();
+  const examples: string[] = [];
+  let rows = 0;
+  return {
+    note(id) {
+      rows++;
+      if (!ids.has(id)) {
+        ids.add(id);
+        if (examples.length < 5) examples.push(id);
+      }
+    },
+    result: () => ({ rows, customers: ids.size, examples }),
+  };
+}
+
+/** Reads the inputs named in the request. @throws InputError, UsageError */
+export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<LoadedData> {
+  const stdinUsers = [request.customers, request.sales, request.payments].filter((p) => p === '-').length;
+  if (stdinUsers > 1) throw new InputError({ file: '<stdin>' }, 'only one input can be read from stdin');
+  const data: LoadedData = { accounts: [], attributeNames: [] };
+
+  if (request.customers !== undefined) {
+    const customers = new Map<string, Record<string, string>>();
+    const { account, columns } = await readTable(
+      request.customers,
+      'customers',
+      request.ingest.customers,
+      io,
+      (reader, cols) => {
+        const id = reader.requiredText(cols.index.customer_id);
+        const attributes: Record<string, string> = {};
+        cols.headers.forEach((h, i) => {
+          if (i !== cols.index.customer_id) attributes[h] = reader.text(i);
+        });
+        if (customers.has(id)) {
+          throw new RowError(`duplicate customer_id "${id}"`, 'duplicate customer_id', cols.index.customer_id + 1);
+        }
+        return { id, attributes };
+      },
+      (row) => {
+        customers.set(row.id, row.attributes);
+      },
+    );
+    data.customers = customers;
+    data.attributeNames = columns.headers.filter((_, i) => i !== columns.index.customer_id);
+    data.accounts.push(account);
+  }
+
+  const checkUnknown = (tracker: ReturnType<typeof unknownTracker>, id: string, column: number): boolean => {
+    if (!data.customers || data.customers.has(id)) return true;
+    if (request.unknown === 'error') {
+      throw new RowError(`customer_id "${id}" is not in the customers file`, 'unknown customer', column, '--unknown keep|drop');
+    }
+    tracker.note(id);
+    return request.unknown === 'keep';
+  };
+
+  if (request.sales !== undefined) {
+    const sales = new SalesAccumulator(request.window);
+    const tracker = unknownTracker();
+    const { account } = await readTable<SaleRow | null>(
+      request.sales,
+      'sales',
+      request.ingest.sales,
+      io,
+      (reader, cols) => {
+        const ix = cols.index;
+        const customerId = reader.requiredText(ix.customer_id);
+        const day = reader.date(ix.date);
+        const amount = reader.amount(ix.amount);
+        const cost = reader.optionalAmount(ix.cost);
+        const margin = cost !== null ? amount - cost : reader.optionalAmount(ix.margin);
+        if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
+        return { customerId, day, amount, orderId: reader.text(ix.order_id), margin };
+      },
+      (row) => (row === null ? 'unknown customer' : sales.add(row)),
+    );
+    data.sales = sales;
+    data.accounts.push(account);
+    if (data.customers) data.unknownSales = tracker.result();
+  }
+
+  if (request.payments !== undefined) {
+    const payments: PaymentRecord[] = [];
+    const tracker = unknownTracker();
+    const file = inputName(request.payments);
+    const { account } = await readTable<PaymentRecord | null>(
+      request.payments,
+      'payments',
+      request.ingest.payments,
+      io,
+      (reader, cols) => {
+        const ix = cols.index;
+        const customerId = reader.requiredText(ix.customer_id);
+        const invoiceId = reader.requiredText(ix.invoice_id);
+        const invoiceDate = reader.date(ix.invoice_date);
+        const dueDate = reader.date(ix.due_date);
+        const amount = reader.amount(ix.amount);
+        const paidDate = reader.optionalDate(ix.paid_date);
+        const paid = reader.optionalAmount(ix.paid_amount);
+        if (paidDate === null && paid !== null && paid !== 0) {
+          throw new RowError('paid_amount given without paid_date', 'paid_amount without paid_date', ix.paid_amount + 1);
+        }
+        if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
+        return {
+          customerId,
+          invoiceId,
+          invoiceDate,
+          dueDate,
+          amount,
+          paidDate,
+          paidAmount: paidDate === null ? 0 : (paid ?? amount),
+          file,
+          line: 0,
+        };
+      },
+      (row, line) => {
+        if (row === null) return 'unknown customer';
+        row.line = line;
+        payments.push(row);
+      },
+    );
+    data.payments = payments;
+    data.accounts.push(account);
+    if (data.customers) data.unknownPayments = tracker.result();
+  }
+  return data;
+}

@@ -1,0 +1,142 @@
+/**
+ * Bytes → records (arrays of field strings) with the line number where each record starts.
+ * CSV goes through csv-parse (quotes, embedded delimiters and newlines, BOM, CRLF); `whitespace`
+ * splits each line on runs of blanks (the original CDNOW files).
+ */
+import { parse } from 'csv-parse';
+import { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { detectDelimiter } from './source.js';
+
+export interface RawRecord {
+  fields: string[];
+  /** 1-based line where the record starts. */
+  line: number;
+}
+
+export interface RecordOptions {
+  /** Delimiter, `whitespace`, or undefined to detect it from the first line. */
+  delimiter?: string;
+}
+
+/** Takes the first line of the input (up to 64 KiB) to detect the delimiter, keeping every byte for the parser. */
+async function* withDetectedDelimiter(
+  chunks: AsyncIterable<Buffer>,
+  found: (delimiter: string) => void,
+): AsyncIterable<Buffer> {
+  const held: Buffer[] = [];
+  let size = 0;
+  let decided = false;
+  for await (const chunk of chunks) {
+    if (decided) {
+      yield chunk;
+      continue;
+    }
+    held.push(chunk);
+    size += chunk.length;
+    const joined = Buffer.concat(held);
+    const newline = joined.indexOf(0x0a);
+    if (newline >= 0 || size > 65536) {
+      const head = joined.subarray(0, newline >= 0 ? newline : joined.length).toString('utf8');
+      found(detectDelimiter(head));
+      decided = true;
+      held.length = 0;
+      yield joined;
+    }
+  }
+  if (!decided) {
+    const joined = Buffer.concat(held);
+    found(detectDelimiter(joined.toString('utf8')));
+    if (joined.length > 0) yield joined;
+  }
+}
+
+/** Yields the records of an input. @throws InputError on malformed CSV (unclosed quote, ...). */
+export async function* readRecords(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  options: RecordOptions,
+): AsyncGenerator<RawRecord> {
+  if (options.delimiter === 'whitespace') {
+    yield* whitespaceRecords(chunks);
+    return;
+  }
+  let delimiter = options.delimiter ?? ',';
+  const source =
+    options.delimiter === undefined
+      ? withDetectedDelimiter(chunks, (d) => {
+          delimiter = d;
+        })
+      : chunks;
+  const iterator = source[Symbol.asyncIterator]();
+  // Pull the first chunk so the delimiter is known before the parser is made.
+  const first = await iterator.next();
+  if (first.done) return;
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: false,
+  });
+  const input = Readable.from(
+    (async function* () {
+      yield first.value;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })(),
+  );
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const fields = item.record;
+      let line = item.info.lines;
+      for (const f of fields) {
+        if (f.includes('\n')) line -= f.split('\n').length - 1;
+      }
+      yield { fields, line };
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const e = err as Error & { lines?: number; code?: string };
+    const reason = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'unclosed quote' : e.message.replace(/^[^:]*: /, '').toLowerCase();
+    throw new InputError({ file, line: e.lines }, `malformed CSV: ${reason}`, {
+      hint: e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE' ? 'check the quoting or --delimiter' : undefined,
+    });
+  } finally {
+    input.destroy();
+  }
+}
+
+async function* whitespaceRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
+  let rest = '';
+  let line = 0;
+  let first = true;
+  const decoder = new TextDecoder('utf-8');
+  const emit = function* (text: string): Generator<RawRecord> {
+    line++;
+    let t = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (first) {
+      first = false;
+      if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    }
+    t = t.trim();
+    if (t !== '') yield { fields: t.split(/\s+/), line };
+  };
+  for await (const chunk of chunks) {
+    rest += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
+      yield* emit(rest.slice(start, nl));
+      start = nl + 1;
+    }
+    rest = rest.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield* emit(rest);
+}

@@ -1,0 +1,114 @@
+/**
+ * Opening an input: a file path, `-` for stdin, gzip by `.gz` suffix or magic bytes. Yields Buffers.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+
+/** Display name of an input: the path, or `<stdin>`. */
+export function inputName(path: string): string {
+  return path === '-' ? '<stdin>' : path;
+}
+
+/**
+ * Returns the bytes of an input as an async iterable of Buffers, decompressing gzip.
+ * @throws InputError when the file cannot be opened
+ */
+export async function openInput(path: string, stdin: Readable): Promise<AsyncIterable<Buffer>> {
+  const name = inputName(path);
+  let raw: Readable;
+  if (path === '-') raw = stdin;
+  else {
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) throw new InputError({ file: name }, 'is a directory, not a file');
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputError({ file: name }, code === 'ENOENT' ? 'no such file' : `cannot open (${code ?? String(err)})`);
+    }
+    raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+  return gunzipIfNeeded(raw, name);
+}
+
+async function* gunzipIfNeeded(raw: Readable, name: string): AsyncIterable<Buffer> {
+  const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let first: IteratorResult<Buffer | string>;
+  try {
+    first = await iterator.next();
+  } catch (err) {
+    throw new InputError({ file: name }, `cannot read (${(err as Error).message})`);
+  }
+  if (first.done) return;
+  const head = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  async function* rest(): AsyncIterable<Buffer> {
+    yield head;
+    for (;;) {
+      let next: IteratorResult<Buffer | string>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        throw new InputError({ file: name }, `cannot read (${(err as Error).message})`);
+      }
+      if (next.done) return;
+      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    const decompressed = Readable.from(rest()).pipe(gunzip);
+    try {
+      for await (const chunk of decompressed) yield chunk as Buffer;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError({ file: name }, `cannot decompress gzip data (${(err as Error).message})`);
+    }
+    return;
+  }
+  yield* rest();
+}
+
+/** Candidate delimiters, in order of preference on a tie. */
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * Detects the delimiter from the header line: the candidate that occurs most often outside quotes.
+ * Returns ',' when none occurs (a one-column file).
+ */
+export function detectDelimiter(firstLine: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of DELIMITERS) {
+    let count = 0;
+    let quoted = false;
+    for (const ch of firstLine) {
+      if (ch === '"') quoted = !quoted;
+      else if (!quoted && ch === d) count++;
+    }
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Names accepted by `--delimiter`: a single character, or `tab`, `comma`, `semicolon`, `pipe`, `whitespace`. */
+export function parseDelimiterOption(text: string): string | null {
+  const named: Record<string, string> = {
+    tab: '\t',
+    '\\t': '\t',
+    comma: ',',
+    semicolon: ';',
+    pipe: '|',
+    whitespace: 'whitespace',
+    ws: 'whitespace',
+    space: 'whitespace',
+  };
+  if (named[text.toLowerCase()]) return named[text.toLowerCase()];
+  if ([...text].length === 1) return text;
+  return null;
+}

@@ -1,0 +1,226 @@
+/**
+ * Records → typed rows, with the header resolved through the column mapping, every value checked,
+ * every row accounted for (used, rejected with its reason, or excluded with its reason), and a bad row
+ * either stopping the run with `file:line:column: reason` or, with `skipInvalid`, written to the rejects.
+ */
+import type { Readable } from 'node:stream';
+import { InputError, UsageError } from '../errors.js';
+import { AmountParseError, createAmountParser } from './amounts.js';
+import { createDateParser, DateParseError } from './dates.js';
+import { readRecords } from './records.js';
+import { FIELDS, mappedHeader, normalizeHeader, type ColumnMap, type InputKind } from './schema.js';
+import { inputName, openInput } from './source.js';
+import type { Day } from '../core/days.js';
+
+/** Ingest options shared by every input; see docs/data-formats.md. */
+export interface IngestOptions {
+  /** Delimiter (`,` `;` `\t` `|` or `whitespace`); undefined = detected from the header line. */
+  delimiter?: string;
+  /** Whether the first record is a header row (default true). */
+  header: boolean;
+  /** Column names for files without a header row. */
+  columns?: string[];
+  map: ColumnMap;
+  /** `--date-format`, e.g. `DD/MM/YYYY`; undefined = ISO 8601 and YYYYMMDD only. */
+  dateFormat?: string;
+  decimal: '.' | ',';
+  /** Reject bad rows and go on, instead of stopping at the first. */
+  skipInvalid: boolean;
+}
+
+export const DEFAULT_INGEST: IngestOptions = { header: true, map: {}, decimal: '.', skipInvalid: false };
+
+/** How every row of one input was used. read = used + rejected + sum(excluded). */
+export interface RowAccount {
+  file: string;
+  kind: InputKind;
+  read: number;
+  used: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  /** Valid rows left out on purpose (e.g. after the as-of date), by reason. */
+  excluded: Record<string, number>;
+}
+
+/** A problem with one row; `reasonKey` groups rejects in the account. */
+export class RowError extends Error {
+  constructor(
+    message: string,
+    readonly reasonKey: string,
+    readonly column?: number,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where rejected rows go (a CSV with line, column, reason and the original fields). */
+export interface RejectSink {
+  reject(file: string, line: number, column: number | undefined, reason: string, fields: string[]): void;
+}
+
+/** Typed access to the fields of the current record. Column indexes are 0-based; -1 = absent. */
+export class FieldReader {
+  fields: string[] = [];
+  private readonly parseDate: (raw: string) => Day;
+  private readonly parseAmount: (raw: string) => number;
+  constructor(
+    readonly headers: string[],
+    options: IngestOptions,
+  ) {
+    this.parseDate = createDateParser(options.dateFormat);
+    this.parseAmount = createAmountParser(options.decimal);
+  }
+  private name(col: number): string {
+    return this.headers[col] ?? `column ${col + 1}`;
+  }
+  /** Trimmed text; '' when the column is absent. */
+  text(col: number): string {
+    return col < 0 ? '' : this.fields[col].trim();
+  }
+  /** Non-empty text. @throws RowError */
+  requiredText(col: number): string {
+    const v = this.text(col);
+    if (v === '') throw new RowError(`empty value in column "${this.name(col)}"`, `empty ${this.name(col)}`, col + 1);
+    return v;
+  }
+  /** @throws RowError */
+  date(col: number): Day {
+    const raw = this.fields[col];
+    if (raw.trim() === '') throw new RowError(`empty date in column "${this.name(col)}"`, 'empty date', col + 1);
+    try {
+      return this.parseDate(raw);
+    } catch (err) {
+      if (err instanceof DateParseError) {
+        throw new RowError(`${err.message} in column "${this.name(col)}"`, err.message.startsWith('ambiguous') ? 'ambiguous date' : 'invalid date', col + 1, err.hint ?? '--date-format');
+      }
+      throw err;
+    }
+  }
+  /** Date or null when empty or the column is absent. @throws RowError */
+  optionalDate(col: number): Day | null {
+    if (col < 0 || this.fields[col].trim() === '') return null;
+    return this.date(col);
+  }
+  /** @throws RowError */
+  amount(col: number): number {
+    const raw = this.fields[col];
+    if (raw.trim() === '') throw new RowError(`empty amount in column "${this.name(col)}"`, 'empty amount', col + 1);
+    try {
+      return this.parseAmount(raw);
+    } catch (err) {
+      if (err instanceof AmountParseError) {
+        throw new RowError(`${err.message} in column "${this.name(col)}"`, 'invalid amount', col + 1, err.hint);
+      }
+      throw err;
+    }
+  }
+  /** Amount or null when empty or the column is absent. @throws RowError */
+  optionalAmount(col: number): number | null {
+    if (col < 0 || this.fields[col].trim() === '') return null;
+    return this.amount(col);
+  }
+}
+
+/** Resolved header: the index of each known field (-1 when absent), and the header names. */
+export interface ResolvedColumns {
+  headers: string[];
+  index: Record<string, number>;
+}
+
+/** Resolves the fields of `kind` against a header row. @throws InputError for a missing required column */
+export function resolveColumns(
+  headers: string[],
+  kind: InputKind,
+  map: ColumnMap,
+  file: string,
+): ResolvedColumns {
+  const normalized = headers.map(normalizeHeader);
+  const index: Record<string, number> = {};
+  for (const field of FIELDS[kind]) {
+    const mapped = mappedHeader(map, kind, field.name);
+    const wanted = normalizeHeader(mapped ?? field.name);
+    const i = normalized.indexOf(wanted);
+    if (i < 0 && (field.required || mapped !== undefined)) {
+      const found = headers.map((h) => `"${h}"`).join(', ');
+      throw new InputError(
+        { file, line: 1 },
+        mapped !== undefined
+          ? `column "${mapped}" (mapped to ${field.name}) not found; the header has ${found}`
+          : `missing column "${field.name}"; the header has ${found}`,
+        { hint: `--map ${field.name}=COLUMN` },
+      );
+    }
+    index[field.name] = i;
+  }
+  return { headers, index };
+}
+
+export interface TableIo {
+  stdin: Readable;
+  rejects?: RejectSink;
+}
+
+/**
+ * Reads one input end to end. `convert` turns the current record into a typed row (throwing RowError);
+ * `consume` takes it and returns nothing when used, or the reason it was excluded.
+ * @throws InputError on the first bad row unless `skipInvalid`
+ */
+export async function readTable<T>(
+  path: string,
+  kind: InputKind,
+  options: IngestOptions,
+  io: TableIo,
+  convert: (reader: FieldReader, columns: ResolvedColumns) => T,
+  consume: (row: T, line: number) => string | void,
+): Promise<{ account: RowAccount; columns: ResolvedColumns }> {
+  const file = inputName(path);
+  const account: RowAccount = { file, kind, read: 0, used: 0, rejected: 0, rejectedByReason: {}, excluded: {} };
+  const chunks = await openInput(path, io.stdin);
+  let columns: ResolvedColumns | undefined;
+  let reader: FieldReader | undefined;
+  if (!options.header) {
+    if (!options.columns || options.columns.length === 0) {
+      throw new UsageError('--no-header needs --columns a,b,c to name the columns');
+    }
+    columns = resolveColumns(options.columns, kind, options.map, file);
+    reader = new FieldReader(options.columns, options);
+  }
+  for await (const record of readRecords(chunks, file, { delimiter: options.delimiter })) {
+    if (!columns || !reader) {
+      const headers = record.fields.map((h) => h.trim());
+      columns = resolveColumns(headers, kind, options.map, file);
+      reader = new FieldReader(headers, options);
+      continue;
+    }
+    account.read++;
+    try {
+      if (record.fields.length !== columns.headers.length) {
+        const n = columns.headers.length;
+        throw new RowError(
+          `expected ${n} fields, found ${record.fields.length}`,
+          'wrong number of fields',
+          record.fields.length < n ? record.fields.length + 1 : n + 1,
+          record.fields.length === 1 && n > 1 ? 'check --delimiter' : undefined,
+        );
+      }
+      reader.fields = record.fields;
+      const row = convert(reader, columns);
+      const excluded = consume(row, record.line);
+      if (excluded) account.excluded[excluded] = (account.excluded[excluded] ?? 0) + 1;
+      else account.used++;
+    } catch (err) {
+      if (!(err instanceof RowError)) throw err;
+      if (!options.skipInvalid) {
+        throw new InputError({ file, line: record.line, column: err.column }, err.message, { hint: err.hint });
+      }
+      account.rejected++;
+      account.rejectedByReason[err.reasonKey] = (account.rejectedByReason[err.reasonKey] ?? 0) + 1;
+      io.rejects?.reject(file, record.line, err.column, err.message, record.fields);
+    }
+  }
+  if (!columns) {
+    throw new InputError({ file }, 'empty file: no header row', { hint: options.header ? undefined : '--columns' });
+  }
+  return { account, columns };
+}

@@ -1,0 +1,31 @@
+/** Number and value formatting shared by the CSV, JSON and table writers. */
+
+/** Rounds to 12 significant digits, removing binary floating-point noise (0.1 + 0.2 → 0.3). */
+export function clean(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  return Number(value.toPrecision(12));
+}
+
+/** A JSON replacer that cleans numbers and writes non-finite numbers as null. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? clean(value) : null;
+  return value;
+}
+
+/** Fixed decimals for tables, with thousands separators for large numbers. */
+export function fixed(value: number | null | undefined, decimals = 2): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** A share (0..1) as a percentage. */
+export function percent(value: number | null | undefined, decimals = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  return `${(value * 100).toFixed(decimals)}%`;
+}
+
+/** Integers with thousands separators. */
+export function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
