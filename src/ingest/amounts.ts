@@ -33,18 +33,22 @@ export function createAmountParser(decimal: '.' | ',' = '.'): (raw: string) => n
       text = text.slice(1, -1).trim();
     }
     // A sign may stand before or after the currency symbol: -$12, $-12, 12-.
+    let signed = false;
     const takeSign = (): void => {
+      if (signed) return;
       if (text.startsWith('-') || text.startsWith('\u2212')) {
         negative = !negative;
+        signed = true;
         text = text.slice(1).trim();
       } else if (text.startsWith('+')) {
+        signed = true;
         text = text.slice(1).trim();
       }
     };
     takeSign();
     text = text.replace(CURRENCY, '').trim();
     takeSign();
-    if (text.endsWith('-')) {
+    if (!signed && text.endsWith('-')) {
       negative = !negative;
       text = text.slice(0, -1).trim();
     }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createDateParser, DateParseError, parseDateFormat } from '../../src/ingest/dates.js';
+import { createAmountParser, AmountParseError } from '../../src/ingest/amounts.js';
+import { dayFromYmd, dayToIso } from '../../src/core/days.js';
+
+describe('dates', () => {
+  const iso = createDateParser();
+  it('reads ISO 8601 dates and date-times, keeping the calendar date as written', () => {
+    expect(iso('2024-02-29')).toBe(dayFromYmd(2024, 2, 29));
+    expect(dayToIso(iso('2024-02-29T23:59:59Z'))).toBe('2024-02-29');
+    expect(dayToIso(iso('2024-02-29 23:30:00-05:00'))).toBe('2024-02-29');
+    expect(dayToIso(iso('2024-02-29T08:15'))).toBe('2024-02-29');
+    expect(dayToIso(iso('2024-02-29T08:15:00.123+0200'))).toBe('2024-02-29');
+    expect(dayToIso(iso('2014-03-08 00:00:00'))).toBe('2014-03-08');
+  });
+  it('reads YYYYMMDD and year-first separated dates', () => {
+    expect(dayToIso(iso('19970101'))).toBe('1997-01-01');
+    expect(dayToIso(iso('1997/01/31'))).toBe('1997-01-31');
+  });
+  it('day 0 is 1970-01-01', () => {
+    expect(iso('1970-01-01')).toBe(0);
+    expect(iso('1969-12-31')).toBe(-1);
+  });
+  it('rejects impossible dates', () => {
+    expect(() => iso('2023-02-29')).toThrow(/day 29 is out of range/);
+    expect(() => iso('2023-13-45')).toThrow(/month 13 is out of range/);
+    expect(() => iso('2023-01-01T25:00')).toThrow(/time out of range/);
+    expect(() => iso('yesterday')).toThrow(DateParseError);
+  });
+  it('never guesses day-first against month-first', () => {
+    expect(() => iso('03/04/2024')).toThrow(/ambiguous/);
+    expect(() => iso('25/12/2024')).toThrow(/ambiguous/);
+  });
+  it('reads explicit orders, two-digit years and times', () => {
+    expect(dayToIso(createDateParser('DD/MM/YYYY')('03/04/2024'))).toBe('2024-04-03');
+    expect(dayToIso(createDateParser('MM/DD/YYYY')('03/04/2024'))).toBe('2024-03-04');
+    expect(dayToIso(createDateParser('DD.MM.YYYY')('31.12.2023'))).toBe('2023-12-31');
+    expect(dayToIso(createDateParser('DD-MM-YY')('31-12-23'))).toBe('2023-12-31');
+    expect(dayToIso(createDateParser('DD-MM-YY')('31-12-99'))).toBe('1999-12-31');
+    expect(dayToIso(createDateParser('MM/DD/YYYY')('12/31/2023 11:59 PM'))).toBe('2023-12-31');
+    expect(() => createDateParser('MM/DD/YYYY')('31/12/2023')).toThrow(/month 31/);
+    // ISO dates are still read when a format is given.
+    expect(dayToIso(createDateParser('DD/MM/YYYY')('2024-01-02'))).toBe('2024-01-02');
+  });
+  it('parses format strings', () => {
+    expect(parseDateFormat('DD/MM/YYYY')).toMatchObject({ order: ['D', 'M', 'Y'], yearDigits: 4 });
+    expect(parseDateFormat('yyyy.mm.dd')).toMatchObject({ order: ['Y', 'M', 'D'] });
+    expect(parseDateFormat('DD/DD/YYYY')).toBeNull();
+    expect(parseDateFormat('whenever')).toBeNull();
+  });
+});
+
+describe('amounts', () => {
+  const us = createAmountParser('.');
+  const eu = createAmountParser(',');
+  it.each([
+    ['12', 12], ['12.5', 12.5], ['.5', 0.5], ['-3.25', -3.25], ['+4', 4], ['1,234.50', 1234.5], ['1,234,567.891', 1234567.891],
+    ['$1,234.50', 1234.5], ['-$12.00', -12], ['$-12.00', -12], ['(12.00)', -12], ['($1,000)', -1000], ['12-', -12],
+    ['€ 9.99', 9.99], ['9.99 EUR', 9.99], ['USD 10', 10], ['£7', 7], ['1e3', 1000], ['  42.0  ', 42], ['1 234.5', 1234.5],
+  ])('reads %s as %d', (text, value) => {
+    expect(us(text)).toBeCloseTo(value, 10);
+  });
+  it.each([
+    ['1.234,50', 1234.5], ['1 234,50', 1234.5], ['12,5', 12.5], ['-0,99', -0.99], ['(1.000,00 €)', -1000], ['1234', 1234],
+  ])('reads %s as %d with --decimal ,', (text, value) => {
+    expect(eu(text)).toBeCloseTo(value, 10);
+  });
+  it('rejects text that is not an amount, with a hint for European formats', () => {
+    expect(() => us('twelve')).toThrow(AmountParseError);
+    expect(() => us('1,23')).toThrow(/invalid amount "1,23"/);
+    let hint: string | undefined;
+    try {
+      us('1.234,50');
+    } catch (err) {
+      hint = (err as AmountParseError).hint;
+    }
+    expect(hint).toBe('--decimal , for European number formats');
+    expect(() => us('12.3.4')).toThrow(AmountParseError);
+    expect(() => us('')).toThrow(/empty/);
+    expect(() => us('--5')).toThrow(AmountParseError);
+  });
+});
