@@ -95,8 +95,9 @@ export class SalesAccumulator {
     }
     const holdout = calibrationEnd !== undefined && row.day > calibrationEnd;
     const orderKey = row.orderId === '' ? '' : `${row.day}\u0000${row.orderId}`;
-    const newTransaction = orderKey === '' || orderKey !== state.lastOrder;
-    state.lastOrder = orderKey;
+    // Returns (negative lines) are not transactions; lines of one order are one transaction.
+    const newTransaction = row.amount >= 0 && (orderKey === '' || orderKey !== state.lastOrder);
+    if (row.amount >= 0) state.lastOrder = orderKey;
     if (holdout) {
       this.rowsHoldout++;
       if (newTransaction) state.transactionsHoldout++;

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { CrmError } from '../errors.js';
 import { processIo, type Io } from './io.js';
 import { registerSummary } from './commands/summary.js';
+import { registerGenerate } from './commands/generate.js';
 
 export const VERSION = '0.1.0';
 
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
       outputError: () => undefined,
     });
   registerSummary(program, io);
+  registerGenerate(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined });

@@ -85,7 +85,8 @@ describe('windows, returns and accounting', () => {
     const lines = await csv('--sales', file('returns.csv', text));
     // purchase days: 01-01, 01-05 (net 25), 01-11; the return on 01-08 only lowers revenue.
     // revenue = 10 + 30 - 5 - 10 + 20 = 45
-    expect(lines[1]).toBe('A,2024-01-01,2024-01-11,5,2,10,10,22.5,45');
+    // transactions: the three purchase rows; returns are not transactions.
+    expect(lines[1]).toBe('A,2024-01-01,2024-01-11,3,2,10,10,22.5,45');
   });
   it('lines of one order count as one transaction; margin from cost', async () => {
     const text = 'order_id,customer_id,date,amount,cost\n1,A,2024-01-01,10,6\n1,A,2024-01-01,5,1\n2,A,2024-01-03,20,15\n';
