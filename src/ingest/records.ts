@@ -3,7 +3,7 @@
  * CSV goes through csv-parse (quotes, embedded delimiters and newlines, BOM, CRLF); `whitespace`
  * splits each line on runs of blanks (the original CDNOW files).
  */
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { detectDelimiter } from './source.js';
@@ -51,14 +51,21 @@ async function* withDetectedDelimiter(
   }
 }
 
-/** Yields the records of an input. @throws InputError on malformed CSV (unclosed quote, ...). */
-export async function* readRecords(
+/** Called for every record: its fields and the 1-based line where it starts. May throw to stop the read. */
+export type RecordHandler = (fields: string[], line: number) => void;
+
+/**
+ * Reads the records of an input, calling `onRecord` synchronously for each (no per-record promise).
+ * @throws InputError on malformed CSV (unclosed quote, ...); whatever `onRecord` throws
+ */
+export async function readRecords(
   chunks: AsyncIterable<Buffer>,
   file: string,
   options: RecordOptions,
-): AsyncGenerator<RawRecord> {
+  onRecord: RecordHandler,
+): Promise<void> {
   if (options.delimiter === 'whitespace') {
-    yield* whitespaceRecords(chunks);
+    await whitespaceRecords(chunks, onRecord);
     return;
   }
   let delimiter = options.delimiter ?? ',';
@@ -91,22 +98,34 @@ export async function* readRecords(
       }
     })(),
   );
-  input.on('error', (err) => parser.destroy(err));
-  input.pipe(parser);
+  let failure: unknown;
+  let nextLine = 1;
   try {
-    let nextLine = 1;
-    for await (const fields of parser as AsyncIterable<string[]>) {
-      const line = nextLine;
-      nextLine++;
-      if (fields.length === 1 && fields[0] === '') continue;
-      for (const f of fields) {
-        if (f.includes('\n')) nextLine += f.split('\n').length - 1;
-      }
-      yield { fields, line };
-    }
+    await new Promise<void>((resolve, reject) => {
+      input.on('error', (err) => parser.destroy(err));
+      parser.on('error', (err) => reject(failure ?? err));
+      parser.on('end', () => resolve());
+      parser.on('data', (fields: string[]) => {
+        if (failure !== undefined) return;
+        const line = nextLine;
+        nextLine++;
+        if (fields.length === 1 && fields[0] === '') return;
+        for (let i = 0; i < fields.length; i++) {
+          if (fields[i].includes('\n')) nextLine += fields[i].split('\n').length - 1;
+        }
+        try {
+          onRecord(fields, line);
+        } catch (err) {
+          failure = err;
+          input.unpipe(parser);
+          parser.destroy(err as Error);
+        }
+      });
+      input.pipe(parser);
+    });
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    const e = err as Error & { lines?: number; code?: string };
+    if (!(err instanceof CsvError)) throw err;
+    const e = err as CsvError & { lines?: number };
     const reason = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'unclosed quote' : e.message.replace(/^[^:]*: /, '').toLowerCase();
     throw new InputError({ file, line: e.lines }, `malformed CSV: ${reason}`, {
       hint: e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE' ? 'check the quoting or --delimiter' : undefined,
@@ -116,12 +135,12 @@ export async function* readRecords(
   }
 }
 
-async function* whitespaceRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
+async function whitespaceRecords(chunks: AsyncIterable<Buffer>, onRecord: RecordHandler): Promise<void> {
   let rest = '';
   let line = 0;
   let first = true;
   const decoder = new TextDecoder('utf-8');
-  const emit = function* (text: string): Generator<RawRecord> {
+  const emit = (text: string): void => {
     line++;
     let t = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (first) {
@@ -129,17 +148,17 @@ async function* whitespaceRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator
       if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
     }
     t = t.trim();
-    if (t !== '') yield { fields: t.split(/\s+/), line };
+    if (t !== '') onRecord(t.split(/\s+/), line);
   };
   for await (const chunk of chunks) {
     rest += decoder.decode(chunk, { stream: true });
     let start = 0;
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
-      yield* emit(rest.slice(start, nl));
+      emit(rest.slice(start, nl));
       start = nl + 1;
     }
     rest = rest.slice(start);
   }
   rest += decoder.decode();
-  if (rest !== '') yield* emit(rest);
+  if (rest !== '') emit(rest);
 }

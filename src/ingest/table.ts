@@ -186,39 +186,39 @@ export async function readTable<T>(
     columns = resolveColumns(options.columns, kind, options.map, file);
     reader = new FieldReader(options.columns, options);
   }
-  for await (const record of readRecords(chunks, file, { delimiter: options.delimiter })) {
+  await readRecords(chunks, file, { delimiter: options.delimiter }, (fields, line) => {
     if (!columns || !reader) {
-      const headers = record.fields.map((h) => h.trim());
+      const headers = fields.map((h) => h.trim());
       columns = resolveColumns(headers, kind, options.map, file);
       reader = new FieldReader(headers, options);
-      continue;
+      return;
     }
     account.read++;
     try {
-      if (record.fields.length !== columns.headers.length) {
+      if (fields.length !== columns.headers.length) {
         const n = columns.headers.length;
         throw new RowError(
-          `expected ${n} fields, found ${record.fields.length}`,
+          `expected ${n} fields, found ${fields.length}`,
           'wrong number of fields',
-          record.fields.length < n ? record.fields.length + 1 : n + 1,
-          record.fields.length === 1 && n > 1 ? 'check --delimiter' : undefined,
+          fields.length < n ? fields.length + 1 : n + 1,
+          fields.length === 1 && n > 1 ? 'check --delimiter' : undefined,
         );
       }
-      reader.fields = record.fields;
+      reader.fields = fields;
       const row = convert(reader, columns);
-      const excluded = consume(row, record.line);
+      const excluded = consume(row, line);
       if (excluded) account.excluded[excluded] = (account.excluded[excluded] ?? 0) + 1;
       else account.used++;
     } catch (err) {
       if (!(err instanceof RowError)) throw err;
       if (!options.skipInvalid) {
-        throw new InputError({ file, line: record.line, column: err.column }, err.message, { hint: err.hint });
+        throw new InputError({ file, line, column: err.column }, err.message, { hint: err.hint });
       }
       account.rejected++;
       account.rejectedByReason[err.reasonKey] = (account.rejectedByReason[err.reasonKey] ?? 0) + 1;
-      io.rejects?.reject(file, record.line, err.column, err.message, record.fields);
+      io.rejects?.reject(file, line, err.column, err.message, fields);
     }
-  }
+  });
   if (!columns) {
     throw new InputError({ file }, 'empty file: no header row', { hint: options.header ? undefined : '--columns' });
   }
