@@ -25,7 +25,12 @@ function collectMap(value: string, previous: ColumnMap | undefined): ColumnMap {
 /** Input files and how to read them. */
 export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
   for (const kind of inputs) {
-    const what = { customers: 'customers CSV (customer_id + attributes)', sales: 'sales CSV (customer_id, date, amount, ...)', payments: 'payments CSV (invoices and payments)' }[kind];
+    const what = {
+      customers: 'customers CSV (customer_id + attributes)',
+      sales: 'sales CSV (customer_id, date, amount, ...)',
+      payments: 'payments CSV (invoices and payments)',
+      summary: 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value), e.g. from crm summary or crm sql',
+    }[kind];
     cmd.option(`--${kind} <file>`, `${what}; - for stdin, .gz accepted`);
   }
   return cmd
@@ -149,7 +154,7 @@ export function ingestOptions(options: Json, config: Json, cmd: Command): Record
       skipInvalid: Boolean(pick('skipInvalid')),
     };
   };
-  return { customers: build('customers'), sales: build('sales'), payments: build('payments') };
+  return { customers: build('customers'), sales: build('sales'), payments: build('payments'), summary: build('summary') };
 }
 
 /** The `--unknown` policy (default keep). */

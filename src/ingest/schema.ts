@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 
-export type InputKind = 'customers' | 'sales' | 'payments';
+export type InputKind = 'customers' | 'sales' | 'payments' | 'summary';
 
 export interface FieldSpec {
   /** Canonical field name. */
@@ -35,6 +35,17 @@ export const FIELDS: Record<InputKind, FieldSpec[]> = {
     { name: 'amount', required: true, description: 'invoiced amount; negative for a credit note' },
     { name: 'paid_date', required: false, description: 'date paid; empty = unpaid' },
     { name: 'paid_amount', required: false, description: 'amount paid on this row; empty = the full amount' },
+  ],
+  summary: [
+    { name: 'customer_id', required: true, description: 'customer identifier (text)' },
+    { name: 'frequency', required: true, description: 'repeat purchase periods' },
+    { name: 'recency', required: true, description: 'time from first to last purchase, in periods' },
+    { name: 'T', required: true, description: 'time from first purchase to the end of calibration, in periods' },
+    { name: 'monetary_value', required: false, description: 'mean repeat purchase value' },
+    { name: 'revenue', required: false, description: 'total revenue' },
+    { name: 'frequency_holdout', required: false, description: 'purchases in the holdout' },
+    { name: 'monetary_value_holdout', required: false, description: 'mean purchase value in the holdout' },
+    { name: 'duration_holdout', required: false, description: 'length of the holdout, in periods' },
   ],
 };
 
