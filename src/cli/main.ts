@@ -7,6 +7,7 @@ import { CrmError } from '../errors.js';
 import { processIo, type Io } from './io.js';
 import { registerSummary } from './commands/summary.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerSql } from './commands/sql.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,10 +26,13 @@ export function buildProgram(io: Io): Command {
     });
   registerSummary(program, io);
   registerGenerate(program, io);
-  for (const c of program.commands) {
+  registerSql(program, io);
+  const configure = (c: Command): void => {
     c.exitOverride();
     c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined });
-  }
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 
