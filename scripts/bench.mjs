@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * The benchmark (npm run bench): whole-process timings of crm commands beside the floors and a peer on the
+ * same files: reading the file (cat > /dev/null) and DuckDB computing the same per-customer aggregates
+ * with one SQL query over the CSV. Prints median wall time, rows/s, MB/s and peak resident memory, and the
+ * ratios ours/DuckDB and ours/read.
+ *
+ *   npm run bench                    # 100,000 and 1,000,000 customers (about 0.8M and 8M sales rows)
+ *   npm run bench -- --scales 100000 --runs 3
+ *
+ * Data is generated once with crm generate and cached in bench-data/ (git-ignored).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const scales = String(arg('scales', '100000,1000000')).split(',').map(Number);
+const runs = Number(arg('runs', 3));
+const only = arg('only', undefined)?.split(',');
+const crm = join(root, 'bin', 'crm.js');
+const hasTime = existsSync('/usr/bin/time');
+
+function measure(command) {
+  // GNU time prints elapsed seconds and max RSS (KiB) on the last line of stderr.
+  const full = hasTime ? ['/usr/bin/time', ['-f', '__TIME__ %e %M', 'bash', '-c', command]] : ['bash', ['-c', command]];
+  const started = process.hrtime.bigint();
+  const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`failed: ${command}\n${r.stderr}`);
+  const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('__TIME__'));
+  const rssMb = line ? Number(line.split(' ')[2]) / 1024 : NaN;
+  return { wall, rssMb, stdout: r.stdout };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function bench(name, command, rows, bytes) {
+  measure(command); // warm-up
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(measure(command));
+  const wall = median(samples.map((s) => s.wall));
+  const rss = Math.max(...samples.map((s) => s.rssMb));
+  return { name, wall, rowsPerSecond: rows / wall, mbPerSecond: bytes / 1e6 / wall, rssMb: rss };
+}
+
+const duckScript = join(root, 'scripts', 'bench-duckdb.mjs');
+const results = [];
+for (const customers of scales) {
+  const dir = join(root, 'bench-data', `c${customers}`);
+  if (!existsSync(join(dir, 'sales.csv'))) {
+    mkdirSync(dir, { recursive: true });
+    console.error(`generating ${customers} customers in ${dir} ...`);
+    measure(`node ${crm} generate --customers ${customers} --seed 1 --out ${dir} -q`);
+  }
+  const sales = join(dir, 'sales.csv');
+  const bytes = statSync(sales).size;
+  const rows = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')).written.salesRows;
+  // Agreement before timing: our totals and DuckDB's.
+  const ours = JSON.parse(measure(`node ${crm} summary --sales ${sales} --format json -q`).stdout);
+  const duck = JSON.parse(measure(`node ${duckScript} ${sales} totals`).stdout);
+  const ourRevenue = ours.customers.reduce((s, c) => s + c.revenue, 0);
+  if (ours.customers.length !== duck.customers || Math.abs(ourRevenue - duck.revenue) > 1e-6 * Math.abs(duck.revenue)) {
+    throw new Error(`summary and DuckDB disagree: ${ours.customers.length} vs ${duck.customers} customers, revenue ${ourRevenue} vs ${duck.revenue}`);
+  }
+  const cases = [
+    ['read (cat)', `cat ${sales} > /dev/null`],
+    ['DuckDB aggregates', `node ${duckScript} ${sales} summary`],
+    ['crm summary', `node ${crm} summary --sales ${sales} --format csv -q > /dev/null`],
+    ['crm segment', `node ${crm} segment --sales ${sales} --format json -q > /dev/null`],
+    ['crm fit bgnbd', `node ${crm} fit --model bgnbd --sales ${sales} --period week --format json -q > /dev/null`],
+    ['crm fit gammagamma', `node ${crm} fit --model gammagamma --sales ${sales} --period week --format json -q > /dev/null`],
+    ['crm value', `node ${crm} value --sales ${sales} --period week --format csv -q > /dev/null`],
+    ['crm report', `node ${crm} report --customers ${join(dir, 'customers.csv')} --sales ${sales} --payments ${join(dir, 'payments.csv')} --format json -q > /dev/null`],
+  ].filter(([name]) => !only || only.some((o) => name.includes(o)));
+  const scale = [];
+  for (const [name, command] of cases) {
+    try {
+      const r = bench(name, command, rows, bytes);
+      scale.push(r);
+      console.error(`${customers} customers, ${name}: ${r.wall.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB`);
+    } catch (err) {
+      console.error(`${name}: skipped (${String(err.message).split('\n')[0]})`);
+    }
+  }
+  results.push({ customers, rows, bytes, cases: scale });
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const lines = [`Machine: ${machine}. Median of ${runs} runs after a warm-up; peak RSS is the largest of the runs.`, ''];
+lines.push('| customers | sales rows | MB | command | median s | rows/s | MB/s | peak RSS MB | ÷ DuckDB | ÷ read |');
+lines.push('| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const s of results) {
+  const duck = s.cases.find((c) => c.name.startsWith('DuckDB'));
+  const read = s.cases.find((c) => c.name.startsWith('read'));
+  for (const c of s.cases) {
+    lines.push(
+      `| ${s.customers.toLocaleString('en-US')} | ${s.rows.toLocaleString('en-US')} | ${(s.bytes / 1e6).toFixed(0)} | ${c.name} | ${c.wall.toFixed(2)} | ${Math.round(c.rowsPerSecond).toLocaleString('en-US')} | ${c.mbPerSecond.toFixed(0)} | ${Number.isFinite(c.rssMb) ? c.rssMb.toFixed(0) : ''} | ${duck ? (c.wall / duck.wall).toFixed(1) : ''} | ${read ? (c.wall / read.wall).toFixed(0) : ''} |`,
+    );
+  }
+}
+const table = lines.join('\n');
+console.log(table);
+if (args.includes('--write')) {
+  const path = join(root, 'docs', 'performance.md');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const marker = '<!-- bench -->';
+  const parts = text.split(marker);
+  writeFileSync(path, parts.length === 3 ? `${parts[0]}${marker}\n${table}\n${marker}${parts[2]}` : `${text}\n${marker}\n${table}\n${marker}\n`);
+}
