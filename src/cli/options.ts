@@ -152,6 +152,7 @@ export function ingestOptions(options: Json, config: Json, cmd: Command): Record
       dateFormat: dateFormat && ['ISO', 'YYYY-MM-DD'].includes(dateFormat.toUpperCase()) ? undefined : dateFormat,
       decimal,
       skipInvalid: Boolean(pick('skipInvalid')),
+      parser: process.env.CRM_CSV_PARSER === 'csv-parse' ? 'csv-parse' : 'fast',
     };
   };
   return { customers: build('customers'), sales: build('sales'), payments: build('payments'), summary: build('summary') };

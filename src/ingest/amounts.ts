@@ -24,7 +24,10 @@ const CURRENCY = /^(?:[$€£¥₹₽₩₺₪฿]|[A-Z]{3}|R\$|US\$|CHF|kr\.?|z
 export function createAmountParser(decimal: '.' | ',' = '.'): (raw: string) => number {
   const thousands = decimal === '.' ? /^\d{1,3}(?:[, '\u00a0\u202f]\d{3})+(?:\.\d*)?$/ : /^\d{1,3}(?:[. '\u00a0\u202f]\d{3})+(?:,\d*)?$/;
   const plain = decimal === '.' ? /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/ : /^(?:\d+(?:,\d*)?|,\d+)$/;
+  const simple = decimal === '.' ? /^-?\d+(?:\.\d+)?$/ : /^-?\d+(?:,\d+)?$/;
   return (raw: string): number => {
+    // Fast path for the common plain number.
+    if (simple.test(raw)) return Number(decimal === '.' ? raw : raw.replace(',', '.'));
     let text = raw.trim();
     if (text === '') throw new AmountParseError('empty amount');
     let negative = false;

@@ -26,6 +26,8 @@ export interface IngestOptions {
   decimal: '.' | ',';
   /** Reject bad rows and go on, instead of stopping at the first. */
   skipInvalid: boolean;
+  /** CSV reader: 'fast' (default) or 'csv-parse' (see records.ts). */
+  parser?: 'fast' | 'csv-parse';
 }
 
 export const DEFAULT_INGEST: IngestOptions = { header: true, map: {}, decimal: '.', skipInvalid: false };
@@ -186,7 +188,7 @@ export async function readTable<T>(
     columns = resolveColumns(options.columns, kind, options.map, file);
     reader = new FieldReader(options.columns, options);
   }
-  await readRecords(chunks, file, { delimiter: options.delimiter }, (fields, line) => {
+  await readRecords(chunks, file, { delimiter: options.delimiter, parser: options.parser }, (fields, line) => {
     if (!columns || !reader) {
       const headers = fields.map((h) => h.trim());
       columns = resolveColumns(headers, kind, options.map, file);
