@@ -11,9 +11,17 @@ export function dayFromYmd(year: number, month: number, day: number): Day {
   return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
 }
 
-/** `YYYY-MM-DD` of a day number. */
+const isoCache = new Map<Day, string>();
+
+/** `YYYY-MM-DD` of a day number (cached: outputs repeat the same days). */
 export function dayToIso(day: Day): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let iso = isoCache.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (isoCache.size > 100_000) isoCache.clear();
+    isoCache.set(day, iso);
+  }
+  return iso;
 }
 
 /** Year, month (1-12) and day of month of a day number. */

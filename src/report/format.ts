@@ -2,7 +2,7 @@
 
 /** Rounds to 12 significant digits, removing binary floating-point noise (0.1 + 0.2 → 0.3). */
 export function clean(value: number): number {
-  if (!Number.isFinite(value) || value === 0) return value;
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
   return Number(value.toPrecision(12));
 }
 

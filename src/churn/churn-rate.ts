@@ -1,0 +1,134 @@
+/**
+ * Churn rate per calendar period: customers lost in the period / customers at risk at its start, from
+ * lifetimes (contracts or purchase histories with a churn window, see lifetimes.ts). A customer is at risk
+ * at the start of period p when acquired before p starts and not churned before p starts; lost in p when
+ * its churn day falls in p. Customers acquired during p are not in p's denominator (they are counted as
+ * `acquired`, and those who also churn within p as `acquiredAndLost`). This is the "customers lost /
+ * customers at the start" retention rate of Fader & Hardie (2007), "How to project customer retention",
+ * J. Interactive Marketing 21(1), section 2, computed per calendar period.
+ *
+ * With purchase lifetimes the churn is dated at the end of the churn window (last purchase + W), so each
+ * period's rate counts the customers whose silence reached W days in that period: the rates lag behavior by
+ * W days, but the periods up to as-of are complete and unbiased (dating at the last purchase would
+ * undercount churn in the last W days).
+ */
+import type { Day } from '../core/days.js';
+import { periodIndex, periodOfIndex, type CalendarUnit } from './calendar-period.js';
+import type { Lifetime, LifetimeData } from './lifetimes.js';
+
+/** Options of {@link churnRates}. */
+export interface ChurnRateOptions {
+  /** Calendar period: `month`, `quarter` or ISO `week`. Default `month`. */
+  unit?: CalendarUnit;
+}
+
+/** One period of a churn-rate series. */
+export interface ChurnRatePeriod {
+  label: string;
+  start: Day;
+  end: Day;
+  /** The period contains as-of and ends after it. */
+  partial: boolean;
+  /** Customers acquired before the period and not churned before it started. */
+  atRisk: number;
+  /** Of those, churned in the period. */
+  lost: number;
+  /** lost / atRisk; null when nobody was at risk. */
+  rate: number | null;
+  /** Customers acquired in the period (not in the denominator). */
+  acquired: number;
+  /** Customers acquired and churned in the same period (not in `lost`). */
+  acquiredAndLost: number;
+}
+
+/** A churn-rate series with its pooled rate. */
+export interface ChurnRateSeries {
+  periods: ChurnRatePeriod[];
+  /** Σ lost / Σ atRisk over the complete periods: the average churn rate per period, weighted by the customers at risk; null when nobody was at risk. */
+  pooledRate: number | null;
+}
+
+/** Result of {@link churnRates}. */
+export interface ChurnRates {
+  unit: CalendarUnit;
+  asOf: Day;
+  overall: ChurnRateSeries;
+  /** One series per lifetime `group` (sorted); empty when the lifetimes carry no group. */
+  groups: { group: string; series: ChurnRateSeries }[];
+}
+
+/**
+ * Churn rates per calendar period, overall and per group (the lifetimes' `group`, set with `by`).
+ *
+ * Cost: O(customers + periods) per series.
+ *
+ * @example
+ * churnRates(contractLifetimes([{ id: 'a', start: dayFromYmd(2023, 1, 5), end: dayFromYmd(2023, 2, 10) }], dayFromYmd(2023, 3, 31)))
+ *   .overall.periods.map((p) => p.rate) // => [null, 1, null]
+ */
+export function churnRates(data: LifetimeData, options: ChurnRateOptions = {}): ChurnRates {
+  const unit = options.unit ?? 'month';
+  const overall = series(data.lifetimes, data.asOf, unit);
+  const members = new Map<string, Lifetime[]>();
+  for (const lifetime of data.lifetimes) {
+    if (lifetime.group === null) continue;
+    const list = members.get(lifetime.group);
+    if (list === undefined) members.set(lifetime.group, [lifetime]);
+    else list.push(lifetime);
+  }
+  const groups = [...members.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((group) => ({ group, series: series(members.get(group) ?? [], data.asOf, unit) }));
+  return { unit, asOf: data.asOf, overall, groups };
+}
+
+function series(lifetimes: readonly Lifetime[], asOf: Day, unit: CalendarUnit): ChurnRateSeries {
+  if (lifetimes.length === 0) return { periods: [], pooledRate: null };
+  const asOfIndex = periodIndex(asOf, unit);
+  const firstIndex = lifetimes.reduce((m, l) => Math.min(m, periodIndex(l.start, unit)), Infinity);
+  const length = asOfIndex - firstIndex + 1;
+  // riskChange[k]: change of the at-risk count at the start of period firstIndex + k
+  const riskChange = new Array<number>(length + 1).fill(0);
+  const lost = new Array<number>(length).fill(0);
+  const acquired = new Array<number>(length).fill(0);
+  const acquiredAndLost = new Array<number>(length).fill(0);
+  for (const lifetime of lifetimes) {
+    const startK = periodIndex(lifetime.start, unit) - firstIndex;
+    acquired[startK]++;
+    const endK = lifetime.churned ? periodIndex(lifetime.end, unit) - firstIndex : length - 1;
+    if (lifetime.churned && endK === startK) {
+      acquiredAndLost[startK]++;
+      continue;
+    }
+    // at risk from the period after acquisition through the period of churn (or as-of)
+    riskChange[startK + 1]++;
+    riskChange[endK + 1]--;
+    if (lifetime.churned) lost[endK]++;
+  }
+  const lastPartial = asOf < periodOfIndex(asOfIndex, unit).end;
+  const periods: ChurnRatePeriod[] = [];
+  let atRisk = 0;
+  let pooledLost = 0;
+  let pooledRisk = 0;
+  for (let k = 0; k < length; k++) {
+    atRisk += riskChange[k];
+    const period = periodOfIndex(firstIndex + k, unit);
+    const partial = lastPartial && k === length - 1;
+    if (!partial) {
+      pooledLost += lost[k];
+      pooledRisk += atRisk;
+    }
+    periods.push({
+      label: period.label,
+      start: period.start,
+      end: period.end,
+      partial,
+      atRisk,
+      lost: lost[k],
+      rate: atRisk > 0 ? lost[k] / atRisk : null,
+      acquired: acquired[k],
+      acquiredAndLost: acquiredAndLost[k],
+    });
+  }
+  return { periods, pooledRate: pooledRisk > 0 ? pooledLost / pooledRisk : null };
+}

@@ -1,0 +1,293 @@
+/**
+ * Relationship life-cycle stages from each customer's own purchase history: exploration, expansion,
+ * commitment, dissolution and lost (Dwyer, Schurr & Oh 1987, "Developing buyer-seller relationships",
+ * Journal of Marketing 51(2); operationalised on purchase data in the spirit of Reinartz & Kumar 2000,
+ * Journal of Marketing 64(4)). The rules, applied in this order (first match wins), with W the churn window
+ * and the gap the days since the last purchase (as of the as-of day):
+ *
+ * 1. lost: gap ≥ W (the same rule as purchase lifetimes: W days without purchase, see lifetimes.ts);
+ * 2. exploration: at most `explorationMaxPurchaseDays` (2) purchase days, and not lost, i.e. recent;
+ * 3. dissolution: with a P(alive) for the customer (from a fitted BG/NBD or Pareto/NBD), P(alive) <
+ *    `pAliveThreshold` (0.5); otherwise gap > `dissolutionGapFactor` (2) × the median of the customer's own
+ *    inter-purchase gaps;
+ * 4. expansion: the customer's observed life [first purchase, as-of] is cut in two halves at its midpoint;
+ *    the later half (days ≥ midpoint) holds at least `expansionFactor` (1.5) × the purchase days of the
+ *    earlier half, or (with a positive earlier spend) at least 1.5 × its net spend;
+ * 5. commitment: everyone else (steady and alive).
+ *
+ * Stages can be compared between two as-of days: the stages at the earlier day are recomputed from the
+ * histories truncated at that day, with the same churn window (P(alive) is used only at the later day).
+ */
+import type { Day } from '../core/days.js';
+import type { CustomerHistory } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import { suggestChurnWindow, type ChurnWindow } from './lifetimes.js';
+
+/** The five stages, in life-cycle order. */
+export type LifecycleStage = 'exploration' | 'expansion' | 'commitment' | 'dissolution' | 'lost';
+
+/** The stages in life-cycle order (the order of tables). */
+export const LIFECYCLE_STAGES: readonly LifecycleStage[] = ['exploration', 'expansion', 'commitment', 'dissolution', 'lost'];
+
+/** The rules of {@link lifecycleStages}; every field has a default. */
+export interface LifecycleRules {
+  /** Churn window W in days: gap ≥ W is lost. Default: {@link suggestChurnWindow} of the histories at as-of. */
+  churnAfterDays?: number;
+  /** At most this many purchase days (and not lost) is exploration. Default 2. */
+  explorationMaxPurchaseDays?: number;
+  /** Dissolution when the gap exceeds this multiple of the customer's median inter-purchase gap. Default 2. */
+  dissolutionGapFactor?: number;
+  /** Dissolution when P(alive) is below this (when a P(alive) is given for the customer). Default 0.5. */
+  pAliveThreshold?: number;
+  /** Expansion when the later half of the life has at least this multiple of the earlier half's purchase days or spend. Default 1.5. */
+  expansionFactor?: number;
+}
+
+/** The rules as applied, with how the churn window was chosen. */
+export interface ResolvedLifecycleRules {
+  churnWindow: ChurnWindow;
+  explorationMaxPurchaseDays: number;
+  dissolutionGapFactor: number;
+  pAliveThreshold: number;
+  expansionFactor: number;
+}
+
+/** Options of {@link lifecycleStages}. */
+export interface LifecycleOptions {
+  rules?: LifecycleRules;
+  /** P(alive) at as-of by customer id (e.g. from a fitted BG/NBD); replaces the gap rule of dissolution for those customers. */
+  pAlive?: Map<string, number>;
+  /** A value per customer (e.g. predicted CLV) to total per stage. */
+  values?: Map<string, number>;
+  /** An earlier as-of day: adds the transition table from the stages then to the stages at as-of. */
+  compareAsOf?: Day;
+}
+
+/** One customer's stage with the figures the rules looked at. */
+export interface CustomerStage {
+  id: string;
+  stage: LifecycleStage;
+  /** Purchase days on or before as-of. */
+  purchaseDays: number;
+  /** as-of − last purchase day. */
+  daysSinceLast: number;
+  /** Median of the gaps between consecutive purchase days; null with one purchase day. */
+  medianGap: number | null;
+  /** Purchase days and net spend in the earlier and the later half of [first purchase, as-of]. */
+  earlierPurchaseDays: number;
+  laterPurchaseDays: number;
+  earlierSpend: number;
+  laterSpend: number;
+  /** Net revenue of the purchase days on or before as-of. */
+  revenue: number;
+  /** The P(alive) used, or null. */
+  pAlive: number | null;
+  /** Why this stage, lowercase. */
+  reason: string;
+}
+
+/** Count and value of one stage. */
+export interface StageSummary {
+  stage: LifecycleStage;
+  customers: number;
+  /** customers / all classified customers. */
+  share: number;
+  /** Net revenue of the stage's customers up to as-of. */
+  revenue: number;
+  /** revenue / customers; null for an empty stage. */
+  averageRevenue: number | null;
+  /** Sum of `values` over the stage's customers; null without `values`. */
+  value: number | null;
+}
+
+/** Stage at the earlier day: a stage, or `new` for customers not yet acquired then. */
+export type EarlierStage = LifecycleStage | 'new';
+
+/** Transition table between two as-of days. */
+export interface LifecycleTransitions {
+  fromAsOf: Day;
+  toAsOf: Day;
+  /** Row order: `new`, then the stages. */
+  fromStages: readonly EarlierStage[];
+  toStages: readonly LifecycleStage[];
+  /** counts[from][to]: customers in stage `from` at the earlier day and `to` at as-of. */
+  counts: Record<EarlierStage, Record<LifecycleStage, number>>;
+}
+
+/** Result of {@link lifecycleStages}. */
+export interface LifecycleResult {
+  asOf: Day;
+  rules: ResolvedLifecycleRules;
+  /** Customers with a purchase on or before as-of, in input order. */
+  customers: CustomerStage[];
+  /** One row per stage, in life-cycle order. */
+  stages: StageSummary[];
+  /** Customers without a purchase day on or before as-of. */
+  excluded: number;
+  /** Present when `compareAsOf` was given. */
+  transitions: LifecycleTransitions | null;
+}
+
+function median(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function positive(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new UsageError(`life-cycle rule ${name} must be a positive number, found ${value}`);
+  return value;
+}
+
+function resolveRules(histories: readonly CustomerHistory[], asOf: Day, rules: LifecycleRules): ResolvedLifecycleRules {
+  let churnWindow: ChurnWindow;
+  if (rules.churnAfterDays !== undefined) {
+    if (!(Number.isInteger(rules.churnAfterDays) && rules.churnAfterDays >= 1)) {
+      throw new UsageError(`churn window must be a positive whole number of days, found ${rules.churnAfterDays}`);
+    }
+    churnWindow = { days: rules.churnAfterDays, basis: 'given', gaps: 0, quantile: null };
+  } else churnWindow = suggestChurnWindow(histories, asOf);
+  const explorationMaxPurchaseDays = rules.explorationMaxPurchaseDays ?? 2;
+  if (!(Number.isInteger(explorationMaxPurchaseDays) && explorationMaxPurchaseDays >= 1)) {
+    throw new UsageError(`life-cycle rule explorationMaxPurchaseDays must be a positive whole number, found ${explorationMaxPurchaseDays}`);
+  }
+  const pAliveThreshold = rules.pAliveThreshold ?? 0.5;
+  if (!(pAliveThreshold > 0 && pAliveThreshold < 1)) throw new UsageError(`life-cycle rule pAliveThreshold must be between 0 and 1, found ${pAliveThreshold}`);
+  return {
+    churnWindow,
+    explorationMaxPurchaseDays,
+    dissolutionGapFactor: positive(rules.dissolutionGapFactor ?? 2, 'dissolutionGapFactor'),
+    pAliveThreshold,
+    expansionFactor: positive(rules.expansionFactor ?? 1.5, 'expansionFactor'),
+  };
+}
+
+/** The stage of one history as of a day, or null when it has no purchase day on or before it. */
+function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null): CustomerStage | null {
+  let count = 0;
+  while (count < history.days.length && history.days[count] <= asOf) count++;
+  if (count === 0) return null;
+  const days = history.days.slice(0, count);
+  const amounts = history.amounts.slice(0, count);
+  const first = days[0];
+  const last = days[count - 1];
+  const daysSinceLast = asOf - last;
+  const gaps: number[] = [];
+  for (let i = 1; i < count; i++) gaps.push(days[i] - days[i - 1]);
+  gaps.sort((a, b) => a - b);
+  const medianGap = gaps.length > 0 ? median(gaps) : null;
+  const midpoint = first + (asOf - first) / 2;
+  let earlierPurchaseDays = 0;
+  let laterPurchaseDays = 0;
+  let earlierSpend = 0;
+  let laterSpend = 0;
+  let revenue = 0;
+  for (let i = 0; i < count; i++) {
+    revenue += amounts[i];
+    if (days[i] < midpoint) {
+      earlierPurchaseDays++;
+      earlierSpend += amounts[i];
+    } else {
+      laterPurchaseDays++;
+      laterSpend += amounts[i];
+    }
+  }
+  const w = rules.churnWindow.days;
+  let stage: LifecycleStage;
+  let reason: string;
+  const factor = rules.expansionFactor;
+  if (daysSinceLast >= w) {
+    stage = 'lost';
+    reason = `${daysSinceLast} days since the last purchase >= churn window ${w}`;
+  } else if (count <= rules.explorationMaxPurchaseDays) {
+    stage = 'exploration';
+    reason = `${count} purchase day${count === 1 ? '' : 's'}, the last ${daysSinceLast} days ago`;
+  } else if (pAlive !== null && pAlive < rules.pAliveThreshold) {
+    stage = 'dissolution';
+    reason = `p(alive) ${pAlive.toFixed(3)} < ${rules.pAliveThreshold}`;
+  } else if (pAlive === null && medianGap !== null && daysSinceLast > rules.dissolutionGapFactor * medianGap) {
+    stage = 'dissolution';
+    reason = `${daysSinceLast} days since the last purchase > ${rules.dissolutionGapFactor} x median gap ${medianGap}`;
+  } else if (laterPurchaseDays >= factor * earlierPurchaseDays) {
+    stage = 'expansion';
+    reason = `${laterPurchaseDays} purchase days in the later half of the life vs ${earlierPurchaseDays} in the earlier`;
+  } else if (earlierSpend > 0 && laterSpend >= factor * earlierSpend) {
+    stage = 'expansion';
+    reason = `spend ${round(laterSpend)} in the later half of the life vs ${round(earlierSpend)} in the earlier`;
+  } else {
+    stage = 'commitment';
+    reason = `${count} purchase days, median gap ${medianGap}, last ${daysSinceLast} days ago`;
+  }
+  return {
+    id: history.id,
+    stage,
+    purchaseDays: count,
+    daysSinceLast,
+    medianGap,
+    earlierPurchaseDays,
+    laterPurchaseDays,
+    earlierSpend,
+    laterSpend,
+    revenue,
+    pAlive,
+    reason,
+  };
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Life-cycle stage of every customer as of a day (rules in the file comment and docs/churn.md), the count,
+ * share and value per stage, and with `compareAsOf` the transition table from the earlier day.
+ *
+ * Cost: O(total purchase days × log) per as-of day.
+ *
+ * @throws {UsageError} on invalid rules, or `compareAsOf` not before `asOf`
+ * @example
+ * const h = { id: 'a', days: [0, 30, 60, 90], amounts: [1, 1, 1, 1], otherReturns: 0, lines: 4, margin: null };
+ * lifecycleStages([h], 100, { rules: { churnAfterDays: 90 } }).customers[0].stage // => 'commitment'
+ */
+export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day, options: LifecycleOptions = {}): LifecycleResult {
+  const rules = resolveRules(histories, asOf, options.rules ?? {});
+  const customers: CustomerStage[] = [];
+  const classified: CustomerHistory[] = [];
+  for (const history of histories) {
+    const pAlive = options.pAlive?.get(history.id);
+    const stage = classify(history, asOf, rules, pAlive === undefined ? null : pAlive);
+    if (stage !== null) {
+      customers.push(stage);
+      classified.push(history);
+    }
+  }
+  const stages: StageSummary[] = LIFECYCLE_STAGES.map((stage) => {
+    const members = customers.filter((c) => c.stage === stage);
+    const revenue = members.reduce((s, c) => s + c.revenue, 0);
+    let value: number | null = null;
+    if (options.values !== undefined) {
+      value = 0;
+      for (const c of members) value += options.values.get(c.id) ?? 0;
+    }
+    return {
+      stage,
+      customers: members.length,
+      share: customers.length > 0 ? members.length / customers.length : 0,
+      revenue,
+      averageRevenue: members.length > 0 ? revenue / members.length : null,
+      value,
+    };
+  });
+  let transitions: LifecycleTransitions | null = null;
+  if (options.compareAsOf !== undefined) {
+    const fromAsOf = options.compareAsOf;
+    if (!(fromAsOf < asOf)) throw new UsageError('the comparison as-of day must be before the as-of day');
+    const fromStages: readonly EarlierStage[] = ['new', ...LIFECYCLE_STAGES];
+    const counts = Object.fromEntries(
+      fromStages.map((from) => [from, Object.fromEntries(LIFECYCLE_STAGES.map((to) => [to, 0]))]),
+    ) as Record<EarlierStage, Record<LifecycleStage, number>>;
+    customers.forEach((customer, i) => {
+      const earlier = classify(classified[i], fromAsOf, rules, null);
+      counts[earlier === null ? 'new' : earlier.stage][customer.stage]++;
+    });
+    transitions = { fromAsOf, toAsOf: asOf, fromStages, toStages: LIFECYCLE_STAGES, counts };
+  }
+  return { asOf, rules, customers, stages, excluded: histories.length - customers.length, transitions };
+}

@@ -1,0 +1,298 @@
+/**
+ * The BG/NBD model of repeat purchasing in non-contractual settings:
+ * Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005), "'Counting your customers' the easy way: an
+ * alternative to the Pareto/NBD model", Marketing Science 24(2), 275-284, https://doi.org/10.1287/mksc.1040.0098.
+ * P(alive): Fader, Hardie & Lee (2008), "Computing P(alive) using the BG/NBD model",
+ * http://www.brucehardie.com/notes/021/palive_for_BGNBD.pdf.
+ *
+ * Assumptions: while active, a customer buys as a Poisson process with rate λ; λ ~ Gamma(r, rate α) across
+ * customers; after each repeat purchase the customer becomes inactive with probability p; p ~ Beta(a, b),
+ * independent of λ. Time 0 is the customer's first purchase; the data are x (repeat purchases), t_x (time of
+ * the last one, 0 when x = 0) and T (time from the first purchase to the end of calibration).
+ *
+ * Equations (numbers of the paper, as cited by lifetimes): likelihood (6), P(X(t) = x) (8), E[X(t)] (9),
+ * conditional expectation E[Y(t) | x, t_x, T] (10).
+ */
+import type { Rng } from '../core/random.js';
+import { ModelError } from '../errors.js';
+import { compressRfm, groupFrequencies, totalWeight } from './compress.js';
+import type { FrequencyGroups } from './compress.js';
+import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, validateRfm } from './fit-common.js';
+import type { FitOptions } from './fit-common.js';
+import { hyp2f1Bracket, lbeta, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
+import type { FittedModel, RfmData } from './types.js';
+
+/** BG/NBD parameters, named as in the paper. `FittedModel.params` of a BG/NBD fit has this shape. */
+export type BgNbdParams = { r: number; alpha: number; a: number; b: number };
+
+/** Parameter order of the fitted vectors. */
+export const parameterNames = ['r', 'alpha', 'a', 'b'] as const;
+
+const MODEL = 'bgnbd';
+
+function read(params: Readonly<Record<string, number>>): [number, number, number, number] {
+  const [r, alpha, a, b] = parameterVector(MODEL, params, parameterNames);
+  return [r, alpha, a, b];
+}
+
+/** Total weighted log-likelihood on prepared data; `groups` indexes the distinct frequencies. */
+function evaluate(
+  frequency: ArrayLike<number>,
+  recency: ArrayLike<number>,
+  T: ArrayLike<number>,
+  weights: ArrayLike<number> | undefined,
+  groups: FrequencyGroups,
+  r: number,
+  alpha: number,
+  a: number,
+  b: number,
+): number {
+  // eq. (6): L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + T)^(r+x))
+  //            + δ(x > 0) B(a + 1, b + x − 1)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + t_x)^(r+x))
+  const g = groups.values.length;
+  const survive = new Float64Array(g);
+  const dropout = new Float64Array(g);
+  const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
+  for (let k = 0; k < g; k++) {
+    const x = groups.values[k];
+    const common = base + lgamma(r + x);
+    survive[k] = common + lbeta(a, b + x);
+    dropout[k] = x > 0 ? common + lbeta(a + 1, b + x - 1) : -Infinity;
+  }
+  let total = 0;
+  for (let i = 0; i < frequency.length; i++) {
+    const x = frequency[i];
+    const k = groups.index[i];
+    const exponent = r + x;
+    const first = survive[k] - exponent * Math.log(alpha + T[i]);
+    const value = x > 0 ? logAddExp(first, dropout[k] - exponent * Math.log(alpha + recency[i])) : first;
+    total += (weights === undefined ? 1 : weights[i]) * value;
+  }
+  return total;
+}
+
+/**
+ * Total log-likelihood of the data (eq. 6), weighted by `data.weights`, computed on the log scale with
+ * lgamma/lbeta and log-sum-exp so that it stays finite for large frequencies and extreme parameters.
+ *
+ * Cost: O(n) plus O(distinct frequencies) lgamma/lbeta evaluations.
+ *
+ * @throws {ModelError} for non-positive parameters or invalid data (see {@link validateRfm})
+ * @example
+ * logLikelihood({ r: 1, alpha: 1, a: 1, b: 1 }, { frequency: [0], recency: [0], T: [1] })
+ * // => ln(B(1, 1)/B(1, 1) · 1/2) = -0.6931471805599453
+ */
+export function logLikelihood(params: Readonly<Record<string, number>>, data: RfmData): number {
+  const [r, alpha, a, b] = read(params);
+  validateRfm(MODEL, data);
+  return evaluate(data.frequency, data.recency, data.T, data.weights, groupFrequencies(data.frequency), r, alpha, a, b);
+}
+
+/**
+ * Fits the BG/NBD model by maximum likelihood on the distinct (x, t_x, T) tuples of the data (see
+ * fit-common.ts for the optimisation, standard errors and warnings). Starts: three points scaled by
+ * mean T / mean x.
+ *
+ * Cost: O(n) to compress, then O(distinct tuples) per likelihood evaluation (a few thousand evaluations).
+ *
+ * @throws {ModelError} for invalid data, when no customer made a repeat purchase (a and b are then not
+ *   identified), or when the likelihood is not finite at any start
+ * @example
+ * fit(cdnow).params // => { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 } (to 3 decimals)
+ */
+export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
+  validateRfm(MODEL, data);
+  const compressed = compressRfm(data);
+  if (compressed.frequency.every((x) => x === 0)) {
+    throw new ModelError(`${MODEL}: no customer made a repeat purchase, so the dropout process cannot be estimated`, {
+      hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
+    });
+  }
+  const groups = groupFrequencies(compressed.frequency);
+  const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
+  return fitMaximumLikelihood(
+    {
+      model: MODEL,
+      parameterNames,
+      logLikelihood: ([r, alpha, a, b]) => evaluate(compressed.frequency, compressed.recency, compressed.T, compressed.weights, groups, r, alpha, a, b),
+      n: totalWeight(compressed.weights, compressed.frequency.length),
+      nDistinct: compressed.frequency.length,
+      starts: [
+        [1, scale, 1, 1],
+        [0.3, 0.3 * scale, 0.8, 2.5],
+        [3, 3 * scale, 3, 10],
+      ],
+    },
+    options,
+  );
+}
+
+/**
+ * Probability that a customer with history (x, t_x, T) is still active at T (FHL 2008 note, eq. 1):
+ *
+ *   P(alive) = 1 / (1 + δ(x > 0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)).
+ *
+ * Trap: for x = 0 this is exactly 1, whatever T. In the BG/NBD a customer can only drop out right after a
+ * repeat purchase, so one who never repeated is "alive" by construction, even after years of silence. Use
+ * the MBG/NBD (mbg-nbd.ts), which allows dropout at time 0, when one-time buyers must be scored.
+ *
+ * Cost: O(1).
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * probabilityAlive({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 0, 0, 38) // => 1
+ */
+export function probabilityAlive(params: Readonly<Record<string, number>>, frequency: number, recency: number, T: number): number {
+  const [r, alpha, a, b] = read(params);
+  if (frequency === 0) return 1;
+  const logOdds = Math.log(a) - Math.log(b + frequency - 1) + (r + frequency) * (Math.log(alpha + T) - Math.log(alpha + recency));
+  return 1 / (1 + Math.exp(logOdds));
+}
+
+/**
+ * Expected number of repeat purchases in (T, T + t] of a customer with history (x, t_x, T), eq. (10):
+ *
+ *   E[Y(t) | x, t_x, T] = (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r+x) ₂F₁(r + x, b + x; a + b + x − 1; z)]
+ *                         / (1 + δ(x > 0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)),   z = t/(α + T + t).
+ *
+ * The bracket is evaluated through Euler's transformation as (a − 1)·{@link hyp2f1Bracket}(a + b − 1 − r, a,
+ * a + b + x − 1, z), which converges fast for any x, keeps precision at small t and is continuous at a = 1.
+ *
+ * Cost: O(terms of the series), about 40/(−ln z).
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * expectedTransactions({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 2, 30.43, 38.86) // => 1.226 (to 3 decimals)
+ */
+export function expectedTransactions(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
+  const [r, alpha, a, b] = read(params);
+  if (t === 0) return 0;
+  const x = frequency;
+  const z = t / (alpha + T + t);
+  const numerator = (a + b + x - 1) * hyp2f1Bracket(a + b - 1 - r, a, a + b + x - 1, z);
+  if (x === 0) return numerator;
+  const logOdds = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + recency));
+  return numerator / (1 + Math.exp(logOdds));
+}
+
+/**
+ * Expected number of repeat purchases in (0, t] of a new customer (just made the first purchase), eq. (9):
+ *
+ *   E[X(t)] = (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r ₂F₁(r, b; a + b − 1; t/(α + t))],
+ *
+ * evaluated as (a + b − 1)·{@link hyp2f1Bracket}(a + b − 1 − r, a, a + b − 1, t/(α + t)). For small t it is
+ * ≈ (r/α)·t: everybody is active at first and buys at the mean rate r/α.
+ *
+ * Cost: O(terms of the series).
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * expectedTransactionsNew({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 78) // => 1.8576 (to 4 decimals)
+ */
+export function expectedTransactionsNew(params: Readonly<Record<string, number>>, t: number): number {
+  const [r, alpha, a, b] = read(params);
+  if (t === 0) return 0;
+  return (a + b - 1) * hyp2f1Bracket(a + b - 1 - r, a, a + b - 1, t / (alpha + t));
+}
+
+/**
+ * Probability that a new customer makes exactly n repeat purchases in (0, t], eq. (8):
+ *
+ *   P(X(t) = n) = B(a, b + n)/B(a, b) · Γ(r + n)/(Γ(r) n!) · (α/(α + t))^r (t/(α + t))^n
+ *               + δ(n > 0) B(a + 1, b + n − 1)/B(a, b) · [1 − Σ_{j<n} Γ(r + j)/(Γ(r) j!) (α/(α + t))^r (t/(α + t))^j].
+ *
+ * The bracket (the negative-binomial tail P(N >= n)) is summed over j >= n when it is small, so it keeps
+ * its relative precision.
+ *
+ * Cost: O(n) plus the tail terms.
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * probabilityOfPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 0) // => 0.5737864 (BTYD)
+ */
+export function probabilityOfPurchases(params: Readonly<Record<string, number>>, t: number, n: number): number {
+  const [r, alpha, a, b] = read(params);
+  if (!(Number.isInteger(n) && n >= 0)) throw new ModelError(`${MODEL}: the number of purchases must be a non-negative integer, found ${n}`);
+  if (t === 0) return n === 0 ? 1 : 0;
+  const first = Math.exp(lbeta(a, b + n) - lbeta(a, b) + logNbdProbability(r, alpha, t, n));
+  if (n === 0) return first;
+  return first + Math.exp(lbeta(a + 1, b + n - 1) - lbeta(a, b)) * nbdTailProbability(r, alpha, t, n);
+}
+
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  /** Number of customers. */
+  customers: number;
+  /** Observation length per customer (time from the first purchase to the end), one number for all or one per customer. */
+  T: number | ArrayLike<number>;
+  /** Also return each customer's repeat-purchase times. Default false. */
+  keepTimes?: boolean;
+}
+
+/** Simulated RFM data; `times` holds the repeat-purchase times when asked for. */
+export interface SimulatedRfm {
+  frequency: number[];
+  recency: number[];
+  T: number[];
+  times?: number[][];
+}
+
+/**
+ * Simulates customers from the BG/NBD process: λ ~ Gamma(r, scale 1/α), p ~ Beta(a, b); starting from the
+ * first purchase at 0, inter-purchase times are Exponential(λ), and after each repeat purchase the customer
+ * drops out with probability p. Returns frequency, recency and T per customer (and the purchase times).
+ *
+ * Cost: O(customers + purchases).
+ *
+ * @throws {ModelError} for non-positive parameters; {RangeError} for a bad customer count or T
+ * @example
+ * simulate({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, { customers: 1000, T: 39 }, createRng(1)).frequency.length // => 1000
+ */
+export function simulate(params: Readonly<Record<string, number>>, options: SimulateOptions, rng: Rng): SimulatedRfm {
+  const [r, alpha, a, b] = read(params);
+  return simulatePurchases(r, alpha, a, b, false, options, rng);
+}
+
+/**
+ * The purchase process shared with the MBG/NBD: `dropoutAtStart` lets the customer drop out right after
+ * the first purchase (time 0) as well.
+ */
+export function simulatePurchases(
+  r: number,
+  alpha: number,
+  a: number,
+  b: number,
+  dropoutAtStart: boolean,
+  options: SimulateOptions,
+  rng: Rng,
+): SimulatedRfm {
+  const { customers, keepTimes = false } = options;
+  if (!(Number.isInteger(customers) && customers >= 0)) throw new RangeError(`customers must be a non-negative integer, found ${customers}`);
+  if (typeof options.T !== 'number' && options.T.length !== customers) {
+    throw new RangeError(`T has ${options.T.length} entries for ${customers} customers`);
+  }
+  const frequency = new Array<number>(customers);
+  const recency = new Array<number>(customers);
+  const ages = new Array<number>(customers);
+  const times: number[][] | undefined = keepTimes ? [] : undefined;
+  for (let i = 0; i < customers; i++) {
+    const T = typeof options.T === 'number' ? options.T : options.T[i];
+    if (!(T > 0) || !Number.isFinite(T)) throw new RangeError(`T must be a positive number, found ${T} for customer ${i}`);
+    const lambda = rng.gamma(r, 1 / alpha);
+    const p = rng.beta(a, b);
+    const purchases: number[] = [];
+    let alive = !(dropoutAtStart && rng.uniform() < p);
+    let time = 0;
+    while (alive && lambda > 0) {
+      time += -Math.log(rng.uniform()) / lambda;
+      if (time > T) break;
+      purchases.push(time);
+      if (rng.uniform() < p) alive = false;
+    }
+    frequency[i] = purchases.length;
+    recency[i] = purchases.length > 0 ? purchases[purchases.length - 1] : 0;
+    ages[i] = T;
+    if (times !== undefined) times.push(purchases);
+  }
+  return times === undefined ? { frequency, recency, T: ages } : { frequency, recency, T: ages, times };
+}

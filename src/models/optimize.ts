@@ -1,0 +1,515 @@
+/**
+ * Unconstrained minimisation for maximum-likelihood fitting: BFGS (Nocedal & Wright, "Numerical
+ * Optimization", 2nd ed. 2006, Algorithm 6.1) with a backtracking Armijo line search (Algorithm 3.1, with
+ * safeguarded quadratic/cubic interpolation, section 3.5) on central-difference gradients (section 8.1),
+ * and a Nelder-Mead simplex fallback (Nelder & Mead 1965, with the dimension-adaptive coefficients of
+ * Gao & Han 2012, Computational Optimization and Applications 51(1)) for objectives whose gradient cannot be
+ * computed or on which BFGS makes no progress.
+ *
+ * Constraints such as positivity are handled by the caller through reparameterisation (fit on log θ).
+ * The objective may return `Infinity` or `NaN` outside its domain: the line search treats those points as
+ * "too far" and shrinks the step.
+ */
+
+/** Options of {@link minimize}. */
+export interface MinimizeOptions {
+  /** Maximum number of BFGS iterations (Nelder-Mead gets `max(maxIterations, 200 × dimension)` iterations). Default 1000. */
+  maxIterations?: number;
+  /** Convergence when the infinity norm of the gradient falls below this. Default 1e-6. */
+  gradientTolerance?: number;
+}
+
+/** Result of {@link minimize}. */
+export interface MinimizeResult {
+  /** The best point found. */
+  x: number[];
+  /** Objective at `x`. */
+  value: number;
+  /** Whether a convergence criterion was met: a small gradient, or for Nelder-Mead a collapsed simplex where the gradient is not finite or below 1000 × the tolerance. */
+  converged: boolean;
+  /** Iterations used (BFGS plus Nelder-Mead when it ran). */
+  iterations: number;
+  /** Infinity norm of the central-difference gradient at `x` (NaN when it is not finite). */
+  gradientNorm: number;
+  /** The method that produced `x`. */
+  method: 'bfgs' | 'nelder-mead';
+  /** What stopped the search, lowercase. */
+  message: string;
+}
+
+const DEFAULT_MAX_ITERATIONS = 1000;
+const DEFAULT_GRADIENT_TOLERANCE = 1e-6;
+/** Relative step of the central-difference gradient: cube root of machine epsilon. */
+const GRADIENT_STEP = 6.055454452393343e-6;
+/** Relative step of the finite-difference Hessian: fourth root of machine epsilon. */
+const HESSIAN_STEP = 1.220703125e-4;
+
+const infinityNorm = (v: number[]): number => {
+  let m = 0;
+  for (const x of v) {
+    const a = Math.abs(x);
+    if (!(a <= m)) m = a; // NaN propagates
+  }
+  return m;
+};
+
+const dot = (u: number[], v: number[]): number => {
+  let s = 0;
+  for (let i = 0; i < u.length; i++) s += u[i] * v[i];
+  return s;
+};
+
+/** Central-difference gradient; entries are NaN when f is not finite on either side. O(2n) evaluations. */
+function gradient(f: (x: number[]) => number, x: number[]): number[] {
+  const n = x.length;
+  const g = new Array<number>(n);
+  const probe = x.slice();
+  for (let i = 0; i < n; i++) {
+    const h = GRADIENT_STEP * Math.max(1, Math.abs(x[i]));
+    probe[i] = x[i] + h;
+    const plus = f(probe);
+    probe[i] = x[i] - h;
+    const minus = f(probe);
+    probe[i] = x[i];
+    g[i] = Number.isFinite(plus) && Number.isFinite(minus) ? (plus - minus) / (2 * h) : Number.NaN;
+  }
+  return g;
+}
+
+const allFinite = (v: number[]): boolean => v.every((x) => Number.isFinite(x));
+
+interface BfgsOutcome {
+  x: number[];
+  value: number;
+  gradient: number[];
+  iterations: number;
+  converged: boolean;
+  /** True when BFGS could not continue (non-finite gradient, no progress) without having converged. */
+  failed: boolean;
+  message: string;
+}
+
+function bfgs(f: (x: number[]) => number, x0: number[], maxIterations: number, tolerance: number): BfgsOutcome {
+  const n = x0.length;
+  let x = x0.slice();
+  let value = f(x);
+  if (!Number.isFinite(value)) {
+    return { x, value, gradient: new Array<number>(n).fill(Number.NaN), iterations: 0, converged: false, failed: true, message: 'objective is not finite at the starting point' };
+  }
+  let g = gradient(f, x);
+  if (!allFinite(g)) {
+    return { x, value, gradient: g, iterations: 0, converged: false, failed: true, message: 'gradient is not finite at the starting point' };
+  }
+  // inverse Hessian approximation, identity at first
+  let H: number[][] = identity(n);
+  let steepest = true; // H is the (unscaled) identity
+  let stalls = 0;
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    const gNorm = infinityNorm(g);
+    if (gNorm <= tolerance) {
+      return { x, value, gradient: g, iterations: iteration - 1, converged: true, failed: false, message: 'gradient below tolerance' };
+    }
+    let p = H.map((row) => -dot(row, g));
+    let slope = dot(p, g);
+    if (!(slope < 0)) {
+      // not a descent direction: reset to steepest descent
+      H = identity(n);
+      steepest = true;
+      p = g.map((v) => -v);
+      slope = dot(p, g);
+    }
+    // unscaled steepest-descent step: limit its length so a steep start does not leap out of the domain
+    const alpha = steepest ? Math.min(1, 1 / Math.max(infinityNorm(p), 1e-300)) : 1;
+    const search = lineSearch(f, x, value, p, slope, alpha);
+    if (search === null) {
+      if (!steepest) {
+        // retry once along the steepest descent before giving up
+        const descent = g.map((v) => -v);
+        const retry = lineSearch(f, x, value, descent, dot(descent, g), Math.min(1, 1 / Math.max(gNorm, 1e-300)));
+        if (retry !== null) {
+          H = identity(n);
+          steepest = true;
+          const xNew = retry.x;
+          const gNew = gradient(f, xNew);
+          if (!allFinite(gNew)) {
+            return { x: xNew, value: retry.value, gradient: gNew, iterations: iteration, converged: false, failed: true, message: 'gradient is not finite' };
+          }
+          x = xNew;
+          value = retry.value;
+          g = gNew;
+          continue;
+        }
+      }
+      return { x, value, gradient: g, iterations: iteration, converged: false, failed: true, message: 'line search made no progress' };
+    }
+    const xNew = search.x;
+    const gNew = gradient(f, xNew);
+    if (!allFinite(gNew)) {
+      return { x: xNew, value: search.value, gradient: gNew, iterations: iteration, converged: false, failed: true, message: 'gradient is not finite' };
+    }
+    const s = xNew.map((v, i) => v - x[i]);
+    const y = gNew.map((v, i) => v - g[i]);
+    const sy = dot(s, y);
+    const decrease = value - search.value;
+    x = xNew;
+    g = gNew;
+    value = search.value;
+    // stall detection: many iterations with no meaningful decrease of f or movement of x
+    if (decrease <= 1e-15 * (Math.abs(value) + 1e-300) && infinityNorm(s) <= 1e-13 * (infinityNorm(x) + 1)) {
+      stalls++;
+      if (stalls >= 5) {
+        return { x, value, gradient: g, iterations: iteration, converged: false, failed: true, message: 'no progress' };
+      }
+    } else {
+      stalls = 0;
+    }
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (steepest) {
+        // scale the initial approximation (Nocedal & Wright eq. 6.20)
+        const scale = sy / dot(y, y);
+        H = identity(n).map((row) => row.map((v) => v * scale));
+        steepest = false;
+      }
+      H = bfgsUpdate(H, s, y, sy);
+    }
+  }
+  const gNorm = infinityNorm(g);
+  return { x, value, gradient: g, iterations: maxIterations, converged: gNorm <= tolerance, failed: gNorm > tolerance, message: gNorm <= tolerance ? 'gradient below tolerance' : 'maximum number of iterations reached' };
+}
+
+function identity(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (__, j) => (i === j ? 1 : 0)));
+}
+
+/** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1/(yᵀs) (Nocedal & Wright eq. 6.17). */
+function bfgsUpdate(H: number[][], s: number[], y: number[], sy: number): number[][] {
+  const n = s.length;
+  const rho = 1 / sy;
+  const Hy = H.map((row) => dot(row, y));
+  const yHy = dot(y, Hy);
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(n);
+    for (let j = 0; j < n; j++) {
+      row[j] = H[i][j] - rho * (Hy[i] * s[j] + s[i] * Hy[j]) + (rho * rho * yHy + rho) * s[i] * s[j];
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * Backtracking line search with the Armijo condition f(x + αp) ≤ f(x) + c₁ α ∇fᵀp, c₁ = 1e-4, with
+ * safeguarded quadratic interpolation; non-finite trial values halve the step. Returns null when no step
+ * of length above 1e-16·|x| decreases f.
+ */
+function lineSearch(
+  f: (x: number[]) => number,
+  x: number[],
+  value: number,
+  p: number[],
+  slope: number,
+  alpha0: number,
+): { x: number[]; value: number } | null {
+  const c1 = 1e-4;
+  let alpha = alpha0;
+  const pNorm = infinityNorm(p);
+  const xNorm = infinityNorm(x);
+  for (let k = 0; k < 80; k++) {
+    if (alpha * pNorm <= 1e-16 * (xNorm + 1)) return null;
+    const trial = x.map((v, i) => v + alpha * p[i]);
+    const trialValue = f(trial);
+    if (Number.isFinite(trialValue) && trialValue <= value + c1 * alpha * slope) {
+      return { x: trial, value: trialValue };
+    }
+    if (Number.isFinite(trialValue)) {
+      // minimiser of the quadratic through f(0), f'(0), f(α), kept within [0.1α, 0.5α]
+      const quadratic = (-slope * alpha * alpha) / (2 * (trialValue - value - slope * alpha));
+      alpha = Math.min(0.5 * alpha, Math.max(0.1 * alpha, Number.isFinite(quadratic) ? quadratic : 0.5 * alpha));
+    } else {
+      alpha *= 0.25;
+    }
+  }
+  return null;
+}
+
+interface NelderMeadOutcome {
+  x: number[];
+  value: number;
+  iterations: number;
+  converged: boolean;
+  message: string;
+}
+
+/**
+ * Nelder-Mead with adaptive coefficients (Gao & Han 2012): reflection 1, expansion 1 + 2/n,
+ * contraction 0.75 − 1/(2n), shrink 1 − 1/n. Converges when the spread of the simplex values is below
+ * 1e-12·(1 + |f|) and its diameter below 1e-10·(1 + |x|).
+ */
+function nelderMead(f: (x: number[]) => number, x0: number[], maxIterations: number): NelderMeadOutcome {
+  const n = x0.length;
+  const alphaR = 1;
+  const betaE = n >= 2 ? 1 + 2 / n : 2;
+  const gammaC = n >= 2 ? 0.75 - 1 / (2 * n) : 0.5;
+  const deltaS = n >= 2 ? 1 - 1 / n : 0.5;
+  const evaluate = (x: number[]): number => {
+    const v = f(x);
+    return Number.isNaN(v) ? Infinity : v;
+  };
+  const simplex: number[][] = [x0.slice()];
+  for (let i = 0; i < n; i++) {
+    const v = x0.slice();
+    v[i] = v[i] !== 0 ? v[i] * 1.05 : 0.00025;
+    simplex.push(v);
+  }
+  let values = simplex.map(evaluate);
+  // if a vertex landed outside the domain, pull it halfway back towards x0 a few times
+  for (let i = 1; i <= n; i++) {
+    for (let k = 0; k < 30 && !Number.isFinite(values[i]); k++) {
+      simplex[i] = simplex[i].map((v, j) => (v + x0[j]) / 2);
+      values[i] = evaluate(simplex[i]);
+    }
+  }
+  let iteration = 0;
+  for (; iteration < maxIterations; iteration++) {
+    const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
+    const sorted = order.map((i) => simplex[i]);
+    values = order.map((i) => values[i]);
+    for (let i = 0; i <= n; i++) simplex[i] = sorted[i];
+    const best = values[0];
+    const worst = values[n];
+    let diameter = 0;
+    for (let i = 1; i <= n; i++) {
+      for (let j = 0; j < n; j++) diameter = Math.max(diameter, Math.abs(simplex[i][j] - simplex[0][j]));
+    }
+    if (Number.isFinite(worst) && worst - best <= 1e-12 * (1 + Math.abs(best)) && diameter <= 1e-10 * (1 + infinityNorm(simplex[0]))) {
+      return { x: simplex[0], value: best, iterations: iteration, converged: true, message: 'simplex collapsed' };
+    }
+    const centroid = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j] += simplex[i][j] / n;
+    const towards = (coefficient: number): number[] => centroid.map((c, j) => c + coefficient * (simplex[n][j] - c));
+    const reflected = towards(-alphaR);
+    const fr = evaluate(reflected);
+    if (fr < values[0]) {
+      const expanded = towards(-alphaR * betaE);
+      const fe = evaluate(expanded);
+      if (fe < fr) {
+        simplex[n] = expanded;
+        values[n] = fe;
+      } else {
+        simplex[n] = reflected;
+        values[n] = fr;
+      }
+      continue;
+    }
+    if (fr < values[n - 1]) {
+      simplex[n] = reflected;
+      values[n] = fr;
+      continue;
+    }
+    const outside = fr < values[n];
+    const contracted = towards(outside ? -alphaR * gammaC : gammaC);
+    const fc = evaluate(contracted);
+    if (fc < (outside ? fr : values[n])) {
+      simplex[n] = contracted;
+      values[n] = fc;
+      continue;
+    }
+    for (let i = 1; i <= n; i++) {
+      simplex[i] = simplex[i].map((v, j) => simplex[0][j] + deltaS * (v - simplex[0][j]));
+      values[i] = evaluate(simplex[i]);
+    }
+  }
+  let bestIndex = 0;
+  for (let i = 1; i <= n; i++) if (values[i] < values[bestIndex]) bestIndex = i;
+  return { x: simplex[bestIndex], value: values[bestIndex], iterations: iteration, converged: false, message: 'maximum number of nelder-mead iterations reached' };
+}
+
+/**
+ * Minimises `f` from `x0`: BFGS with a backtracking Armijo line search and a central-difference gradient;
+ * falls back to Nelder-Mead from the best point so far when BFGS fails (non-finite values or gradient, no
+ * progress, iteration limit), then polishes the Nelder-Mead result with BFGS when the gradient there is finite.
+ *
+ * Cost: each BFGS iteration takes 2n evaluations for the gradient plus a few for the line search, and O(n²)
+ * arithmetic.
+ *
+ * @param f objective; may return Infinity/NaN outside its domain
+ * @param x0 starting point (copied, not modified)
+ * @example
+ * minimize(([x, y]) => (x - 1) ** 2 + (y + 2) ** 2, [0, 0]).x // => [1, -2] (to ~1e-8)
+ */
+export function minimize(f: (x: number[]) => number, x0: number[], options: MinimizeOptions = {}): MinimizeResult {
+  const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  const tolerance = options.gradientTolerance ?? DEFAULT_GRADIENT_TOLERANCE;
+  const n = x0.length;
+  if (n === 0) {
+    const value = f([]);
+    return { x: [], value, converged: Number.isFinite(value), iterations: 0, gradientNorm: 0, method: 'bfgs', message: 'no parameters' };
+  }
+  const first = bfgs(f, x0, maxIterations, tolerance);
+  if (!first.failed) {
+    return { x: first.x, value: first.value, converged: first.converged, iterations: first.iterations, gradientNorm: infinityNorm(first.gradient), method: 'bfgs', message: first.message };
+  }
+  // Nelder-Mead from the best finite point
+  const start = Number.isFinite(first.value) ? first.x : x0;
+  const startValue = f(start);
+  if (!Number.isFinite(startValue)) {
+    return { x: x0.slice(), value: startValue, converged: false, iterations: first.iterations, gradientNorm: Number.NaN, method: 'bfgs', message: 'objective is not finite at the starting point' };
+  }
+  const simplex = nelderMead(f, start, Math.max(maxIterations, 200 * n));
+  let iterations = first.iterations + simplex.iterations;
+  const g = gradient(f, simplex.x);
+  if (allFinite(g)) {
+    if (infinityNorm(g) <= tolerance) {
+      return { x: simplex.x, value: simplex.value, converged: true, iterations, gradientNorm: infinityNorm(g), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead: gradient below tolerance` };
+    }
+    // polish with BFGS; keep it only if it improves and does not fail
+    const polish = bfgs(f, simplex.x, maxIterations, tolerance);
+    iterations += polish.iterations;
+    if (!polish.failed && polish.value <= simplex.value) {
+      return { x: polish.x, value: polish.value, converged: polish.converged, iterations, gradientNorm: infinityNorm(polish.gradient), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead then bfgs: ${polish.message}` };
+    }
+  }
+  // a collapsed simplex counts as convergence unless the gradient there is finite and clearly not small
+  // (a non-smooth or noisy objective); where the gradient is not finite (a minimum on the edge of the
+  // domain) the simplex criterion is all there is
+  const gradientNorm = allFinite(g) ? infinityNorm(g) : Number.NaN;
+  const steep = Number.isFinite(gradientNorm) && gradientNorm > 1e3 * tolerance;
+  return {
+    x: simplex.x,
+    value: simplex.value,
+    converged: simplex.converged && !steep,
+    iterations,
+    gradientNorm,
+    method: 'nelder-mead',
+    message: `bfgs: ${first.message}; nelder-mead: ${simplex.message}${simplex.converged && steep ? ' but the gradient is not small' : ''}`,
+  };
+}
+
+/**
+ * Runs {@link minimize} from each starting point and returns the best result (lowest finite value,
+ * converged runs preferred over non-converged ones at equal value), with the number of starts tried and
+ * how many converged.
+ *
+ * Cost: one {@link minimize} per start.
+ *
+ * @throws {RangeError} when `starts` is empty
+ * @example
+ * minimizeMultiStart(([x]) => (x * x - 4) ** 2, [[-3], [3]]).convergedStarts // => 2
+ */
+export function minimizeMultiStart(
+  f: (x: number[]) => number,
+  starts: number[][],
+  options: MinimizeOptions = {},
+): MinimizeResult & { starts: number; convergedStarts: number } {
+  if (starts.length === 0) throw new RangeError('minimizeMultiStart requires at least one starting point');
+  let best: MinimizeResult | null = null;
+  let convergedStarts = 0;
+  for (const start of starts) {
+    const result = minimize(f, start, options);
+    if (result.converged) convergedStarts++;
+    if (!Number.isFinite(result.value)) continue;
+    if (best === null || isBetter(result, best)) best = result;
+  }
+  if (best === null) best = minimize(f, starts[0], options);
+  return { ...best, starts: starts.length, convergedStarts };
+}
+
+/** A better result: lower value; a converged result wins against a non-converged one that is lower by a negligible amount. */
+function isBetter(candidate: MinimizeResult, incumbent: MinimizeResult): boolean {
+  const tie = 1e-9 * (1 + Math.abs(incumbent.value));
+  if (candidate.converged !== incumbent.converged && Math.abs(candidate.value - incumbent.value) <= tie) return candidate.converged;
+  return candidate.value < incumbent.value;
+}
+
+/**
+ * Finite-difference Hessian by central differences with steps scaled to |xᵢ|: hᵢ = ε^¼·|xᵢ| ≈ 1.22e-4·|xᵢ|
+ * (1.22e-4 when xᵢ = 0). Diagonal: (f(x+hᵢ) − 2f(x) + f(x−hᵢ))/hᵢ²; off-diagonal:
+ * the four-point formula (f(++) − f(+−) − f(−+) + f(−−))/(4hᵢhⱼ). Entries are NaN when f is not finite at
+ * a probe point. Symmetric by construction.
+ *
+ * Cost: 2n² + 1 evaluations.
+ *
+ * @example
+ * hessian(([x, y]) => x * x * y, [1, 2]) // => [[4, 2], [2, 0]] (to ~1e-7)
+ */
+export function hessian(f: (x: number[]) => number, x: number[]): number[][] {
+  const n = x.length;
+  const h = x.map((v) => HESSIAN_STEP * (v !== 0 ? Math.abs(v) : 1));
+  // use the representable step actually taken
+  const steps = x.map((v, i) => (v + h[i]) - v);
+  const f0 = f(x);
+  const probe = x.slice();
+  const at = (i: number, si: number, j: number, sj: number): number => {
+    probe[i] += si * steps[i];
+    probe[j] += sj * steps[j];
+    const v = f(probe);
+    probe[i] = x[i];
+    probe[j] = x[j];
+    return v;
+  };
+  const out: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    probe[i] = x[i] + steps[i];
+    const plus = f(probe);
+    probe[i] = x[i] - steps[i];
+    const minus = f(probe);
+    probe[i] = x[i];
+    out[i][i] = (plus - 2 * f0 + minus) / (steps[i] * steps[i]);
+    for (let j = 0; j < i; j++) {
+      const value = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * steps[i] * steps[j]);
+      out[i][j] = value;
+      out[j][i] = value;
+    }
+  }
+  for (const row of out) for (let j = 0; j < n; j++) if (!Number.isFinite(row[j])) row[j] = Number.NaN;
+  return out;
+}
+
+/**
+ * Inverse of a symmetric positive-definite matrix through its Cholesky factorisation, or null when the
+ * matrix is not positive definite (or has non-finite entries). Only the lower triangle is read.
+ *
+ * Cost: O(n³).
+ *
+ * @example
+ * invertSymmetric([[4, 2], [2, 3]]) // => [[0.375, -0.25], [-0.25, 0.5]] (to rounding)
+ */
+export function invertSymmetric(m: number[][]): number[][] | null {
+  const n = m.length;
+  // L Lᵀ = m
+  const L: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let j = 0; j < n; j++) {
+    let d = m[j][j];
+    for (let k = 0; k < j; k++) d -= L[j][k] * L[j][k];
+    if (!(d > 0) || !Number.isFinite(d)) return null;
+    const ljj = Math.sqrt(d);
+    L[j][j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = m[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      if (!Number.isFinite(s)) return null;
+      L[i][j] = s / ljj;
+    }
+  }
+  // Linv (lower triangular), then m⁻¹ = Linvᵀ Linv
+  const Linv: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    Linv[i][i] = 1 / L[i][i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[i][k] * Linv[k][j];
+      Linv[i][j] = s / L[i][i];
+    }
+  }
+  const inverse: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < n; k++) s += Linv[k][i] * Linv[k][j];
+      inverse[i][j] = s;
+      inverse[j][i] = s;
+    }
+  }
+  return inverse;
+}

@@ -1,0 +1,157 @@
+/**
+ * The payments analysis behind `crm payments`: invoices from the payment rows, payment behaviour per customer,
+ * classes, receivables ageing, DSO, collection rate and the largest debtors, at one as-of day. Pure: the
+ * result is plain JSON-serialisable data (days as day numbers, see core/days.ts). See docs/payments.md.
+ */
+import type { Day } from '../core/days.js';
+import type { PaymentRecord } from '../core/types.js';
+import {
+  collection,
+  paymentBehaviour,
+  resolveBehaviourOptions,
+  summariseClasses,
+  type BehaviourOptions,
+  type ClassSummary,
+  type CustomerPayments,
+  type ResolvedBehaviourOptions,
+} from './behaviour.js';
+import { foldInvoices, resolveTolerance, type PaymentIssue, type PaymentsAccount } from './invoices.js';
+import { ageing, dso, resolveAgeingEdges, topDebtors, type AgeingResult, type CustomerGrouping, type DsoResult, type TopDebtor } from './portfolio.js';
+
+/** Options of {@link analysePayments}; every field has a default. */
+export interface PaymentsOptions extends BehaviourOptions {
+  /** Amounts within this of each other are equal (settlement, residuals). Default 0.005. */
+  tolerance?: number;
+  /** Ageing bucket edges in days past due. Default [30, 60, 90]. */
+  ageingEdges?: number[];
+  /** Group of each customer for the ageing by group (function or map). Default none. */
+  group?: CustomerGrouping;
+  /** Name of the grouping, for the output. Default 'group' (when a grouping is given). */
+  groupName?: string;
+  /** DSO sales window in days, ending on as-of. Default 90. */
+  dsoWindowDays?: number;
+  /** Number of largest debtors listed. Default 10. */
+  topDebtors?: number;
+}
+
+/** The settings the analysis ran with (the options with defaults filled in; the grouping by name only). */
+export interface PaymentsSettings extends ResolvedBehaviourOptions {
+  tolerance: number;
+  ageingEdges: number[];
+  groupBy: string | null;
+  dsoWindowDays: number;
+  topDebtors: number;
+}
+
+/** Portfolio totals at as-of. */
+export interface PaymentsTotals {
+  /** Customers with an invoice or credit note dated on or before as-of. */
+  customers: number;
+  invoices: number;
+  creditNotes: number;
+  invoiced: number;
+  credited: number;
+  paid: number;
+  refunded: number;
+  outstanding: number;
+  overdue: number;
+  credit: number;
+  /** outstanding − credit. */
+  balance: number;
+  /** Amount due by as-of (invoices with due date <= as-of) and collected on it. */
+  due: number;
+  collected: number;
+  /** collected / due; null when nothing is due. */
+  collectionRate: number | null;
+  /** Customers flagged with a worsening lateness trend. */
+  worsening: number;
+}
+
+/** Result of {@link analysePayments}. */
+export interface PaymentsAnalysis {
+  asOf: Day;
+  settings: PaymentsSettings;
+  /** Every row accounted for: rows = used + issues + excluded. */
+  account: PaymentsAccount;
+  /** Data issues in input order, with file and line. */
+  issues: PaymentIssue[];
+  totals: PaymentsTotals;
+  /** One row per customer, ordered by customer id. */
+  customers: CustomerPayments[];
+  /** Per class: customers, outstanding and overdue (every class, in the order prompt … no-history). */
+  classes: ClassSummary[];
+  ageing: AgeingResult;
+  dso: DsoResult;
+  topDebtors: TopDebtor[];
+}
+
+/**
+ * Analyses a payments ledger at the as-of day: folds the rows into invoices (reporting data issues), computes
+ * every customer's payment behaviour and class, the class summary, receivables ageing (in total and by group),
+ * DSO, the collection rate and the largest debtors.
+ *
+ * O(n log n) time and O(n) memory for n rows.
+ *
+ * @param records the rows of the payments file (in file order: the first row of an invoice defines it)
+ * @param asOf the as-of day, inclusive: later invoices are left out, later payments ignored
+ * @throws UsageError for invalid options
+ * @example
+ * const result = analysePayments(records, dayFromYmd(2024, 12, 31), { group: segments, groupName: 'segment' });
+ * result.totals.overdue; // => the past-due receivables
+ */
+export function analysePayments(records: readonly PaymentRecord[], asOf: Day, options: PaymentsOptions = {}): PaymentsAnalysis {
+  const behaviourOptions = resolveBehaviourOptions(options);
+  const settings: PaymentsSettings = {
+    ...behaviourOptions,
+    tolerance: resolveTolerance(options.tolerance),
+    ageingEdges: resolveAgeingEdges(options.ageingEdges),
+    groupBy: options.group === undefined ? null : (options.groupName ?? 'group'),
+    dsoWindowDays: options.dsoWindowDays ?? 90,
+    topDebtors: options.topDebtors ?? 10,
+  };
+  const folded = foldInvoices(records, asOf, { tolerance: settings.tolerance });
+  const customers = paymentBehaviour(folded.invoices, asOf, behaviourOptions);
+  const collected = collection(folded.invoices, asOf);
+  const totals: PaymentsTotals = {
+    customers: customers.length,
+    invoices: 0,
+    creditNotes: 0,
+    invoiced: 0,
+    credited: 0,
+    paid: 0,
+    refunded: 0,
+    outstanding: 0,
+    overdue: 0,
+    credit: 0,
+    balance: 0,
+    due: collected.due,
+    collected: collected.collected,
+    collectionRate: collected.rate,
+    worsening: 0,
+  };
+  for (const c of customers) {
+    totals.invoices += c.invoices;
+    totals.creditNotes += c.creditNotes;
+    totals.invoiced += c.invoiced;
+    totals.credited += c.credited;
+    totals.paid += c.paid;
+    totals.refunded += c.refunded;
+    totals.outstanding += c.outstanding;
+    totals.overdue += c.overdue;
+    totals.credit += c.credit;
+    if (c.worsening) totals.worsening++;
+  }
+  totals.balance = totals.outstanding - totals.credit;
+  return {
+    asOf,
+    settings,
+    account: folded.account,
+    issues: folded.issues,
+    totals,
+    customers,
+    classes: summariseClasses(customers),
+    ageing: ageing(folded.invoices, { edges: settings.ageingEdges, group: options.group, groupName: options.groupName }),
+    dso: dso(folded.invoices, asOf, { windowDays: settings.dsoWindowDays }),
+    topDebtors: topDebtors(customers, settings.topDebtors),
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * Invoices from the rows of the payments file: the rows of one (customer_id, invoice_id) are one invoice, each
+ * row with a `paid_date` one payment of it. The invoice is settled on the first day its cumulative payments
+ * (those dated on or before the as-of day) reach its amount. See docs/payments.md for every rule.
+ *
+ * Rows that cannot be used are returned as data issues with file and line, so the CLI can account for every
+ * row: rows = used + issues + excluded (invoice dated after the as-of day).
+ */
+import type { Day } from '../core/days.js';
+import { dayToIso } from '../core/days.js';
+import type { PaymentRecord } from '../core/types.js';
+import { compareIds } from '../accumulate/summary.js';
+import { UsageError } from '../errors.js';
+
+/** `invoice` for a positive amount; `credit-note` for a negative (or zero) amount. */
+export type InvoiceKind = 'invoice' | 'credit-note';
+
+/** One payment of an invoice (one row with a `paid_date`). */
+export interface InvoicePayment {
+  day: Day;
+  /** Paid amount; for a credit note, the amount refunded or applied (negative, like the credit note). */
+  amount: number;
+  line: number;
+}
+
+/** An invoice (or credit note) as it stands at the as-of day. Days are day numbers; amounts currency units. */
+export interface Invoice {
+  customerId: string;
+  invoiceId: string;
+  kind: InvoiceKind;
+  invoiceDate: Day;
+  dueDate: Day;
+  /** Invoiced amount, negative for a credit note. */
+  amount: number;
+  /** The payments used, in date order (input order on equal dates), including those after the as-of day. */
+  payments: InvoicePayment[];
+  /** Sum of the payments dated on or before the as-of day. */
+  paid: number;
+  /** Sum of the payments dated after the as-of day (ignored for every figure at as-of). */
+  paidAfterAsOf: number;
+  /**
+   * Day on which the cumulative payments up to as-of first reached the amount (within the tolerance); null when
+   * the invoice is open at as-of. An amount within the tolerance of 0 is settled on its invoice date.
+   */
+  settledDate: Day | null;
+  /** `amount - paid`, set to 0 when within the tolerance: > 0 is still owed, < 0 is owed to the customer. */
+  residual: number;
+  /** Still owed at as-of: max(0, residual). */
+  open: number;
+  /** Credit held by the customer at as-of: max(0, -residual) (an open credit note, or an overpayment). */
+  credit: number;
+  /** `asOf - dueDate`: > 0 means past due (due exactly on as-of is 0, not past due). */
+  daysPastDue: number;
+  /** Where the invoice's first row came from. */
+  file: string;
+  line: number;
+  /** Number of rows used for this invoice (rows reported as issues not counted). */
+  rows: number;
+}
+
+/** Why a row was not (fully) used. */
+export type PaymentIssueReason =
+  | 'invoice fields differ'
+  | 'due date before invoice date'
+  | 'payment before invoice date'
+  | 'payment sign';
+
+/** A row of the payments file that is wrong: it (or its payment) is not used. */
+export interface PaymentIssue {
+  file: string;
+  line: number;
+  customerId: string;
+  invoiceId: string;
+  /** Grouping key of the issue (counted in the account). */
+  reason: PaymentIssueReason;
+  /** Lowercase message naming the values, e.g. `payment dated 2024-01-03 before invoice date 2024-01-10`. */
+  message: string;
+}
+
+/** Every row of the payments records accounted for: `rows = used + issues + excluded`. */
+export interface PaymentsAccount {
+  rows: number;
+  /** Rows that are part of an invoice at as-of (their payment may be dated after as-of: see below). */
+  used: number;
+  /** Rows reported as data issues (not used, or their payment not used). */
+  issues: number;
+  issuesByReason: Record<string, number>;
+  /** Valid rows left out on purpose, by reason: `invoice after as-of`. */
+  excluded: Record<string, number>;
+  /** Invoices (distinct customer and invoice id) dated after the as-of day, left out. */
+  invoicesAfterAsOf: number;
+  /** Used rows whose payment is dated after the as-of day (the payment is ignored at as-of). */
+  paymentsAfterAsOf: number;
+}
+
+/** Options of {@link foldInvoices}. */
+export interface InvoiceOptions {
+  /**
+   * Amounts within this of each other count as equal (settlement, residual), so rounding in the export
+   * (33.33 + 33.33 + 33.34) does not leave an invoice open by 1e-14. Non-negative. Default 0.005 (half a cent).
+   */
+  tolerance?: number;
+}
+
+/** Invoices, data issues and the row account. */
+export interface FoldedInvoices {
+  asOf: Day;
+  /** Invoices dated on or before as-of, ordered by customer id, invoice date, invoice id. */
+  invoices: Invoice[];
+  /** Issues in input order (file, then line). */
+  issues: PaymentIssue[];
+  account: PaymentsAccount;
+}
+
+/** Default tolerance for comparing amounts: half a cent. */
+export const DEFAULT_TOLERANCE = 0.005;
+
+/** Resolves and checks the tolerance. @throws UsageError when it is negative or not finite */
+export function resolveTolerance(tolerance: number | undefined): number {
+  const value = tolerance ?? DEFAULT_TOLERANCE;
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw new UsageError(`invalid amount tolerance ${value}`, { hint: 'give a non-negative amount, e.g. 0.005' });
+  }
+  return value;
+}
+
+/**
+ * Folds payment rows into invoices at the as-of day.
+ *
+ * - Rows with the same customer id and invoice id are one invoice. The first row (in input order) defines its
+ *   invoice date, due date and amount; a later row that differs in any of them is an issue
+ *   (`invoice fields differ`) and is not used at all.
+ * - A due date before the invoice date makes every row of the invoice an issue; the invoice is left out.
+ * - Each row with a paid date is one payment (`paidAmount`, the full amount when the column was empty). A
+ *   payment dated before the invoice date, or whose sign is opposite to the amount's, is an issue and the
+ *   payment is not used (the invoice itself still counts, from that row's invoice fields).
+ * - Invoices dated after as-of are left out: their rows are counted as excluded (`invoice after as-of`).
+ * - Payments dated after as-of are kept in `payments` but ignored for `paid`, `settledDate` and the balances.
+ * - Settlement: the first payment day on which the cumulative paid amount reaches the amount, within the
+ *   tolerance (for a credit note: the cumulative refunds reach its negative amount). Overpayment leaves a
+ *   negative residual, reported as `credit`.
+ *
+ * O(n log n) for n rows.
+ *
+ * @param asOf the as-of day (inclusive)
+ * @throws UsageError when the tolerance is invalid
+ * @example
+ * const rows = [{ customerId: 'c1', invoiceId: 'i1', invoiceDate: 0, dueDate: 30, amount: 100, paidDate: 10,
+ *   paidAmount: 40, file: 'p.csv', line: 2 }];
+ * foldInvoices(rows, 60).invoices[0].open; // => 60
+ */
+export function foldInvoices(records: readonly PaymentRecord[], asOf: Day, options: InvoiceOptions = {}): FoldedInvoices {
+  const tolerance = resolveTolerance(options.tolerance);
+  const issues: PaymentIssue[] = [];
+  const account: PaymentsAccount = {
+    rows: records.length,
+    used: 0,
+    issues: 0,
+    issuesByReason: {},
+    excluded: {},
+    invoicesAfterAsOf: 0,
+    paymentsAfterAsOf: 0,
+  };
+  const issue = (row: PaymentRecord, reason: PaymentIssueReason, message: string): void => {
+    issues.push({ file: row.file, line: row.line, customerId: row.customerId, invoiceId: row.invoiceId, reason, message });
+    account.issues++;
+    account.issuesByReason[reason] = (account.issuesByReason[reason] ?? 0) + 1;
+  };
+
+  // Rows of each invoice, in input order, by customer.
+  const byCustomer = new Map<string, Map<string, PaymentRecord[]>>();
+  const fileOrder = new Map<string, number>();
+  for (const row of records) {
+    if (!fileOrder.has(row.file)) fileOrder.set(row.file, fileOrder.size);
+    let customer = byCustomer.get(row.customerId);
+    if (!customer) {
+      customer = new Map();
+      byCustomer.set(row.customerId, customer);
+    }
+    const group = customer.get(row.invoiceId);
+    if (group) group.push(row);
+    else customer.set(row.invoiceId, [row]);
+  }
+
+  const invoices: Invoice[] = [];
+  for (const customerId of [...byCustomer.keys()].sort(compareIds)) {
+    const customerInvoices: Invoice[] = [];
+    for (const rows of (byCustomer.get(customerId) as Map<string, PaymentRecord[]>).values()) {
+      const first = rows[0];
+      if (first.invoiceDate > asOf) {
+        account.excluded['invoice after as-of'] = (account.excluded['invoice after as-of'] ?? 0) + rows.length;
+        account.invoicesAfterAsOf++;
+        continue;
+      }
+      if (first.dueDate < first.invoiceDate) {
+        for (const row of rows) {
+          issue(row, 'due date before invoice date', `due date ${dayToIso(first.dueDate)} before invoice date ${dayToIso(first.invoiceDate)} of invoice "${first.invoiceId}": invoice not used`);
+        }
+        continue;
+      }
+      const sign = first.amount > 0 ? 1 : -1;
+      const payments: InvoicePayment[] = [];
+      let used = 0;
+      for (const row of rows) {
+        if (row !== first && (row.amount !== first.amount || row.invoiceDate !== first.invoiceDate || row.dueDate !== first.dueDate)) {
+          issue(row, 'invoice fields differ', `${describeDifference(row, first)} on line ${first.line}, the invoice's first row: row not used`);
+          continue;
+        }
+        if (row.paidDate !== null) {
+          if (row.paidDate < first.invoiceDate) {
+            issue(row, 'payment before invoice date', `payment dated ${dayToIso(row.paidDate)} before invoice date ${dayToIso(first.invoiceDate)}: payment not used`);
+            continue;
+          }
+          if (first.amount === 0 && row.paidAmount !== 0) {
+            issue(row, 'payment sign', `paid amount ${row.paidAmount} on an invoice of amount 0: payment not used`);
+            continue;
+          }
+          if (row.paidAmount * sign < 0) {
+            const what = first.amount > 0 ? 'invoice' : 'credit note';
+            issue(row, 'payment sign', `paid amount ${row.paidAmount} has the opposite sign of the ${what} amount ${first.amount}: payment not used`);
+            continue;
+          }
+          payments.push({ day: row.paidDate, amount: row.paidAmount, line: row.line });
+          if (row.paidDate > asOf) account.paymentsAfterAsOf++;
+        }
+        used++;
+      }
+      account.used += used;
+      customerInvoices.push(settle(first, payments, used, asOf, tolerance));
+    }
+    customerInvoices.sort(compareDateAndId);
+    for (const invoice of customerInvoices) invoices.push(invoice);
+  }
+  // Issues in input order (they were found customer by customer).
+  issues.sort((a, b) => (fileOrder.get(a.file) as number) - (fileOrder.get(b.file) as number) || a.line - b.line);
+  return { asOf, invoices, issues, account };
+}
+
+/** Text naming the first field of `row` that differs from the invoice's first row. */
+function describeDifference(row: PaymentRecord, first: PaymentRecord): string {
+  if (row.amount !== first.amount) return `amount ${row.amount} differs from ${first.amount}`;
+  if (row.invoiceDate !== first.invoiceDate) return `invoice date ${dayToIso(row.invoiceDate)} differs from ${dayToIso(first.invoiceDate)}`;
+  return `due date ${dayToIso(row.dueDate)} differs from ${dayToIso(first.dueDate)}`;
+}
+
+/** The invoice at as-of from its first row and its valid payments. */
+function settle(first: PaymentRecord, payments: InvoicePayment[], rows: number, asOf: Day, tolerance: number): Invoice {
+  // Stable sort: equal dates keep the input order.
+  payments.sort((a, b) => a.day - b.day);
+  const amount = first.amount;
+  const kind: InvoiceKind = amount > 0 ? 'invoice' : 'credit-note';
+  let paid = 0;
+  let paidAfterAsOf = 0;
+  let settledDate: Day | null = Math.abs(amount) <= tolerance ? first.invoiceDate : null;
+  for (const payment of payments) {
+    if (payment.day > asOf) {
+      paidAfterAsOf += payment.amount;
+      continue;
+    }
+    paid += payment.amount;
+    // Reached the amount: paid >= amount for an invoice, paid <= amount (more negative) for a credit note.
+    if (settledDate === null && Math.abs(paid) >= Math.abs(amount) - tolerance) settledDate = payment.day;
+  }
+  let residual = amount - paid;
+  if (Math.abs(residual) <= tolerance) residual = 0;
+  return {
+    customerId: first.customerId,
+    invoiceId: first.invoiceId,
+    kind,
+    invoiceDate: first.invoiceDate,
+    dueDate: first.dueDate,
+    amount,
+    payments,
+    paid,
+    paidAfterAsOf,
+    settledDate,
+    residual,
+    open: Math.max(0, residual),
+    credit: Math.max(0, -residual),
+    daysPastDue: asOf - first.dueDate,
+    file: first.file,
+    line: first.line,
+    rows,
+  };
+}
+
+/** Order of invoices: customer id (numeric ids by value), invoice date, invoice id. */
+export function compareInvoices(a: Invoice, b: Invoice): number {
+  return compareIds(a.customerId, b.customerId) || compareDateAndId(a, b);
+}
+
+/** Order of one customer's invoices: invoice date, invoice id. */
+function compareDateAndId(a: Invoice, b: Invoice): number {
+  return a.invoiceDate - b.invoiceDate || (a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0);
+}
+

@@ -1,0 +1,236 @@
+/**
+ * RFM scores by quantiles: recency, frequency and monetary value each scored 1..bins, where a score says which
+ * fraction of the customers lies strictly below the customer on that measure (Hughes 1994, "Strategic Database
+ * Marketing", ch. 9; Kumar & Reinartz 2018, "Customer Relationship Management", 3rd ed., §6 "RFM").
+ *
+ * Measures (see docs/segment.md):
+ * - recency: days from the last purchase to the as-of day, `asOf - lastDay` (fewer days score higher R);
+ * - frequency: number of transactions (`transactions`);
+ * - monetary: total revenue (`revenue`, default) or revenue per transaction (`revenue / transactions`).
+ */
+import type { Day } from '../core/days.js';
+import { dayToIso } from '../core/days.js';
+import type { CustomerSummary } from '../core/types.js';
+import { UsageError } from '../errors.js';
+
+/** Which monetary value the M score and the cluster's spend use: total revenue or revenue per transaction. */
+export type MonetaryMeasure = 'total' | 'mean';
+
+/** Options of {@link rfmScores}. */
+export interface RfmOptions {
+  /** Number of score levels, an integer from 2 to 9 (one digit per score in the RFM code). Default 5. */
+  bins?: number;
+  /** `'total'` revenue (default) or `'mean'` revenue per transaction. */
+  monetary?: MonetaryMeasure;
+}
+
+/** The three RFM measures of each customer, parallel to the summaries. */
+export interface RfmMeasures {
+  /** Days since the last purchase at the as-of day. */
+  recencyDays: Float64Array;
+  /** Number of transactions. */
+  transactions: Float64Array;
+  /** Total revenue or revenue per transaction, as chosen. */
+  monetary: Float64Array;
+}
+
+/** RFM scores of each customer, parallel to the summaries; each score is 1..bins. */
+export interface RfmScores {
+  bins: number;
+  monetary: MonetaryMeasure;
+  R: Uint8Array;
+  F: Uint8Array;
+  M: Uint8Array;
+  measures: RfmMeasures;
+}
+
+/** What one score level of one measure covers: how many customers and the range of the measure among them. */
+export interface ScoreBand {
+  score: number;
+  customers: number;
+  /** Smallest and largest value of the measure among these customers; null when no customer has this score. */
+  min: number | null;
+  max: number | null;
+}
+
+/** One cell of the R × F grid. */
+export interface GridCell {
+  R: number;
+  F: number;
+  customers: number;
+  /** Mean monetary value (the measure chosen for M) of the cell's customers; null for an empty cell. */
+  meanMonetary: number | null;
+}
+
+/** Default number of score levels. */
+export const DEFAULT_BINS = 5;
+
+/**
+ * Checks a number of bins: an integer from 2 to 9.
+ * @throws UsageError when it is not
+ */
+export function checkBins(bins: number): void {
+  if (!Number.isInteger(bins) || bins < 2 || bins > 9) {
+    throw new UsageError(`invalid number of RFM bins ${bins}`, { hint: 'use an integer from 2 to 9 (one digit per score)' });
+  }
+}
+
+/**
+ * Quantile scores 1..bins, higher values scoring higher, with the tie rule of the minimum rank:
+ * `score = 1 + floor(bins * below / n)`, where `below` is the number of values strictly smaller than the value.
+ * Equal values always get equal scores; the smallest value always scores 1. A score s means that at least
+ * (s-1)/bins and less than s/bins of the customers lie strictly below. When a value is shared by many customers,
+ * the scores above it are skipped (not compacted): with 60% of values equal to the minimum, the next value scores
+ * 1 + floor(5 × 0.6) = 4 and scores 2 and 3 are not used. All values equal: everyone scores 1.
+ *
+ * O(n log n) time, O(n) memory.
+ *
+ * @throws UsageError when bins is not an integer from 2 to 9
+ * @throws RangeError when a value is not a finite number
+ * @example
+ * quantileScores([10, 20, 20, 30, 40], 5); // => Uint8Array [1, 2, 2, 4, 5]
+ */
+export function quantileScores(values: ArrayLike<number>, bins: number = DEFAULT_BINS): Uint8Array {
+  checkBins(bins);
+  const n = values.length;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) throw new RangeError(`quantile scores need finite values: found ${v} at index ${i}`);
+    sorted[i] = v;
+  }
+  sorted.sort();
+  const scores = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const below = lowerBound(sorted, values[i]);
+    scores[i] = 1 + Math.floor((bins * below) / n);
+  }
+  return scores;
+}
+
+/** Index of the first element >= value in an ascending array (= number of elements strictly below). */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The RFM measures of each customer at the as-of day.
+ *
+ * O(n).
+ *
+ * @throws UsageError when a customer's last purchase is after the as-of day
+ * @example
+ * rfmMeasures([{ id: '1', firstDay: 0, lastDay: 90, transactions: 4, revenue: 200, ... }], 100).recencyDays; // => [10]
+ */
+export function rfmMeasures(summaries: readonly CustomerSummary[], asOf: Day, monetary: MonetaryMeasure = 'total'): RfmMeasures {
+  const n = summaries.length;
+  const recencyDays = new Float64Array(n);
+  const transactions = new Float64Array(n);
+  const monetaryValues = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = summaries[i];
+    if (s.lastDay > asOf) {
+      throw new UsageError(`as-of ${dayToIso(asOf)} is before the last purchase of customer "${s.id}" (${dayToIso(s.lastDay)})`, {
+        hint: 'give an as-of day on or after the end of the sales window',
+      });
+    }
+    recencyDays[i] = asOf - s.lastDay;
+    transactions[i] = s.transactions;
+    monetaryValues[i] = monetary === 'mean' ? (s.transactions > 0 ? s.revenue / s.transactions : 0) : s.revenue;
+  }
+  return { recencyDays, transactions, monetary: monetaryValues };
+}
+
+/**
+ * RFM scores of every customer: R from recency in days (fewer days score higher), F from the number of
+ * transactions, M from total revenue or revenue per transaction, each by {@link quantileScores}.
+ *
+ * O(n log n).
+ *
+ * @throws UsageError for bins outside 2..9, an unknown monetary measure, or an as-of day before a last purchase
+ * @example
+ * const scores = rfmScores(summaries, asOf, { bins: 5 });
+ * rfmCode(scores.R[0], scores.F[0], scores.M[0]); // => '545'
+ */
+export function rfmScores(summaries: readonly CustomerSummary[], asOf: Day, options: RfmOptions = {}): RfmScores {
+  const bins = options.bins ?? DEFAULT_BINS;
+  const monetary = options.monetary ?? 'total';
+  checkBins(bins);
+  if (monetary !== 'total' && monetary !== 'mean') {
+    throw new UsageError(`invalid monetary measure "${String(monetary)}"`, { hint: "use 'total' or 'mean'" });
+  }
+  const measures = rfmMeasures(summaries, asOf, monetary);
+  const negatedRecency = measures.recencyDays.map((d) => -d);
+  return {
+    bins,
+    monetary,
+    R: quantileScores(negatedRecency, bins),
+    F: quantileScores(measures.transactions, bins),
+    M: quantileScores(measures.monetary, bins),
+    measures,
+  };
+}
+
+/**
+ * The RFM code of one customer: the three scores as digits.
+ * @example
+ * rfmCode(5, 4, 5); // => '545'
+ */
+export function rfmCode(R: number, F: number, M: number): string {
+  return `${R}${F}${M}`;
+}
+
+/**
+ * For each score 1..bins: the number of customers and the range of the measure among them, to read the edges.
+ *
+ * O(n + bins).
+ *
+ * @example
+ * scoreBands([10, 20, 20, 30], Uint8Array.of(1, 2, 2, 4), 4); // => [{score: 1, customers: 1, min: 10, max: 10}, {score: 2, ...}, {score: 3, customers: 0, min: null, max: null}, ...]
+ */
+export function scoreBands(values: ArrayLike<number>, scores: ArrayLike<number>, bins: number): ScoreBand[] {
+  const bands: ScoreBand[] = [];
+  for (let s = 1; s <= bins; s++) bands.push({ score: s, customers: 0, min: null, max: null });
+  for (let i = 0; i < scores.length; i++) {
+    const band = bands[scores[i] - 1];
+    const v = values[i];
+    band.customers++;
+    if (band.min === null || v < band.min) band.min = v;
+    if (band.max === null || v > band.max) band.max = v;
+  }
+  return bands;
+}
+
+/**
+ * The R × F grid: for each pair of scores, the number of customers and their mean monetary value. Cells are
+ * listed R = bins first (most recent), then F descending, so the first row is the most recent customers.
+ *
+ * O(n + bins²).
+ *
+ * @example
+ * rfGrid(Uint8Array.of(2, 2), Uint8Array.of(1, 1), [10, 30], 2).find((c) => c.R === 2 && c.F === 1); // => {R: 2, F: 1, customers: 2, meanMonetary: 20}
+ */
+export function rfGrid(R: ArrayLike<number>, F: ArrayLike<number>, monetary: ArrayLike<number>, bins: number): GridCell[] {
+  const counts = new Float64Array(bins * bins);
+  const sums = new Float64Array(bins * bins);
+  for (let i = 0; i < R.length; i++) {
+    const cell = (R[i] - 1) * bins + (F[i] - 1);
+    counts[cell]++;
+    sums[cell] += monetary[i];
+  }
+  const cells: GridCell[] = [];
+  for (let r = bins; r >= 1; r--) {
+    for (let f = bins; f >= 1; f--) {
+      const cell = (r - 1) * bins + (f - 1);
+      cells.push({ R: r, F: f, customers: counts[cell], meanMonetary: counts[cell] > 0 ? sums[cell] / counts[cell] : null });
+    }
+  }
+  return cells;
+}
