@@ -8,6 +8,7 @@ import { processIo, type Io } from './io.js';
 import { registerSummary } from './commands/summary.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerSql } from './commands/sql.js';
+import { registerPayments } from './commands/payments.js';
 
 export const VERSION = '0.1.0';
 
@@ -26,6 +27,7 @@ export function buildProgram(io: Io): Command {
     });
   registerSummary(program, io);
   registerGenerate(program, io);
+  registerPayments(program, io);
   registerSql(program, io);
   const configure = (c: Command): void => {
     c.exitOverride();

@@ -156,7 +156,8 @@ export async function generateCompany(
           await writers.sales(`${orderId}R,${id},${dayToIso(returnDay)},${pick(rng, PRODUCTS)},-1,${money(-refund)},${money(-refund * truth.costShare.max)},${channel}\n`);
           salesRows++;
           invoices++;
-          await writers.payments(`${id},CN-${orderId.slice(1)},${dayToIso(returnDay)},${dayToIso(returnDay)},${money(-refund)},${dayToIso(returnDay)},${money(-refund)}\n`);
+          // The credit note stays open: a credit the customer holds against what they owe.
+          await writers.payments(`${id},CN-${orderId.slice(1)},${dayToIso(returnDay)},${dayToIso(returnDay)},${money(-refund)},,\n`);
         }
       }
       if (n > 1 && rng.uniform() < dropout) break;
