@@ -5,7 +5,7 @@
  * its churn day falls in p. Customers acquired during p are not in p's denominator (they are counted as
  * `acquired`, and those who also churn within p as `acquiredAndLost`). This is the "customers lost /
  * customers at the start" retention rate of Fader & Hardie (2007), "How to project customer retention",
- * J. Interactive Marketing 21(1), section 2, computed per calendar period.
+ * J. Interactive Marketing 21(1), computed per calendar period.
  *
  * With purchase lifetimes the churn is dated at the end of the churn window (last purchase + W), so each
  * period's rate counts the customers whose silence reached W days in that period: the rates lag behavior by

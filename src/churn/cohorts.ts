@@ -4,8 +4,8 @@
  * retention) and the cohort's revenue in that period relative to its revenue in the acquisition period
  * (revenue retention, "net revenue retention", which can exceed 100%). See docs/churn.md.
  *
- * Reference: Fader & Hardie (2007) "How to project customer retention", J. Interactive Marketing 21(1),
- * section 2 (retention as the share of a cohort still active); Gupta et al. (2006) "Modeling customer
+ * Reference: Fader & Hardie (2007) "How to project customer retention", J. Interactive Marketing 21(1)
+ * (retention as the share of a cohort still active); Gupta et al. (2006) "Modeling customer
  * lifetime value", J. Service Research 9(2) for cohort tables in CLV work.
  */
 import type { Day } from '../core/days.js';

@@ -35,9 +35,9 @@ export interface KaplanMeierStep {
   censored: number;
   /** S(time), survival just after time. */
   survival: number;
-  /** Greenwood standard error of S: S·σ. */
+  /** Greenwood standard error of S: S·σ (0 once S reaches 0). */
   standardError: number;
-  /** σ = √Σ d/(n(n−d)), the standard error of log S (what R reports as std.err). */
+  /** σ = √Σ d/(n(n−d)), the standard error of log S (what R reports as std.err); Infinity once S reaches 0. */
   logStandardError: number;
   /** Log-log interval; null where it is undefined (S = 1 before any event, or S = 0). */
   lower: number | null;
@@ -157,7 +157,7 @@ export function kaplanMeier(observations: readonly SurvivalObservation[], option
       lower = survival ** Math.exp(-spread);
       upper = survival ** Math.exp(spread);
     }
-    steps.push({ time, atRisk, events, censored, survival, standardError: survival * sigma, logStandardError: sigma, lower, upper });
+    steps.push({ time, atRisk, events, censored, survival, standardError: survival > 0 ? survival * sigma : 0, logStandardError: sigma, lower, upper });
   }
   const firstAtOrBelowHalf = (value: (s: KaplanMeierStep) => number | null): number | null => {
     for (const s of steps) {

@@ -5,11 +5,12 @@
  * Each customer churns at the end of every period with her own probability θ (a geometric lifetime), and θ
  * varies across customers as Beta(α, β). With T the period in which a customer churns (T = 1: she does not
  * renew after the first period):
- *   P(T = t | α, β) = B(α + 1, β + t − 1) / B(α, β)                       (eq. 5)
- *   S(t | α, β)     = B(α, β + t) / B(α, β)                               (eq. 6)
+ *   P(T = t | α, β) = B(α + 1, β + t − 1) / B(α, β)    (computed by the recursion of eq. 7)
+ *   S(t | α, β)     = B(α, β + t) / B(α, β)
  *   r_t = S(t) / S(t − 1) = (β + t − 1) / (α + β + t − 1), t ≥ 1           (eq. 8)
  * and, with n_t the customers still active at the start of period t + 1 (n_0 the cohort size), the
- * log-likelihood is Σ_{t=1..T} (n_{t−1} − n_t) ln P(T = t) + n_T ln S(T)   (section 4 / appendix B).
+ * log-likelihood is Σ_{t=1..T} (n_{t−1} − n_t) ln P(T = t) + n_T ln S(T): the churners of each period and
+ * the survivors at the end, who are right-censored.
  * Retention rates rise over time although no customer's θ changes: the high-θ customers leave first.
  *
  * Residual value: Fader & Hardie (2010), "Customer-base valuation in a contractual setting: the perils of
@@ -50,8 +51,8 @@ export function validateSbgCounts(active: readonly number[]): void {
 }
 
 /**
- * Total log-likelihood of the sBG model for a survivor series n_0, n_1, ..., n_T (Fader & Hardie 2007,
- * appendix B). Returns −Infinity when a period with churn has zero probability.
+ * Total log-likelihood of the sBG model for a survivor series n_0, n_1, ..., n_T (Fader & Hardie 2007).
+ * NaN for non-positive parameters.
  *
  * Cost: O(T).
  *
@@ -111,7 +112,7 @@ function checkPeriod(t: number, minimum: number, what: string): void {
 }
 
 /**
- * S(t): probability that a new customer is still active after t periods (has renewed t times), eq. 6.
+ * S(t): probability that a new customer is still active after t periods (has renewed t times).
  *
  * Cost: O(1).
  *
@@ -126,7 +127,7 @@ export function sbgSurvival(params: Readonly<Record<string, number>>, t: number)
 }
 
 /**
- * P(T = t): probability that a new customer churns at the end of period t (t ≥ 1), eq. 5.
+ * P(T = t): probability that a new customer churns at the end of period t (t ≥ 1), eq. 7.
  *
  * @throws {ModelError} on invalid parameters or t < 1
  * @example
