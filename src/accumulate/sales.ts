@@ -141,3 +141,13 @@ export function historyOf(id: string, state: CustomerState, until: Day, hasMargi
   }
   return { id, days, amounts, otherReturns, lines: state.transactions, margin: hasMargin ? state.margin : null };
 }
+
+/** The histories of all customers up to `until`, ordered by customer id; customers without purchases left out. */
+export function histories(sales: SalesAccumulator, until: Day, compare: (a: string, b: string) => number): CustomerHistory[] {
+  const out: CustomerHistory[] = [];
+  for (const id of [...sales.customers.keys()].sort(compare)) {
+    const h = historyOf(id, sales.customers.get(id)!, until, sales.hasMargin);
+    if (h.days.length > 0) out.push(h);
+  }
+  return out;
+}

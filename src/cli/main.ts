@@ -9,6 +9,7 @@ import { registerSummary } from './commands/summary.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerSql } from './commands/sql.js';
 import { registerPayments } from './commands/payments.js';
+import { registerChurn } from './commands/churn.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,6 +28,7 @@ export function buildProgram(io: Io): Command {
     });
   registerSummary(program, io);
   registerGenerate(program, io);
+  registerChurn(program, io);
   registerPayments(program, io);
   registerSql(program, io);
   const configure = (c: Command): void => {
