@@ -10,13 +10,13 @@
  * independent of λ. Time 0 is the customer's first purchase; the data are x (repeat purchases), t_x (time of
  * the last one, 0 when x = 0) and T (time from the first purchase to the end of calibration).
  *
- * Equations (numbers of the paper, as cited by lifetimes): likelihood (6), P(X(t) = x) (8), E[X(t)] (9),
- * conditional expectation E[Y(t) | x, t_x, T] (10).
+ * Equations (numbers of the paper, as cited by lifetimes; (B1)-(B5) in docs/models.md): likelihood (6),
+ * P(X(t) = x) (8), E[X(t)] (9), conditional expectation E[Y(t) | x, t_x, T] (10); P(alive) from the 2008 note.
  */
 import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
-import { compressRfm, groupFrequencies, totalWeight } from './compress.js';
-import type { FrequencyGroups } from './compress.js';
+import { compressRfm, indexRfm, totalWeight } from './compress.js';
+import type { IndexedRfm } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, validateRfm } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
 import { hyp2f1Bracket, lbeta, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
@@ -35,38 +35,30 @@ function read(params: Readonly<Record<string, number>>): [number, number, number
   return [r, alpha, a, b];
 }
 
-/** Total weighted log-likelihood on prepared data; `groups` indexes the distinct frequencies. */
-function evaluate(
-  frequency: ArrayLike<number>,
-  recency: ArrayLike<number>,
-  T: ArrayLike<number>,
-  weights: ArrayLike<number> | undefined,
-  groups: FrequencyGroups,
-  r: number,
-  alpha: number,
-  a: number,
-  b: number,
-): number {
+/** Total weighted log-likelihood on indexed data. */
+function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: number): number {
   // eq. (6): L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + T)^(r+x))
   //            + δ(x > 0) B(a + 1, b + x − 1)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + t_x)^(r+x))
-  const g = groups.values.length;
-  const survive = new Float64Array(g);
-  const dropout = new Float64Array(g);
+  const frequencies = data.frequency.values;
+  const survive = new Float64Array(frequencies.length);
+  const dropout = new Float64Array(frequencies.length);
   const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
-  for (let k = 0; k < g; k++) {
-    const x = groups.values[k];
+  for (let k = 0; k < frequencies.length; k++) {
+    const x = frequencies[k];
     const common = base + lgamma(r + x);
     survive[k] = common + lbeta(a, b + x);
     dropout[k] = x > 0 ? common + lbeta(a + 1, b + x - 1) : -Infinity;
   }
+  const logAge = data.T.values.map((T) => Math.log(alpha + T));
+  const logLast = data.recency.values.map((tx) => Math.log(alpha + tx));
   let total = 0;
-  for (let i = 0; i < frequency.length; i++) {
-    const x = frequency[i];
-    const k = groups.index[i];
+  for (let i = 0; i < data.length; i++) {
+    const k = data.frequency.index[i];
+    const x = frequencies[k];
     const exponent = r + x;
-    const first = survive[k] - exponent * Math.log(alpha + T[i]);
-    const value = x > 0 ? logAddExp(first, dropout[k] - exponent * Math.log(alpha + recency[i])) : first;
-    total += (weights === undefined ? 1 : weights[i]) * value;
+    const first = survive[k] - exponent * logAge[data.T.index[i]];
+    const value = x > 0 ? logAddExp(first, dropout[k] - exponent * logLast[data.recency.index[i]]) : first;
+    total += data.weights[i] * value;
   }
   return total;
 }
@@ -75,7 +67,7 @@ function evaluate(
  * Total log-likelihood of the data (eq. 6), weighted by `data.weights`, computed on the log scale with
  * lgamma/lbeta and log-sum-exp so that it stays finite for large frequencies and extreme parameters.
  *
- * Cost: O(n) plus O(distinct frequencies) lgamma/lbeta evaluations.
+ * Cost: O(n) plus lgamma/lbeta per distinct frequency and a log per distinct recency and T.
  *
  * @throws {ModelError} for non-positive parameters or invalid data (see {@link validateRfm})
  * @example
@@ -85,7 +77,7 @@ function evaluate(
 export function logLikelihood(params: Readonly<Record<string, number>>, data: RfmData): number {
   const [r, alpha, a, b] = read(params);
   validateRfm(MODEL, data);
-  return evaluate(data.frequency, data.recency, data.T, data.weights, groupFrequencies(data.frequency), r, alpha, a, b);
+  return evaluate(indexRfm(data), r, alpha, a, b);
 }
 
 /**
@@ -108,13 +100,13 @@ export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
       hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
     });
   }
-  const groups = groupFrequencies(compressed.frequency);
+  const indexed = indexRfm(compressed);
   const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
   return fitMaximumLikelihood(
     {
       model: MODEL,
       parameterNames,
-      logLikelihood: ([r, alpha, a, b]) => evaluate(compressed.frequency, compressed.recency, compressed.T, compressed.weights, groups, r, alpha, a, b),
+      logLikelihood: ([r, alpha, a, b]) => evaluate(indexed, r, alpha, a, b),
       n: totalWeight(compressed.weights, compressed.frequency.length),
       nDistinct: compressed.frequency.length,
       starts: [
@@ -128,7 +120,7 @@ export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
 }
 
 /**
- * Probability that a customer with history (x, t_x, T) is still active at T (FHL 2008 note, eq. 1):
+ * Probability that a customer with history (x, t_x, T) is still active at T (FHL 2008 note; (B5) in docs/models.md):
  *
  *   P(alive) = 1 / (1 + δ(x > 0) · a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)).
  *
@@ -187,7 +179,7 @@ export function expectedTransactions(params: Readonly<Record<string, number>>, t
  *
  * @throws {ModelError} for non-positive parameters
  * @example
- * expectedTransactionsNew({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 78) // => 1.8576 (to 4 decimals)
+ * expectedTransactionsNew({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 78) // => 1.8605 (1.8576 at the unrounded estimates)
  */
 export function expectedTransactionsNew(params: Readonly<Record<string, number>>, t: number): number {
   const [r, alpha, a, b] = read(params);
@@ -254,8 +246,12 @@ export function simulate(params: Readonly<Record<string, number>>, options: Simu
 }
 
 /**
- * The purchase process shared with the MBG/NBD: `dropoutAtStart` lets the customer drop out right after
- * the first purchase (time 0) as well.
+ * The purchase process shared with the MBG/NBD (mbg-nbd.ts): `dropoutAtStart` lets the customer drop out
+ * right after the first purchase (time 0) as well. Parameters are taken as checked.
+ *
+ * Cost: O(customers + purchases).
+ *
+ * @throws {RangeError} for a bad customer count or T
  */
 export function simulatePurchases(
   r: number,

@@ -46,7 +46,7 @@ export function totalWeight(weights: ArrayLike<number> | undefined, length: numb
  * when `data.weights` is absent). Tuples keep the order of their first occurrence; entries with weight 0
  * are dropped. Values are compared exactly (as doubles): round times first (e.g. to days) to merge more.
  *
- * Cost: O(n) time with a hash map, O(distinct) memory for the result.
+ * Cost: O(n) time (open-addressing hash on the bit patterns), O(n) scratch memory.
  *
  * @throws {RangeError} when the arrays have different lengths
  * @example
@@ -60,30 +60,8 @@ export function compressRfm(data: RfmData): CompressedRfm {
         (data.weights === undefined ? '' : `, weights ${data.weights.length}`),
     );
   }
-  const index = new Map<string, number>();
-  const frequency: number[] = [];
-  const recency: number[] = [];
-  const T: number[] = [];
-  const weights: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const weight = data.weights === undefined ? 1 : data.weights[i];
-    if (weight === 0) continue;
-    const x = data.frequency[i];
-    const tx = data.recency[i];
-    const age = data.T[i];
-    const key = `${x} ${tx} ${age}`;
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, frequency.length);
-      frequency.push(x);
-      recency.push(tx);
-      T.push(age);
-      weights.push(weight);
-    } else {
-      weights[at] += weight;
-    }
-  }
-  return { frequency: Float64Array.from(frequency), recency: Float64Array.from(recency), T: Float64Array.from(T), weights: Float64Array.from(weights) };
+  const { columns, weights } = distinctRows([data.frequency, data.recency, data.T], data.weights);
+  return { frequency: columns[0], recency: columns[1], T: columns[2], weights };
 }
 
 /**
@@ -104,52 +82,94 @@ export function compressSpend(data: SpendData): CompressedSpend {
         (data.weights === undefined ? '' : `, weights ${data.weights.length}`),
     );
   }
-  const index = new Map<string, number>();
-  const frequency: number[] = [];
-  const monetaryValue: number[] = [];
-  const weights: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const weight = data.weights === undefined ? 1 : data.weights[i];
-    if (weight === 0) continue;
-    const x = data.frequency[i];
-    const m = data.monetaryValue[i];
-    const key = `${x} ${m}`;
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, frequency.length);
-      frequency.push(x);
-      monetaryValue.push(m);
-      weights.push(weight);
-    } else {
-      weights[at] += weight;
-    }
-  }
-  return { frequency: Float64Array.from(frequency), monetaryValue: Float64Array.from(monetaryValue), weights: Float64Array.from(weights) };
+  const { columns, weights } = distinctRows([data.frequency, data.monetaryValue], data.weights);
+  return { frequency: columns[0], monetaryValue: columns[1], weights };
 }
 
-/** Distinct frequencies and, for each entry, the index of its frequency among them. */
-export interface FrequencyGroups {
-  /** Distinct frequency values, in order of first occurrence. */
+const bits = new Float64Array(1);
+const bitWords = new Uint32Array(bits.buffer);
+
+/** A 32-bit hash of the bit pattern of a double (murmur3 finaliser over both words). */
+function hashDouble(value: number, seed: number): number {
+  bits[0] = value;
+  let h = Math.imul(seed ^ bitWords[0], 0xcc9e2d51);
+  h = Math.imul((h << 15) | (h >>> 17), 0x1b873593) ^ bitWords[1];
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Distinct rows of parallel numeric columns with summed weights, in order of first occurrence, through an
+ * open-addressing hash table on the bit patterns (−0 is folded into 0; weight-0 rows are dropped).
+ */
+function distinctRows(columns: ArrayLike<number>[], weights: ArrayLike<number> | undefined): { columns: Float64Array[]; weights: Float64Array } {
+  const n = columns[0].length;
+  const width = columns.length;
+  let capacity = 16;
+  while (capacity < 2 * n) capacity *= 2;
+  const mask = capacity - 1;
+  const table = new Int32Array(capacity).fill(-1);
+  const firstRow = new Int32Array(n);
+  const summed = new Float64Array(n);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const weight = weights === undefined ? 1 : weights[i];
+    if (weight === 0) continue;
+    let hash = 0x9747b28c;
+    for (let c = 0; c < width; c++) hash = hashDouble(columns[c][i] + 0, hash);
+    let slot = hash & mask;
+    for (;;) {
+      const at = table[slot];
+      if (at === -1) {
+        table[slot] = distinct;
+        firstRow[distinct] = i;
+        summed[distinct] = weight;
+        distinct++;
+        break;
+      }
+      const row = firstRow[at];
+      let same = true;
+      for (let c = 0; c < width && same; c++) same = columns[c][row] === columns[c][i];
+      if (same) {
+        summed[at] += weight;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  const out = columns.map((column) => {
+    const values = new Float64Array(distinct);
+    for (let k = 0; k < distinct; k++) values[k] = column[firstRow[k]] + 0;
+    return values;
+  });
+  return { columns: out, weights: summed.slice(0, distinct) };
+}
+
+/** Distinct values of a column and, for each entry, the index of its value among them. */
+export interface DistinctValues {
+  /** Distinct values, in order of first occurrence. */
   values: Float64Array;
   /** For each entry, the index into `values`. */
   index: Int32Array;
 }
 
 /**
- * Groups entries by frequency, so that the terms of a likelihood that depend only on the frequency
- * (ln Γ(r + x), ln B(a, b + x), ...) are computed once per distinct frequency instead of once per entry.
+ * Indexes the distinct values of a column, so that terms of a likelihood that depend on one column only
+ * (ln Γ(r + x) and ln B(a, b + x) on the frequency, ln(α + T) on T, ...) are computed once per distinct
+ * value instead of once per entry.
  *
  * Cost: O(n).
  *
  * @example
- * groupFrequencies([0, 2, 0, 5]).values // => Float64Array [0, 2, 5]
+ * distinctValues([0, 2, 0, 5]).values // => Float64Array [0, 2, 5]
  */
-export function groupFrequencies(frequency: ArrayLike<number>): FrequencyGroups {
+export function distinctValues(column: ArrayLike<number>): DistinctValues {
   const lookup = new Map<number, number>();
   const values: number[] = [];
-  const index = new Int32Array(frequency.length);
-  for (let i = 0; i < frequency.length; i++) {
-    const x = frequency[i];
+  const index = new Int32Array(column.length);
+  for (let i = 0; i < column.length; i++) {
+    const x = column[i];
     let at = lookup.get(x);
     if (at === undefined) {
       at = values.length;
@@ -159,4 +179,29 @@ export function groupFrequencies(frequency: ArrayLike<number>): FrequencyGroups 
     index[i] = at;
   }
   return { values: Float64Array.from(values), index };
+}
+
+/** RFM data with its distinct frequencies, recencies and ages indexed, ready for repeated likelihood evaluations. */
+export interface IndexedRfm {
+  /** Number of entries. */
+  length: number;
+  /** Weight of each entry (1 each when the data had none). */
+  weights: Float64Array;
+  frequency: DistinctValues;
+  recency: DistinctValues;
+  T: DistinctValues;
+}
+
+/**
+ * Indexes the distinct values of each column of RFM data (see {@link distinctValues}). A purchase-model
+ * likelihood then needs ln Γ and ln B once per distinct frequency and ln(α + t) once per distinct
+ * recency and age — with data in days or weeks, a few hundred values — leaving one log-sum-exp per entry.
+ *
+ * Cost: O(n).
+ */
+export function indexRfm(data: RfmData): IndexedRfm {
+  const length = data.frequency.length;
+  const weights = new Float64Array(length);
+  for (let i = 0; i < length; i++) weights[i] = data.weights === undefined ? 1 : data.weights[i];
+  return { length, weights, frequency: distinctValues(data.frequency), recency: distinctValues(data.recency), T: distinctValues(data.T) };
 }

@@ -52,7 +52,7 @@ const Z_95 = 1.959963984540054;
  * 95% Wald interval on the log scale, θ · exp(±1.96·SE/θ); null when the standard error is not available.
  *
  * @example
- * logScaleInterval(2, 0.5) // => [2 * Math.exp(-0.49), 2 * Math.exp(0.49)] (to rounding)
+ * logScaleInterval(2, 0.5) // => [1.22526, 3.26460] (to 5 decimals)
  */
 export function logScaleInterval(value: number, standardError: number | null): [number, number] | null {
   if (standardError === null || !Number.isFinite(standardError) || !(value > 0)) return null;
@@ -143,7 +143,8 @@ const LOG_PARAMETER_LIMIT = 700;
  * log-parameters from every starting point (BFGS, Nelder-Mead fallback), restarts up to twice from the best
  * point when no start converged, then computes standard errors from the inverse of the finite-difference
  * Hessian of the total negative log-likelihood at the estimate (natural parameters), log-scale Wald
- * intervals, AIC/BIC and warnings.
+ * intervals, AIC/BIC and warnings (no convergence; a parameter beyond 1e6 or below 1e-6; a standard error
+ * larger than the estimate; a Hessian that is not positive definite).
  *
  * Cost: (starts + retries) × iterations × (2k + line search) likelihood evaluations, plus 2k² + 1 for the
  * Hessian; each evaluation is O(distinct tuples).
@@ -210,6 +211,12 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
       warnings.push(`parameter ${name} = ${formatNumber(estimate[i])} ran to the upper bound (> ${formatNumber(UPPER_BOUND)}): it is not identified by these data`);
     } else if (estimate[i] < LOWER_BOUND) {
       warnings.push(`parameter ${name} = ${formatNumber(estimate[i])} ran to the lower bound (< ${formatNumber(LOWER_BOUND)}): it is not identified by these data`);
+    }
+  });
+  problem.parameterNames.forEach((name, i) => {
+    const se = stdErrors[name];
+    if (se !== null && estimate[i] >= LOWER_BOUND && estimate[i] <= UPPER_BOUND && se > estimate[i]) {
+      warnings.push(`parameter ${name} = ${formatNumber(estimate[i])} has a standard error of ${Math.round((100 * se) / estimate[i])}% of its value: it is poorly identified by these data`);
     }
   });
   if (covariance === null) {

@@ -9,9 +9,9 @@
  * enter, through z̄ = their mean repeat-purchase value (the first purchase is excluded, as in the papers).
  * Independence of spend and frequency is an assumption to check: see {@link frequencySpendCorrelation}.
  *
- * Formulas (numbers of the 2013 note): x·z̄ | ν ~ Gamma(p·x, ν), so the marginal density of z̄ is (eq. 3)
+ * Formulas ((G1)-(G3) in docs/models.md): x·z̄ | ν ~ Gamma(p·x, ν), so the marginal density of z̄ is (G1)
  *   f(z̄ | p, q, γ, x) = Γ(px + q)/(Γ(px) Γ(q)) · γ^q · x^(px) · z̄^(px−1) / (γ + x z̄)^(px+q),
- * the population mean is E[Z] = pγ/(q − 1) (q > 1), and the conditional expectation (eq. 5) is
+ * the population mean is (G2) E[Z] = pγ/(q − 1) (q > 1), and the conditional expectation (G3) is
  *   E[Z | p, q, γ, z̄, x] = p(γ + x z̄)/(px + q − 1)
  *                       = (q − 1)/(px + q − 1) · pγ/(q − 1) + px/(px + q − 1) · z̄,
  * a weighted average of the population mean and the customer's own mean.
@@ -94,7 +94,7 @@ function repeatCustomers(data: SpendData): { frequency: number[]; monetaryValue:
 }
 
 function evaluate(frequency: ArrayLike<number>, monetaryValue: ArrayLike<number>, weights: ArrayLike<number>, p: number, q: number, gamma: number): number {
-  // eq. (3) on the log scale
+  // (G1) on the log scale
   const constant = -lgamma(q) + q * Math.log(gamma);
   let total = 0;
   for (let i = 0; i < frequency.length; i++) {
@@ -108,7 +108,7 @@ function evaluate(frequency: ArrayLike<number>, monetaryValue: ArrayLike<number>
 }
 
 /**
- * Total log-likelihood of the repeat customers' mean spend (eq. 3), weighted; customers with frequency 0
+ * Total log-likelihood of the repeat customers' mean spend (G1), weighted; customers with frequency 0
  * are skipped (they carry no spend information in this model).
  *
  * Cost: O(n) lgamma evaluations.
@@ -178,7 +178,7 @@ export function fit(data: SpendData, options: FitOptions = {}): FittedModel {
 
 /**
  * Conditional expected average transaction value of a customer with x repeat purchases of mean value z̄
- * (eq. 5): p(γ + x z̄)/(px + q − 1). For x = 0 this is the population mean {@link populationMeanSpend}.
+ * (G3): p(γ + x z̄)/(px + q − 1). For x = 0 this is the population mean {@link populationMeanSpend}.
  * Returns Infinity when the posterior mean does not exist (px + q <= 1; for x = 0, q <= 1) rather than a
  * negative or NaN value.
  *
@@ -186,7 +186,7 @@ export function fit(data: SpendData, options: FitOptions = {}): FittedModel {
  *
  * @throws {ModelError} for non-positive parameters or a negative frequency
  * @example
- * expectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 29.33) // => 6.25·(15.44 + 58.66)/(12.5 + 2.74) = 30.40
+ * expectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 29.33) // => 6.25·(15.44 + 58.66)/(12.5 + 2.74) = 30.389
  */
 export function expectedSpend(params: Readonly<Record<string, number>>, frequency: number, monetaryValue: number): number {
   const [p, q, gamma] = read(params);

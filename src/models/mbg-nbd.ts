@@ -9,7 +9,7 @@
  * (time 0). Hence P(alive) < 1 also for customers without repeat purchases, which removes the BG/NBD's
  * "one-time buyers are always alive" artefact.
  *
- * Formulas (Batislam et al. 2007, appendix; Wagner & Hoppe 2008): likelihood
+ * Formulas (Batislam et al. 2007, appendix; Wagner & Hoppe 2008; (M1)-(M5) in docs/models.md): likelihood
  *   L = B(a, b + x + 1)/B(a, b) · Γ(r + x) αʳ / (Γ(r)(α + T)^(r+x)) + B(a + 1, b + x)/B(a, b) · Γ(r + x) αʳ / (Γ(r)(α + t_x)^(r+x)),
  * P(alive) = 1 / (1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)),
  * E[X(t)] = b/(a − 1) · [1 − (α/(α + t))ʳ ₂F₁(r, b + 1; a + b; t/(α + t))],
@@ -19,8 +19,8 @@ import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
 import { simulatePurchases } from './bg-nbd.js';
 import type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
-import { compressRfm, groupFrequencies, totalWeight } from './compress.js';
-import type { FrequencyGroups } from './compress.js';
+import { compressRfm, indexRfm, totalWeight } from './compress.js';
+import type { IndexedRfm } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, validateRfm } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
 import { hyp2f1Bracket, lbeta, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
@@ -41,33 +41,27 @@ function read(params: Readonly<Record<string, number>>): [number, number, number
   return [r, alpha, a, b];
 }
 
-function evaluate(
-  frequency: ArrayLike<number>,
-  recency: ArrayLike<number>,
-  T: ArrayLike<number>,
-  weights: ArrayLike<number> | undefined,
-  groups: FrequencyGroups,
-  r: number,
-  alpha: number,
-  a: number,
-  b: number,
-): number {
-  const g = groups.values.length;
-  const survive = new Float64Array(g);
-  const dropout = new Float64Array(g);
+/** Total weighted log-likelihood on indexed data. */
+function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: number): number {
+  const frequencies = data.frequency.values;
+  const survive = new Float64Array(frequencies.length);
+  const dropout = new Float64Array(frequencies.length);
   const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
-  for (let k = 0; k < g; k++) {
-    const x = groups.values[k];
+  for (let k = 0; k < frequencies.length; k++) {
+    const x = frequencies[k];
     const common = base + lgamma(r + x);
     survive[k] = common + lbeta(a, b + x + 1);
     dropout[k] = common + lbeta(a + 1, b + x);
   }
+  const logAge = data.T.values.map((T) => Math.log(alpha + T));
+  const logLast = data.recency.values.map((tx) => Math.log(alpha + tx));
   let total = 0;
-  for (let i = 0; i < frequency.length; i++) {
-    const exponent = r + frequency[i];
-    const k = groups.index[i];
-    const value = logAddExp(survive[k] - exponent * Math.log(alpha + T[i]), dropout[k] - exponent * Math.log(alpha + recency[i]));
-    total += (weights === undefined ? 1 : weights[i]) * value;
+  for (let i = 0; i < data.length; i++) {
+    const k = data.frequency.index[i];
+    const x = frequencies[k];
+    const exponent = r + x;
+    const value = logAddExp(survive[k] - exponent * logAge[data.T.index[i]], dropout[k] - exponent * logLast[data.recency.index[i]]);
+    total += data.weights[i] * value;
   }
   return total;
 }
@@ -76,7 +70,7 @@ function evaluate(
  * Total log-likelihood of the data, weighted by `data.weights`, on the log scale (lgamma, lbeta,
  * log-sum-exp).
  *
- * Cost: O(n) plus O(distinct frequencies) lgamma/lbeta evaluations.
+ * Cost: O(n) plus lgamma/lbeta per distinct frequency and a log per distinct recency and T.
  *
  * @throws {ModelError} for non-positive parameters or invalid data
  * @example
@@ -86,7 +80,7 @@ function evaluate(
 export function logLikelihood(params: Readonly<Record<string, number>>, data: RfmData): number {
   const [r, alpha, a, b] = read(params);
   validateRfm(MODEL, data);
-  return evaluate(data.frequency, data.recency, data.T, data.weights, groupFrequencies(data.frequency), r, alpha, a, b);
+  return evaluate(indexRfm(data), r, alpha, a, b);
 }
 
 /**
@@ -107,13 +101,13 @@ export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
       hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
     });
   }
-  const groups = groupFrequencies(compressed.frequency);
+  const indexed = indexRfm(compressed);
   const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
   return fitMaximumLikelihood(
     {
       model: MODEL,
       parameterNames,
-      logLikelihood: ([r, alpha, a, b]) => evaluate(compressed.frequency, compressed.recency, compressed.T, compressed.weights, groups, r, alpha, a, b),
+      logLikelihood: ([r, alpha, a, b]) => evaluate(indexed, r, alpha, a, b),
       n: totalWeight(compressed.weights, compressed.frequency.length),
       nDistinct: compressed.frequency.length,
       starts: [
@@ -151,7 +145,7 @@ export function probabilityAlive(params: Readonly<Record<string, number>>, frequ
  *
  * @throws {ModelError} for non-positive parameters
  * @example
- * expectedTransactions({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, 39, 2, 30.43, 38.86) // => about 1.2
+ * expectedTransactions({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, 39, 2, 30.43, 38.86) // => 1.263 (to 3 decimals)
  */
 export function expectedTransactions(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
   const [r, alpha, a, b] = read(params);
