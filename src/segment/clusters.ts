@@ -21,8 +21,15 @@ export interface ClusterOptions {
   seed?: number;
   /** Number of customers the silhouette is evaluated on (seeded sample; O(m²)). Default 2000. */
   silhouetteSample?: number;
-  /** Maximum Lloyd iterations per k. Default 300. */
+  /**
+   * When k is chosen: the candidates are fitted on a seeded sample of at most this many customers, and the chosen
+   * k is then refitted on all customers from the sample's centres. Default 100,000.
+   */
+  selectionSample?: number;
+  /** Maximum Lloyd iterations per fit. Default 300. */
   maxIterations?: number;
+  /** Stop when the centres' squared moves sum to at most tolerance × mean variance (1 after standardising). Default 1e-4. */
+  tolerance?: number;
   /** Seeded k-means++ starts per k, the best (least inertia) kept. Default 1. */
   restarts?: number;
 }
@@ -40,12 +47,12 @@ export interface ClusterInput {
   attributes?: ReadonlyMap<string, Record<string, string>>;
 }
 
-/** One k tried. */
+/** One k tried (fitted on the selection sample). */
 export interface ClusterCandidate {
   k: number;
-  /** Mean silhouette on the sample; null when fewer than 2 clusters have sampled customers. */
+  /** Mean silhouette on the silhouette sample; null when fewer than 2 clusters have sampled customers. */
   silhouette: number | null;
-  /** Sum of squared distances to the centres, in standardised units. */
+  /** Sum of squared distances to the centres, in standardised units, over the customers fitted on. */
   inertia: number;
   iterations: number;
   converged: boolean;
@@ -90,10 +97,16 @@ export interface ClusterResult {
   features: string[];
   transforms: FeatureTransform[];
   seed: number;
+  /** Number of customers the candidate k were fitted on; null when k was given. */
+  selectionSample: number | null;
   /** Number of customers the silhouette was computed on. */
   silhouetteSample: number;
-  /** Mean silhouette of the chosen k. */
+  /** Mean silhouette of the final clustering, on a seeded sample of silhouetteSample customers. */
   silhouette: number | null;
+  /** Inertia, Lloyd iterations and convergence of the final fit on all customers. */
+  inertia: number;
+  iterations: number;
+  converged: boolean;
   candidates: ClusterCandidate[];
   clusters: ClusterProfile[];
 }
@@ -170,10 +183,11 @@ export function attributeFeatures(ids: readonly string[], attributes: ReadonlyMa
 /**
  * Clusters customers by k-means on z = standardised sign(x)·log(1 + |x|) of recency days, transactions,
  * monetary value and the numeric attribute `features`. Without `k`, each k in kMin..kMax is fitted on all
- * customers and the one with the largest mean silhouette on a seeded sample of `silhouetteSample` customers is
- * kept (ties: the smaller k; k values beyond the number of distinct customers are skipped).
+ * customers (on a seeded sample of `selectionSample` when there are more) and the one with the largest mean
+ * silhouette on a seeded sample of `silhouetteSample` customers is kept (ties: the smaller k; k values beyond the
+ * number of distinct customers are skipped); a sample's chosen k is refitted on all customers from its centres.
  *
- * O(n × k × d × iterations) per k, plus O(m² d) per k for the silhouette on m sampled customers.
+ * O(n × k × d × iterations) per fit, plus O(m² d) per k for the silhouette on m sampled customers.
  *
  * @returns the result and each customer's cluster number (1 = most revenue), parallel to `ids`
  * @throws UsageError for invalid options or feature columns
@@ -191,6 +205,8 @@ export function clusterCustomers(input: ClusterInput, options: ClusterOptions = 
     throw new UsageError(`invalid range of clusters ${kMin}..${kMax}`, { hint: 'give integers with 2 <= kMin <= kMax' });
   }
   if (!Number.isInteger(sampleSize) || sampleSize < 2) throw new UsageError(`invalid silhouette sample ${sampleSize}`, { hint: 'give an integer >= 2' });
+  const selectionSize = options.selectionSample ?? 100_000;
+  if (!Number.isInteger(selectionSize) || selectionSize < 2) throw new UsageError(`invalid selection sample ${selectionSize}`, { hint: 'give an integer >= 2' });
   const n = input.ids.length;
   const featureNames = [...BASE_FEATURES, ...(options.features ?? [])];
   const columns = [Float64Array.from(input.recencyDays), Float64Array.from(input.transactions), Float64Array.from(input.monetary), ...attributeFeatures(input.ids, input.attributes, options.features ?? [])];
@@ -198,6 +214,7 @@ export function clusterCustomers(input: ClusterInput, options: ClusterOptions = 
 
   // Standardised signed log1p, row by row.
   const points = new Float64Array(n * d);
+  const sortedColumns = columns.map((column) => Float64Array.from(column).sort());
   const transforms: FeatureTransform[] = columns.map((column, j) => {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += signedLog1p(column[i]);
@@ -206,37 +223,48 @@ export function clusterCustomers(input: ClusterInput, options: ClusterOptions = 
     for (let i = 0; i < n; i++) squares += (signedLog1p(column[i]) - mean) ** 2;
     const sd = n > 0 ? Math.sqrt(squares / n) : 0;
     for (let i = 0; i < n; i++) points[i * d + j] = sd > 0 ? (signedLog1p(column[i]) - mean) / sd : 0;
-    return { feature: featureNames[j], mean, sd, median: median(column) };
+    return { feature: featureNames[j], mean, sd, median: medianOfSorted(sortedColumns[j]) };
   });
 
-  const fitOptions = { seed, maxIterations: options.maxIterations ?? 300, restarts: options.restarts ?? 1 };
-  const sample = sampleIndices(n, sampleSize, seededRandom(seed ^ 0x5eed));
+  const fitOptions = { seed, maxIterations: options.maxIterations ?? 300, restarts: options.restarts ?? 1, tolerance: options.tolerance ?? 1e-4 };
+  const silhouetteIndices = sampleIndices(n, sampleSize, seededRandom(seed ^ 0x5eed));
   const candidates: ClusterCandidate[] = [];
-  let chosen: KMeansFit | null = null;
-  let chosenSilhouette: number | null = null;
+  let fit: KMeansFit;
+  let selectedOn = n;
   if (options.k !== undefined) {
-    chosen = kMeans(points, d, options.k, fitOptions);
-    chosenSilhouette = options.k >= 2 ? meanSilhouette(points, d, chosen.labels, options.k, sample) : null;
-    candidates.push(candidate(chosen, chosenSilhouette));
+    fit = kMeans(points, d, options.k, fitOptions);
   } else {
+    // Candidates are fitted on all customers, or on a seeded sample when there are more than selectionSample.
+    let selectionPoints = points;
+    if (n > selectionSize) {
+      const chosenRows = sampleIndices(n, selectionSize, seededRandom(seed ^ 0xc0ffee));
+      selectionPoints = new Float64Array(selectionSize * d);
+      chosenRows.forEach((row, s) => selectionPoints.set(points.subarray(row * d, row * d + d), s * d));
+      selectedOn = selectionSize;
+    }
+    const selectionSilhouette = selectedOn === n ? silhouetteIndices : sampleIndices(selectedOn, sampleSize, seededRandom(seed ^ 0x5eed));
+    let best: KMeansFit | null = null;
+    let bestSilhouette: number | null = null;
     for (let k = kMin; k <= kMax; k++) {
-      let fit: KMeansFit;
+      let candidateFit: KMeansFit;
       try {
-        fit = kMeans(points, d, k, fitOptions);
+        candidateFit = kMeans(selectionPoints, d, k, fitOptions);
       } catch (error) {
         if (error instanceof TooFewPointsError && k > kMin) break; // fewer distinct customers than k
         throw error;
       }
-      const s = meanSilhouette(points, d, fit.labels, k, sample);
-      candidates.push(candidate(fit, s));
-      if (chosen === null || (s !== null && (chosenSilhouette === null || s > chosenSilhouette))) {
-        chosen = fit;
-        chosenSilhouette = s;
+      const s = meanSilhouette(selectionPoints, d, candidateFit.labels, k, selectionSilhouette);
+      candidates.push(candidate(candidateFit, s));
+      if (best === null || (s !== null && (bestSilhouette === null || s > bestSilhouette))) {
+        best = candidateFit;
+        bestSilhouette = s;
       }
     }
+    // Refit the chosen k on all customers from the sample's centres.
+    fit = selectedOn === n ? best! : kMeans(points, d, best!.k, { ...fitOptions, initialCentroids: best!.centroids });
   }
-  const fit = chosen!;
-  const { labels, profiles } = describe(fit, input.revenue, transforms, columns);
+  const silhouette = fit.k >= 2 ? meanSilhouette(points, d, fit.labels, fit.k, silhouetteIndices) : null;
+  const { labels, profiles } = describe(fit, input.revenue, transforms, columns, sortedColumns);
   return {
     result: {
       k: fit.k,
@@ -244,8 +272,12 @@ export function clusterCustomers(input: ClusterInput, options: ClusterOptions = 
       features: featureNames,
       transforms,
       seed,
-      silhouetteSample: sample.length,
-      silhouette: chosenSilhouette,
+      selectionSample: options.k !== undefined ? null : selectedOn,
+      silhouetteSample: silhouetteIndices.length,
+      silhouette,
+      inertia: fit.inertia,
+      iterations: fit.iterations,
+      converged: fit.converged,
       candidates,
       clusters: profiles,
     },
@@ -257,11 +289,10 @@ function candidate(fit: KMeansFit, silhouette: number | null): ClusterCandidate 
   return { k: fit.k, silhouette, inertia: fit.inertia, iterations: fit.iterations, converged: fit.converged };
 }
 
-/** Median of a column (mean of the two middle values for an even count); 0 for an empty column. */
-function median(column: Float64Array): number {
-  const n = column.length;
+/** Median of ascending values (mean of the two middle values for an even count); 0 when there are none. */
+function medianOfSorted(sorted: Float64Array): number {
+  const n = sorted.length;
   if (n === 0) return 0;
-  const sorted = Float64Array.from(column).sort();
   return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
@@ -271,6 +302,7 @@ function describe(
   revenue: ArrayLike<number>,
   transforms: FeatureTransform[],
   columns: Float64Array[],
+  sortedColumns: Float64Array[],
 ): { labels: Int32Array; profiles: ClusterProfile[] } {
   const { k, dimensions: d, centroids } = fit;
   const n = fit.labels.length;
@@ -293,9 +325,8 @@ function describe(
     const members = Array.from({ length: k }, (_, c) => new Float64Array(counts[c]));
     const filled = new Int32Array(k);
     for (let i = 0; i < n; i++) members[fit.labels[i]][filled[fit.labels[i]]++] = column[i];
-    return members.map(median);
+    return members.map((values) => medianOfSorted(values.sort()));
   });
-  const sortedColumns = columns.map((column) => Float64Array.from(column).sort());
 
   const profiles = order.map((c, position): ClusterProfile => {
     const centre: Record<string, number> = {};

@@ -1,7 +1,7 @@
 /**
  * Concentration of customer value: Lorenz curve, Gini coefficient, top-x% shares and ABC classes (the Pareto
- * analysis of the customer base; Kumar & Reinartz 2018, "Customer Relationship Management", §5 "customer
- * value"; Gini as in Gini 1912 with the mean-difference definition, see docs/segment.md).
+ * analysis of the customer base; Kumar & Reinartz 2018, "Customer Relationship Management", 3rd ed., on customer
+ * value metrics; Gini as in Gini 1912 with the mean-difference definition, see docs/segment.md).
  *
  * Customers with a negative value (net returns, loss-making margin) are listed apart: the Lorenz curve, the Gini
  * coefficient and the top-x% shares are computed on the customers with a value >= 0 only; in the ABC classes

@@ -90,13 +90,14 @@ export interface KMeansFit {
  * the tolerance, or maxIterations. A centre that loses all its points is moved to the point farthest from its own
  * centre. Labels are always the nearest final centre. Deterministic for a seed.
  *
- * O(n × k × dimensions) per iteration, O(n) memory beyond the points.
+ * O(n × k × dimensions) per iteration at worst; with Hamerly's bounds late iterations cost about O(n × dimensions).
+ * O(n) memory beyond the points.
  *
  * @param points n × dimensions values, row by row
  * @throws TooFewPointsError (a ModelError) when there are fewer than k distinct points
  * @throws UsageError when k is not an integer >= 1
  * @example
- * kMeans(Float64Array.of(0, 0, 0.1, 0, 5, 5, 5.1, 5), 2, 2).labels; // => Int32Array [0, 0, 1, 1] (or [1, 1, 0, 0])
+ * kMeans(Float64Array.of(0, 0, 0.1, 0, 5, 5, 5.1, 5), 2, 2).labels; // => Int32Array [1, 1, 0, 0]
  */
 export function kMeans(points: Float64Array, dimensions: number, k: number, options: KMeansOptions = {}): KMeansFit {
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`invalid number of clusters ${k}`, { hint: 'give an integer >= 1' });
@@ -332,7 +333,7 @@ function assign(points: Float64Array, d: number, k: number, centroids: Float64Ar
  * another cluster, s = (b − a) / max(a, b); s = 0 when i is alone in its cluster (Rousseeuw 1987). Euclidean
  * distance. Clusters without sampled points are ignored; null when fewer than 2 clusters have sampled points.
  *
- * O(m² × dimensions) time for m sampled points, O(m + k) memory.
+ * O(m² × dimensions / 2) time for m sampled points (each pair once), O(m × k) memory.
  *
  * @example
  * meanSilhouette(Float64Array.of(0, 1, 10, 11), 1, Int32Array.of(0, 0, 1, 1), 2, null); // => 0.8997...
@@ -346,26 +347,32 @@ export function meanSilhouette(points: Float64Array, dimensions: number, labels:
   let populated = 0;
   for (let c = 0; c < k; c++) if (counts[c] > 0) populated++;
   if (populated < 2) return null;
-  const sums = new Float64Array(k);
-  let total = 0;
+  // sums[s × k + c]: total distance from sampled point s to the sampled points of cluster c; each pair once.
+  const sums = new Float64Array(m * k);
+  const sampledLabels = new Int32Array(m);
+  for (let s = 0; s < m; s++) sampledLabels[s] = labels[index[s]];
   for (let s = 0; s < m; s++) {
     const i = index[s];
-    const own = labels[i];
-    sums.fill(0);
-    for (let t = 0; t < m; t++) {
-      if (t === s) continue;
+    const ls = sampledLabels[s];
+    for (let t = s + 1; t < m; t++) {
       const j = index[t];
       let dist = 0;
       for (let q = 0; q < d; q++) {
         const diff = points[i * d + q] - points[j * d + q];
         dist += diff * diff;
       }
-      sums[labels[j]] += Math.sqrt(dist);
+      dist = Math.sqrt(dist);
+      sums[s * k + sampledLabels[t]] += dist;
+      sums[t * k + ls] += dist;
     }
+  }
+  let total = 0;
+  for (let s = 0; s < m; s++) {
+    const own = sampledLabels[s];
     if (counts[own] <= 1) continue; // s = 0 for a point alone in its cluster
-    const a = sums[own] / (counts[own] - 1);
+    const a = sums[s * k + own] / (counts[own] - 1);
     let b = Infinity;
-    for (let c = 0; c < k; c++) if (c !== own && counts[c] > 0 && sums[c] / counts[c] < b) b = sums[c] / counts[c];
+    for (let c = 0; c < k; c++) if (c !== own && counts[c] > 0 && sums[s * k + c] / counts[c] < b) b = sums[s * k + c] / counts[c];
     const denominator = Math.max(a, b);
     total += denominator > 0 ? (b - a) / denominator : 0;
   }

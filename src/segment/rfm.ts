@@ -1,7 +1,7 @@
 /**
  * RFM scores by quantiles: recency, frequency and monetary value each scored 1..bins, where a score says which
  * fraction of the customers lies strictly below the customer on that measure (Hughes 1994, "Strategic Database
- * Marketing", ch. 9; Kumar & Reinartz 2018, "Customer Relationship Management", 3rd ed., §6 "RFM").
+ * Marketing"; Kumar & Reinartz 2018, "Customer Relationship Management", 3rd ed., on RFM and customer value).
  *
  * Measures (see docs/segment.md):
  * - recency: days from the last purchase to the as-of day, `asOf - lastDay` (fewer days score higher R);

@@ -138,7 +138,7 @@ export function segmentPortfolio(summaries: readonly CustomerSummary[], options:
       );
       clusters = fit.result;
       clusterLabels = fit.labels;
-      if (!clusters.candidates.find((c) => c.k === clusters!.k)!.converged) warnings.push(`k-means with k = ${clusters.k} stopped at the iteration limit before converging`);
+      if (!clusters.converged) warnings.push(`k-means with k = ${clusters.k} stopped at the iteration limit before converging`);
     } catch (error) {
       // Too few distinct customers to choose k: report the rest, say why there are no clusters.
       if (!(error instanceof TooFewPointsError) || clusterOptions.k !== undefined) throw error;

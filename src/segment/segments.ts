@@ -3,9 +3,9 @@
  * as a data table of score ranges that a configuration can replace. Every customer gets exactly one segment:
  * the first rule that matches wins; a customer no rule matches is in 'Others'.
  *
- * The default table follows the widely shared 5 × 5 RFM segment grid (Champions ... Lost; see e.g. Kumar &
- * Reinartz 2018, "Customer Relationship Management", §6, and the grids published with the R package `rfm`).
- * See docs/segment.md for the table and the reading of each segment.
+ * The default table follows the widely shared practitioner 5 × 5 RFM segment map (Champions ... Lost), which has
+ * no single canonical source; scores as in Hughes 1994, "Strategic Database Marketing". See docs/segment.md for
+ * the table, how it was derived from the published R × F map, and the reading of each segment.
  */
 import { UsageError } from '../errors.js';
 
