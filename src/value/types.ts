@@ -1,0 +1,66 @@
+/** The result of `crm value`: per-customer CLV from a fitted purchase model and spend model, and the portfolio. */
+import type { FittedModel } from '../models/types.js';
+
+export interface CustomerValue {
+  customerId: string;
+  frequency: number;
+  recency: number;
+  T: number;
+  /** Probability that the customer is still active (purchase model). */
+  pAlive: number;
+  /** Expected transactions over the horizon (undiscounted). */
+  expectedTransactions: number;
+  /** Expected value of a transaction (Gamma-Gamma conditional mean, or the portfolio mean). */
+  expectedSpend: number;
+  /** Margin share applied to spend. */
+  margin: number;
+  /** Discounted expected contribution over the horizon. */
+  clv: number;
+  /** Observed revenue in the calibration window, when known. */
+  pastRevenue: number | null;
+  /** RFM segment, when computed. */
+  segment: string | null;
+  /** Baseline CLV from the retention formula m·r/(1+d−r), by segment. */
+  baselineClv: number | null;
+}
+
+export interface ValueDecile {
+  decile: number;
+  customers: number;
+  clv: number;
+  shareOfEquity: number;
+  minClv: number;
+  maxClv: number;
+}
+
+export interface SegmentValue {
+  segment: string;
+  customers: number;
+  clv: number;
+  shareOfEquity: number;
+  meanClv: number;
+  meanPAlive: number;
+  /** Baseline retention r and margin per period m of the segment, and the formula CLV. */
+  retention: number | null;
+  marginPerPeriod: number | null;
+  baselineClv: number | null;
+}
+
+export interface ValueResult {
+  asOf: string;
+  period: { name: string; days: number };
+  purchaseModel: FittedModel;
+  spendModel: FittedModel | null;
+  horizon: { periods: number; unit: string; steps: number };
+  discount: { annualRate: number; perStep: number; formula: string };
+  /** Margin share used: from --margin, or from the sales (margin / revenue), or 1. */
+  margin: { share: number; source: string };
+  equity: number;
+  /** Equity after discounting by observed collection rates (`--collected`), when asked. */
+  collected: { equity: number; removed: number } | null;
+  deciles: ValueDecile[];
+  segments: SegmentValue[];
+  whatIf: { retentionUplift: number; baselineEquity: number; baselineEquityAfter: number; modelEquityAfter: number | null } | null;
+  customers: CustomerValue[];
+  warnings: string[];
+}
