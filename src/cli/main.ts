@@ -10,6 +10,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerSql } from './commands/sql.js';
 import { registerPayments } from './commands/payments.js';
 import { registerChurn } from './commands/churn.js';
+import { registerSegment } from './commands/segment.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,6 +29,7 @@ export function buildProgram(io: Io): Command {
     });
   registerSummary(program, io);
   registerGenerate(program, io);
+  registerSegment(program, io);
   registerChurn(program, io);
   registerPayments(program, io);
   registerSql(program, io);

@@ -96,7 +96,8 @@ export function resolveOptions(cmd: Command, io: Io): { options: Json; config: J
   const options: Json = { ...cli };
   const known = new Set(cmd.options.map((o) => o.attributeName()));
   for (const key of new Set([...Object.keys(config), ...Object.keys(section)])) {
-    if (!known.has(key) || cmd.getOptionValueSource(key) === 'cli') continue;
+    // The command's own section may also hold settings that have no flag (e.g. segment.segmentTable).
+    if ((!known.has(key) && !(key in section)) || cmd.getOptionValueSource(key) === 'cli') continue;
     const value = key in section ? section[key] : config[key];
     if (value !== undefined) options[key] = value;
   }

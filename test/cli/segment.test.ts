@@ -1,0 +1,95 @@
+/** crm segment end to end: figures checked against an independent calculation from the raw sales. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { fixture, readSimpleCsv, sharedData } from '../helpers/data.js';
+
+function revenueTotals(file: string): number[] {
+  const totals = new Map<string, number>();
+  for (const row of readSimpleCsv(readFileSync(file, 'utf8'))) totals.set(row.customer_id, (totals.get(row.customer_id) ?? 0) + Number(row.amount));
+  return [...totals.values()];
+}
+
+/** Gini by the mean absolute difference: sum_i sum_j |x_i - x_j| / (2 n^2 mean), an independent formula. */
+function giniByPairs(values: number[]): number {
+  const x = [...values].sort((a, b) => a - b);
+  const n = x.length;
+  let sumAbs = 0;
+  let prefix = 0;
+  x.forEach((v, i) => {
+    sumAbs += i * v - prefix;
+    prefix += v;
+  });
+  const mean = prefix / n;
+  return (2 * sumAbs) / (2 * n * n * mean);
+}
+
+function topShare(values: number[], fraction: number): number {
+  const x = [...values].sort((a, b) => b - a);
+  const k = Math.ceil(fraction * x.length);
+  return x.slice(0, k).reduce((s, v) => s + v, 0) / x.reduce((s, v) => s + v, 0);
+}
+
+describe('crm segment', () => {
+  for (const [name, file] of [['fixtures', fixture('sales.csv')], ['CDNOW', sharedData('cdnow_sample_transactions.csv')]] as const) {
+    it(`Gini and top-20% share on ${name} agree with a calculation from the revenue totals`, async () => {
+      const r = await runCli(['segment', '--sales', file, '--format', 'json', '--no-clusters']);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      const totals = revenueTotals(file);
+      expect(totals.every((t) => t >= 0)).toBe(true);
+      expect(doc.concentration.gini).toBeCloseTo(giniByPairs(totals), 9);
+      const top20 = doc.concentration.top.find((t: { fraction: number }) => t.fraction === 0.2);
+      expect(top20.valueShare).toBeCloseTo(topShare(totals, 0.2), 9);
+      const customers = doc.segments.reduce((s: number, g: { customers: number }) => s + g.customers, 0);
+      expect(customers).toBe(totals.length);
+      expect(doc.segments.reduce((s: number, g: { revenue: number }) => s + g.revenue, 0)).toBeCloseTo(totals.reduce((a, b) => a + b, 0), 6);
+    });
+  }
+
+  it('writes one row per customer as CSV, every customer in exactly one segment', async () => {
+    const r = await runCli(['segment', '--sales', fixture('sales.csv'), '--format', 'csv', '--seed', '3']);
+    const rows = readSimpleCsv(r.stdout);
+    expect(rows).toHaveLength(300);
+    expect(Object.keys(rows[0])).toEqual(['customer_id', 'R', 'F', 'M', 'rfm', 'segment', 'abc', 'cluster']);
+    for (const row of rows) {
+      expect(row.rfm).toBe(`${row.R}${row.F}${row.M}`);
+      expect(row.segment).not.toBe('');
+      expect(['A', 'B', 'C']).toContain(row.abc);
+    }
+    const again = await runCli(['segment', '--sales', fixture('sales.csv'), '--format', 'csv', '--seed', '3']);
+    expect(again.stdout).toBe(r.stdout);
+  });
+
+  it('a config file replaces the segment rules', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'crm-seg-'));
+    const table = {
+      scale: 5,
+      segments: [
+        { name: 'Recent', description: 'bought lately', action: 'thank them' },
+        { name: 'Not recent', description: 'not lately', action: 'remind them' },
+      ],
+      rules: [
+        { segment: 'Recent', r: [4, 5], fm: [1, 5] },
+        { segment: 'Not recent', r: [1, 3], fm: [1, 5] },
+      ],
+    };
+    writeFileSync(join(cwd, 'crm.config.json'), JSON.stringify({ segment: { segmentTable: table } }));
+    const r = await runCli(['segment', '--sales', fixture('sales.csv'), '--format', 'csv', '--no-clusters'], { cwd });
+    expect(r.code).toBe(0);
+    const rows = readSimpleCsv(r.stdout);
+    for (const row of rows) expect(row.segment).toBe(Number(row.R) >= 4 ? 'Recent' : 'Not recent');
+  });
+
+  it('profiles by a customer attribute and by payment class', async () => {
+    const r = await runCli(['segment', '--sales', fixture('sales.csv'), '--customers', fixture('customers.csv'), '--payments', fixture('payments.csv'), '--by', 'region,payment_class', '--format', 'json', '--no-clusters']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.profiles.map((p: { column: string }) => p.column)).toEqual(['region', 'payment_class']);
+    const bad = await runCli(['segment', '--sales', fixture('sales.csv'), '--customers', fixture('customers.csv'), '--by', 'colour']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/colour: no such column in the customers file/);
+  });
+});
