@@ -11,6 +11,9 @@ import { registerSql } from './commands/sql.js';
 import { registerPayments } from './commands/payments.js';
 import { registerChurn } from './commands/churn.js';
 import { registerSegment } from './commands/segment.js';
+import { registerFit } from './commands/fit.js';
+import { registerValue } from './commands/value.js';
+import { registerValidate } from './commands/validate.js';
 
 export const VERSION = '0.1.0';
 
@@ -30,6 +33,9 @@ export function buildProgram(io: Io): Command {
   registerSummary(program, io);
   registerGenerate(program, io);
   registerSegment(program, io);
+  registerFit(program, io);
+  registerValue(program, io);
+  registerValidate(program, io);
   registerChurn(program, io);
   registerPayments(program, io);
   registerSql(program, io);

@@ -22,6 +22,9 @@ export interface CustomerValue {
   segment: string | null;
   /** Baseline CLV from the retention formula m·r/(1+d−r), by segment. */
   baselineClv: number | null;
+  /** Pareto/NBD only: discounted expected residual transactions over an infinite horizon, and its value. */
+  dert?: number;
+  clvInfinite?: number;
 }
 
 export interface ValueDecile {

@@ -1,0 +1,174 @@
+/** `crm fit`: fits a purchase or spend model by maximum likelihood; prints parameters, errors, fit criteria. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { InputError, ModelError, UsageError } from '../../errors.js';
+import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import * as gammagamma from '../../models/gamma-gamma.js';
+import * as bgbb from '../../models/bg-bb.js';
+import type { FittedModel } from '../../models/types.js';
+import type { ModelInput } from '../../accumulate/model-input.js';
+import { fixed } from '../../report/format.js';
+import { jsonReplacer } from '../../report/format.js';
+import { painter, renderTable } from '../../report/table.js';
+import { fileSink } from '../../report/output.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { diagnostics, withOutput } from '../output.js';
+import { loadModelData } from '../model-input.js';
+import type { Io } from '../io.js';
+
+export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto'] as const;
+
+/** A saved model: the fit and the units it was fitted in (what `crm value --model-file` reads). */
+export interface SavedModel extends FittedModel {
+  period: { name: string; days: number };
+  asOf: string | null;
+  /** Present for gammagamma: the frequency-spend correlation. */
+  frequencySpendCorrelation?: number;
+}
+
+/** The Gamma-Gamma data: customers with at least one repeat purchase, their mean repeat spend. */
+export function spendData(input: ModelInput): { frequency: number[]; monetaryValue: number[] } {
+  const frequency: number[] = [];
+  const monetaryValue: number[] = [];
+  for (let i = 0; i < input.ids.length; i++) {
+    if (input.frequency[i] > 0) {
+      frequency.push(input.frequency[i]);
+      monetaryValue.push(input.monetaryValue[i]);
+    }
+  }
+  return { frequency, monetaryValue };
+}
+
+/** Fits the purchase models named (all three for auto), best BIC first. */
+export function fitPurchaseModels(names: PurchaseModelName[], input: ModelInput): { fits: FittedModel[]; failures: { model: string; error: string }[] } {
+  const fits: FittedModel[] = [];
+  const failures: { model: string; error: string }[] = [];
+  for (const name of names) {
+    try {
+      fits.push(PURCHASE_MODELS[name].fit({ frequency: input.frequency, recency: input.recency, T: input.T }));
+    } catch (err) {
+      if (!(err instanceof ModelError) || names.length === 1) throw err;
+      failures.push({ model: name, error: err.message });
+    }
+  }
+  fits.sort((a, b) => a.bic - b.bic);
+  return { fits, failures };
+}
+
+function readPatterns(path: string): { frequency: number[]; recency: number[]; periods: number[]; weights: number[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError({ file: path }, 'no such file');
+  }
+  const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.trim() !== '');
+  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+  const col = (name: string, required = true): number => {
+    const i = header.indexOf(name);
+    if (i < 0 && required) throw new InputError({ file: path, line: 1 }, `missing column "${name}"; BG/BB reads frequency,recency,periods[,weights]`);
+    return i;
+  };
+  const [f, r, n, w] = [col('frequency'), col('recency'), col('periods'), col('weights', false)];
+  const out = { frequency: [] as number[], recency: [] as number[], periods: [] as number[], weights: [] as number[] };
+  lines.slice(1).forEach((line, i) => {
+    const cells = line.split(',').map(Number);
+    if (cells.some((c) => !Number.isFinite(c))) throw new InputError({ file: path, line: i + 2 }, `not a number in "${line}"`);
+    out.frequency.push(cells[f]);
+    out.recency.push(cells[r]);
+    out.periods.push(cells[n]);
+    out.weights.push(w >= 0 ? cells[w] : 1);
+  });
+  return out;
+}
+
+export function registerFit(program: Command, io: Io): void {
+  const cmd = program
+    .command('fit')
+    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma by maximum likelihood (auto: purchase models compared by BIC)')
+    .addOption(new Option('--model <model>', 'model to fit').choices([...FIT_MODELS]).default('auto'))
+    .option('--summary <file>', 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value); for bgbb: frequency, recency, periods, weights')
+    .option('--save <file>', 'write the fitted model as JSON (for crm value --model-file)');
+  addInputOptions(cmd, ['sales']);
+  addWindowOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.action(async () => {
+    const { options, config } = resolveOptions(cmd, io);
+    const format = outputFormat(options, io, ['table', 'json']);
+    const name = options.model as (typeof FIT_MODELS)[number];
+    let fits: FittedModel[];
+    let failures: { model: string; error: string }[] = [];
+    let period = { name: 'day', days: 1 };
+    let meta: Record<string, unknown>;
+    let notes: string[] = [];
+    let correlation: number | undefined;
+    if (name === 'bgbb') {
+      if (options.summary === undefined) throw new UsageError('--model bgbb reads --summary FILE with frequency,recency,periods,weights', { hint: 'e.g. ../shared/data/donations.csv' });
+      const patterns = readPatterns(String(options.summary));
+      fits = [bgbb.fit(patterns)];
+      period = { name: 'opportunity', days: NaN };
+      meta = { inputs: [{ file: options.summary, patterns: patterns.frequency.length }] };
+    } else {
+      const loaded = await loadModelData(cmd, options, config, io);
+      period = loaded.period;
+      meta = loaded.meta;
+      notes = loaded.notes;
+      if (name === 'gammagamma') {
+        const data = spendData(loaded.input);
+        fits = [gammagamma.fit(data)];
+        correlation = gammagamma.frequencySpendCorrelation(data);
+        if (Math.abs(correlation) > 0.3) notes.push(`warning: frequency and spend are correlated (r = ${correlation.toFixed(2)}); the Gamma-Gamma model assumes they are independent`);
+      } else {
+        const names = name === 'auto' ? PURCHASE_MODEL_NAMES : [name as PurchaseModelName];
+        ({ fits, failures } = fitPurchaseModels(names, loaded.input));
+        const zeroRepeat = Array.from(loaded.input.frequency).filter((f) => f === 0).length;
+        if (fits[0].model === 'bgnbd' && zeroRepeat > 0) {
+          notes.push(`note: BG/NBD gives P(alive) = 1 to the ${zeroRepeat} customers who never repurchased (a property of the model); MBG/NBD does not`);
+        }
+      }
+    }
+    for (const f of failures) notes.push(`warning: ${f.model} could not be fitted: ${f.error}`);
+    for (const f of fits) for (const w of f.warnings) notes.push(`warning: ${f.model}: ${w}`);
+    const best = fits[0];
+    const saved: SavedModel = { ...best, period, asOf: (meta.asOf as string | undefined) ?? null, ...(correlation !== undefined ? { frequencySpendCorrelation: correlation } : {}) };
+    if (options.save !== undefined) {
+      const sink = fileSink(String(options.save));
+      await sink.write(`${JSON.stringify(saved, jsonReplacer, 2)}\n`);
+      await sink.close();
+    }
+    await withOutput(options.output, io, async (sink) => {
+      if (format === 'json') {
+        await sink.write(`${JSON.stringify({ ...saved, meta, ...(fits.length > 1 ? { comparison: fits.map(({ model, logLikelihood, aic, bic, converged }) => ({ model, logLikelihood, aic, bic, converged })) } : {}) }, jsonReplacer, 2)}\n`);
+      } else {
+        await sink.write(renderFits(fits, period, useColor(options, io)));
+        for (const n of notes) await sink.write(`${n}\n`);
+      }
+    });
+    if (format !== 'table') diagnostics(io, options.quiet, notes);
+    if (!best.converged) throw new ModelError(`${best.model} did not converge after ${best.starts} starting points`, { hint: 'see the warnings; try --period week or another model' });
+  });
+}
+
+/** Parameters with standard errors and intervals; for several fits, the BIC comparison. */
+export function renderFits(fits: FittedModel[], period: { name: string }, color: boolean): string {
+  const paint = painter(color);
+  const best = fits[0];
+  let out = '';
+  if (fits.length > 1) {
+    out += renderTable(['model', 'log-likelihood', 'AIC', 'BIC', 'converged'], fits.map((f, i) => [`${f.model}${i === 0 ? ' (chosen)' : ''}`, fixed(f.logLikelihood, 1), fixed(f.aic, 1), fixed(f.bic, 1), f.converged ? 'yes' : 'no']), { color }, 'Purchase models compared by BIC (lower is better)');
+    out += '\n';
+  }
+  out += renderTable(
+    ['parameter', 'estimate', 'std. error', '95% interval'],
+    Object.entries(best.params).map(([k, v]) => {
+      const se = best.stdErrors[k];
+      const ci = best.intervals[k];
+      return [k, fixed(v, 4), se === null ? '' : fixed(se, 4), ci ? `${fixed(ci[0], 4)} – ${fixed(ci[1], 4)}` : ''];
+    }),
+    { color },
+    `${best.model} fitted to ${best.n.toLocaleString('en-US')} customers (${best.nDistinct.toLocaleString('en-US')} distinct)${best.model === 'gammagamma' ? ' with a repeat purchase' : ''}; time unit: ${period.name}`,
+  );
+  out += `${paint.bold('log-likelihood')} ${fixed(best.logLikelihood, 2)}, AIC ${fixed(best.aic, 2)}, BIC ${fixed(best.bic, 2)}; ${best.converged ? 'converged' : paint.red('did not converge')} in ${best.iterations} iterations from ${best.starts} starting point(s)\n`;
+  return out;
+}

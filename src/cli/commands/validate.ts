@@ -1,0 +1,93 @@
+/** `crm validate`: fit on the calibration period, predict the holdout, compare (grouped, totals, tracking). */
+import type { Command } from 'commander';
+import { compareIds } from '../../accumulate/summary.js';
+import { histories } from '../../accumulate/sales.js';
+import { ModelError, UsageError } from '../../errors.js';
+import * as gammagamma from '../../models/gamma-gamma.js';
+import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import { tracking, validatePurchases, validateSpend, type ModelValidation, type SpendValidation } from '../../value/validate.js';
+import { count, fixed, jsonReplacer } from '../../report/format.js';
+import { csvLine } from '../../report/csv.js';
+import { painter, renderTable } from '../../report/table.js';
+import type { Io } from '../io.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { diagnostics, withOutput } from '../output.js';
+import { loadModelData } from '../model-input.js';
+import { spendData } from './fit.js';
+
+export function registerValidate(program: Command, io: Io): void {
+  const cmd = program
+    .command('validate')
+    .description('calibration/holdout validation: predicted vs actual holdout transactions by calibration frequency, MAE, RMSE, tracking, spend')
+    .option('--models <list>', 'purchase models to validate (default bgnbd,paretonbd)')
+    .option('--summary <file>', 'a ready summary CSV with holdout columns (frequency_holdout, duration_holdout) instead of --sales');
+  addInputOptions(cmd, ['sales']);
+  addWindowOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.action(async () => {
+    const { options, config } = resolveOptions(cmd, io);
+    const format = outputFormat(options, io);
+    if (options.summary === undefined && options.calibrationEnd === undefined) throw new UsageError('crm validate needs --calibration-end DATE', { hint: 'the holdout runs from it to --as-of' });
+    const names = String(options.models ?? 'bgnbd,paretonbd').split(',').map((s) => s.trim()) as PurchaseModelName[];
+    for (const n of names) if (!PURCHASE_MODEL_NAMES.includes(n)) throw new UsageError(`unknown model "${n}"`, { hint: PURCHASE_MODEL_NAMES.join(', ') });
+    const loaded = await loadModelData(cmd, options, config, io);
+    if (!loaded.input.holdout) throw new UsageError('the summary has no holdout columns (frequency_holdout, duration_holdout)');
+    const hist = loaded.data?.sales && loaded.window ? histories(loaded.data.sales, loaded.window.asOf, compareIds).filter((h) => h.days[0] <= loaded.window!.calibrationEnd) : null;
+    const results: ModelValidation[] = names.map((name) => {
+      const model = PURCHASE_MODELS[name];
+      const fitted = model.fit({ frequency: loaded.input.frequency, recency: loaded.input.recency, T: loaded.input.T });
+      const v = validatePurchases(model, fitted, loaded.input);
+      return { ...v, tracking: hist && loaded.window ? tracking(model, fitted, hist, loaded.period.days, loaded.window.calibrationEnd, loaded.window.asOf) : [] };
+    });
+    let spend: SpendValidation | null = null;
+    try {
+      spend = validateSpend(gammagamma.fit(spendData(loaded.input)), loaded.input);
+    } catch (err) {
+      if (!(err instanceof ModelError)) throw err;
+      loaded.notes.push(`warning: spend not validated: ${err.message}`);
+    }
+    await withOutput(options.output, io, async (sink) => {
+      if (format === 'json') await sink.write(`${JSON.stringify({ meta: { command: 'validate', ...loaded.meta }, models: results, spend }, jsonReplacer, 2)}\n`);
+      else if (format === 'csv' || format === 'ndjson') {
+        const rows: (string | number)[][] = [['model', 'frequency', 'customers', 'actual_mean', 'predicted_mean']];
+        for (const r of results) for (const g of r.groups) rows.push([r.model.model, g.frequency, g.customers, g.actual, g.predicted]);
+        if (format === 'csv') for (const row of rows) await sink.write(csvLine(row));
+        else for (const row of rows.slice(1)) await sink.write(`${JSON.stringify(Object.fromEntries(rows[0].map((h, i) => [h, row[i]])), jsonReplacer)}\n`);
+      } else {
+        await sink.write(renderValidation(results, spend, loaded.period.name, useColor(options, io)));
+        for (const n of loaded.notes) await sink.write(`${n}\n`);
+      }
+    });
+    if (format !== 'table') diagnostics(io, options.quiet, loaded.notes);
+  });
+}
+
+export function renderValidation(results: ModelValidation[], spend: SpendValidation | null, unit: string, color: boolean): string {
+  const paint = painter(color);
+  const first = results[0];
+  let out = `${paint.bold('Holdout')}: ${fixed(first.holdoutLength, 2)} ${unit}s\n`;
+  out += renderTable(
+    ['model', 'actual', 'predicted', 'error', 'MAE', 'RMSE'],
+    results.map((r) => [r.model.model, fixed(r.totals.actual, 0), fixed(r.totals.predicted, 1), `${r.totals.error >= 0 ? '+' : ''}${fixed((100 * r.totals.error) / Math.max(1, r.totals.actual), 1)}%`, fixed(r.mae, 3), fixed(r.rmse, 3)]),
+    { color },
+    'Total holdout repeat transactions, and per-customer errors',
+  );
+  out += '\n' + renderTable(
+    ['calibration frequency', 'customers', 'actual', ...results.map((r) => r.model.model)],
+    first.groups.map((g, i) => [g.frequency, count(g.customers), fixed(g.actual, 3), ...results.map((r) => fixed(r.groups[i].predicted, 3))]),
+    { color },
+    'Mean holdout transactions by calibration frequency (actual vs predicted)',
+  );
+  if (first.tracking.length > 0) {
+    const step = Math.max(1, Math.ceil(first.tracking.length / 13));
+    const rows = first.tracking.filter((_, i) => (i + 1) % step === 0 || i === first.tracking.length - 1);
+    out += '\n' + renderTable(
+      ['week', 'ends', 'actual', ...results.map((r) => r.model.model)],
+      rows.map((p) => [`${p.week}${p.holdout ? ' (holdout)' : ''}`, p.end, fixed(p.actual, 0), ...results.map((r) => fixed(r.tracking[p.week - 1].predicted, 0))]),
+      { color },
+      'Cumulative repeat transactions (tracking; --format json for every week)',
+    );
+  }
+  if (spend) out += `\nSpend (Gamma-Gamma) on ${count(spend.customers)} customers with repeat purchases in both periods: mean actual ${fixed(spend.meanActual)}, predicted ${fixed(spend.meanPredicted)}, MAE ${fixed(spend.mae)}, RMSE ${fixed(spend.rmse)}\n`;
+  return out;
+}

@@ -1,0 +1,213 @@
+/** `crm value`: CLV as the NPV of expected future contributions, customer equity, segments, baseline, what-if. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { compareIds, parsePeriod, summarize } from '../../accumulate/summary.js';
+import { histories } from '../../accumulate/sales.js';
+import { ModelError, UsageError } from '../../errors.js';
+import * as gammagamma from '../../models/gamma-gamma.js';
+import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import type { FittedModel } from '../../models/types.js';
+import { segmentPortfolio } from '../../segment/segment-portfolio.js';
+import { analysePayments } from '../../payments/analyse-payments.js';
+import { valuePortfolio } from '../../value/value.js';
+import type { CustomerValue, ValueResult } from '../../value/types.js';
+import { count, fixed, percent } from '../../report/format.js';
+import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
+import { painter, renderTable } from '../../report/table.js';
+import type { Io } from '../io.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { diagnostics, withOutput } from '../output.js';
+import { loadModelData, type ModelData } from '../model-input.js';
+import { fitPurchaseModels, spendData, type SavedModel } from './fit.js';
+
+export const valueColumns = (hasDert: boolean): RecordColumns<CustomerValue> => ({
+  names: ['customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_transactions', 'expected_spend', 'margin', 'clv', 'past_revenue', 'segment', 'baseline_clv', ...(hasDert ? ['dert', 'clv_infinite'] : [])],
+  values: (c) => [c.customerId, c.frequency, c.recency, c.T, c.pAlive, c.expectedTransactions, c.expectedSpend, c.margin, c.clv, c.pastRevenue, c.segment, c.baselineClv, ...(hasDert ? [c.dert, c.clvInfinite] : [])],
+});
+
+const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
+
+function readModelFile(path: string): SavedModel {
+  let model: SavedModel;
+  try {
+    model = JSON.parse(readFileSync(path, 'utf8')) as SavedModel;
+  } catch (err) {
+    throw new UsageError(`cannot read model file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!model || typeof model.params !== 'object' || typeof model.model !== 'string') throw new UsageError(`${path} is not a model saved by crm fit --save`);
+  return model;
+}
+
+function numberOption(value: unknown, flag: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${value}"`);
+  return n;
+}
+
+export interface ValueRun {
+  result: ValueResult;
+  loaded: ModelData;
+  notes: string[];
+}
+
+/** Fits (or reads) the models and values the portfolio: shared by `crm value` and `crm report`. */
+export async function runValue(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<ValueRun> {
+  const saved = options.modelFile !== undefined ? readModelFile(String(options.modelFile)) : null;
+  if (saved && options.period === undefined && saved.period) options = { ...options, period: saved.period.name === 'day' || saved.period.name === 'week' || saved.period.name === 'month' || saved.period.name === 'year' ? saved.period.name : String(saved.period.days) };
+  const margin = options.margin !== undefined ? numberOption(options.margin, '--margin', 0, 1, 1) : undefined;
+  const annual = numberOption(options.discountRate, '--discount-rate', 0, 10, 0.1);
+  const steps = numberOption(options.horizon, '--horizon', 1, 1200, 12);
+  if (!Number.isInteger(steps)) throw new UsageError('--horizon must be a whole number of steps');
+  const stepName = String(options.horizonUnit ?? 'month');
+  if (!(stepName in STEP_DAYS)) throw new UsageError(`invalid --horizon-unit "${stepName}"`, { hint: Object.keys(STEP_DAYS).join(', ') });
+  const uplift = options.retentionUplift !== undefined ? numberOption(options.retentionUplift, '--retention-uplift', 0, 1, 0) : undefined;
+  if (options.collected && options.payments === undefined) throw new UsageError('--collected needs --payments');
+  const loaded = await loadModelData(cmd, options, config, io, { customers: 'optional', payments: options.collected ? 'required' : 'optional' }, { holdout: false });
+  const notes = [...loaded.notes];
+  if (saved && parsePeriod(String(options.period ?? 'day')).days !== saved.period.days) {
+    throw new UsageError(`the model was fitted in ${saved.period.name}s but --period is ${loaded.period.name}`, { hint: `--period ${saved.period.name}` });
+  }
+  let purchase: FittedModel;
+  if (saved && saved.model !== 'gammagamma') purchase = saved;
+  else {
+    const choice = String(options.model ?? 'bgnbd');
+    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
+    purchase = fitPurchaseModels(names, loaded.input).fits[0];
+  }
+  if (!PURCHASE_MODEL_NAMES.includes(purchase.model as PurchaseModelName)) throw new UsageError(`crm value needs a purchase model (bgnbd, paretonbd, mbgnbd), not ${purchase.model}`);
+  for (const w of purchase.warnings) notes.push(`warning: ${purchase.model}: ${w}`);
+  if (purchase.model === 'bgnbd') notes.push('note: BG/NBD gives P(alive) = 1 to customers who never repurchased; --model mbgnbd does not');
+  let spend: FittedModel | null = saved?.model === 'gammagamma' ? saved : null;
+  if (!spend && options.spendModel !== false) {
+    try {
+      spend = gammagamma.fit(spendData(loaded.input));
+      for (const w of spend.warnings) notes.push(`warning: gammagamma: ${w}`);
+    } catch (err) {
+      if (!(err instanceof ModelError)) throw err;
+      notes.push(`warning: no spend model (${err.message}); transactions valued at the mean repeat spend`);
+    }
+  }
+  if (spend && spend.params.q <= 1) {
+    notes.push(`warning: Gamma-Gamma q = ${spend.params.q.toFixed(3)} <= 1: the expected spend is infinite; transactions valued at the mean repeat spend instead`);
+    spend = null;
+  }
+  let marginInfo: { share: number; source: string };
+  if (margin !== undefined) marginInfo = { share: margin, source: '--margin' };
+  else if (loaded.input.margin && loaded.input.revenue) {
+    const m = loaded.input.margin.reduce((s, v) => s + v, 0);
+    const r = loaded.input.revenue.reduce((s, v) => s + v, 0);
+    marginInfo = { share: r > 0 ? m / r : 1, source: 'the sales (total margin / total revenue)' };
+  } else {
+    marginInfo = { share: 1, source: 'none given: CLV is in revenue, not margin (use --margin)' };
+    notes.push('note: no margin given and the sales carry no cost: CLV is expected revenue (use --margin 0.3 for contribution)');
+  }
+  const asOfDay = loaded.window?.asOf;
+  const segments = loaded.summaries && asOfDay !== undefined
+    ? new Map(segmentPortfolio(loaded.summaries, { asOf: asOfDay, clusters: false }).customers.map((c) => [c.customerId, c.segment]))
+    : undefined;
+  // Segments a year earlier, from the histories up to then, for the baseline retention per segment.
+  let earlierSegments: Map<string, string> | undefined;
+  if (loaded.data?.sales && loaded.window && asOfDay !== undefined) {
+    const earlier = asOfDay - 365;
+    const past = summarize(loaded.data.sales, { ...loaded.window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
+    if (past.length > 0) earlierSegments = new Map(segmentPortfolio(past, { asOf: earlier, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
+  }
+  let collectionRates: Map<string, number> | undefined;
+  if (options.collected && loaded.data?.payments && asOfDay !== undefined) {
+    const analysis = analysePayments(loaded.data.payments, asOfDay);
+    collectionRates = new Map(analysis.customers.map((c) => [c.customerId, c.collectionRate ?? 1]));
+  }
+  const result = valuePortfolio(loaded.input, {
+    asOf: String(loaded.meta.asOf ?? ''),
+    period: loaded.period,
+    purchaseModel: purchase,
+    spendModel: spend,
+    horizonSteps: steps,
+    stepDays: STEP_DAYS[stepName],
+    stepName,
+    annualDiscountRate: annual,
+    margin: marginInfo,
+    segments,
+    histories: loaded.data?.sales && asOfDay !== undefined ? histories(loaded.data.sales, asOfDay, compareIds) : undefined,
+    earlierSegments,
+    asOfDay,
+    collectionRates,
+    retentionUplift: uplift,
+  });
+  for (const w of result.warnings) notes.push(`warning: ${w}`);
+  return { result, loaded, notes };
+}
+
+export function addValueOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--model <model>', 'purchase model (auto: lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
+    .option('--model-file <file>', 'use a model saved by crm fit --save instead of fitting')
+    .option('--no-spend-model', 'value transactions at the mean repeat spend instead of the Gamma-Gamma model')
+    .option('--horizon <n>', 'number of future steps (default 12)')
+    .option('--horizon-unit <unit>', 'step: day, week, month, quarter or year (default month)')
+    .option('--discount-rate <rate>', 'annual discount rate, converted to the step (default 0.1)')
+    .option('--margin <share>', 'contribution margin as a share of spend (default: from cost in the sales, else 1)')
+    .option('--collected', 'discount each CLV by the customer\'s observed collection rate (needs --payments)')
+    .option('--retention-uplift <points>', 'what-if: equity with retention this much higher, e.g. 0.05');
+}
+
+export function registerValue(program: Command, io: Io): void {
+  const cmd = program
+    .command('value')
+    .description('customer lifetime value (NPV of expected contributions), customer equity, deciles, value by segment, baseline and what-if')
+    .option('--summary <file>', 'a ready summary CSV instead of --sales')
+    .option('--top <n>', 'top customers shown (default 10)');
+  addValueOptions(cmd);
+  addInputOptions(cmd, ['customers', 'sales', 'payments']);
+  addWindowOptions(cmd, { holdout: false });
+  addOutputOptions(cmd);
+  cmd.action(async () => {
+    const { options, config } = resolveOptions(cmd, io);
+    const format = outputFormat(options, io);
+    const { result, loaded, notes } = await runValue(cmd, options, config, io);
+    const columns = valueColumns(result.purchaseModel.model === 'paretonbd');
+    const top = numberOption(options.top, '--top', 0, 1e6, 10);
+    await withOutput(options.output, io, async (sink) => {
+      if (format === 'csv') await writeCsv(sink, columns, result.customers);
+      else if (format === 'ndjson') await writeNdjson(sink, columns, result.customers);
+      else if (format === 'json') {
+        const { customers, ...rest } = result;
+        await writeJson(sink, { command: 'value', ...loaded.meta }, 'customers', columns, customers, rest);
+      } else {
+        await sink.write(renderValue(result, top, useColor(options, io)));
+        for (const n of notes) await sink.write(`${n}\n`);
+      }
+    });
+    if (format !== 'table') diagnostics(io, options.quiet, notes);
+  });
+}
+
+/** The terminal report of `crm value`. */
+export function renderValue(r: ValueResult, top: number, color: boolean): string {
+  const paint = painter(color);
+  const m = r.purchaseModel;
+  let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${count(r.customers.length)} customers, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
+  out += `Model: ${m.model} (${Object.entries(m.params).map(([k, v]) => `${k}=${fixed(v, 4)}`).join(', ')}; time unit ${r.period.name})`;
+  out += r.spendModel ? `; spend: Gamma-Gamma (${Object.entries(r.spendModel.params).map(([k, v]) => `${k}=${fixed(v, 3)}`).join(', ')})\n` : '; spend: mean repeat spend\n';
+  out += `Discounting: ${percent(r.discount.annualRate, 1)} a year = ${percent(r.discount.perStep, 3)} per ${r.horizon.unit}; margin ${percent(r.margin.share, 1)} (${r.margin.source})\n`;
+  if (r.collected) out += `Collected (x observed collection rate): equity ${fixed(r.collected.equity)}, ${fixed(r.collected.removed)} less than invoiced value\n`;
+  if (r.whatIf) {
+    out += `What-if retention +${fixed(r.whatIf.retentionUplift * 100, 1)} points: baseline formula equity ${fixed(r.whatIf.baselineEquity)} → ${fixed(r.whatIf.baselineEquityAfter)}; model equity ${fixed(r.equity)} → ${fixed(r.whatIf.modelEquityAfter)}\n`;
+  }
+  out += '\n' + renderTable(['decile', 'customers', 'CLV', 'share of equity', 'CLV range'], r.deciles.map((d) => [String(d.decile), count(d.customers), fixed(d.clv), percent(d.shareOfEquity), `${fixed(d.minClv)} – ${fixed(d.maxClv)}`]), { color }, 'CLV deciles (1 = highest)');
+  if (r.segments.length > 0) {
+    out += '\n' + renderTable(
+      ['segment', 'customers', 'CLV', 'share', 'mean CLV', 'mean P(alive)', 'retention/yr', 'margin/yr', 'formula CLV'],
+      r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), fixed(s.meanClv), fixed(s.meanPAlive, 2), percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)]),
+      { color },
+      'Value by RFM segment; formula CLV = m·r/(1+d−r) with r and m of the segment\'s customers a year ago',
+    );
+  }
+  const best = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, top);
+  if (best.length > 0) {
+    out += '\n' + renderTable(['customer_id', 'CLV', 'P(alive)', 'exp. transactions', 'exp. spend', 'past revenue', 'segment'], best.map((c) => [c.customerId, fixed(c.clv), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']), { color }, 'Top customers by CLV');
+  }
+  return out;
+}

@@ -1,0 +1,230 @@
+/**
+ * The valuation of a portfolio: per-customer CLV from a fitted purchase model and spend model, customer
+ * equity, its deciles and segments, the retention-formula baseline per segment and a retention what-if.
+ * Pure: the command reads the data and fits the models.
+ */
+import type { CustomerHistory } from '../core/types.js';
+import type { ModelInput } from '../accumulate/model-input.js';
+import { withLowerDropout, PURCHASE_MODELS, type PurchaseModelName } from '../models/registry.js';
+import { dert } from '../models/pareto-nbd.js';
+import type { FittedModel } from '../models/types.js';
+import { discountedTransactions, retentionFormulaClv, spendOf, stepRate, type ClvSettings } from './clv.js';
+import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './types.js';
+
+export interface ValueOptions {
+  asOf: string;
+  period: { name: string; days: number };
+  purchaseModel: FittedModel;
+  spendModel: FittedModel | null;
+  /** Horizon: number of steps and the step length in days (e.g. 12 steps of 30.4375 days). */
+  horizonSteps: number;
+  stepDays: number;
+  stepName: string;
+  annualDiscountRate: number;
+  margin: { share: number; source: string };
+  /** Segment of each customer id (RFM), when known. */
+  segments?: Map<string, string>;
+  /** Histories for the baseline formula (retention and margin per segment over the last year). */
+  histories?: CustomerHistory[];
+  /** Segments a year before as-of, for the baseline retention. */
+  earlierSegments?: Map<string, string>;
+  asOfDay?: number;
+  /** Collection rate per customer (1 = everything invoiced is collected), for --collected. */
+  collectionRates?: Map<string, number>;
+  retentionUplift?: number;
+}
+
+const YEAR = 365.25;
+
+/**
+ * Baseline retention and margin per segment, one year back: of the customers in segment S a year before as-of
+ * (`earlierSegments`, segmented on their history up to then), the share who bought again in the following
+ * year (r), and the mean yearly margin of those who did (m). Segments defined by recency would otherwise
+ * retain 100% by construction.
+ */
+export function segmentBaseline(
+  histories: CustomerHistory[],
+  asOfDay: number,
+  earlierSegments: Map<string, string>,
+  marginShare: number,
+): Map<string, { retention: number | null; marginPerYear: number | null }> {
+  const yearStart = asOfDay - YEAR;
+  const stats = new Map<string, { customers: number; retained: number; revenue: number }>();
+  for (const h of histories) {
+    const segment = earlierSegments.get(h.id);
+    if (segment === undefined) continue;
+    const s = stats.get(segment) ?? { customers: 0, retained: 0, revenue: 0 };
+    let revenue = 0;
+    let bought = false;
+    h.days.forEach((d, i) => {
+      if (d > yearStart && d <= asOfDay) {
+        bought = true;
+        revenue += h.amounts[i];
+      }
+    });
+    s.customers++;
+    if (bought) {
+      s.retained++;
+      s.revenue += revenue;
+    }
+    stats.set(segment, s);
+  }
+  const out = new Map<string, { retention: number | null; marginPerYear: number | null }>();
+  for (const [segment, s] of stats) {
+    out.set(segment, {
+      retention: s.customers > 0 ? s.retained / s.customers : null,
+      marginPerYear: s.retained > 0 ? (s.revenue / s.retained) * marginShare : null,
+    });
+  }
+  return out;
+}
+
+/** Values every customer and the portfolio. */
+export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueResult {
+  const modelName = options.purchaseModel.model as PurchaseModelName;
+  const model = PURCHASE_MODELS[modelName];
+  const params = options.purchaseModel.params;
+  const warnings: string[] = [];
+  const settings: ClvSettings = {
+    steps: options.horizonSteps,
+    stepPeriods: options.stepDays / options.period.days,
+    stepRate: stepRate(options.annualDiscountRate, options.stepDays),
+  };
+  // Fallback spend: the mean repeat spend of repeat customers.
+  let spendSum = 0;
+  let spendCount = 0;
+  for (let i = 0; i < input.ids.length; i++) {
+    if (input.frequency[i] > 0) {
+      spendSum += input.monetaryValue[i];
+      spendCount++;
+    }
+  }
+  const fallbackSpend = spendCount > 0 ? spendSum / spendCount : 0;
+  if (!options.spendModel) warnings.push(`no spend model: every customer's transactions are valued at the portfolio's mean repeat spend ${fallbackSpend.toFixed(2)}`);
+  const baseline = options.histories && options.earlierSegments && options.asOfDay !== undefined
+    ? segmentBaseline(options.histories, options.asOfDay, options.earlierSegments, options.margin.share)
+    : null;
+  const d = options.annualDiscountRate;
+  const customers: CustomerValue[] = [];
+  for (let i = 0; i < input.ids.length; i++) {
+    const f = input.frequency[i];
+    const r = input.recency[i];
+    const T = input.T[i];
+    const { discounted, total } = discountedTransactions(model, params, settings, f, r, T);
+    const spend = spendOf(options.spendModel, fallbackSpend, f, input.monetaryValue[i]);
+    const segment = options.segments?.get(input.ids[i]) ?? null;
+    const base = segment !== null ? baseline?.get(segment) : undefined;
+    customers.push({
+      customerId: input.ids[i],
+      frequency: f,
+      recency: r,
+      T,
+      pAlive: model.probabilityAlive(params, f, r, T),
+      expectedTransactions: total,
+      expectedSpend: spend,
+      margin: options.margin.share,
+      clv: discounted * spend * options.margin.share,
+      pastRevenue: input.revenue ? input.revenue[i] : null,
+      segment,
+      baselineClv: base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null,
+    });
+    if (modelName === 'paretonbd') {
+      // Continuous rate per model period equivalent to the annual rate.
+      const delta = Math.log(1 + d) * (options.period.days / 365.25);
+      const residual = d > 0 ? dert(params, delta, f, r, T) : Infinity;
+      customers[i].dert = residual;
+      customers[i].clvInfinite = residual * spend * options.margin.share;
+    }
+  }
+  if (customers.some((c) => !Number.isFinite(c.clv))) {
+    warnings.push('the Gamma-Gamma spend model has q <= 1: expected spend is infinite, so CLV is infinite for some customers; use --no-spend-model or more data');
+  }
+  const equity = customers.reduce((s, c) => s + c.clv, 0);
+  // Deciles by CLV, highest first.
+  const sorted = [...customers].sort((a, b) => b.clv - a.clv);
+  const deciles: ValueDecile[] = [];
+  for (let k = 0; k < 10; k++) {
+    const part = sorted.slice(Math.floor((k * sorted.length) / 10), Math.floor(((k + 1) * sorted.length) / 10));
+    if (part.length === 0) continue;
+    const clv = part.reduce((s, c) => s + c.clv, 0);
+    deciles.push({ decile: k + 1, customers: part.length, clv, shareOfEquity: equity !== 0 ? clv / equity : 0, minClv: part[part.length - 1].clv, maxClv: part[0].clv });
+  }
+  const segments: SegmentValue[] = [];
+  if (options.segments) {
+    const groups = new Map<string, CustomerValue[]>();
+    for (const c of customers) {
+      const key = c.segment ?? '(none)';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(c);
+    }
+    for (const [segment, list] of groups) {
+      const clv = list.reduce((s, c) => s + c.clv, 0);
+      const base = baseline?.get(segment);
+      segments.push({
+        segment,
+        customers: list.length,
+        clv,
+        shareOfEquity: equity !== 0 ? clv / equity : 0,
+        meanClv: clv / list.length,
+        meanPAlive: list.reduce((s, c) => s + c.pAlive, 0) / list.length,
+        retention: base?.retention ?? null,
+        marginPerPeriod: base?.marginPerYear ?? null,
+        baselineClv: base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null,
+      });
+    }
+    segments.sort((a, b) => b.clv - a.clv);
+  }
+  let collected: ValueResult['collected'] = null;
+  if (options.collectionRates) {
+    const after = customers.reduce((s, c) => s + c.clv * (options.collectionRates!.get(c.customerId) ?? 1), 0);
+    collected = { equity: after, removed: equity - after };
+  }
+  let whatIf: ValueResult['whatIf'] = null;
+  if (options.retentionUplift !== undefined) {
+    const u = options.retentionUplift;
+    let baselineEquity = 0;
+    let baselineAfter = 0;
+    for (const c of customers) {
+      const base = c.segment !== null ? baseline?.get(c.segment) : undefined;
+      if (!base || base.retention === null || base.marginPerYear === null) continue;
+      baselineEquity += retentionFormulaClv(base.marginPerYear, base.retention, d);
+      baselineAfter += retentionFormulaClv(base.marginPerYear, Math.min(0.999, base.retention + u), d);
+    }
+    // Models: the dropout lowered in proportion to the baseline churn reduction, (1 - r - u) / (1 - r).
+    let totalBefore = 0;
+    let retainedBefore = 0;
+    for (const s of baseline?.values() ?? []) if (s.retention !== null) {
+      retainedBefore += s.retention;
+      totalBefore++;
+    }
+    const meanRetention = totalBefore > 0 ? retainedBefore / totalBefore : 0.5;
+    const factor = Math.max(0.01, (1 - meanRetention - u) / (1 - meanRetention));
+    const liftedParams = withLowerDropout(modelName, params, factor);
+    let modelAfter = 0;
+    for (let i = 0; i < input.ids.length; i++) {
+      const { discounted } = discountedTransactions(model, liftedParams, settings, input.frequency[i], input.recency[i], input.T[i]);
+      modelAfter += discounted * customers[i].expectedSpend * options.margin.share;
+    }
+    whatIf = { retentionUplift: u, baselineEquity, baselineEquityAfter: baselineAfter, modelEquityAfter: modelAfter };
+  }
+  return {
+    asOf: options.asOf,
+    period: options.period,
+    purchaseModel: options.purchaseModel,
+    spendModel: options.spendModel,
+    horizon: { periods: options.horizonSteps, unit: options.stepName, steps: options.horizonSteps },
+    discount: {
+      annualRate: d,
+      perStep: settings.stepRate,
+      formula: `per ${options.stepName}: (1 + ${d})^(${options.stepDays.toFixed(4)} / 365.25) - 1 = ${settings.stepRate.toPrecision(6)}; each ${options.stepName}'s expected contribution discounted at its end`,
+    },
+    margin: options.margin,
+    equity,
+    collected,
+    deciles,
+    segments,
+    whatIf,
+    customers,
+    warnings,
+  };
+}
