@@ -61,6 +61,22 @@ describe('crm churn', () => {
     expect(doc.lifetimes).toMatchObject({ source: 'contracts', churned: 3, censored: 2 });
   });
 
+  it('ranks the at-risk list by (1 - P(alive)) x past revenue, with days since the last purchase', async () => {
+    const r = await runCli(['churn', '--sales', fixture('sales.csv'), '--format', 'csv', '--table', 'at-risk', '--top', '15']);
+    expect(r.code).toBe(0);
+    const rows = readSimpleCsv(r.stdout);
+    expect(rows).toHaveLength(15);
+    const summary = new Map(readSimpleCsv((await runCli(['summary', '--sales', fixture('sales.csv'), '--format', 'csv'])).stdout).map((s) => [s.customer_id, s]));
+    let previous = Infinity;
+    for (const row of rows) {
+      const s = summary.get(row.customer_id)!;
+      expect(Number(row.value_at_risk)).toBeCloseTo((1 - Number(row.p_alive)) * Number(s.revenue), 6);
+      expect(Number(row.days_since_last)).toBe((Date.parse('2025-12-29') - Date.parse(s.last_purchase)) / 86_400_000);
+      expect(Number(row.value_at_risk)).toBeLessThanOrEqual(previous);
+      previous = Number(row.value_at_risk);
+    }
+  });
+
   it('refuses inconsistent options', async () => {
     expect((await runCli(['churn', '--sales', fixture('sales.csv'), '--start', 'signup_date'])).code).toBe(2);
     expect((await runCli(['churn', '--sales', fixture('sales.csv'), '--churn-after', 'soon'])).code).toBe(2);

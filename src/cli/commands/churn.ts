@@ -1,9 +1,16 @@
 /** `crm churn`: cohort retention, survival with log-rank, churn rates, the sBG model, life-cycle stages. */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { dayToIso, type Day } from '../../core/days.js';
-import { compareIds } from '../../accumulate/summary.js';
+import { compareIds, summarize } from '../../accumulate/summary.js';
+import { modelInputFromSummaries } from '../../accumulate/model-input.js';
+import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/registry.js';
+import { segmentPortfolio } from '../../segment/segment-portfolio.js';
+import { analysePayments } from '../../payments/analyse-payments.js';
+import { atRiskList } from '../../churn/at-risk.js';
+import type { AtRiskRow } from '../../report/document.js';
 import { histories } from '../../accumulate/sales.js';
-import { UsageError } from '../../errors.js';
+import { ModelError, UsageError } from '../../errors.js';
 import { parseCalendarUnit, periodIndex, type CalendarUnit } from '../../churn/calendar-period.js';
 import { cohortRetention, type CohortRetention } from '../../churn/cohorts.js';
 import { contractLifetimes, purchaseLifetimes, type Contract, type LifetimeData } from '../../churn/lifetimes.js';
@@ -26,7 +33,7 @@ import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
 
 const UNIT_DAYS: Record<CalendarUnit, number> = { week: 7, month: 365.25 / 12, quarter: 365.25 / 4 };
-const TABLES = ['cohorts', 'revenue', 'survival', 'churn-rates', 'stages', 'transitions', 'sbg'] as const;
+const TABLES = ['cohorts', 'revenue', 'survival', 'churn-rates', 'stages', 'transitions', 'sbg', 'at-risk'] as const;
 type ChurnTable = (typeof TABLES)[number];
 
 /** Parses `90d`, `90`, `12w`, `3m` into days. @throws UsageError */
@@ -53,6 +60,7 @@ export interface ChurnResult {
   churnRates: ChurnRates;
   sbg: { source: string; counts: number[]; model: FittedModel; projection: ReturnType<typeof sbgProjection>; expectedResidualPeriods: number } | null;
   lifecycle: LifecycleResult;
+  atRisk: { model: FittedModel; rows: AtRiskRow[] } | null;
 }
 
 export function registerChurn(program: Command, io: Io): void {
@@ -68,6 +76,9 @@ export function registerChurn(program: Command, io: Io): void {
     .option('--counts <list>', 'sBG: customers active at the start of each period, e.g. 1000,631,468,382')
     .option('--horizon <n>', 'sBG: periods to project (default 5)')
     .option('--compare-as-of <date>', 'life-cycle transitions from this earlier date to --as-of')
+    .addOption(new Option('--model <model>', 'purchase model for P(alive) in the at-risk list and the life-cycle stages').choices(['bgnbd', 'paretonbd', 'mbgnbd']).default('bgnbd'))
+    .option('--no-at-risk', 'skip the at-risk list (and the model fit it needs)')
+    .option('--top <n>', 'customers in the at-risk list (default 20)')
     .option('--table <name>', `with --format csv/ndjson: which table (${TABLES.join(', ')}; default cohorts)`)
     .option('--as-of <date>', 'end of observation (default: the last date in the sales)');
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
@@ -137,7 +148,27 @@ export function registerChurn(program: Command, io: Io): void {
         expectedResidualPeriods: sbgExpectedResidualLifetime(model.params, sbgCounts.length - 1),
       };
     }
-    const lifecycle = lifecycleStages(all, asOf, { compareAsOf });
+    // P(alive) from a purchase model fitted on the summary at as-of (weekly units): the at-risk list and stages.
+    let atRisk: ChurnResult['atRisk'] = null;
+    let pAlive: Map<string, number> | undefined;
+    if (options.atRisk !== false) {
+      const { customers: summaries } = summarize(data.sales!, { ...window!, period: { name: 'week', days: 7 } });
+      const input = modelInputFromSummaries(summaries);
+      try {
+        const model = PURCHASE_MODELS[options.model as PurchaseModelName];
+        const fitted = model.fit({ frequency: input.frequency, recency: input.recency, T: input.T });
+        pAlive = new Map(summaries.map((c) => [c.id, model.probabilityAlive(fitted.params, c.frequency, c.recency, c.T)]));
+        const segments = new Map(segmentPortfolio(summaries, { asOf, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
+        const paymentClasses = data.payments ? new Map(analysePayments(data.payments, asOf).customers.map((c) => [c.customerId, c.class as string])) : undefined;
+        const top = options.top !== undefined ? Number(options.top) : 20;
+        if (!Number.isInteger(top) || top < 1) throw new UsageError('--top must be a positive whole number');
+        atRisk = { model: fitted, rows: atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: new Map(all.map((h) => [h.id, h])), top }) };
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+        io.stderr.write(`crm: warning: no at-risk list: ${err.message}\n`);
+      }
+    }
+    const lifecycle = lifecycleStages(all, asOf, { compareAsOf, pAlive });
 
     const result: ChurnResult = {
       asOf: dayToIso(asOf),
@@ -148,6 +179,7 @@ export function registerChurn(program: Command, io: Io): void {
       churnRates: rates,
       sbg,
       lifecycle,
+      atRisk,
     };
     const notes = accountLines(data);
     const meta = { command: 'churn', asOf: result.asOf, cohortUnit: unit, ...inputsMeta(data) };
@@ -234,6 +266,12 @@ export function churnTable(r: ChurnResult, table: ChurnTable): Cell[][] {
     for (const from of t.fromStages) rows.push([from, ...t.toStages.map((to) => t.counts[from][to])]);
     return rows;
   }
+  if (table === 'at-risk') {
+    if (!r.atRisk) throw new UsageError('no at-risk list (see the warning, or drop --no-at-risk)');
+    const rows: Cell[][] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class']];
+    for (const a of r.atRisk.rows) rows.push([a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass]);
+    return rows;
+  }
   if (!r.sbg) throw new UsageError('no sBG fit: give --counts, or data with a cohort observed for 3 periods');
   const rows: Cell[][] = [['period', 'observed_active', 'expected_active', 'survival', 'retention_rate', 'projected']];
   for (const p of r.sbg.projection) rows.push([p.period, p.observedActive, p.expectedActive, p.survival, p.retentionRate, p.projected]);
@@ -276,6 +314,14 @@ export function renderChurn(r: ChurnResult, color: boolean): string {
     out += renderTable(['period', 'observed', 'expected', 'retention'], shown.map((p) => [String(p.period), p.observedActive === null ? '' : fixed(p.observedActive, 0), fixed(p.expectedActive, 1), percent(p.retentionRate)]), { color });
   }
   out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), { color }, 'Life-cycle stages');
+  if (r.atRisk) {
+    out += '\n' + renderTable(
+      ['customer_id', 'value at risk', 'P(alive)', 'past revenue', 'days since last', 'usual gap', 'segment', 'payment'],
+      r.atRisk.rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '']),
+      { color },
+      `At risk: value at risk = (1 - P(alive)) x past revenue; P(alive) from ${r.atRisk.model.model}`,
+    );
+  }
   const t = r.lifecycle.transitions;
   if (t) out += '\n' + renderTable([`${dayToIso(t.fromAsOf)} → ${dayToIso(t.toAsOf)}`, ...LIFECYCLE_STAGES], t.fromStages.map((from) => [from, ...LIFECYCLE_STAGES.map((to) => count(t.counts[from][to]))]), { color }, 'Stage transitions');
   return out;

@@ -1,0 +1,46 @@
+/**
+ * The non-contractual at-risk list: customers ranked by value at risk = (1 − P(alive)) × past revenue, with
+ * P(alive) from a fitted purchase model, the days since their last purchase beside their own usual gap
+ * (median days between their purchase days), their segment and payment class. The "who to call this week"
+ * list.
+ */
+import type { Day } from '../core/days.js';
+import type { CustomerHistory, CustomerSummary } from '../core/types.js';
+import type { AtRiskRow } from '../report/document.js';
+
+export interface AtRiskOptions {
+  asOf: Day;
+  pAlive: Map<string, number>;
+  segments?: Map<string, string>;
+  paymentClasses?: Map<string, string>;
+  histories?: Map<string, CustomerHistory>;
+  top: number;
+}
+
+function medianGap(days: readonly Day[]): number | null {
+  if (days.length < 2) return null;
+  const gaps = days.slice(1).map((d, i) => d - days[i]).sort((a, b) => a - b);
+  const mid = gaps.length >> 1;
+  return gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
+}
+
+/** The top customers by value at risk (ties broken by id for a stable order). */
+export function atRiskList(summaries: readonly CustomerSummary[], options: AtRiskOptions): AtRiskRow[] {
+  const rows: AtRiskRow[] = summaries.map((s) => {
+    const pAlive = options.pAlive.get(s.id) ?? 1;
+    const value = Math.max(0, s.revenue);
+    const history = options.histories?.get(s.id);
+    return {
+      customerId: s.id,
+      pAlive,
+      value,
+      valueAtRisk: (1 - pAlive) * value,
+      daysSinceLast: options.asOf - s.lastDay,
+      usualGap: history ? medianGap(history.days) : null,
+      segment: options.segments?.get(s.id) ?? null,
+      paymentClass: options.paymentClasses?.get(s.id) ?? null,
+    };
+  });
+  rows.sort((a, b) => b.valueAtRisk - a.valueAtRisk || (a.customerId < b.customerId ? -1 : 1));
+  return rows.slice(0, options.top);
+}
