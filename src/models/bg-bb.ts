@@ -157,7 +157,7 @@ export function logLikelihood(params: Readonly<Record<string, number>>, data: Bg
  * fit-common.ts for the optimisation on log-parameters, standard errors and warnings). Starts:
  * (1, 1, 0.5, 3) (BTYD's example) and two others.
  *
- * Cost: O(n) to compress, then O(Σ (n − t_x)) over the distinct patterns per likelihood evaluation.
+ * Cost: O(customers) to compress, then O(Σ (n − t_x)) over the distinct patterns per likelihood evaluation.
  *
  * @throws {ModelError} for invalid data, when nobody transacted after the first opportunity (or everybody
  *   did at every opportunity), or when the likelihood is not finite at any start

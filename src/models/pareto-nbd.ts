@@ -5,21 +5,22 @@
  * Expressions as derived in Fader, P. S. & Hardie, B. G. S. (2005), "A note on deriving the Pareto/NBD model
  * and related expressions", http://www.brucehardie.com/notes/009/ (FH below; equation numbers as cited by
  * lifetimes: likelihood (18), E[X(t)] (27), P(alive) (36)-(37), conditional expectation (41)), and DERT
- * from Fader, Hardie & Lee (2005),
- * "RFM and CLV: using iso-value curves for customer base analysis", Journal of Marketing Research 42(4),
- * 415-430, https://doi.org/10.1509/jmkr.2005.42.4.415.
+ * from Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer base analysis",
+ * Journal of Marketing Research 42(4), 415-430, https://doi.org/10.1509/jmkr.2005.42.4.415.
  *
  * Assumptions: while alive, a customer buys as a Poisson process with rate λ; λ ~ Gamma(r, rate α) across
  * customers; the lifetime is exponential with rate μ; μ ~ Gamma(s, rate β), independent of λ. Time 0 is the
  * first purchase; the data are x (repeat purchases), t_x (time of the last one, 0 when x = 0) and T.
  *
- * The likelihood's hypergeometric term is computed as the integral it stands for,
+ * The hypergeometric term A₀ of the likelihood stands for the probability of dying between the last
+ * purchase and T,
  *
  *   s/(r + s + x) · A₀ = s ∫_{t_x}^{T} (α + τ)^(−(r+x)) (β + τ)^(−(s+1)) dτ = s [I(t_x) − I(T)],
  *   I(t) = ₂F₁(r + s + x, b; r + s + x + 1; |α − β|/(M + t)) / ((r + s + x)(M + t)^(r+s+x)),
  *
- * with M = max(α, β) and b = s + 1 when α >= β, r + x otherwise, on the log scale (see hyp2f1.ts for the
- * evaluation of ₂F₁ up to z → 1 and for large x).
+ * with M = max(α, β) and b = s + 1 when α >= β, r + x otherwise. Both I are computed on the log scale and
+ * subtracted with log1mexp (see hyp2f1.ts for ₂F₁ up to z → 1 and for large x); the tests check the result
+ * against a quadrature of the integral.
  */
 import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
@@ -80,6 +81,7 @@ interface PreparedRfm {
   T: ArrayLike<number>;
   weights: ArrayLike<number> | undefined;
   frequencies: DistinctValues;
+  ages: DistinctValues;
   /** The distinct (x, t) pairs. */
   pairFrequency: Float64Array;
   pairTime: Float64Array;
@@ -116,6 +118,7 @@ function prepare(data: RfmData): PreparedRfm {
     T: data.T,
     weights: data.weights,
     frequencies: distinctValues(data.frequency),
+    ages: distinctValues(data.T),
     pairFrequency: Float64Array.from(pairFrequency),
     pairTime: Float64Array.from(pairTime),
     atRecency,
@@ -129,18 +132,24 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
   const common = Array.from(data.frequencies.values, (x) => base + lgamma(r + x));
   const tails = new Float64Array(data.pairFrequency.length);
   for (let p = 0; p < tails.length; p++) tails[p] = logTail(r, alpha, s, beta, data.pairFrequency[p], data.pairTime[p]);
+  const logAlphaAge = data.ages.values.map((T) => Math.log(alpha + T));
+  const logBetaAge = data.ages.values.map((T) => s * Math.log(beta + T));
   const logS = Math.log(s);
   let total = 0;
   for (let i = 0; i < data.frequency.length; i++) {
     const x = data.frequency[i];
-    const T = data.T[i];
-    const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+    const age = data.ages.index[i];
+    const alive = -(r + x) * logAlphaAge[age] - logBetaAge[age];
     const upper = tails[data.atRecency[i]];
     const gap = upper - tails[data.atAge[i]];
-    const value = data.recency[i] < T && gap > 0 ? logAddExp(alive, logS + upper + log1mexp(gap)) : alive;
+    const value = data.recency[i] < data.T[i] && gap > 0 ? logAddExp(alive, logS + upper + log1mexp(gap)) : alive;
     total += (data.weights === undefined ? 1 : data.weights[i]) * (common[data.frequencies.index[i]] + value);
   }
   return total;
+}
+
+function checkHorizon(t: number): void {
+  if (!(t >= 0) || !Number.isFinite(t)) throw new ModelError(`${MODEL}: the horizon t must be a non-negative number, found ${t}`);
 }
 
 function checkHistory(frequency: number, recency: number, T: number): void {
@@ -246,13 +255,14 @@ export function probabilityAlive(params: Readonly<Record<string, number>>, frequ
  *
  * Cost: two ₂F₁ evaluations.
  *
- * @throws {ModelError} for non-positive parameters or an invalid history
+ * @throws {ModelError} for non-positive parameters, an invalid history or a negative t
  * @example
  * expectedTransactions(cdnowFit.params, 52, 26, 30.86, 31) // => 25.46 (to 2 decimals, BTYD walkthrough)
  */
 export function expectedTransactions(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
   const [r, alpha, s, beta] = read(params);
   checkHistory(frequency, recency, T);
+  checkHorizon(t);
   if (t === 0) return 0;
   const alive = probabilityAlive(params, frequency, recency, T);
   const horizon = Math.log1p(t / (beta + T));
@@ -270,12 +280,13 @@ export function expectedTransactions(params: Readonly<Record<string, number>>, t
  *
  * Cost: O(1).
  *
- * @throws {ModelError} for non-positive parameters
+ * @throws {ModelError} for non-positive parameters or a negative t
  * @example
  * expectedTransactionsNew({ r: 0.55, alpha: 10.56, s: 0.61, beta: 11.64 }, 1) // => 0.05077821 (BTYD's pnbd.Expectation example)
  */
 export function expectedTransactionsNew(params: Readonly<Record<string, number>>, t: number): number {
   const [r, alpha, s, beta] = read(params);
+  checkHorizon(t);
   if (t === 0) return 0;
   const horizon = Math.log1p(t / beta);
   const shape = s - 1;

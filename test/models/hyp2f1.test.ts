@@ -118,7 +118,9 @@ describe('hyp2f1 against mpmath', () => {
   const s = 0.6;
   const cases: [number, number, number, number, number, string][] = [
     [0.75, 1.25, 2.5, 0.3, 0.1277976920804510987, 'series, z <= 1/2'],
-    [2.5, 3.5, 16.3, 0.97, 0.66197194545774265396, 'series above 1/2'],
+    [2.5, 3.5, 16.3, 0.97, 0.66197194545774265396, 'connection, m = 10.3: ten finite terms'],
+    [-0.5, 2.5, 3.2, 0.8, -0.51146349045275940619, 'series above 1/2 (a negative)'],
+    [r + s + 10, s + 1, r + s + 11, 0.4, 0.7362646314376442598, 'Pareto alpha >= beta, x = 10: continued fraction'],
     [1.5, 2.5, 5.2, 1 - 1e-8, 1.5353730116832568789, 'connection, m = 1.2'],
     [1.5, 2.5, 7.0, 0.9999, 0.86066041827823729996, 'connection, integer m = 3'],
     [1.5, 2.5, 7.000000001, 0.9999, 0.86066041807393552437, 'connection, m = 3 + 1e-9'],

@@ -162,6 +162,7 @@ describe('Pareto/NBD likelihood', () => {
     expect(() => fit({ frequency: [0, 0], recency: [0, 0], T: [5, 6] })).toThrow(/no customer made a repeat purchase/);
     expect(() => probabilityAlive(published, 2, 40, 39)).toThrow(ModelError);
     expect(() => dert(published, 0, 2, 30, 39)).toThrow(/discount rate must be a positive number/);
+    expect(() => expectedTransactionsNew(published, -1)).toThrow(/horizon t must be a non-negative number/);
   });
 });
 
