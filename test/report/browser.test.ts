@@ -1,0 +1,92 @@
+/**
+ * Opens the HTML report in Debian's Chromium (headless, through playwright-core) and checks that every chart
+ * renders, that nothing is requested from anywhere but the file itself, and that the console stays clean.
+ * Saves a full-page screenshot to docs/report-screenshot.png.
+ *
+ * Needs /usr/bin/chromium (`apt-get install -y chromium`): without it the test fails under CI and is skipped
+ * elsewhere.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import { projectRoot } from '../helpers/data.js';
+import { sampleDocument } from './sample-document.js';
+
+/** Debian's chromium; CHROMIUM_PATH may point elsewhere. */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+const required = Boolean(process.env.CI);
+const CHARTS = ['segments', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'cohorts', 'survival', 'ageing'];
+
+describe.skipIf(!available && !required)('HTML report in Chromium', () => {
+  let browser: Browser | undefined;
+  let directory: string;
+
+  beforeAll(async () => {
+    if (!available) return; // the test fails and says why
+    directory = mkdtempSync(join(tmpdir(), 'crm-report-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('renders every chart with no console error and no request but the file', async () => {
+    if (!available) {
+      throw new Error(`${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install -y chromium); it is required when CI is set`);
+    }
+    const file = join(directory, 'report.html');
+    writeFileSync(file, renderHtml(await sampleDocument(), { title: 'Customer report: the fixture company' }));
+    const url = pathToFileURL(file).href;
+
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    const failed: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('requestfailed', (request) => failed.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`));
+
+    const response = await page.goto(url, { waitUntil: 'load' });
+    expect(response?.ok() ?? true).toBe(true);
+
+    const charts = await page.$$eval('svg.chart-svg', (svgs) =>
+      svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, shapes: svg.querySelectorAll('rect, path, circle, line').length };
+      }),
+    );
+    expect(charts.map((c) => c.name).sort()).toEqual([...CHARTS].sort());
+    for (const chart of charts) {
+      expect(chart.width, `${chart.name} width`).toBeGreaterThan(100);
+      expect(chart.height, `${chart.name} height`).toBeGreaterThan(100);
+      expect(chart.shapes, `${chart.name} shapes`).toBeGreaterThan(5);
+    }
+    // every figure shows its caption; the hostile customer name is text, not markup
+    expect(await page.locator('figure.chart figcaption').count()).toBe(CHARTS.length);
+    expect(await page.locator('#at-risk td', { hasText: '<script>alert(1)</script>' }).count()).toBe(1);
+    expect(await page.locator('script').count()).toBe(0);
+
+    mkdirSync(join(projectRoot, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(projectRoot, 'docs', 'report-screenshot.png'), fullPage: true });
+
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
+    expect(requests).toEqual([url]);
+    await context.close();
+  });
+});

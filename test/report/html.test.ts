@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ReportDocument } from '../../src/report/document.js';
+import { escapeHtml, renderHtml } from '../../src/report/html.js';
+import { bandScale, evenSample, linearScale, logScale, niceDomain, niceTicks, sequentialColor, shortNumber, stepPoints } from '../../src/report/svg.js';
+import { HOSTILE_ID, sampleDocument } from './sample-document.js';
+
+/** Every chart of a full document, by figure id and svg data-chart name. */
+const CHARTS = ['segments', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'cohorts', 'survival', 'ageing'];
+
+/** The markup of each <figure> in the page. */
+function figures(html: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of html.matchAll(/<figure class="chart" id="fig-([a-z-]+)">([\s\S]*?)<\/figure>/g)) out.set(m[1], m[2]);
+  return out;
+}
+
+function sectionIds(html: string): string[] {
+  return [...html.matchAll(/<section id="([a-z-]+)"/g)].map((m) => m[1]);
+}
+
+describe('renderHtml', () => {
+  let doc: ReportDocument;
+  let html: string;
+  beforeAll(async () => {
+    doc = await sampleDocument();
+    html = renderHtml(doc, { title: 'Fixture company' });
+    if (process.env.REPORT_HTML_OUT) (await import('node:fs')).writeFileSync(process.env.REPORT_HTML_OUT, html);
+  });
+
+  it('is one HTML document with the title and every section', () => {
+    expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    expect(html).toContain('<title>Fixture company</title>');
+    expect(html).not.toMatch(/NaN|undefined|\[object /);
+    expect(sectionIds(html)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'retention', 'payments', 'at-risk']);
+  });
+
+  it('has no script and loads nothing from the network', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\bon[a-z]+\s*=/i); // no inline event handlers
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*(?!["']?#)/i); // only in-page anchors
+    expect(html).not.toMatch(/url\((?!#)/i); // only in-document SVG references such as url(#hatch-partial)
+    expect(html).not.toMatch(/@import|<link|<img|<iframe|<object|<embed/i);
+  });
+
+  it('escapes values from the data', () => {
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain(HOSTILE_ID);
+    // in the at-risk table, the value tables and the scatter plot's tooltips
+    expect(html.split('&lt;script&gt;alert(1)&lt;/script&gt;').length - 1).toBeGreaterThanOrEqual(3);
+    const atRisk = html.slice(html.indexOf('<section id="at-risk"'));
+    expect(atRisk).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(figures(html).get('alive-value')).toContain('<title>&lt;script&gt;alert(1)&lt;/script&gt;: P(alive) 0.120');
+    // segment names with an apostrophe, in text and in attributes
+    if (doc.segment!.segments.some((s) => s.segment === "Can't Lose Them")) expect(html).toContain('Can&#39;t Lose Them');
+  });
+
+  it('draws every chart as inline SVG with a viewBox, a caption and its numbers', () => {
+    const found = figures(html);
+    expect([...found.keys()].sort()).toEqual([...CHARTS].sort());
+    for (const id of CHARTS) {
+      const figure = found.get(id)!;
+      const svg = /<svg class="chart-svg" data-chart="([a-z-]+)" viewBox="([^"]*)"/.exec(figure);
+      expect(svg, id).not.toBeNull();
+      expect(svg![1]).toBe(id);
+      const box = svg![2].split(' ').map(Number);
+      expect(box, id).toHaveLength(4);
+      expect(box[2] > 0 && box[3] > 0, id).toBe(true);
+      expect(figure).toMatch(/<figcaption><strong>[^<]+\.<\/strong> \S[^<]{40,}<\/figcaption>/);
+      expect(figure).toMatch(/<details><summary>[^<]+<\/summary>[\s\S]*<table>[\s\S]*<tbody>\s*<tr>/);
+    }
+  });
+
+  it('shows the figures of the analyses', () => {
+    const s = doc.segment!;
+    expect(figures(html).get('lorenz')).toContain(`Gini ${s.concentration.gini!.toFixed(3)}`);
+    const cohort = doc.churn!.cohorts.cohorts[0];
+    expect(html).toContain(`<td>${cohort.label}</td>`);
+    // partial cells are marked in the chart and in the table
+    expect(figures(html).get('cohorts')).toContain('url(#hatch-partial)');
+    expect(figures(html).get('cohorts')).toMatch(/<td class="num">\d+%\*<\/td>/);
+    // survival: one step path per curve (overall and the region groups)
+    const survival = figures(html).get('survival')!;
+    expect((survival.match(/<path d="M/g) ?? []).length).toBeGreaterThanOrEqual(1 + doc.churn!.survival.groups.length);
+    // payments: day numbers are shown as dates
+    expect(html).toContain(`Receivables at ${doc.meta.asOf}`);
+    expect(html).not.toMatch(/Receivables at \d{5}\b/);
+    // numbers for reading
+    expect(html).toContain(doc.overview!.revenue.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    expect(html).toMatch(/\d{1,3}(,\d{3})+\.\d{2}/);
+    // data accounting: one row per input
+    for (const input of doc.meta.inputs as { file: string }[]) expect(html).toContain(`<td>${escapeHtml(input.file)}</td>`);
+  });
+
+  it('has a print stylesheet with page breaks and no dark backgrounds', () => {
+    expect(html).toMatch(/@media print \{[\s\S]*section \{ break-before: page;/);
+    expect(html).toMatch(/@media print \{[\s\S]*body \{[^}]*background: #ffffff/);
+  });
+
+  it('leaves out the sections whose part of the document is null', () => {
+    const empty: ReportDocument = { ...doc, overview: null, summary: null, segment: null, value: null, churn: null, payments: null, atRisk: null };
+    const page = renderHtml(empty);
+    expect(sectionIds(page)).toEqual(['data']);
+    expect(page).not.toContain('<figure');
+    expect(page).not.toContain('<svg');
+    expect(page).toContain(`<title>Customer report, as of ${doc.meta.asOf}</title>`);
+
+    const noChurn = renderHtml({ ...doc, churn: null, atRisk: null });
+    expect(sectionIds(noChurn)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'payments']);
+    expect([...figures(noChurn).keys()]).not.toContain('cohorts');
+    expect([...figures(noChurn).keys()]).not.toContain('survival');
+    expect(noChurn).not.toContain('href="#retention"');
+
+    const onlyPayments = renderHtml({ ...empty, payments: doc.payments });
+    expect([...figures(onlyPayments).keys()]).toEqual(['ageing']);
+    expect(renderHtml({ ...empty, atRisk: [] })).toContain('No customer is on the at-risk list.');
+  });
+
+  it('renders parts without rows', () => {
+    const churn = doc.churn!;
+    const emptyCurve = { ...churn.survival.overall, n: 0, events: 0, censored: 0, steps: [], median: null, maxTime: 0 };
+    const page = renderHtml({
+      ...doc,
+      segment: { ...doc.segment!, concentration: { ...doc.segment!.concentration, gini: null, lorenz: [] }, clusters: null },
+      value: { ...doc.value!, customers: [], deciles: [], segments: [] },
+      churn: { ...churn, cohorts: { ...churn.cohorts, cohorts: [], average: [] }, survival: { ...churn.survival, overall: emptyCurve, groups: [] }, logRank: null },
+      payments: { ...doc.payments!, topDebtors: [], issues: [], ageing: { ...doc.payments!.ageing, groups: [] } },
+      atRisk: [],
+    });
+    const found = figures(page);
+    expect([...found.keys()].sort()).toEqual(CHARTS.filter((c) => c !== 'cohorts').sort());
+    expect(found.get('lorenz')).toContain('Gini not defined');
+    expect(page).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  it('downsamples the scatter plot deterministically to at most 2,000 points', () => {
+    const base = doc.value!.customers[0];
+    const customers = Array.from({ length: 5000 }, (_, i) => ({ ...base, customerId: `C${i}`, clv: (i * 7919) % 5000, pAlive: ((i * 31) % 100) / 100 }));
+    const page = renderHtml({ ...doc, value: { ...doc.value!, customers } });
+    const scatter = figures(page).get('alive-value')!;
+    const points = (scatter.match(/<circle /g) ?? []).length;
+    expect(points).toBe(2000);
+    expect(scatter).toContain('2,000 of 5,000 customers are shown');
+    const top = customers.reduce((a, b) => (b.clv > a.clv ? b : a));
+    expect(scatter).toContain(`<title>${top.customerId}: `); // the most valuable customers are always kept
+    expect(renderHtml({ ...doc, value: { ...doc.value!, customers } })).toBe(page);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the five special characters and stringifies', () => {
+    expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
+    expect(escapeHtml(null)).toBe('');
+    expect(escapeHtml(12)).toBe('12');
+  });
+});
+
+describe('svg primitives', () => {
+  it('makes nice ticks and domains', () => {
+    expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(0, 97, 5)).toEqual([0, 20, 40, 60, 80]);
+    expect(niceDomain(0, 97)).toEqual([0, 100]);
+    expect(niceDomain(0, 0)).toEqual([0, 1]);
+  });
+
+  it('maps values with linear, log and band scales', () => {
+    const x = linearScale([0, 10], [100, 200]);
+    expect(x(2.5)).toBe(125);
+    const y = linearScale([0, 1], [300, 20]);
+    expect(y(1)).toBe(20);
+    const log = logScale([1, 1000], [0, 300]);
+    expect(log(10)).toBeCloseTo(100, 9);
+    expect(log(0)).toBe(0); // at or below the domain: the bottom edge
+    expect(log.ticks()).toEqual([1, 10, 100, 1000]);
+    const band = bandScale(['a', 'b', 'c', 'd'], [0, 100], 0.2);
+    expect(band('c')).toBeCloseTo(52.5, 9);
+    expect(band.bandwidth).toBeCloseTo(20, 9);
+  });
+
+  it('draws step functions and formats ticks', () => {
+    expect(stepPoints([[0, 1], [2, 0.5], [5, 0.25]], 8)).toEqual([[0, 1], [2, 1], [2, 0.5], [5, 0.5], [5, 0.25], [8, 0.25]]);
+    expect(shortNumber(12500)).toBe('12.5k');
+    expect(shortNumber(3_400_000)).toBe('3.4M');
+    expect(shortNumber(0.25)).toBe('0.25');
+    expect(sequentialColor(0)).toBe('#f7fbff');
+    expect(sequentialColor(1)).toBe('#08306b');
+  });
+
+  it('samples evenly and deterministically', () => {
+    expect(evenSample([1, 2, 3, 4, 5, 6], 3)).toEqual([1, 3, 5]);
+    expect(evenSample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4, 2)).toEqual([1, 2, 3, 7]);
+    const short = [1, 2];
+    expect(evenSample(short, 3)).toBe(short);
+  });
+});
