@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { CrmError } from '../errors.js';
 import { processIo, type Io } from './io.js';
+import { VERSION } from './version.js';
+import { registerReport } from './commands/report.js';
 import { registerSummary } from './commands/summary.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerSql } from './commands/sql.js';
@@ -15,7 +17,6 @@ import { registerFit } from './commands/fit.js';
 import { registerValue } from './commands/value.js';
 import { registerValidate } from './commands/validate.js';
 
-export const VERSION = '0.1.0';
 
 /** Builds the program with every command registered. */
 export function buildProgram(io: Io): Command {
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
       writeErr: (s) => io.stderr.write(s),
       outputError: () => undefined,
     });
+  registerReport(program, io);
   registerSummary(program, io);
   registerGenerate(program, io);
   registerSegment(program, io);

@@ -314,15 +314,18 @@ export function renderChurn(r: ChurnResult, color: boolean): string {
     out += renderTable(['period', 'observed', 'expected', 'retention'], shown.map((p) => [String(p.period), p.observedActive === null ? '' : fixed(p.observedActive, 0), fixed(p.expectedActive, 1), percent(p.retentionRate)]), { color });
   }
   out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), { color }, 'Life-cycle stages');
-  if (r.atRisk) {
-    out += '\n' + renderTable(
-      ['customer_id', 'value at risk', 'P(alive)', 'past revenue', 'days since last', 'usual gap', 'segment', 'payment'],
-      r.atRisk.rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '']),
-      { color },
-      `At risk: value at risk = (1 - P(alive)) x past revenue; P(alive) from ${r.atRisk.model.model}`,
-    );
-  }
+  if (r.atRisk) out += '\n' + renderAtRisk(r.atRisk.rows, r.atRisk.model.model, color);
   const t = r.lifecycle.transitions;
   if (t) out += '\n' + renderTable([`${dayToIso(t.fromAsOf)} → ${dayToIso(t.toAsOf)}`, ...LIFECYCLE_STAGES], t.fromStages.map((from) => [from, ...LIFECYCLE_STAGES.map((to) => count(t.counts[from][to]))]), { color }, 'Stage transitions');
   return out;
+}
+
+/** The at-risk list as a terminal table. */
+export function renderAtRisk(rows: AtRiskRow[], model: string, color: boolean): string {
+  return renderTable(
+    ['customer_id', 'at risk', 'P(alive)', 'revenue', 'days since', 'gap', 'segment', 'payment'],
+    rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '']),
+    { color },
+    `At risk: value at risk = (1 - P(alive)) x past revenue; P(alive) from ${model}`,
+  );
 }

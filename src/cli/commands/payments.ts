@@ -49,12 +49,9 @@ export function ageingRows(tables: { name: string; table: AgeingTable }[]): { he
   const labels = tables[0]?.table.buckets.map((b) => b.label) ?? [];
   return {
     headers: ['', ...labels, 'outstanding', 'credit', 'net'],
-    rows: tables.map(({ name, table }) => [
-      name,
-      ...table.buckets.map((b) => `${fixed(b.amount)}${b.share !== null ? ` (${percent(b.share, 0)})` : ''}`),
-      fixed(table.outstanding),
-      fixed(table.credit),
-      fixed(table.net),
+    rows: tables.flatMap(({ name, table }) => [
+      [name, ...table.buckets.map((b) => fixed(b.amount)), fixed(table.outstanding), fixed(table.credit), fixed(table.net)],
+      ['  share', ...table.buckets.map((b) => percent(b.share, 0)), '', '', ''],
     ]),
   };
 }

@@ -128,14 +128,14 @@ export function registerSegment(program: Command, io: Io): void {
 }
 
 /** The terminal report of `crm segment`. */
-export function renderSegment(r: SegmentPortfolioResult, color: boolean): string {
+export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(color);
   const hasMargin = r.totals.margin !== null;
   let out = renderTable(
-    ['segment', 'customers', 'share', 'revenue', 'rev. share', ...(hasMargin ? ['margin'] : []), 'recency d', 'transactions', 'monetary', 'action'],
+    ['segment', 'customers', 'share', 'revenue', 'rev. share', ...(hasMargin && !compact ? ['margin'] : []), 'recency d', compact ? 'tx' : 'transactions', 'monetary', ...(compact ? [] : ['action'])],
     r.segments.filter((s) => s.customers > 0).map((s) => [
-      s.segment, count(s.customers), percent(s.shareOfCustomers), fixed(s.revenue), percent(s.shareOfRevenue), ...(hasMargin ? [fixed(s.margin)] : []),
-      fixed(s.meanRecencyDays, 0), fixed(s.meanTransactions, 1), fixed(s.meanMonetary), s.action.length > 48 ? `${s.action.slice(0, 47)}…` : s.action,
+      s.segment, count(s.customers), percent(s.shareOfCustomers), fixed(s.revenue), percent(s.shareOfRevenue), ...(hasMargin && !compact ? [fixed(s.margin)] : []),
+      fixed(s.meanRecencyDays, 0), fixed(s.meanTransactions, 1), fixed(s.meanMonetary), ...(compact ? [] : [s.action.length > 48 ? `${s.action.slice(0, 47)}…` : s.action]),
     ]),
     { color },
     `RFM segments as of ${r.asOf} (${count(r.totals.customers)} customers, ${r.settings.bins} score levels, M = ${r.settings.monetary} revenue)`,
@@ -151,16 +151,16 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean): string
   }
   out += '\n' + renderTable(['', ...Array.from({ length: bins }, (_, i) => `F=${i + 1}`)], gridRows, { color }, 'R x F grid (customers · mean monetary value); R=5 most recent, F=5 most frequent');
   const c = r.concentration;
-  out += `\n${paint.bold('Concentration')} of ${c.measure}: Gini ${fixed(c.gini, 3)}; ${c.top.map((t) => `top ${percent(t.fraction, 0)} of customers bring ${percent(t.valueShare)}`).join(', ')}\n`;
-  out += `ABC: ${c.abc.map((a) => `${a.class} ${count(a.customers)} customers (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)} of ${c.measure}`).join('; ')}\n`;
+  out += `\n${paint.bold('Concentration')} of ${c.measure}: Gini ${fixed(c.gini, 3)}\n${c.top.map((t) => `top ${percent(t.fraction, 0)} of customers bring ${percent(t.valueShare)}`).join(', ')}\n`;
+  out += `ABC: ${c.abc.map((a) => `${a.class} ${count(a.customers)} customers (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)}`).join('; ')} of ${c.measure}\n`;
   if (c.negative.customers > 0) out += `${count(c.negative.customers)} customer(s) with negative ${c.measure} (total ${fixed(c.negative.total)}), listed apart: ${c.negative.list.slice(0, 5).map((n) => n.customerId).join(', ')}${c.negative.customers > 5 ? ', …' : ''}\n`;
   if (r.clusters) {
     const k = r.clusters;
     out += '\n' + renderTable(
-      ['cluster', 'customers', 'share', 'rev. share', ...k.features.map((f) => `centre ${f}`), 'description'],
+      ['cluster', 'size', 'share', 'revenue', ...k.features.map((f) => ({ recencyDays: 'recency d', transactions: 'tx' } as Record<string, string>)[f] ?? f), 'description'],
       k.clusters.map((cl) => [String(cl.cluster), count(cl.customers), percent(cl.shareOfCustomers), percent(cl.shareOfRevenue), ...k.features.map((f) => fixed(cl.centre[f], 1)), cl.description]),
       { color },
-      `k-means clusters: k=${k.k} (${k.chosenBy === 'given' ? 'given' : `chosen by mean silhouette ${fixed(k.silhouette, 2)}`}, seed ${k.seed})`,
+      `k-means clusters (centres in original units): k=${k.k} (${k.chosenBy === 'given' ? 'given' : `chosen by mean silhouette ${fixed(k.silhouette, 2)}`}, seed ${k.seed})`,
     );
   }
   for (const p of r.profiles) {

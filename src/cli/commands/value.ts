@@ -185,7 +185,7 @@ export function registerValue(program: Command, io: Io): void {
 }
 
 /** The terminal report of `crm value`. */
-export function renderValue(r: ValueResult, top: number, color: boolean): string {
+export function renderValue(r: ValueResult, top: number, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(color);
   const m = r.purchaseModel;
   let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${count(r.customers.length)} customers, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
@@ -199,15 +199,15 @@ export function renderValue(r: ValueResult, top: number, color: boolean): string
   out += '\n' + renderTable(['decile', 'customers', 'CLV', 'share of equity', 'CLV range'], r.deciles.map((d) => [String(d.decile), count(d.customers), fixed(d.clv), percent(d.shareOfEquity), `${fixed(d.minClv)} – ${fixed(d.maxClv)}`]), { color }, 'CLV deciles (1 = highest)');
   if (r.segments.length > 0) {
     out += '\n' + renderTable(
-      ['segment', 'customers', 'CLV', 'share', 'mean CLV', 'mean P(alive)', 'retention/yr', 'margin/yr', 'formula CLV'],
-      r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), fixed(s.meanClv), fixed(s.meanPAlive, 2), percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)]),
+      ['segment', 'customers', 'CLV', 'share', ...(compact ? [] : ['mean CLV']), 'P(alive)', 'ret./yr', 'margin/yr', 'formula'],
+      r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), ...(compact ? [] : [fixed(s.meanClv)]), fixed(s.meanPAlive, 2), percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)]),
       { color },
       'Value by RFM segment; formula CLV = m·r/(1+d−r) with r and m of the segment\'s customers a year ago',
     );
   }
   const best = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, top);
   if (best.length > 0) {
-    out += '\n' + renderTable(['customer_id', 'CLV', 'P(alive)', 'exp. transactions', 'exp. spend', 'past revenue', 'segment'], best.map((c) => [c.customerId, fixed(c.clv), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']), { color }, 'Top customers by CLV');
+    out += '\n' + renderTable(['customer_id', 'CLV', 'P(alive)', 'exp. tx', 'exp. spend', 'past revenue', 'segment'], best.map((c) => [c.customerId, fixed(c.clv), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']), { color }, 'Top customers by CLV');
   }
   return out;
 }

@@ -1,0 +1,309 @@
+/**
+ * `crm report`: the whole analysis in one run (each input read once): data accounting, overview, segments,
+ * concentration, value, churn, payments, at-risk; as a terminal report, one JSON document, a folder of CSVs
+ * or a self-contained HTML file.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { dayToIso } from '../../core/days.js';
+import { compareIds, summarize } from '../../accumulate/summary.js';
+import { histories } from '../../accumulate/sales.js';
+import { modelInputFromSummaries } from '../../accumulate/model-input.js';
+import { ModelError, UsageError } from '../../errors.js';
+import { segmentPortfolio } from '../../segment/segment-portfolio.js';
+import { analysePayments } from '../../payments/analyse-payments.js';
+import { cohortRetention } from '../../churn/cohorts.js';
+import { purchaseLifetimes } from '../../churn/lifetimes.js';
+import { kaplanMeier, survivalAt } from '../../churn/kaplan-meier.js';
+import { logRankTest } from '../../churn/log-rank.js';
+import { churnRates } from '../../churn/churn-rate.js';
+import { lifecycleStages } from '../../churn/lifecycle.js';
+import { atRiskList } from '../../churn/at-risk.js';
+import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import * as gammagamma from '../../models/gamma-gamma.js';
+import type { FittedModel } from '../../models/types.js';
+import { valuePortfolio } from '../../value/value.js';
+import { SCHEMA_VERSION, type ReportDocument } from '../../report/document.js';
+import { renderHtml } from '../../report/html.js';
+import { csvLine, type CsvValue } from '../../report/csv.js';
+import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
+import { fileSink, type Sink } from '../../report/output.js';
+import { painter } from '../../report/table.js';
+import { accountLines, describeAccount, inputsMeta, readInputs } from '../inputs.js';
+import type { Io } from '../io.js';
+import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
+import { withOutput } from '../output.js';
+import { VERSION } from '../version.js';
+import { renderSegment } from './segment.js';
+import { renderValue } from './value.js';
+import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
+import { renderPayments } from './payments.js';
+import { spendData } from './fit.js';
+
+const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
+
+/** JSON replacer of the report: day numbers under date keys as ISO dates, numbers cleaned, non-finite as null. */
+export function reportReplacer(key: string, value: unknown): unknown {
+  if (DAY_KEYS.has(key) && typeof value === 'number' && Number.isInteger(value)) return dayToIso(value);
+  return jsonReplacer(key, value);
+}
+
+/** Builds the whole report document from the inputs. */
+export async function buildReport(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<{ doc: ReportDocument; notes: string[] }> {
+  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
+  const notes = accountLines(data);
+  const w = window!;
+  const asOf = w.asOf;
+  const sales = data.sales!;
+  const { customers: summaries } = summarize(sales, w);
+  const all = histories(sales, asOf, compareIds);
+  const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
+  for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
+  const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
+  const payments = data.payments ? analysePayments(data.payments, asOf) : null;
+  const paymentClasses = payments ? new Map(payments.customers.map((c) => [c.customerId, c.class as string])) : undefined;
+
+  // Valuation: models in weekly units, chosen by BIC unless given.
+  const weekly = summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers;
+  const input = modelInputFromSummaries(weekly);
+  let value: ReportDocument['value'] = null;
+  let purchase: FittedModel | null = null;
+  try {
+    const choice = String(options.model ?? 'auto');
+    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
+    const fits = names.map((n) => {
+      try {
+        return PURCHASE_MODELS[n].fit({ frequency: input.frequency, recency: input.recency, T: input.T });
+      } catch (err) {
+        if (err instanceof ModelError && names.length > 1) return null;
+        throw err;
+      }
+    }).filter((f): f is FittedModel => f !== null).sort((a, b) => a.bic - b.bic);
+    purchase = fits[0] ?? null;
+    if (purchase) {
+      let spend: FittedModel | null = null;
+      try {
+        spend = gammagamma.fit(spendData(input));
+        if (spend.params.q <= 1) spend = null;
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+      }
+      const marginShare = options.margin !== undefined ? Number(options.margin) : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
+      value = valuePortfolio(input, {
+        asOf: dayToIso(asOf),
+        period: { name: 'week', days: 7 },
+        purchaseModel: purchase,
+        spendModel: spend,
+        horizonSteps: 12,
+        stepDays: 365.25 / 12,
+        stepName: 'month',
+        annualDiscountRate: options.discountRate !== undefined ? Number(options.discountRate) : 0.1,
+        margin: { share: marginShare, source: options.margin !== undefined ? '--margin' : input.margin ? 'the sales (total margin / total revenue)' : 'none: CLV in revenue' },
+        segments,
+        collectionRates: payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined,
+      });
+      for (const warning of value.warnings) notes.push(`warning: value: ${warning}`);
+    }
+  } catch (err) {
+    if (!(err instanceof ModelError)) throw err;
+    notes.push(`warning: no valuation: ${err.message}`);
+  }
+  const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
+
+  // Churn: cohorts, survival (by payment class when the payments are there), rates, stages.
+  const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, { ...(data.customers?.get(id) ?? {}), payment_class: cls }])) : data.customers;
+  const by = paymentClasses ? 'payment_class' : undefined;
+  const cohorts = cohortRetention(all, asOf, { unit: 'month' });
+  const lifetimes = purchaseLifetimes(all, asOf, { by, attributes });
+  const overall = kaplanMeier(lifetimes.lifetimes);
+  const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
+  const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
+  const times = [30, 90, 180, 365];
+  const churn: ChurnResult = {
+    asOf: dayToIso(asOf),
+    cohorts,
+    lifetimes: { source: lifetimes.source, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
+    survival: { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] },
+    logRank: by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null,
+    churnRates: churnRates(lifetimes, { unit: 'month' }),
+    sbg: null,
+    lifecycle: lifecycleStages(all, asOf, { pAlive }),
+    atRisk: null,
+  };
+  const atRisk = pAlive && purchase
+    ? atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: new Map(all.map((h) => [h.id, h])), top: options.top !== undefined ? Number(options.top) : 20 })
+    : null;
+  if (atRisk && purchase) churn.atRisk = { model: purchase, rows: atRisk };
+
+  let transactions = 0;
+  let revenue = 0;
+  let margin: number | null = null;
+  let repeat = 0;
+  for (const s of summaries) {
+    transactions += s.transactions;
+    revenue += s.revenue;
+    if (s.margin !== null) margin = (margin ?? 0) + s.margin;
+    if (s.frequency > 0) repeat++;
+  }
+  const meta = inputsMeta(data);
+  const doc: ReportDocument = {
+    schemaVersion: SCHEMA_VERSION,
+    meta: {
+      tool: 'crm',
+      version: VERSION,
+      asOf: dayToIso(asOf),
+      period: w.period,
+      inputs: meta.inputs as unknown[],
+      unknownCustomers: meta.unknownCustomers,
+      dateRange: { first: dayToIso(sales.minDay), last: dayToIso(sales.maxDay) },
+    },
+    overview: {
+      customers: summaries.length,
+      transactions,
+      revenue,
+      margin,
+      repeatShare: summaries.length ? repeat / summaries.length : 0,
+      firstPurchase: dayToIso(sales.minDay),
+      lastPurchase: dayToIso(sales.maxDay),
+    },
+    summary: summaries,
+    segment,
+    value,
+    churn,
+    payments,
+    atRisk,
+  };
+  return { doc, notes };
+}
+
+type Row = CsvValue[];
+
+/** The report's tables as CSV files: name → rows (header first). */
+export function reportTables(doc: ReportDocument): Record<string, Row[]> {
+  const tables: Record<string, Row[]> = {};
+  const seg = new Map(doc.segment?.customers.map((c) => [c.customerId, c]) ?? []);
+  const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
+  const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
+  if (doc.summary) {
+    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', 'recency_days', 'T_days', 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding']];
+    for (const c of doc.summary) {
+      const s = seg.get(c.id);
+      const v = val.get(c.id);
+      const p = pay.get(c.id);
+      rows.push([c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin, s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.clv, p?.class, p?.outstanding]);
+    }
+    tables.customers = rows;
+  }
+  if (doc.segment) {
+    tables.segments = [['segment', 'customers', 'share_of_customers', 'revenue', 'share_of_revenue', 'margin', 'mean_recency_days', 'mean_transactions', 'mean_monetary', 'action'], ...doc.segment.segments.map((s) => [s.segment, s.customers, s.shareOfCustomers, s.revenue, s.shareOfRevenue, s.margin, s.meanRecencyDays, s.meanTransactions, s.meanMonetary, s.action])];
+    tables.grid = [['R', 'F', 'customers', 'mean_monetary'], ...doc.segment.grid.map((g) => [g.R, g.F, g.customers, g.meanMonetary])];
+    tables.lorenz = [['customer_share', 'value_share'], ...doc.segment.concentration.lorenz.map((l) => [l.customerShare, l.valueShare])];
+  }
+  if (doc.value) {
+    tables.value_deciles = [['decile', 'customers', 'clv', 'share_of_equity', 'min_clv', 'max_clv'], ...doc.value.deciles.map((d) => [d.decile, d.customers, d.clv, d.shareOfEquity, d.minClv, d.maxClv])];
+    tables.value_segments = [['segment', 'customers', 'clv', 'share_of_equity', 'mean_clv', 'mean_p_alive'], ...doc.value.segments.map((s) => [s.segment, s.customers, s.clv, s.shareOfEquity, s.meanClv, s.meanPAlive])];
+  }
+  if (doc.churn) {
+    const width = Math.max(0, ...doc.churn.cohorts.cohorts.map((c) => c.cells.length));
+    tables.cohorts = [['cohort', 'size', ...Array.from({ length: width }, (_, k) => `period_${k}`)], ...doc.churn.cohorts.cohorts.map((c) => [c.label, c.size, ...c.cells.map((x) => x.customerRetention)])];
+    const survival: Row[] = [['group', 'time_days', 'at_risk', 'events', 'survival', 'lower_95', 'upper_95']];
+    for (const { group, curve } of [{ group: 'all', curve: doc.churn.survival.overall }, ...doc.churn.survival.groups]) for (const s of curve.steps) survival.push([group, s.time, s.atRisk, s.events, s.survival, s.lower, s.upper]);
+    tables.survival = survival;
+    tables.stages = [['stage', 'customers', 'share', 'revenue'], ...doc.churn.lifecycle.stages.map((s) => [s.stage, s.customers, s.share, s.revenue])];
+  }
+  if (doc.payments) {
+    tables.ageing = [['bucket', 'amount', 'count', 'share'], ...doc.payments.ageing.total.buckets.map((b) => [b.label, b.amount, b.count, b.share])];
+    tables.debtors = [['customer_id', 'outstanding', 'overdue', 'balance', 'max_days_past_due', 'class'], ...doc.payments.topDebtors.map((d) => [d.customerId, d.outstanding, d.overdue, d.balance, d.maxDaysPastDue, d.class])];
+  }
+  if (doc.atRisk) tables['at-risk'] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class'], ...doc.atRisk.map((a) => [a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass])];
+  return tables;
+}
+
+/** The terminal report: every section, readable at 100 columns. */
+export function renderReport(doc: ReportDocument, color: boolean): string {
+  const paint = painter(color);
+  const h = (title: string): string => `\n${paint.bold.underline(title)}\n\n`;
+  let out = `${paint.bold(`crm report as of ${doc.meta.asOf}`)} (data ${doc.meta.dateRange?.first} to ${doc.meta.dateRange?.last})\n`;
+  out += h('Data accounting');
+  for (const a of doc.meta.inputs as Parameters<typeof describeAccount>[0][]) out += `${a.kind} ${a.file}: ${describeAccount(a)}\n`;
+  if (doc.overview) {
+    const o = doc.overview;
+    out += h('Portfolio overview');
+    out += `${count(o.customers)} customers, ${count(o.transactions)} transactions, revenue ${fixed(o.revenue)}${o.margin !== null ? `, margin ${fixed(o.margin)}` : ''}; ${percent(o.repeatShare)} bought more than once\n`;
+  }
+  if (doc.segment) out += h('Segments, R x F grid, concentration, clusters') + renderSegment(doc.segment, color, { compact: true });
+  if (doc.value) out += h('Customer value and equity') + renderValue(doc.value, 10, color, { compact: true });
+  if (doc.churn) out += h('Retention and survival') + renderChurn({ ...doc.churn, atRisk: null }, color);
+  if (doc.payments) out += h('Payments and ageing') + renderPayments(doc.payments, color);
+  if (doc.atRisk && doc.churn?.atRisk) out += h('At risk') + renderAtRisk(doc.atRisk, doc.churn.atRisk.model.model, color);
+  return out.split('\n').map((line) => wrapProse(line, 100)).join('\n');
+}
+
+/** Wraps a prose line (not a table row) at `width` columns on spaces. */
+function wrapProse(line: string, width: number): string {
+  if ([...line].length <= width || /^[│┌└├]/.test(line)) return line;
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    if (current !== '' && [...current].length + 1 + [...word].length > width) {
+      out.push(current);
+      current = `  ${word}`;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  if (current !== '') out.push(current);
+  return out.join('\n');
+}
+
+export function registerReport(program: Command, io: Io): void {
+  const cmd = program
+    .command('report')
+    .description('the whole analysis in one run: terminal report, one JSON document, a folder of CSVs, or a self-contained HTML file')
+    .addOption(new Option('-f, --format <format>', 'table (default on a terminal), json, csv (with --output-dir) or html').choices(['table', 'json', 'csv', 'html']))
+    .option('-o, --output <file>', 'write the report here (atomically)')
+    .option('--output-dir <dir>', 'csv: the folder for one CSV per table')
+    .option('--dated', 'name the output files by the as-of date (report-YYYY-MM-DD.html, customers-YYYY-MM-DD.csv, ...)')
+    .option('--no-formula-safe', 'csv: do not neutralise cells that begin with = + - @ (formula injection)')
+    .addOption(new Option('--model <model>', 'purchase model (default auto: lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
+    .option('--margin <share>', 'contribution margin as a share of spend (default: from cost in the sales)')
+    .option('--discount-rate <rate>', 'annual discount rate (default 0.1)')
+    .option('--top <n>', 'customers in the at-risk list (default 20)')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('-q, --quiet', 'print nothing on success');
+  addInputOptions(cmd, ['customers', 'sales', 'payments']);
+  addWindowOptions(cmd, { holdout: false });
+  cmd.action(async () => {
+    const { options, config } = resolveOptions(cmd, io);
+    const format = (options.format as string | undefined) ?? (options.outputDir !== undefined ? 'csv' : options.output !== undefined && String(options.output).endsWith('.html') ? 'html' : options.output !== undefined && String(options.output).endsWith('.json') ? 'json' : io.stdout.isTTY ? 'table' : 'json');
+    if (format === 'csv' && options.outputDir === undefined) throw new UsageError('--format csv writes one file per table: give --output-dir DIR');
+    const { doc, notes } = await buildReport(cmd, options, config, io);
+    const dated = (name: string, ext: string): string => (options.dated ? `${name}-${doc.meta.asOf}.${ext}` : `${name}.${ext}`);
+    if (format === 'csv') {
+      const dir = String(options.outputDir);
+      await mkdir(dir, { recursive: true });
+      const tables = reportTables(doc);
+      const sinks: Sink[] = [];
+      try {
+        for (const [name, rows] of Object.entries(tables)) {
+          const sink = fileSink(join(dir, dated(name, 'csv')));
+          sinks.push(sink);
+          for (const row of rows) await sink.write(csvLine(row, options.formulaSafe !== false));
+        }
+        for (const s of sinks) await s.close();
+      } catch (err) {
+        for (const s of sinks) await s.abort();
+        throw err;
+      }
+    } else {
+      let output = options.output as string | undefined;
+      if (output !== undefined && options.dated) output = output.replace(/(\.[^./]+)?$/, (ext) => `-${doc.meta.asOf}${ext}`);
+      await withOutput(output, io, async (sink) => {
+        if (format === 'json') await sink.write(`${JSON.stringify(doc, reportReplacer, 2)}\n`);
+        else if (format === 'html') await sink.write(renderHtml(doc));
+        else await sink.write(renderReport(doc, useColor(options, io)));
+      });
+    }
+    if (!options.quiet) for (const n of notes) io.stderr.write(`crm: ${n}\n`);
+  });
+}
