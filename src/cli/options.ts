@@ -92,12 +92,17 @@ export function loadConfig(path: string | undefined, io: Io): Json {
 export function resolveOptions(cmd: Command, io: Io): { options: Json; config: Json } {
   const cli = cmd.opts() as Json;
   const config = loadConfig(cli.config as string | undefined, io);
-  const section = (config[cmd.name()] ?? {}) as Json;
+  // The command's section: commands.<name>, or <name> at the top level when it is an object (a string
+  // there is an input path, e.g. "payments": "receivables.csv").
+  const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const commands = isObject(config.commands) ? config.commands : {};
+  const section = (isObject(commands[cmd.name()]) ? commands[cmd.name()] : isObject(config[cmd.name()]) ? config[cmd.name()] : {}) as Json;
   const options: Json = { ...cli };
   const known = new Set(cmd.options.map((o) => o.attributeName()));
   for (const key of new Set([...Object.keys(config), ...Object.keys(section)])) {
     // The command's own section may also hold settings that have no flag (e.g. segment.segmentTable).
     if ((!known.has(key) && !(key in section)) || cmd.getOptionValueSource(key) === 'cli') continue;
+    if (!(key in section) && isObject(config[key]) && key !== 'map') continue; // another command's section
     const value = key in section ? section[key] : config[key];
     if (value !== undefined) options[key] = value;
   }
