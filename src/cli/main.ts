@@ -16,6 +16,7 @@ import { registerSegment } from './commands/segment.js';
 import { registerFit } from './commands/fit.js';
 import { registerValue } from './commands/value.js';
 import { registerValidate } from './commands/validate.js';
+import { registerProfile } from './commands/profile.js';
 
 
 /** Builds the program with every command registered. */
@@ -41,6 +42,7 @@ export function buildProgram(io: Io): Command {
   registerChurn(program, io);
   registerPayments(program, io);
   registerSql(program, io);
+  registerProfile(program, io);
   const configure = (c: Command): void => {
     c.exitOverride();
     c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { runCli } from '../helpers/run-cli.js';
 import { fixture, projectRoot } from '../helpers/data.js';
 
