@@ -10,23 +10,20 @@
  * itself is not called because its document keeps neither the purchase days nor the invoices.
  */
 import type { Command } from 'commander';
+import { reportValuation } from './report.js';
 import { Option } from 'commander';
 import { dayToIso, dayToYmd, type Day } from '../../core/days.js';
 import type { CustomerHistory, CustomerSummary } from '../../core/types.js';
 import { compareIds, summarize } from '../../accumulate/summary.js';
 import { histories, historyOf } from '../../accumulate/sales.js';
-import { modelInputFromSummaries } from '../../accumulate/model-input.js';
-import { CrmError, ModelError, UsageError } from '../../errors.js';
+import { CrmError, UsageError } from '../../errors.js';
 import { segmentPortfolio, type CustomerSegment } from '../../segment/segment-portfolio.js';
 import { analysePayments } from '../../payments/analyse-payments.js';
 import type { CustomerPayments } from '../../payments/behaviour.js';
 import { foldInvoices } from '../../payments/invoices.js';
 import { lifecycleStages, type CustomerStage } from '../../churn/lifecycle.js';
-import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
-import * as gammagamma from '../../models/gamma-gamma.js';
-import type { FittedModel } from '../../models/types.js';
-import { valuePortfolio } from '../../value/value.js';
-import type { CustomerValue, ValueResult } from '../../value/types.js';
+import { PURCHASE_MODEL_NAMES } from '../../models/registry.js';
+import type { CustomerValue } from '../../value/types.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
 import { painter, renderTable } from '../../report/table.js';
 import { accountLines, readInputs } from '../inputs.js';
@@ -34,7 +31,6 @@ import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { VERSION } from '../version.js';
-import { fitPurchaseModels, spendData } from './fit.js';
 
 /** An id that none of the inputs knows. Exit code 1. */
 export class UnknownCustomerError extends CrmError {}
@@ -221,7 +217,7 @@ export async function buildProfile(
   const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
   for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
   const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
-  const value = valuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, notes);
+  const value = reportValuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, notes, { defaultModel: 'bgnbd' });
   const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
   const lifecycle = lifecycleStages(all, asOf, { pAlive });
 
@@ -315,46 +311,6 @@ export async function buildProfile(
     },
   };
   return { profile, notes };
-}
-
-/** The valuation of `buildReport`: weekly model input, the purchase model (default bgnbd), Gamma-Gamma spend. */
-function valuation(weekly: CustomerSummary[], asOf: Day, options: Record<string, unknown>, segments: Map<string, string>, notes: string[]): ValueResult | null {
-  const input = modelInputFromSummaries(weekly);
-  try {
-    const choice = String(options.model ?? 'bgnbd');
-    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
-    const purchase = fitPurchaseModels(names, input).fits[0];
-    if (!purchase) return null;
-    for (const w of purchase.warnings) notes.push(`warning: ${purchase.model}: ${w}`);
-    let spend: FittedModel | null = null;
-    try {
-      spend = gammagamma.fit(spendData(input));
-      if (spend.params.q <= 1) spend = null;
-    } catch (err) {
-      if (!(err instanceof ModelError)) throw err;
-    }
-    const marginShare = options.margin !== undefined
-      ? Number(options.margin)
-      : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
-    const value = valuePortfolio(input, {
-      asOf: dayToIso(asOf),
-      period: { name: 'week', days: 7 },
-      purchaseModel: purchase,
-      spendModel: spend,
-      horizonSteps: 12,
-      stepDays: 365.25 / 12,
-      stepName: 'month',
-      annualDiscountRate: options.discountRate !== undefined ? Number(options.discountRate) : 0.1,
-      margin: { share: marginShare, source: options.margin !== undefined ? '--margin' : input.margin ? 'the sales (total margin / total revenue)' : 'none: CLV in revenue' },
-      segments,
-    });
-    for (const warning of value.warnings) notes.push(`warning: value: ${warning}`);
-    return value;
-  } catch (err) {
-    if (!(err instanceof ModelError)) throw err;
-    notes.push(`warning: no valuation: ${err.message}`);
-    return null;
-  }
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

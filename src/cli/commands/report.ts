@@ -7,7 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { dayToIso } from '../../core/days.js';
+import { dayToIso, type Day } from '../../core/days.js';
+import type { CustomerSummary } from '../../core/types.js';
+import type { ValueResult } from '../../value/types.js';
 import { compareIds, summarize } from '../../accumulate/summary.js';
 import { histories } from '../../accumulate/sales.js';
 import { modelInputFromSummaries } from '../../accumulate/model-input.js';
@@ -21,7 +23,7 @@ import { logRankTest } from '../../churn/log-rank.js';
 import { churnRates } from '../../churn/churn-rate.js';
 import { lifecycleStages } from '../../churn/lifecycle.js';
 import { atRiskList } from '../../churn/at-risk.js';
-import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
 import * as gammagamma from '../../models/gamma-gamma.js';
 import type { FittedModel } from '../../models/types.js';
 import { valuePortfolio } from '../../value/value.js';
@@ -40,7 +42,7 @@ import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
 import { renderPayments } from './payments.js';
-import { spendData } from './fit.js';
+import { fitPurchaseModels, spendData } from './fit.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
@@ -48,6 +50,58 @@ const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 't
 export function reportReplacer(key: string, value: unknown): unknown {
   if (DAY_KEYS.has(key) && typeof value === 'number' && Number.isInteger(value)) return dayToIso(value);
   return jsonReplacer(key, value);
+}
+
+/**
+ * The valuation of the report (and of `crm profile`): weekly model input, the purchase model (`--model`, or
+ * `defaultModel`; auto = lowest BIC), Gamma-Gamma spend (none when q <= 1), 12 monthly steps at the annual
+ * discount rate, margin from --margin or the sales' cost. Null, with a note, when no model can be fitted.
+ */
+export function reportValuation(
+  weekly: CustomerSummary[],
+  asOf: Day,
+  options: Record<string, unknown>,
+  segments: Map<string, string>,
+  notes: string[],
+  { defaultModel, collectionRates }: { defaultModel: string; collectionRates?: Map<string, number> },
+): ValueResult | null {
+  const input = modelInputFromSummaries(weekly);
+  try {
+    const choice = String(options.model ?? defaultModel);
+    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
+    const purchase = fitPurchaseModels(names, input).fits[0];
+    if (!purchase) return null;
+    for (const warning of purchase.warnings) notes.push(`warning: ${purchase.model}: ${warning}`);
+    let spend: FittedModel | null = null;
+    try {
+      spend = gammagamma.fit(spendData(input));
+      if (spend.params.q <= 1) spend = null;
+    } catch (err) {
+      if (!(err instanceof ModelError)) throw err;
+    }
+    const marginShare = options.margin !== undefined
+      ? Number(options.margin)
+      : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
+    const value = valuePortfolio(input, {
+      asOf: dayToIso(asOf),
+      period: { name: 'week', days: 7 },
+      purchaseModel: purchase,
+      spendModel: spend,
+      horizonSteps: 12,
+      stepDays: 365.25 / 12,
+      stepName: 'month',
+      annualDiscountRate: options.discountRate !== undefined ? Number(options.discountRate) : 0.1,
+      margin: { share: marginShare, source: options.margin !== undefined ? '--margin' : input.margin ? 'the sales (total margin / total revenue)' : 'none: CLV in revenue' },
+      segments,
+      collectionRates,
+    });
+    for (const warning of value.warnings) notes.push(`warning: value: ${warning}`);
+    return value;
+  } catch (err) {
+    if (!(err instanceof ModelError)) throw err;
+    notes.push(`warning: no valuation: ${err.message}`);
+    return null;
+  }
 }
 
 /** Builds the whole report document from the inputs. */
@@ -67,49 +121,9 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
 
   // Valuation: models in weekly units, chosen by BIC unless given.
   const weekly = summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers;
-  const input = modelInputFromSummaries(weekly);
-  let value: ReportDocument['value'] = null;
-  let purchase: FittedModel | null = null;
-  try {
-    const choice = String(options.model ?? 'auto');
-    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
-    const fits = names.map((n) => {
-      try {
-        return PURCHASE_MODELS[n].fit({ frequency: input.frequency, recency: input.recency, T: input.T });
-      } catch (err) {
-        if (err instanceof ModelError && names.length > 1) return null;
-        throw err;
-      }
-    }).filter((f): f is FittedModel => f !== null).sort((a, b) => a.bic - b.bic);
-    purchase = fits[0] ?? null;
-    if (purchase) {
-      let spend: FittedModel | null = null;
-      try {
-        spend = gammagamma.fit(spendData(input));
-        if (spend.params.q <= 1) spend = null;
-      } catch (err) {
-        if (!(err instanceof ModelError)) throw err;
-      }
-      const marginShare = options.margin !== undefined ? Number(options.margin) : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
-      value = valuePortfolio(input, {
-        asOf: dayToIso(asOf),
-        period: { name: 'week', days: 7 },
-        purchaseModel: purchase,
-        spendModel: spend,
-        horizonSteps: 12,
-        stepDays: 365.25 / 12,
-        stepName: 'month',
-        annualDiscountRate: options.discountRate !== undefined ? Number(options.discountRate) : 0.1,
-        margin: { share: marginShare, source: options.margin !== undefined ? '--margin' : input.margin ? 'the sales (total margin / total revenue)' : 'none: CLV in revenue' },
-        segments,
-        collectionRates: payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined,
-      });
-      for (const warning of value.warnings) notes.push(`warning: value: ${warning}`);
-    }
-  } catch (err) {
-    if (!(err instanceof ModelError)) throw err;
-    notes.push(`warning: no valuation: ${err.message}`);
-  }
+  const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
+  const value = reportValuation(weekly, asOf, options, segments, notes, { defaultModel: 'auto', collectionRates });
+  const purchase = value?.purchaseModel ?? null;
   const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
 
   // Churn: cohorts, survival (by payment class when the payments are there), rates, stages.

@@ -1,7 +1,6 @@
 /** `crm segment`: RFM scores and named segments, R × F grid, concentration (Pareto/ABC), clusters, profiles. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { dayFromYmd } from '../../core/days.js';
 import { summarize } from '../../accumulate/summary.js';
 import { UsageError } from '../../errors.js';
 import { checkSegmentTable, type SegmentTable } from '../../segment/segments.js';
