@@ -16,7 +16,6 @@ const PLACEBO = parseTimes('1 1 2 2 3 4 4 5 5 8 8 8 8 11 11 12 12 15 17 22 23', 
 
 /** R survival's `aml` data: weeks to relapse, maintained chemotherapy or not (Miller 1981). */
 const AML_MAINTAINED = parseTimes('9 13 13+ 18 23 28+ 31 34 45+ 48 161+', 'Maintained');
-const AML_NONMAINTAINED = parseTimes('5 5 8 8 12 16+ 23 27 30 33 43 45', 'Nonmaintained');
 
 
 const Z = 1.959963984540054;
