@@ -2,6 +2,11 @@
  * One streaming pass over the sales rows, folded into per-customer state: the distinct purchase days
  * with their net amounts, line/order counts and margin per window. Memory grows with customers and
  * their distinct purchase days, never with the number of rows (order lines, same-day repeats).
+ *
+ * Layout (docs/performance.md): customer ids are interned to dense indexes; the per-customer counters are
+ * typed arrays indexed by customer (struct of arrays), and the (day, net amount, purchase flag) entries of
+ * all customers live in shared typed arrays, each customer's entries a linked list sorted by day. This keeps
+ * the heap to a few large arrays instead of an object and three JS arrays per customer.
  */
 import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
@@ -26,7 +31,10 @@ export interface SalesWindow {
   calibrationEnd?: Day;
 }
 
-/** Per-customer accumulation state. Day entries include days with only returns (purchase = 0). */
+/**
+ * Per-customer accumulation state as plain arrays: what `SalesAccumulator.customers.get(id)` returns (a copy
+ * of the accumulator's state for that customer). Day entries include days with only returns (purchase = 0).
+ */
 export class CustomerState {
   /** Days with any sales line, ascending. */
   days: Day[] = [];
@@ -82,9 +90,87 @@ export class CustomerState {
   }
 }
 
+/** Compares customer ids: numeric ids by value, others as text; deterministic order for output. */
+export function compareIds(a: string, b: string): number {
+  const an = /^\d+$/.test(a);
+  const bn = /^\d+$/.test(b);
+  if (an && bn) {
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length) return x.length - y.length;
+  } else if (an !== bn) return an ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Indexes 0..ids.length-1 ordered by `compare` on the ids. For `compareIds` the per-id facts it derives
+ * (numeric or not, length without leading zeros) are computed once per id instead of per comparison; the
+ * order is the same, since both comparators agree on every pair and the ids are distinct.
+ */
+export function orderOf(ids: readonly string[], compare: (a: string, b: string) => number): number[] {
+  const order = Array.from({ length: ids.length }, (_, i) => i);
+  if (compare !== compareIds) return order.sort((i, j) => compare(ids[i], ids[j]));
+  const numericLength = new Int32Array(ids.length); // -1 = not numeric
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    let numeric = id.length > 0;
+    let zeros = 0;
+    for (let k = 0; k < id.length; k++) {
+      const c = id.charCodeAt(k);
+      if (c < 48 || c > 57) {
+        numeric = false;
+        break;
+      }
+      if (c === 48 && zeros === k) zeros++;
+    }
+    // Leading zeros are dropped but one digit is kept ("000" -> "0").
+    numericLength[i] = numeric ? id.length - Math.min(zeros, id.length - 1) : -1;
+  }
+  return order.sort((i, j) => {
+    const x = numericLength[i];
+    const y = numericLength[j];
+    if (x >= 0 && y >= 0) {
+      if (x !== y) return x - y;
+    } else if (x >= 0 !== y >= 0) return x >= 0 ? -1 : 1;
+    const a = ids[i];
+    const b = ids[j];
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** The customers of a SalesAccumulator by id, read-only (size, has, get, keys in first-seen order). */
+export class CustomerTable {
+  constructor(private readonly sales: SalesAccumulator) {}
+  get size(): number {
+    return this.sales.ids.length;
+  }
+  has(id: string): boolean {
+    return this.sales.index.has(id);
+  }
+  /** A copy of the customer's state. */
+  get(id: string): CustomerState | undefined {
+    const c = this.sales.index.get(id);
+    return c === undefined ? undefined : this.sales.stateAt(c);
+  }
+  keys(): IterableIterator<string> {
+    return this.sales.ids[Symbol.iterator]();
+  }
+}
+
+const INITIAL = 1024;
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
+}
+
 /** Folds sales rows into per-customer state. */
 export class SalesAccumulator {
-  readonly customers = new Map<string, CustomerState>();
+  readonly customers = new CustomerTable(this);
+  /** Customer id → index; `ids[index]` is the id. */
+  readonly index = new Map<string, number>();
+  readonly ids: string[] = [];
   /** Range of the days of the rows kept. */
   minDay = Infinity;
   maxDay = -Infinity;
@@ -93,35 +179,176 @@ export class SalesAccumulator {
   rowsCalibration = 0;
   rowsHoldout = 0;
 
-  constructor(readonly window: SalesWindow) {}
+  // Per customer (struct of arrays).
+  private capacity = INITIAL;
+  private transactions = new Float64Array(INITIAL);
+  private transactionsHoldout = new Float64Array(INITIAL);
+  private margin = new Float64Array(INITIAL);
+  private marginHoldout = new Float64Array(INITIAL);
+  /** First and last day entry of each customer; -1 = none. */
+  private head = new Int32Array(INITIAL);
+  private tail = new Int32Array(INITIAL);
+  /** Last order seen: its day and id ('' = none, or a line without order id). */
+  private lastOrderDay = new Float64Array(INITIAL);
+  private readonly lastOrderId: string[] = [];
+
+  // Day entries of all customers.
+  private entryCapacity = INITIAL;
+  private entries = 0;
+  private entryDay = new Int32Array(INITIAL);
+  private entryAmount = new Float64Array(INITIAL);
+  private entryPurchase = new Uint8Array(INITIAL);
+  private entryNext = new Int32Array(INITIAL);
+
+  private readonly asOf: number;
+  private readonly calibrationEnd: number;
+
+  constructor(readonly window: SalesWindow) {
+    this.asOf = window.asOf ?? Infinity;
+    this.calibrationEnd = window.calibrationEnd ?? Infinity;
+  }
 
   /** Adds one row; returns the reason when the row is excluded from the window. */
   add(row: SaleRow): string | void {
-    const { asOf, calibrationEnd } = this.window;
-    if (asOf !== undefined && row.day > asOf) return 'after as-of';
-    let state = this.customers.get(row.customerId);
-    if (state === undefined) {
-      state = new CustomerState();
-      this.customers.set(row.customerId, state);
-    }
-    const holdout = calibrationEnd !== undefined && row.day > calibrationEnd;
-    const orderKey = row.orderId === '' ? '' : `${row.day}\u0000${row.orderId}`;
+    return this.addLine(row.customerId, row.day, row.amount, row.margin, row.orderId, 0, row.orderId.length);
+  }
+
+  /**
+   * Adds one row whose order id is `orderText.slice(orderStart, orderEnd)` (already trimmed; empty = none):
+   * the id is compared in place and copied only when it starts a new order. Same result as `add`.
+   */
+  addLine(customerId: string, day: Day, amount: number, margin: number | null, orderText: string, orderStart: number, orderEnd: number): string | void {
+    if (day > this.asOf) return 'after as-of';
+    let c = this.index.get(customerId);
+    if (c === undefined) c = this.addCustomer(customerId);
     // Returns (negative lines) are not transactions; lines of one order are one transaction.
-    const newTransaction = row.amount >= 0 && (orderKey === '' || orderKey !== state.lastOrder);
-    if (row.amount >= 0) state.lastOrder = orderKey;
-    if (holdout) {
+    let newTransaction = false;
+    if (amount >= 0) {
+      if (orderEnd <= orderStart) {
+        newTransaction = true;
+        this.lastOrderId[c] = '';
+      } else if (!this.sameOrder(c, day, orderText, orderStart, orderEnd)) {
+        newTransaction = true;
+        this.lastOrderId[c] = orderStart === 0 && orderEnd === orderText.length ? orderText : orderText.slice(orderStart, orderEnd);
+        this.lastOrderDay[c] = day;
+      }
+    }
+    if (day > this.calibrationEnd) {
       this.rowsHoldout++;
-      if (newTransaction) state.transactionsHoldout++;
-      if (row.margin !== null) state.marginHoldout += row.margin;
+      if (newTransaction) this.transactionsHoldout[c]++;
+      if (margin !== null) this.marginHoldout[c] += margin;
     } else {
       this.rowsCalibration++;
-      if (newTransaction) state.transactions++;
-      if (row.margin !== null) state.margin += row.margin;
+      if (newTransaction) this.transactions[c]++;
+      if (margin !== null) this.margin[c] += margin;
     }
-    if (row.margin !== null) this.hasMargin = true;
-    state.addDay(row.day, row.amount);
-    if (row.day < this.minDay) this.minDay = row.day;
-    if (row.day > this.maxDay) this.maxDay = row.day;
+    if (margin !== null) this.hasMargin = true;
+    this.addDay(c, day, amount);
+    if (day < this.minDay) this.minDay = day;
+    if (day > this.maxDay) this.maxDay = day;
+  }
+
+  private sameOrder(c: number, day: Day, text: string, start: number, end: number): boolean {
+    const last = this.lastOrderId[c];
+    if (last.length !== end - start || last === '' || this.lastOrderDay[c] !== day) return false;
+    for (let i = 0; i < last.length; i++) if (last.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  private addCustomer(id: string): number {
+    const c = this.ids.length;
+    if (c === this.capacity) {
+      const n = c * 2;
+      this.transactions = grow(this.transactions, n);
+      this.transactionsHoldout = grow(this.transactionsHoldout, n);
+      this.margin = grow(this.margin, n);
+      this.marginHoldout = grow(this.marginHoldout, n);
+      this.head = grow(this.head, n);
+      this.tail = grow(this.tail, n);
+      this.lastOrderDay = grow(this.lastOrderDay, n);
+      this.capacity = n;
+    }
+    this.ids.push(id);
+    this.index.set(id, c);
+    this.lastOrderId.push('');
+    this.head[c] = -1;
+    this.tail[c] = -1;
+    return c;
+  }
+
+  private newEntry(day: Day, amount: number, purchase: number, next: number): number {
+    const e = this.entries;
+    if (e === this.entryCapacity) {
+      const n = e * 2;
+      this.entryDay = grow(this.entryDay, n);
+      this.entryAmount = grow(this.entryAmount, n);
+      this.entryPurchase = grow(this.entryPurchase, n);
+      this.entryNext = grow(this.entryNext, n);
+      this.entryCapacity = n;
+    }
+    this.entryDay[e] = day;
+    this.entryAmount[e] = amount;
+    this.entryPurchase[e] = purchase;
+    this.entryNext[e] = next;
+    this.entries = e + 1;
+    return e;
+  }
+
+  /** Adds an amount to a day of customer `c`, keeping the days sorted (appending is the common case). */
+  private addDay(c: number, day: Day, amount: number): void {
+    const isPurchase = amount >= 0 ? 1 : 0;
+    const tail = this.tail[c];
+    if (tail < 0) {
+      const e = this.newEntry(day, amount, isPurchase, -1);
+      this.head[c] = e;
+      this.tail[c] = e;
+      return;
+    }
+    const dayOf = this.entryDay;
+    if (day > dayOf[tail]) {
+      const e = this.newEntry(day, amount, isPurchase, -1);
+      this.entryNext[tail] = e;
+      this.tail[c] = e;
+      return;
+    }
+    let e = day === dayOf[tail] ? tail : this.head[c];
+    let previous = -1;
+    while (dayOf[e] < day) {
+      previous = e;
+      e = this.entryNext[e];
+    }
+    if (dayOf[e] === day) {
+      this.entryAmount[e] += amount;
+      this.entryPurchase[e] |= isPurchase;
+      return;
+    }
+    const inserted = this.newEntry(day, amount, isPurchase, e);
+    if (previous < 0) this.head[c] = inserted;
+    else this.entryNext[previous] = inserted;
+  }
+
+  /** Customer indexes ordered by `compare` on their ids. */
+  order(compare: (a: string, b: string) => number): number[] {
+    return orderOf(this.ids, compare);
+  }
+
+  /** The state of customer `c` as arrays, in `into` (reused) or a new CustomerState. */
+  stateAt(c: number, into: CustomerState = new CustomerState()): CustomerState {
+    into.days.length = 0;
+    into.amounts.length = 0;
+    into.purchase.length = 0;
+    for (let e = this.head[c]; e >= 0; e = this.entryNext[e]) {
+      into.days.push(this.entryDay[e]);
+      into.amounts.push(this.entryAmount[e]);
+      into.purchase.push(this.entryPurchase[e]);
+    }
+    into.transactions = this.transactions[c];
+    into.transactionsHoldout = this.transactionsHoldout[c];
+    into.margin = this.margin[c];
+    into.marginHoldout = this.marginHoldout[c];
+    const last = this.lastOrderId[c];
+    into.lastOrder = last === '' ? '' : `${this.lastOrderDay[c]}\u0000${last}`;
+    return into;
   }
 }
 
@@ -145,8 +372,9 @@ export function historyOf(id: string, state: CustomerState, until: Day, hasMargi
 /** The histories of all customers up to `until`, ordered by customer id; customers without purchases left out. */
 export function histories(sales: SalesAccumulator, until: Day, compare: (a: string, b: string) => number): CustomerHistory[] {
   const out: CustomerHistory[] = [];
-  for (const id of [...sales.customers.keys()].sort(compare)) {
-    const h = historyOf(id, sales.customers.get(id)!, until, sales.hasMargin);
+  const state = new CustomerState();
+  for (const c of sales.order(compare)) {
+    const h = historyOf(sales.ids[c], sales.stateAt(c, state), until, sales.hasMargin);
     if (h.days.length > 0) out.push(h);
   }
   return out;

@@ -7,7 +7,7 @@
 import type { Day } from '../core/days.js';
 import type { CustomerSummary, PeriodUnit } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import type { CustomerState, SalesAccumulator } from './sales.js';
+import { compareIds, CustomerState, type SalesAccumulator } from './sales.js';
 
 /** Parses `--period`: day, week, month, or a number of days. @throws UsageError */
 export function parsePeriod(text: string): PeriodUnit {
@@ -39,17 +39,8 @@ export interface SummaryExclusions {
   noPurchase: number;
 }
 
-/** Compares customer ids: numeric ids by value, others as text; deterministic order for output. */
-export function compareIds(a: string, b: string): number {
-  const an = /^\d+$/.test(a);
-  const bn = /^\d+$/.test(b);
-  if (an && bn) {
-    const x = a.replace(/^0+(?=\d)/, '');
-    const y = b.replace(/^0+(?=\d)/, '');
-    if (x.length !== y.length) return x.length - y.length;
-  } else if (an !== bn) return an ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Compares customer ids: numeric ids by value, others as text (defined beside the accumulator). */
+export { compareIds };
 
 /** Summary of one customer, or null when it has no purchase day in the calibration window. */
 export function summarizeCustomer(
@@ -109,12 +100,12 @@ export function summarize(
   sales: SalesAccumulator,
   window: SummaryWindow,
 ): { customers: CustomerSummary[]; exclusions: SummaryExclusions } {
-  const ids = [...sales.customers.keys()].sort(compareIds);
   const customers: CustomerSummary[] = [];
   const exclusions: SummaryExclusions = { firstPurchaseInHoldout: 0, noPurchase: 0 };
-  for (const id of ids) {
-    const state = sales.customers.get(id)!;
-    const s = summarizeCustomer(id, state, window, sales.hasMargin);
+  const state = new CustomerState();
+  for (const c of sales.order(compareIds)) {
+    sales.stateAt(c, state);
+    const s = summarizeCustomer(sales.ids[c], state, window, sales.hasMargin);
     if (s) customers.push(s);
     else {
       const inHoldout = state.days.some((d, i) => d > window.calibrationEnd && d <= window.asOf && state.purchase[i]);

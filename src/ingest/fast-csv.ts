@@ -16,6 +16,9 @@ export class FastCsvError extends Error {
   }
 }
 
+/** Takes one unquoted line `text.slice(start, end)`; returns false to have it split into fields instead. */
+export type LineHandler = (text: string, start: number, end: number, line: number, delimiter: string) => boolean;
+
 /** Streaming state: feed decoded text, get records through the callback. */
 export class FastCsvReader {
   private rest = '';
@@ -23,9 +26,15 @@ export class FastCsvReader {
   private line = 1;
   private first = true;
 
+  /**
+   * `onLine`, when given, sees every non-empty line without quotes first, as `text.slice(start, end)` (no line
+   * end) without that string being made; when it returns true the line is taken, otherwise it is split and
+   * goes to `onRecord` as usual.
+   */
   constructor(
     private readonly delimiter: string,
     private readonly onRecord: (fields: string[], line: number) => void,
+    private readonly onLine?: LineHandler,
   ) {}
 
   /** Feeds the next piece of text. */
@@ -47,6 +56,7 @@ export class FastCsvReader {
   /** Emits every complete record of `buffer`; returns the unconsumed tail. */
   private consume(buffer: string, final: boolean): string {
     const d = this.delimiter;
+    const onLine = this.onLine;
     let start = 0;
     const n = buffer.length;
     // Position of the next quote at or after `start` (n when none): found once, not per line.
@@ -64,7 +74,8 @@ export class FastCsvReader {
       if (quote > nl || quote === n) {
         let end = nl;
         if (end > start && buffer.charCodeAt(end - 1) === 13) end--;
-        this.onRecord(end === start ? [''] : buffer.slice(start, end).split(d), this.line);
+        if (end === start) this.onRecord([''], this.line);
+        else if (onLine === undefined || !onLine(buffer, start, end, this.line, d)) this.onRecord(buffer.slice(start, end).split(d), this.line);
         this.line++;
         start = nl + 1;
         continue;

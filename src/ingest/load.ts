@@ -48,6 +48,11 @@ export interface LoadIo {
   rejects?: RejectSink;
 }
 
+/** Whether a character is printable ASCII other than space (so that `trim()` would keep it). */
+function solid(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
 function unknownTracker(): { note(id: string): void; result(): UnknownCustomers } {
   const ids = new Set<string>();
   const examples: string[] = [];
@@ -125,6 +130,48 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         return { customerId, day, amount, orderId: reader.text(ix.order_id), margin };
       },
       (row) => (row === null ? 'unknown customer' : sales.add(row)),
+      (columns) => {
+        // The same steps as above on a plain line, without the row object and the fields array.
+        const ix = columns.index;
+        const idColumn = ix.customer_id;
+        const dateColumn = ix.date;
+        const amountColumn = ix.amount;
+        const costColumn = ix.cost;
+        const marginColumn = ix.margin;
+        const orderColumn = ix.order_id;
+        const known = data.customers;
+        const refuse = request.unknown === 'error';
+        const keepUnknown = request.unknown === 'keep';
+        return (f) => {
+          const customerId = f.requiredText(idColumn);
+          if (customerId === '') return false;
+          const day = f.date(dateColumn);
+          if (day !== day) return false;
+          const amount = f.amount(amountColumn);
+          if (amount !== amount) return false;
+          let margin: number | null = null;
+          if (costColumn >= 0 && !f.empty(costColumn)) {
+            const cost = f.amount(costColumn);
+            if (cost !== cost) return false;
+            margin = amount - cost;
+          } else if (marginColumn >= 0 && !f.empty(marginColumn)) {
+            margin = f.amount(marginColumn);
+            if (margin !== margin) return false;
+          }
+          if (known && !known.has(customerId)) {
+            if (refuse) return false;
+            tracker.note(customerId);
+            if (!keepUnknown) return 'unknown customer';
+          }
+          if (orderColumn < 0) return sales.addLine(customerId, day, amount, margin, '', 0, 0);
+          const text = f.text;
+          const s = f.starts[orderColumn];
+          const e = f.ends[orderColumn];
+          if (s === e || (solid(text.charCodeAt(s)) && solid(text.charCodeAt(e - 1)))) return sales.addLine(customerId, day, amount, margin, text, s, e);
+          const orderId = text.slice(s, e).trim();
+          return sales.addLine(customerId, day, amount, margin, orderId, 0, orderId.length);
+        };
+      },
     );
     data.sales = sales;
     data.accounts.push(account);

@@ -7,7 +7,9 @@ import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { detectDelimiter } from './source.js';
-import { FastCsvError, FastCsvReader } from './fast-csv.js';
+import { FastCsvError, FastCsvReader, type LineHandler } from './fast-csv.js';
+
+export type { LineHandler };
 
 export interface RawRecord {
   fields: string[];
@@ -62,13 +64,16 @@ export type RecordHandler = (fields: string[], line: number) => void;
 
 /**
  * Reads the records of an input, calling `onRecord` synchronously for each (no per-record promise).
- * @throws InputError on malformed CSV (unclosed quote, ...); whatever `onRecord` throws
+ * `onLine` (fast parser only) is offered each unquoted line first, before it is split (see FastCsvReader);
+ * the lines it declines, and all records with the csv-parse parser or `whitespace`, go to `onRecord`.
+ * @throws InputError on malformed CSV (unclosed quote, ...); whatever `onRecord` or `onLine` throws
  */
 export async function readRecords(
   chunks: AsyncIterable<Buffer>,
   file: string,
   options: RecordOptions,
   onRecord: RecordHandler,
+  onLine?: LineHandler,
 ): Promise<void> {
   if (options.delimiter === 'whitespace') {
     await whitespaceRecords(chunks, onRecord);
@@ -90,7 +95,7 @@ export async function readRecords(
     const reader = new FastCsvReader(delimiter, (fields, line) => {
       if (fields.length === 1 && fields[0] === '') return; // an empty line, as below
       onRecord(fields, line);
-    });
+    }, onLine);
     try {
       reader.push(decoder.decode(first.value, { stream: true }));
       for (;;) {

@@ -124,6 +124,164 @@ export class FieldReader {
   }
 }
 
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+/** Dates cached by year (FIRST_YEAR..+255), month and day of month for `YYYY-MM-DD` text. */
+const FIRST_YEAR = 1900;
+
+/** Whether a character is printable ASCII other than space (so that `trim()` would keep it). */
+function solid(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
+/**
+ * Typed access to the fields of one unquoted line without splitting it: the fast path of readTable for
+ * plain rows. Every method returns exactly what FieldReader returns for the same field, or a "not here"
+ * value (NaN, '') when the field needs FieldReader (unusual text, or an error, whose message and column
+ * FieldReader produces); the caller then declines the line and it takes the general path.
+ */
+export class LineFields {
+  text = '';
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  private readonly parseDate: (raw: string) => Day;
+  private readonly parseAmount: (raw: string) => number;
+  /** Decimal mark as a character code. */
+  private readonly mark: number;
+  /** Day by (year - FIRST_YEAR, month, day of month); NaN = not yet parsed. */
+  private readonly days = new Float64Array(256 * 16 * 32).fill(NaN);
+
+  constructor(
+    readonly count: number,
+    readonly delimiter: string,
+    options: IngestOptions,
+  ) {
+    this.starts = new Int32Array(count);
+    this.ends = new Int32Array(count);
+    this.parseDate = createDateParser(options.dateFormat);
+    this.parseAmount = createAmountParser(options.decimal);
+    this.mark = options.decimal.charCodeAt(0);
+  }
+
+  /** Finds the fields of `text.slice(start, end)`; false when it does not have exactly `count` fields. */
+  scan(text: string, start: number, end: number): boolean {
+    const d = this.delimiter;
+    const step = d.length;
+    const last = this.count - 1;
+    const starts = this.starts;
+    const ends = this.ends;
+    let s = start;
+    for (let i = 0; i < last; i++) {
+      const k = text.indexOf(d, s);
+      if (k < 0 || k >= end) return false;
+      starts[i] = s;
+      ends[i] = k;
+      s = k + step;
+    }
+    const k = text.indexOf(d, s);
+    if (k >= 0 && k < end) return false;
+    starts[last] = s;
+    ends[last] = end;
+    this.text = text;
+    return true;
+  }
+
+  /** Whether field `col` is empty (no characters at all). */
+  empty(col: number): boolean {
+    return this.starts[col] === this.ends[col];
+  }
+
+  /** FieldReader.requiredText; '' = not here. */
+  requiredText(col: number): string {
+    const s = this.starts[col];
+    const e = this.ends[col];
+    if (s === e) return '';
+    const text = this.text;
+    if (solid(text.charCodeAt(s)) && solid(text.charCodeAt(e - 1))) return text.slice(s, e);
+    return text.slice(s, e).trim();
+  }
+
+  /** FieldReader.date; NaN = not here. */
+  date(col: number): Day {
+    const s = this.starts[col];
+    const e = this.ends[col];
+    const text = this.text;
+    let slot = -1;
+    if (e - s === 10 && text.charCodeAt(s + 4) === 45 && text.charCodeAt(s + 7) === 45) {
+      const y = digits(text, s, 4);
+      const m = digits(text, s + 5, 2);
+      const d = digits(text, s + 8, 2);
+      if (y >= FIRST_YEAR && y < FIRST_YEAR + 256 && m >= 0 && d >= 0 && m < 16 && d < 32) {
+        slot = ((y - FIRST_YEAR) * 16 + m) * 32 + d;
+        const day = this.days[slot];
+        if (day === day) return day;
+      }
+    }
+    let day: Day;
+    try {
+      day = this.parseDate(text.slice(s, e));
+    } catch {
+      return NaN;
+    }
+    if (slot >= 0) this.days[slot] = day;
+    return day;
+  }
+
+  /** FieldReader.amount; NaN = not here. */
+  amount(col: number): number {
+    const s = this.starts[col];
+    const e = this.ends[col];
+    const text = this.text;
+    // -?\d+(?:[.,]\d+)? with at most 15 digits: the integer of its digits divided by a power of ten is
+    // exactly Number(text), both being the correctly rounded value (the digits and the power are exact).
+    let i = s;
+    const negative = i < e && text.charCodeAt(i) === 45;
+    if (negative) i++;
+    let value = 0;
+    let n = 0;
+    let fraction = -1;
+    for (; i < e; i++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c >= 0 && c <= 9) {
+        value = value * 10 + c;
+        n++;
+      } else if (c + 48 === this.mark && fraction < 0 && n > 0) fraction = n;
+      else break;
+    }
+    if (i === e && n > 0 && n <= 15 && fraction !== n) {
+      if (fraction > 0) value /= POW10[n - fraction];
+      return negative ? -value : value;
+    }
+    if (s === e) return NaN;
+    try {
+      return this.parseAmount(text.slice(s, e));
+    } catch {
+      return NaN;
+    }
+  }
+}
+
+/** The number written by `n` ASCII digits at `start`; -1 when one is not a digit. */
+function digits(text: string, start: number, n: number): number {
+  let v = 0;
+  for (let i = start; i < start + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * The fast path for one input kind: given the resolved columns and the delimiter, a function that takes an
+ * unquoted line and either consumes it (returning nothing when the row is used, or the reason it is excluded)
+ * or returns false to send it through FieldReader, convert and consume. It must not change anything before
+ * it decides. undefined = no fast path.
+ */
+export type FastRows = (
+  columns: ResolvedColumns,
+  delimiter: string,
+) => ((fields: LineFields) => string | void | false) | undefined;
+
 /** Resolved header: the index of each known field (-1 when absent), and the header names. */
 export interface ResolvedColumns {
   headers: string[];
@@ -175,6 +333,7 @@ export async function readTable<T>(
   io: TableIo,
   convert: (reader: FieldReader, columns: ResolvedColumns) => T,
   consume: (row: T, line: number) => string | void,
+  fast?: FastRows,
 ): Promise<{ account: RowAccount; columns: ResolvedColumns }> {
   const file = inputName(path);
   const account: RowAccount = { file, kind, read: 0, used: 0, rejected: 0, rejectedByReason: {}, excluded: {} };
@@ -188,6 +347,23 @@ export async function readTable<T>(
     columns = resolveColumns(options.columns, kind, options.map, file);
     reader = new FieldReader(options.columns, options);
   }
+  // The fast path, made once the columns are known (null = none).
+  let fastRow: ((fields: LineFields) => string | void | false) | null | undefined;
+  let lineFields: LineFields | undefined;
+  const onLine = fast && ((text: string, start: number, end: number, _line: number, delimiter: string): boolean => {
+    if (fastRow === undefined) {
+      if (!columns) return false;
+      fastRow = fast(columns, delimiter) ?? null;
+      lineFields = new LineFields(columns.headers.length, delimiter, options);
+    }
+    if (fastRow === null || !lineFields!.scan(text, start, end)) return false;
+    const excluded = fastRow(lineFields!);
+    if (excluded === false) return false;
+    account.read++;
+    if (excluded) account.excluded[excluded] = (account.excluded[excluded] ?? 0) + 1;
+    else account.used++;
+    return true;
+  });
   await readRecords(chunks, file, { delimiter: options.delimiter, parser: options.parser }, (fields, line) => {
     if (!columns || !reader) {
       const headers = fields.map((h) => h.trim());
@@ -220,7 +396,7 @@ export async function readTable<T>(
       account.rejectedByReason[err.reasonKey] = (account.rejectedByReason[err.reasonKey] ?? 0) + 1;
       io.rejects?.reject(file, line, err.column, err.message, fields);
     }
-  });
+  }, onLine || undefined);
   if (!columns) {
     throw new InputError({ file }, 'empty file: no header row', { hint: options.header ? undefined : '--columns' });
   }
