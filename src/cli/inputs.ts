@@ -14,6 +14,7 @@ import { csvLine } from '../report/csv.js';
 import { fileSink, type Sink } from '../report/output.js';
 import { ingestOptions, parseDateOption, unknownPolicy } from './options.js';
 import type { Io } from './io.js';
+import { progressReporter } from './progress.js';
 
 type Json = Record<string, unknown>;
 
@@ -79,7 +80,7 @@ export async function readInputs(
         window: { asOf, calibrationEnd },
         unknown: unknownPolicy(options),
       },
-      { stdin: io.stdin, rejects },
+      { stdin: io.stdin, rejects, progress: progressReporter(io, options.quiet) },
     );
     if (rejects && sink) {
       await rejects.flush();

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { PaymentRecord } from '../core/types.js';
 import { InputError } from '../errors.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
-import { readTable, RowError, type IngestOptions, type RejectSink, type RowAccount } from './table.js';
+import { readTable, RowError, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
 import type { InputKind } from './schema.js';
 import { inputName } from './source.js';
 
@@ -46,6 +46,7 @@ export interface LoadedData {
 export interface LoadIo {
   stdin: Readable;
   rejects?: RejectSink;
+  progress?: ProgressCallback;
 }
 
 /** Whether a character is printable ASCII other than space (so that `trim()` would keep it). */

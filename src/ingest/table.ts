@@ -3,6 +3,7 @@
  * every row accounted for (used, rejected with its reason, or excluded with its reason), and a bad row
  * either stopping the run with `file:line:column: reason` or, with `skipInvalid`, written to the rejects.
  */
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError } from '../errors.js';
 import { AmountParseError, createAmountParser } from './amounts.js';
@@ -319,6 +320,21 @@ export function resolveColumns(
 export interface TableIo {
   stdin: Readable;
   rejects?: RejectSink;
+  /** Called as bytes are read (decompressed), and once with done = true at the end. */
+  progress?: ProgressCallback;
+}
+
+/** Progress of reading one input: bytes read so far and the file size when known (not for stdin or .gz). */
+export type ProgressCallback = (file: string, bytes: number, total: number | null, done: boolean) => void;
+
+async function* counted(chunks: AsyncIterable<Buffer>, file: string, total: number | null, progress: ProgressCallback): AsyncIterable<Buffer> {
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    bytes += chunk.length;
+    progress(file, bytes, total, false);
+    yield chunk;
+  }
+  progress(file, bytes, total, true);
 }
 
 /**
@@ -337,7 +353,10 @@ export async function readTable<T>(
 ): Promise<{ account: RowAccount; columns: ResolvedColumns }> {
   const file = inputName(path);
   const account: RowAccount = { file, kind, read: 0, used: 0, rejected: 0, rejectedByReason: {}, excluded: {} };
-  const chunks = await openInput(path, io.stdin);
+  const opened = await openInput(path, io.stdin);
+  let total: number | null = null;
+  if (io.progress && path !== '-' && !path.endsWith('.gz')) total = (await stat(path)).size;
+  const chunks = io.progress ? counted(opened, file, total, io.progress) : opened;
   let columns: ResolvedColumns | undefined;
   let reader: FieldReader | undefined;
   if (!options.header) {

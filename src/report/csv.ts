@@ -12,7 +12,12 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** One CSV field. */
 export function csvField(value: CsvValue, formulaSafe = true): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(clean(value)) : '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    // Short decimal forms carry no floating-point noise; only long ones need rounding to 12 digits.
+    const text = String(value);
+    return text.length <= 13 ? text : String(clean(value));
+  }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   let text = value;
   if (formulaSafe && FORMULA_START.test(text)) text = `'${text}`;

@@ -81,3 +81,15 @@ describe('crm report', () => {
     }
   });
 });
+
+describe('progress on stderr', () => {
+  it('shows a progress line only when stderr is a terminal, and erases it', async () => {
+    const tty = await runCli(['summary', '--sales', fixture('sales.csv'), '--format', 'csv'], { stderrTty: true });
+    expect(tty.stderr).toMatch(/\r\u001b\[Kcrm: reading .*sales\.csv \[#+\.*\] +\d+% 0\.1 MB/);
+    expect(tty.stderr).toContain('\r\u001b[K');
+    const quiet = await runCli(['summary', '--sales', fixture('sales.csv'), '--format', 'csv', '--quiet'], { stderrTty: true });
+    expect(quiet.stderr).toBe('');
+    const piped = await runCli(['summary', '--sales', fixture('sales.csv'), '--format', 'csv']);
+    expect(piped.stderr).not.toMatch(/reading/);
+  });
+});

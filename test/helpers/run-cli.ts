@@ -24,10 +24,10 @@ class Collector extends Writable {
 
 export async function runCli(
   argv: string[],
-  { stdin, tty = false, cwd = process.cwd(), env = {} }: { stdin?: string | Buffer; tty?: boolean; cwd?: string; env?: Record<string, string> } = {},
+  { stdin, tty = false, stderrTty = false, cwd = process.cwd(), env = {} }: { stdin?: string | Buffer; tty?: boolean; stderrTty?: boolean; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   const stdout = new Collector(tty);
-  const stderr = new Collector();
+  const stderr = new Collector(stderrTty);
   const input = stdin === undefined ? new PassThrough() : Readable.from([typeof stdin === 'string' ? Buffer.from(stdin) : stdin]);
   if (stdin === undefined) (input as PassThrough).end();
   const io: Io = { stdin: input, stdout, stderr, env, cwd };
