@@ -93,16 +93,58 @@ function repeatCustomers(data: SpendData): { frequency: number[]; monetaryValue:
   return { frequency, monetaryValue, weights };
 }
 
-function evaluate(frequency: ArrayLike<number>, monetaryValue: ArrayLike<number>, weights: ArrayLike<number>, p: number, q: number, gamma: number): number {
-  // (G1) on the log scale
-  const constant = -lgamma(q) + q * Math.log(gamma);
-  let total = 0;
-  for (let i = 0; i < frequency.length; i++) {
+/** The data in the form the likelihood loop reads: logs of x and z̄ computed once, x as an index of distinct values. */
+interface PreparedSpend {
+  x: Float64Array;
+  m: Float64Array;
+  logX: Float64Array;
+  logM: Float64Array;
+  weights: Float64Array;
+  /** Index of each entry's x in `distinctX`. */
+  xIndex: Int32Array;
+  distinctX: number[];
+}
+
+function prepareSpend(frequency: ArrayLike<number>, monetaryValue: ArrayLike<number>, weights: ArrayLike<number>): PreparedSpend {
+  const n = frequency.length;
+  const distinct = new Map<number, number>();
+  const prepared: PreparedSpend = {
+    x: new Float64Array(n),
+    m: new Float64Array(n),
+    logX: new Float64Array(n),
+    logM: new Float64Array(n),
+    weights: new Float64Array(n),
+    xIndex: new Int32Array(n),
+    distinctX: [],
+  };
+  for (let i = 0; i < n; i++) {
     const x = frequency[i];
-    const m = monetaryValue[i];
+    let k = distinct.get(x);
+    if (k === undefined) {
+      k = prepared.distinctX.length;
+      distinct.set(x, k);
+      prepared.distinctX.push(x);
+    }
+    prepared.x[i] = x;
+    prepared.m[i] = monetaryValue[i];
+    prepared.logX[i] = Math.log(x);
+    prepared.logM[i] = Math.log(monetaryValue[i]);
+    prepared.weights[i] = weights[i];
+    prepared.xIndex[i] = k;
+  }
+  return prepared;
+}
+
+function evaluate(d: PreparedSpend, p: number, q: number, gamma: number): number {
+  // (G1) on the log scale; the lgamma terms depend on x only, so they are computed once per distinct x.
+  const constant = -lgamma(q) + q * Math.log(gamma);
+  const lgammaTerms = d.distinctX.map((x) => lgamma(p * x + q) - lgamma(p * x));
+  let total = 0;
+  for (let i = 0; i < d.x.length; i++) {
+    const x = d.x[i];
     const px = p * x;
-    const value = constant + lgamma(px + q) - lgamma(px) + px * Math.log(x) + (px - 1) * Math.log(m) - (px + q) * Math.log(gamma + x * m);
-    total += weights[i] * value;
+    const value = constant + lgammaTerms[d.xIndex[i]] + px * d.logX[i] + (px - 1) * d.logM[i] - (px + q) * Math.log(gamma + x * d.m[i]);
+    total += d.weights[i] * value;
   }
   return total;
 }
@@ -121,7 +163,7 @@ function evaluate(frequency: ArrayLike<number>, monetaryValue: ArrayLike<number>
 export function logLikelihood(params: Readonly<Record<string, number>>, data: SpendData): number {
   const [p, q, gamma] = read(params);
   const repeat = repeatCustomers(data);
-  return evaluate(repeat.frequency, repeat.monetaryValue, repeat.weights, p, q, gamma);
+  return evaluate(prepareSpend(repeat.frequency, repeat.monetaryValue, repeat.weights), p, q, gamma);
 }
 
 /**
@@ -153,11 +195,12 @@ export function fit(data: SpendData, options: FitOptions = {}): FittedModel {
     [4, 3, (meanSpend * 3) / 4],
     [10, 10, meanSpend],
   ];
+  const prepared = prepareSpend(compressed.frequency, compressed.monetaryValue, compressed.weights);
   const fitted = fitMaximumLikelihood(
     {
       model: MODEL,
       parameterNames,
-      logLikelihood: ([p, q, gamma]) => evaluate(compressed.frequency, compressed.monetaryValue, compressed.weights, p, q, gamma),
+      logLikelihood: ([p, q, gamma]) => evaluate(prepared, p, q, gamma),
       n: totalWeight(compressed.weights, compressed.frequency.length),
       nDistinct: compressed.frequency.length,
       starts,
