@@ -66,6 +66,13 @@ const RESCALE_LOG = 250 * Math.LN10;
 const FRACTION_FROM = 0.75;
 /** Above this z the connection formula (when its terms do not grow) replaces the continued fraction. */
 const CONNECTION_FROM = 0.9;
+/**
+ * Head terms (k = round(c − a − b)) above which the continued fraction, when it applies, goes before the
+ * connection formula: for ₂F₁(1, B; B + d; z) the fraction takes at most ~60 steps once d >= 20, whatever
+ * B and z, while the head of the connection formula costs k ≈ d terms (k ≈ s, unbounded, for the
+ * Pareto/NBD with α >= β).
+ */
+const CONNECTION_HEAD_LIMIT = 30;
 /** Terms at most for the Maclaurin series when it is the last resort. */
 const SERIES_LIMIT = 1_000_000;
 /** Steps at most for the continued fraction. */
@@ -81,7 +88,7 @@ function maclaurin(a: number, b: number, c: number, z: number, maxTerms: number)
   let term = 1;
   let sum = 1;
   for (let n = 0; n < maxTerms; n++) {
-    term *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+    term *= ((a + n) / (c + n)) * (((b + n) * z) / (n + 1)); // grouped so that parameters near 1e300 do not overflow
     sum += term;
     const size = Math.abs(term);
     if (size <= EPSILON * Math.abs(sum)) {
@@ -89,7 +96,7 @@ function maclaurin(a: number, b: number, c: number, z: number, maxTerms: number)
       const k = n + 1;
       if (term === 0) break; // polynomial (a or b a non-positive integer) or underflow
       if (c + k > 0) {
-        const rho = Math.abs(z) * (1 + (Math.abs(a + b - c - 1) + Math.abs(a * b - c) / (k + 1)) / (c + k));
+        const rho = Math.abs(z) * (1 + Math.abs(a + b - c - 1) / (c + k) + Math.abs(a * (b / (c + k)) - c / (c + k)) / (k + 1));
         if (rho < 1 && size * rho <= EPSILON * (1 - rho) * Math.abs(sum)) break;
       }
     } else if (!(size <= RESCALE_LIMIT && Math.abs(sum) <= RESCALE_LIMIT)) {
@@ -105,35 +112,45 @@ function maclaurin(a: number, b: number, c: number, z: number, maxTerms: number)
 }
 
 /**
- * ₂F₁(1, b; c; z) = 1/(1 − k₁z/(1 − k₂z/(1 − …))) with k₁ = b/c, k₂ₙ = n(c − 1 − b + n)/((c + 2n − 2)(c + 2n − 1)),
- * k₂ₙ₊₁ = (b + n)(c − 1 + n)/((c + 2n − 1)(c + 2n)) (Gauss's fraction for ₂F₁(a + 1, b; c + 1)/₂F₁(a, b; c) at
- * a = 0, c → c − 1), by the modified Lentz method. Null when it did not settle within the step limit.
+ * ₂F₁(1, b; b + d; z) for b > 0, d > 0, 0 < z < 1 by Gauss's continued fraction after Pfaff's transformation
+ * (DLMF 15.8.1): ₂F₁(1, b; c; z) = w⁻¹ ₂F₁(1, d; c; ζ) with w = 1 − z, ζ = −z/w, c = b + d, and
+ *
+ *   ₂F₁(1, d; c; ζ) = 1/(1 + k₁|ζ|/(1 + k₂|ζ|/(1 + …))),  k₁ = d/c,
+ *   k₂ₙ = n(b − 1 + n)/((c + 2n − 2)(c + 2n − 1)),  k₂ₙ₊₁ = (d + n)(c − 1 + n)/((c + 2n − 1)(c + 2n))
+ *
+ * (Gauss's fraction for ₂F₁(a + 1, d; c + 1)/₂F₁(a, d; c) at a = 0, c → c − 1), by the modified Lentz method.
+ * With ζ < 0 every partial numerator is positive, so no step cancels: the relative error stays near the
+ * rounding of b, d, ζ, whereas the same fraction in z loses about 1e-16/w (1e-5 at w = 1e-11 in development
+ * checks against mpmath). d and w are taken as given, so that they keep their precision when b is huge or
+ * z is near 1. Steps: about 30 at w = 0.25, 600 at w = 0.001; for w → 0 with λ = w(b + d) fixed the count
+ * tends to that of Legendre's fraction for the incomplete gamma function at λ: at most ~600 once λ >= 0.3,
+ * at most ~100 once d >= 50 whatever λ. Null when it did not settle within the step limit.
  */
-function gaussFraction(b: number, c: number, z: number): SignedLog | null {
-  const tiny = 1e-300;
-  // G = 1 + Σ-fraction with partial numerators −kⱼz and denominators 1; F = 1/G
+function unitFraction(b: number, d: number, c: number, z: number, w: number): SignedLog | null {
+  const x = z / w; // |ζ|
   let value = 1;
   let C = 1;
   let D = 0;
   for (let j = 1; j <= FRACTION_LIMIT; j++) {
     let kj: number;
-    if (j % 2 === 1) {
+    // grouped as quotients so that b and c near 1e300 do not overflow; k₁ = d/c also when c = 1
+    if (j === 1) {
+      kj = d / c;
+    } else if (j % 2 === 1) {
       const n = (j - 1) / 2;
-      kj = ((b + n) * (c - 1 + n)) / ((c + 2 * n - 1) * (c + 2 * n));
+      kj = ((d + n) / (c + 2 * n - 1)) * ((c - 1 + n) / (c + 2 * n));
     } else {
       const n = j / 2;
-      kj = (n * (c - 1 - b + n)) / ((c + 2 * n - 2) * (c + 2 * n - 1));
+      kj = (n / (c + 2 * n - 2)) * ((b - 1 + n) / (c + 2 * n - 1));
     }
-    const aj = -kj * z;
-    D = 1 + aj * D;
-    if (Math.abs(D) < tiny) D = tiny;
+    const aj = kj * x;
+    // all aⱼ > 0, so D >= 1 and C >= 1: no division by (near) zero
+    D = 1 / (1 + aj * D);
     C = 1 + aj / C;
-    if (Math.abs(C) < tiny) C = tiny;
-    D = 1 / D;
     const delta = C * D;
     value *= delta;
     if (Math.abs(delta - 1) <= 4e-16 || aj === 0) {
-      return Number.isFinite(value) && value !== 0 ? { log: -Math.log(Math.abs(value)), sign: Math.sign(value) } : null;
+      return Number.isFinite(value) && value > 0 ? { log: -Math.log(value) - Math.log(w), sign: 1 } : null;
     }
   }
   return null;
@@ -153,7 +170,7 @@ function logRatioQuotient(x: number, epsilon: number): number {
  * then differences the Stirling series term by term: ((x + ε)^(−p) − x^(−p))/ε = −uv Σ uⁱ v^(p−1−i) with
  * u = 1/(x + ε), v = 1/x. Absolute error about 1e-16 · (1 + |ln x|).
  *
- * Cost: O(1) (at most 10 shifts and 64 multiply-adds).
+ * Cost: O(1) (at most 10 shifts and 8 terms of the series).
  *
  * @example
  * lgammaDifferenceQuotient(1, 0) // => -0.57721566490153 (ψ(1) = −γ, to 14 decimals)
@@ -169,16 +186,16 @@ export function lgammaDifferenceQuotient(x: number, epsilon: number): number {
   }
   const u = 1 / (y + epsilon);
   const v = 1 / y;
+  // Σᵢ uⁱ v^(p−1−i) for p = 1, 3, 5, …: the sum for p + 2 is v² times the one for p plus uᵖ(u + v)
+  const v2 = v * v;
+  const u2 = u * u;
+  let inner = 1;
+  let uPower = u; // uᵖ
   let correction = 0;
   for (let j = 0; j < STIRLING.length; j++) {
-    const power = 2 * j + 1;
-    let inner = 0;
-    let uPower = 1;
-    for (let i = 0; i < power; i++) {
-      inner += uPower * v ** (power - 1 - i);
-      uPower *= u;
-    }
     correction += STIRLING[j] * inner;
+    inner = v2 * inner + uPower * (u + v);
+    uPower *= u2;
   }
   return shift + (y - 0.5) * logRatioQuotient(y, epsilon) + Math.log(y + epsilon) - 1 - u * v * correction;
 }
@@ -191,7 +208,9 @@ function logSincInverse(epsilon: number): number {
 
 /**
  * The 1 − z connection formula for ₂F₁(A, B; C; z) with A, B > 0, m = C − A − B >= 0, 1/2 <= z < 1, valid for
- * integer and near-integer m (see the file comment). Null when the tail did not converge within the limit.
+ * integer and near-integer m (see the file comment). Takes m and w = 1 − z rather than C and z, so that
+ * neither loses precision to rounding (A or B huge, z near 1). Null when the tail did not converge within the
+ * limit.
  *
  *   F = Γ(C)/(Γ(A + m)Γ(B + m)) Σ_{n<k} (A)ₙ(B)ₙ Γ(m − n)/n! (−w)ⁿ
  *     + (−1)ᵏ (πε/sin πε) Γ(C)/(Γ(A)Γ(B)Γ(A + m)Γ(B + m)) Σₗ Γ(A + k + l)Γ(B + k + l)/(Γ(1 − ε + l)(k + l)!) w^(k+l) Eₗ,
@@ -199,10 +218,8 @@ function logSincInverse(epsilon: number): number {
  *
  * with w = 1 − z, m = k + ε, D = {@link lgammaDifferenceQuotient}.
  */
-function connection(A: number, B: number, C: number, z: number): SignedLog | null {
-  const w = 1 - z;
+function connection(A: number, B: number, m: number, w: number): SignedLog | null {
   const logW = Math.log(w);
-  const m = C - A - B;
   const k = Math.round(m);
   const epsilon = m - k;
   // head: h₀ = Γ(C)Γ(m)/(Γ(A + m)Γ(B + m)) = B(m, B)/B(A + m, B)
@@ -210,7 +227,7 @@ function connection(A: number, B: number, C: number, z: number): SignedLog | nul
   // tail: base₀ = (−1)ᵏ (πε/sin πε) Γ(C)/(Γ(A)Γ(A + m)) · Γ(A + k)/Γ(A + m) · Γ(B + k)/(Γ(B) k!) / Γ(1 − ε) · wᵏ
   const dA = lgammaDifferenceQuotient(A + k, epsilon);
   const logTail =
-    -lbeta(A, C - A) - epsilon * dA - lbeta(B, k + 1) - Math.log(B + k) - lgamma(1 - epsilon) + k * logW + logSincInverse(epsilon);
+    -lbeta(A, B + m) - epsilon * dA - lbeta(B, k + 1) - Math.log(B + k) - lgamma(1 - epsilon) + k * logW + logSincInverse(epsilon);
   const reference = Math.max(logHead, logTail);
   let scale = reference;
   let sum = 0;
@@ -218,7 +235,7 @@ function connection(A: number, B: number, C: number, z: number): SignedLog | nul
     let term = Math.exp(logHead - reference);
     sum = term;
     for (let n = 0; n < k - 1; n++) {
-      term *= ((A + n) * (B + n) * -w) / ((n + 1) * (m - n - 1));
+      term *= ((A + n) / (n + 1)) * (((B + n) * -w) / (m - n - 1));
       sum += term;
       if (Math.abs(term) > RESCALE_LIMIT || Math.abs(sum) > RESCALE_LIMIT) {
         // rescaling the head also rescales the (not yet started) tail through `scale`
@@ -240,7 +257,7 @@ function connection(A: number, B: number, C: number, z: number): SignedLog | nul
       base *= RESCALE_FACTOR;
       scale += RESCALE_LOG;
     }
-    const ratio = ((A + k + l) * (B + k + l) * w) / ((1 - epsilon + l) * (k + l + 1));
+    const ratio = ((A + k + l) / (1 - epsilon + l)) * (((B + k + l) * w) / (k + l + 1));
     const rho = w * Math.max(1, (A + k + l) / (l + 1 - epsilon)) * Math.max(1, (B + k + l) / (k + l + 1));
     if (rho < 1 && 2 * Math.abs(base) * Math.max(Math.abs(E), limitE) * rho <= EPSILON * (1 - rho) * Math.abs(sum)) {
       return { log: scale + Math.log(Math.abs(sum)), sign: Math.sign(sum) };
@@ -258,6 +275,43 @@ function connection(A: number, B: number, C: number, z: number): SignedLog | nul
 const shifted = (value: SignedLog | null, logPrefactor: number): SignedLog | null =>
   value === null ? null : { log: value.log + logPrefactor, sign: value.sign };
 
+/** A form of ₂F₁ for the connection formula: ₂F₁(A, B; A + B + m; z) times e^log, A, B > 0, m >= 0. */
+interface ConnectionForm {
+  A: number;
+  B: number;
+  m: number;
+  log: number;
+}
+
+/** A form of ₂F₁ for the continued fraction: ₂F₁(1, b; c; z) times e^log, b > 0, d = c − b > 0. */
+interface FractionForm {
+  b: number;
+  d: number;
+  c: number;
+  log: number;
+}
+
+/**
+ * 3/4 < z < 1 (see the file comment): the connection formula when its terms do not grow (and, where the
+ * fraction applies too, z >= 0.9 and at most CONNECTION_HEAD_LIMIT head terms), else the continued fraction.
+ * Null when neither applies or converged.
+ */
+function nearOne(z: number, w: number, normal: ConnectionForm | null, unit: FractionForm | null): SignedLog | null {
+  const k = normal === null ? 0 : Math.round(normal.m);
+  const connectionFits = normal !== null && w * (normal.A + k) * ((normal.B + k) / (k + 1)) <= 1;
+  const connectionFirst = connectionFits && (unit === null || (z >= CONNECTION_FROM && k <= CONNECTION_HEAD_LIMIT));
+  if (connectionFirst) {
+    const value = shifted(connection(normal.A, normal.B, normal.m, w), normal.log);
+    if (value !== null) return value;
+  }
+  if (unit !== null) {
+    const value = shifted(unitFraction(unit.b, unit.d, unit.c, z, w), unit.log);
+    if (value !== null) return value;
+    if (connectionFits && !connectionFirst) return shifted(connection(normal.A, normal.B, normal.m, w), normal.log);
+  }
+  return null;
+}
+
 /** ₂F₁ on 0 < z < 1 (see the file comment for the choice of method). */
 function logHyp2f1Unit(a: number, b: number, c: number, z: number): SignedLog {
   const m = c - a - b;
@@ -273,26 +327,22 @@ function logHyp2f1Unit(a: number, b: number, c: number, z: number): SignedLog {
   const seriesB = useEuler ? eulerB : b;
   const eulerLog = m * Math.log1p(-z);
   const seriesLog = useEuler ? eulerLog : 0;
-  // the form with c − A − B >= 0, for the connection formula and the continued fraction
-  const normalA = m >= 0 ? a : eulerA;
-  const normalB = m >= 0 ? b : eulerB;
-  const normalLog = m >= 0 ? 0 : eulerLog;
-  const usable = normalA > 0 && normalB > 0 && c > 0;
-  const fraction = usable && (normalA === 1 || normalB === 1);
   if (z <= FRACTION_FROM) {
     return shifted(maclaurin(seriesA, seriesB, c, z, SERIES_LIMIT), seriesLog) ?? NOT_A_NUMBER;
   }
-  const k = Math.round(Math.abs(m));
-  const connectionFits = usable && ((1 - z) * (normalA + k) * (normalB + k)) / (k + 1) <= 1;
-  if (connectionFits && (z >= CONNECTION_FROM || !fraction)) {
-    const value = shifted(connection(normalA, normalB, c, z), normalLog);
-    if (value !== null) return value;
-  }
-  if (fraction) {
-    const value = shifted(gaussFraction(normalA === 1 ? normalB : normalA, c, z), normalLog);
-    if (value !== null) return value;
-  }
-  return shifted(maclaurin(seriesA, seriesB, c, z, SERIES_LIMIT), seriesLog) ?? NOT_A_NUMBER;
+  // the form with c − A − B >= 0, for the connection formula
+  const normalA = m >= 0 ? a : eulerA;
+  const normalB = m >= 0 ? b : eulerB;
+  const normalLog = m >= 0 ? 0 : eulerLog;
+  const normal = normalA > 0 && normalB > 0 && c > 0 ? { A: normalA, B: normalB, m: Math.abs(m), log: normalLog } : null;
+  // the continued fraction needs a unit numerator parameter, ₂F₁(1, b; c; z) with b > 0 and c > b: the
+  // normal form when it has a 1, else the other one (c − 1 − b in (−1, 0))
+  const unitForm = (p: number, q: number, log: number): FractionForm | null => {
+    const partner = p === 1 ? q : q === 1 ? p : Number.NaN;
+    return partner > 0 && c > partner ? { b: partner, d: c - partner, c, log } : null;
+  };
+  const unit = (normal === null ? null : unitForm(normalA, normalB, normalLog)) ?? (m >= 0 ? unitForm(eulerA, eulerB, eulerLog) : unitForm(a, b, 0));
+  return nearOne(z, 1 - z, normal, unit) ?? shifted(maclaurin(seriesA, seriesB, c, z, SERIES_LIMIT), seriesLog) ?? NOT_A_NUMBER;
 }
 
 /**
@@ -318,6 +368,33 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): SignedLog
   const useA = c - b >= 0 || c - a < 0;
   const value = useA ? logHyp2f1Unit(a, c - b, c, zeta) : logHyp2f1Unit(c - a, b, c, zeta);
   return { log: value.log - (useA ? a : b) * logOneMinusZ, sign: value.sign };
+}
+
+/**
+ * ln ₂F₁(1, b; b + d; z) for b > 0, d > 0, 0 <= z < 1, with d = c − b and w = 1 − z given separately: the
+ * form of the Pareto/NBD likelihood (see pareto-nbd.ts), where b or d is s + 1 and may be huge while the
+ * other is r + x, and z = |α − β|/(max(α, β) + t) may be within 1e-10 of 1. Passing d and w keeps their
+ * precision, which b + d and 1 − z would lose: the value depends on them through λ = w(b + d) and d, not
+ * through z alone (with b = 1e10, rounding d = 5.5 in b + d or w = 2e-10 in z changes ln ₂F₁ by about 1e-6).
+ *
+ * Methods as {@link logHyp2f1}: the series for z <= 3/4 (at most ~140 terms, every term ratio below z), the
+ * connection formula for z >= 0.9 when w(b + d) is at most about 1 and d < CONNECTION_HEAD_LIMIT + 1.5,
+ * otherwise the continued fraction. Cost: bounded for b + d > 1 whatever the size of b, d and 1/w: at most
+ * ~60 connection head terms plus a tail of at most ~60 terms, or ~600 fraction steps.
+ *
+ * @returns NaN outside the domain (or, for b + d <= 1 and w tiny, when no method converged)
+ * @example
+ * logHyp2f1UnitA(1, 1, 0.5) // => Math.log(2 * Math.LN2) (₂F₁(1, 1; 2; z) = −ln(1 − z)/z)
+ */
+export function logHyp2f1UnitA(b: number, d: number, z: number, w: number = 1 - z): number {
+  if (!(b > 0 && d > 0 && z >= 0 && z < 1 && w > 0 && w <= 1 && Number.isFinite(b) && Number.isFinite(d))) return Number.NaN;
+  if (z === 0) return 0;
+  const c = b + d;
+  if (z <= FRACTION_FROM) return maclaurin(1, b, c, z, SERIES_LIMIT)?.log ?? Number.NaN;
+  // normal form for the connection formula: d >= 1, ₂F₁(1, b; c) with m = d − 1; d < 1, Euler's
+  // w^(d−1) ₂F₁(c − 1, d; c) with m = 1 − d
+  const normal: ConnectionForm | null = d >= 1 ? { A: 1, B: b, m: d - 1, log: 0 } : c > 1 ? { A: b + (d - 1), B: d, m: 1 - d, log: (d - 1) * Math.log(w) } : null;
+  return nearOne(z, w, normal, { b, d, c, log: 0 })?.log ?? Number.NaN;
 }
 
 /**

@@ -29,7 +29,7 @@ import { compressRfm, distinctValues, totalWeight } from './compress.js';
 import type { DistinctValues } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, validateRfm } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { logHyp2f1, logHyperUDiagonal } from './hyp2f1.js';
+import { logHyp2f1UnitA, logHyperUDiagonal } from './hyp2f1.js';
 import { lgamma, log1mexp, logAddExp } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
 
@@ -46,27 +46,50 @@ function read(params: Readonly<Record<string, number>>): [number, number, number
   return [r, alpha, s, beta];
 }
 
-/** ln I(t) of the file comment, for one frequency x. */
-function logTail(r: number, alpha: number, s: number, beta: number, x: number, t: number): number {
-  const a = r + s + x;
-  const larger = Math.max(alpha, beta);
-  const b = alpha >= beta ? s + 1 : r + x;
-  const z = Math.abs(alpha - beta) / (larger + t);
-  return logHyp2f1(a, b, a + 1, z).log - Math.log(a) - a * Math.log(larger + t);
+/**
+ * ln(α + t)^(−x) (1 + t/α)^(−r) (1 + t/β)^(−s) = ln α^r β^s (α + t)^(−(r+x)) (β + t)^(−s): the "alive at t"
+ * term with the factor α^r β^s taken in, so that nothing of the size s·ln β has to cancel.
+ */
+function logAliveAt(r: number, alpha: number, s: number, beta: number, x: number, t: number): number {
+  return -r * Math.log1p(t / alpha) - x * Math.log(alpha + t) - s * Math.log1p(t / beta);
 }
 
 /**
- * The two terms of the individual likelihood without the common factor Γ(r + x)α^r β^s/Γ(r), as logarithms:
- * alive at T, (α + T)^(−(r+x)) (β + T)^(−s), and died in (t_x, T], s [I(t_x) − I(T)].
+ * ln α^r β^s I(t) (I of the file comment) for one frequency x. With Euler's transformation
+ * ₂F₁(a, b; a + 1; z) = (1 − z)^(1−b) ₂F₁(1, a + 1 − b; a + 1; z) and 1 − z = (min(α, β) + t)/(M + t), the
+ * powers of M + t cancel against α^r β^s analytically:
+ *
+ *   α >= β:  α^r β^s I(t) = A(t) · ₂F₁(1, r + x; a + 1; z)/a,
+ *   α < β:   α^r β^s I(t) = A(t) · (α + t)/(β + t) · ₂F₁(1, s + 1; a + 1; z)/a,
+ *
+ * with a = r + s + x and A(t) from {@link logAliveAt}. Every term is then of the size of the result
+ * (rather than a·ln(M + t), 10⁶ when the optimiser tries s = 10⁵), so the likelihood keeps its precision
+ * when s and β run off together, and the ₂F₁ has its unit parameter for the continued fraction.
+ */
+function logTail(r: number, alpha: number, s: number, beta: number, x: number, t: number): number {
+  const larger = Math.max(alpha, beta) + t;
+  const smaller = Math.min(alpha, beta) + t;
+  // z and 1 − z, each to full precision (1 − z can be 1e-10 when the optimiser tries β = 1e10 α)
+  const z = Math.abs(alpha - beta) / larger;
+  const w = smaller / larger;
+  const base = logAliveAt(r, alpha, s, beta, x, t) - Math.log(r + s + x);
+  if (alpha >= beta) return base + logHyp2f1UnitA(r + x, s + 1, z, w);
+  return base + Math.log(smaller) - Math.log(larger) + logHyp2f1UnitA(s + 1, r + x, z, w);
+}
+
+/**
+ * The two terms of the individual likelihood without the common factor Γ(r + x)/Γ(r), as logarithms:
+ * alive at T, α^r β^s (α + T)^(−(r+x)) (β + T)^(−s), and died in (t_x, T], s α^r β^s [I(t_x) − I(T)].
+ * `died` is NaN when a ₂F₁ evaluation failed.
  */
 function logTerms(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): { alive: number; died: number } {
-  const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const alive = logAliveAt(r, alpha, s, beta, x, T);
   if (!(tx < T)) return { alive, died: -Infinity };
   const upper = logTail(r, alpha, s, beta, x, tx);
   const lower = logTail(r, alpha, s, beta, x, T);
   const gap = upper - lower;
   // I(t_x) − I(T) = I(t_x)(1 − e^(−gap)); a gap <= 0 can only come from rounding when t_x ≈ T
-  const died = gap > 0 ? Math.log(s) + upper + log1mexp(gap) : -Infinity;
+  const died = Number.isNaN(gap) ? Number.NaN : gap > 0 ? Math.log(s) + upper + log1mexp(gap) : -Infinity;
   return { alive, died };
 }
 
@@ -126,23 +149,33 @@ function prepare(data: RfmData): PreparedRfm {
   };
 }
 
-/** Total weighted log-likelihood on prepared data. */
+/**
+ * Total weighted log-likelihood on prepared data; NaN when a ₂F₁ evaluation failed (none is expected: see
+ * hyp2f1.ts for the bounded cost over the whole parameter range), so that the optimiser treats the point as
+ * outside the domain instead of using a likelihood with a customer's "died" term missing.
+ */
 function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: number): number {
-  const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
-  const common = Array.from(data.frequencies.values, (x) => base + lgamma(r + x));
+  const logGammaR = lgamma(r);
+  const common = Array.from(data.frequencies.values, (x) => lgamma(r + x) - logGammaR);
   const tails = new Float64Array(data.pairFrequency.length);
   for (let p = 0; p < tails.length; p++) tails[p] = logTail(r, alpha, s, beta, data.pairFrequency[p], data.pairTime[p]);
+  // logAliveAt by age: −r ln(1 + T/α) − s ln(1 + T/β) and ln(α + T)
+  const aliveAge = data.ages.values.map((T) => -r * Math.log1p(T / alpha) - s * Math.log1p(T / beta));
   const logAlphaAge = data.ages.values.map((T) => Math.log(alpha + T));
-  const logBetaAge = data.ages.values.map((T) => s * Math.log(beta + T));
   const logS = Math.log(s);
   let total = 0;
   for (let i = 0; i < data.frequency.length; i++) {
     const x = data.frequency[i];
     const age = data.ages.index[i];
-    const alive = -(r + x) * logAlphaAge[age] - logBetaAge[age];
-    const upper = tails[data.atRecency[i]];
-    const gap = upper - tails[data.atAge[i]];
-    const value = data.recency[i] < data.T[i] && gap > 0 ? logAddExp(alive, logS + upper + log1mexp(gap)) : alive;
+    const alive = aliveAge[age] - x * logAlphaAge[age];
+    let value = alive;
+    if (data.recency[i] < data.T[i]) {
+      const upper = tails[data.atRecency[i]];
+      const gap = upper - tails[data.atAge[i]];
+      if (Number.isNaN(gap)) return Number.NaN;
+      // a gap <= 0 can only come from rounding when t_x ≈ T
+      if (gap > 0) value = logAddExp(alive, logS + upper + log1mexp(gap));
+    }
     total += (data.weights === undefined ? 1 : data.weights[i]) * (common[data.frequencies.index[i]] + value);
   }
   return total;
