@@ -313,7 +313,17 @@ export function registerReport(program: Command, io: Io): void {
       let output = options.output as string | undefined;
       if (output !== undefined && options.dated) output = output.replace(/(\.[^./]+)?$/, (ext) => `-${doc.meta.asOf}${ext}`);
       await withOutput(output, io, async (sink) => {
-        if (format === 'json') await sink.write(`${JSON.stringify(doc, reportReplacer, 2)}\n`);
+        if (format === 'json') {
+          // Section by section, so that no single string holds the whole document.
+          const entries = Object.entries(doc);
+          await sink.write('{\n');
+          for (let i = 0; i < entries.length; i++) {
+            const [key, value] = entries[i];
+            const text = JSON.stringify(value, reportReplacer, 2).replace(/\n/g, '\n  ');
+            await sink.write(`  ${JSON.stringify(key)}: ${text}${i < entries.length - 1 ? ',' : ''}\n`);
+          }
+          await sink.write('}\n');
+        }
         else if (format === 'html') await sink.write(renderHtml(doc));
         else await sink.write(renderReport(doc, useColor(options, io)));
       });
