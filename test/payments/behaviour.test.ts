@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Day } from '../../src/core/days.js';
-import type { PaymentRecord } from '../../src/core/types.js';
 import { UsageError } from '../../src/errors.js';
 import {
   classifyCustomer,
@@ -14,23 +13,8 @@ import {
   type CustomerPayments,
 } from '../../src/payments/behaviour.js';
 import { foldInvoices } from '../../src/payments/invoices.js';
+import { ledger, type Row } from './ledger.js';
 
-/** One row: customer, invoice, invoice day, due day, amount, paid day (null = unpaid), paid amount (default: all). */
-type Row = [customerId: string, invoiceId: string, invoiceDate: Day, dueDate: Day, amount: number, paidDate?: Day | null, paidAmount?: number];
-
-function ledger(...rows: Row[]): PaymentRecord[] {
-  return rows.map(([customerId, invoiceId, invoiceDate, dueDate, amount, paidDate = null, paidAmount], k) => ({
-    customerId,
-    invoiceId,
-    invoiceDate,
-    dueDate,
-    amount,
-    paidDate,
-    paidAmount: paidDate === null ? 0 : (paidAmount ?? amount),
-    file: 'payments.csv',
-    line: k + 2,
-  }));
-}
 
 /** The behaviour of every customer of a ledger at as-of. */
 function behaviour(asOf: Day, rows: Row[], options = {}): CustomerPayments[] {
