@@ -93,3 +93,17 @@ describe('progress on stderr', () => {
     expect(piped.stderr).not.toMatch(/reading/);
   });
 });
+
+describe('crm report with the default model choice', () => {
+  it('fits the three purchase models on the fixtures and values with the lowest BIC', async () => {
+    const started = Date.now();
+    const r = await runCli(['report', '--customers', fixture('customers.csv'), '--sales', fixture('sales.csv'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const doc = JSON.parse(r.stdout);
+    const fits = await runCli(['fit', '--sales', fixture('sales.csv'), '--period', 'week', '--format', 'json']);
+    const comparison = JSON.parse(fits.stdout).comparison as { model: string; bic: number }[];
+    expect(comparison).toHaveLength(3);
+    expect(doc.value.purchaseModel.model).toBe(comparison[0].model);
+  });
+});
