@@ -18,31 +18,46 @@
  * 3. z > 3/4, on the form with m = c − a − b >= 0 and positive numerator parameters A, B (the direct form
  *    when m >= 0, the Euler transform otherwise):
  *    a. the 1 − z connection formula (DLMF 15.8.4) when its terms do not grow, i.e.
- *       (1 − z)(A + k)(B + k)/(k + 1) <= 1 with k the integer nearest to m (and z >= 0.9 when b. applies).
+ *       (1 − z)(A + k)(B + k)/(k + 1) <= 1 with k the integer nearest to m (and, when b. applies, z >= 0.9
+ *       and a short head: k <= 30, or head terms that fall geometrically from the start, which ends the
+ *       head sum early however large k is).
  *       Near an integer m both halves of the formula have poles (Γ(±m)). Writing m = k + ε, the first k
  *       terms are finite sums (as in the integer case, DLMF 15.8.10), and the remaining terms of the two
  *       halves are paired so that each pair is −expm1(ε·Sₗ)/ε times a finite factor, where Sₗ is a sum of
  *       quotients [ln Γ(x + ε) − ln Γ(x)]/ε computed without cancellation (term-by-term differences of the
  *       Stirling series). The result is continuous through integer m (ε = 0 gives DLMF 15.8.10 with its
  *       digamma terms) and keeps full precision for ε = 1e-9 as well as for ε = 0.4.
- *    b. when A = 1 or B = 1 (always the case for the Pareto/NBD), Gauss's continued fraction for
- *       ₂F₁(1, B; C; z), the ratio ₂F₁(a + 1, b; c + 1; z)/₂F₁(a, b; c; z) at a = 0 (DLMF §15.7; the
- *       incomplete-beta fraction of Numerical Recipes, 3rd ed., §6.4), by the modified Lentz method. Its
- *       partial numerators are positive and tend to z/4, so it converges for every z < 1, in about 50
- *       steps at z = 0.9 and 500 at z = 0.999 where the series needs 330 and 30,000 terms. It covers the
- *       band where the connection formula would cancel (large B with moderate 1 − z: for B = 1000 the
+ *    b. when the direct form or its Euler transform is ₂F₁(1, b; c; z) with b > 0, c > b (always the case
+ *       for the Pareto/NBD, in the Euler form), Gauss's continued fraction (DLMF §15.7; the incomplete-beta
+ *       fraction of Numerical Recipes, 3rd ed., §6.4) after Pfaff's transformation, w⁻¹ ₂F₁(1, c − b; c;
+ *       −z/w) with w = 1 − z, by the modified Lentz method. Its partial numerators are all positive, so no
+ *       step cancels (the same fraction in z loses about 1e-16/w), and it converges for every z < 1: about
+ *       30 steps at z = 0.75, 600 at z = 0.999 where the series needs 30,000 terms, and at most ~600
+ *       whenever the connection formula does not fit, however large b and c and small 1 − z are (the
+ *       fraction then tends to Legendre's fraction for the incomplete gamma function). It covers the band
+ *       where the connection formula would cancel (large b with moderate 1 − z: for b = 1000 the
  *       connection terms grow unless 1 − z < 0.001).
  *    c. otherwise the series of step 2 (up to 10⁶ terms; NaN if it has not converged).
+ *
+ * The Pareto/NBD calls {@link logHyp2f1UnitA}, ₂F₁(1, b; b + d; z) with d and 1 − z passed separately: with
+ * s = 10¹⁰ (the optimiser goes there when the maximum lies at s, β → ∞) b + d and z would round away the
+ * r + x and the 1 − z of 1e-10 that the value depends on. Its cost is bounded over the whole range
+ * (b + d > 1): at most ~140 series terms, ~60 head and ~60 tail terms of the connection formula, or ~600
+ * fraction steps, about 1 to 20 μs.
  *
  * Range of validity and accuracy: for a, b > 0, c > 0, and also c − a > 0, c − b > 0 when c < a + b, any
  * z < 1: absolute error below 1e-13·max(1, |ln ₂F₁|) in the logarithm, i.e. relative error about 1e-13 in
  * the value, tested against mpmath (50 digits) for z from −9 to 1 − 1e-12 and parameters up to 1000,
  * including c − a − b within 1e-12 of an integer (test/models/hyp2f1.test.ts; 836 random cases of this
- * domain were checked the same way during development, worst 4.5e-13 on ln ₂F₁ ≈ 2063). Other real
- * parameters (negative a or b, c < a with c < a + b) go through the series: correct where it converges,
- * with possible cancellation when its terms alternate, and NaN near z = 1 where it does not converge.
+ * domain were checked the same way during development, worst 4.5e-13 on ln ₂F₁ ≈ 2063). logHyp2f1UnitA
+ * was checked against mpmath (and, where mpmath's hyp2f1 failed, quadrature or the asymptotic series) on
+ * 394 random cases with b from 0.01 to 10¹², d from 0.01 to 10⁴ and 1 − z from 10⁻¹⁴ to 1, b + d > 1:
+ * worst 1.3e-14 relative on ln ₂F₁. Other real parameters (negative a or b, c < a with c < a + b) go
+ * through the series: correct where it converges, with possible cancellation when its terms alternate, and
+ * NaN near z = 1 where it does not converge.
  * Cost: O(1/(−ln z)) series terms (about 15 at z = 0.1, 130 at z = 0.75), O(k + 1/(−ln(1 − z))) terms of
- * the connection formula, O(1/√(1 − z)) steps of the continued fraction.
+ * the connection formula (fewer when its head falls geometrically), O(1/√(1 − z)) steps of the continued
+ * fraction, bounded as above for the Pareto/NBD.
  */
 import { lbeta, lgamma } from './special.js';
 
@@ -68,22 +83,34 @@ const FRACTION_FROM = 0.75;
 const CONNECTION_FROM = 0.9;
 /**
  * Head terms (k = round(c − a − b)) above which the continued fraction, when it applies, goes before the
- * connection formula: for ₂F₁(1, B; B + d; z) the fraction takes at most ~60 steps once d >= 20, whatever
- * B and z, while the head of the connection formula costs k ≈ d terms (k ≈ s, unbounded, for the
- * Pareto/NBD with α >= β).
+ * connection formula unless the head terms fall geometrically from the start: the head costs k terms
+ * (k ≈ s, unbounded, for the Pareto/NBD with α >= β), while the fraction needs few steps there (at most
+ * ~100 for d = c − b >= 30 once the head bound 2w(1 + k)(b + k) is 1/2 or more).
  */
 const CONNECTION_HEAD_LIMIT = 30;
+/** Head terms at most for the connection formula when the continued fraction failed (e.g. w < 1e-308). */
+const CONNECTION_FALLBACK_LIMIT = 10_000;
 /** Terms at most for the Maclaurin series when it is the last resort. */
 const SERIES_LIMIT = 1_000_000;
-/** Steps at most for the continued fraction. */
+/** Steps at most for the continued fraction of U(a, a, z). */
 const FRACTION_LIMIT = 100_000;
+/**
+ * Steps at most for the continued fraction of ₂F₁(1, b; c; z): where the method choice sends it, it needs
+ * at most ~600 (see {@link unitFraction}); the limit only cuts short parameters outside that analysis (e.g.
+ * b + d rounding to 1 with b, d > 0), at 20 μs.
+ */
+const UNIT_FRACTION_LIMIT = 5_000;
 
 /**
  * The Maclaurin series Σ (a)ₙ(b)ₙ/((c)ₙ n!) zⁿ on the log scale, or null when it did not converge within
  * `maxTerms` terms. Stops when a bound on the whole remaining tail is below 1e-17 of the sum: for n >= k,
- * |term ratio| <= |z|(1 + (|a + b − c − 1| + |ab − c|/(k + 1))/(c + k)) once c + k > 0.
+ * |term ratio| <= |z|(1 + (|a + b − c − 1| + |ab − c|/(k + 1))/(c + k)) once c + k > 0, and <= |z| for ₂F₁(1, b; c; z)
+ * with 0 < b <= c.
  */
 function maclaurin(a: number, b: number, c: number, z: number, maxTerms: number): SignedLog | null {
+  // ₂F₁(1, b; c; z) with 0 < b <= c: every term ratio (b + n)z/(c + n) is at most |z| in size, a tighter
+  // bound than the general one when c − b is large
+  const unitRatio = (a === 1 && b > 0 && c >= b) || (b === 1 && a > 0 && c >= a);
   let scale = 0;
   let term = 1;
   let sum = 1;
@@ -96,7 +123,9 @@ function maclaurin(a: number, b: number, c: number, z: number, maxTerms: number)
       const k = n + 1;
       if (term === 0) break; // polynomial (a or b a non-positive integer) or underflow
       if (c + k > 0) {
-        const rho = Math.abs(z) * (1 + Math.abs(a + b - c - 1) / (c + k) + Math.abs(a * (b / (c + k)) - c / (c + k)) / (k + 1));
+        const rho = unitRatio
+          ? Math.abs(z)
+          : Math.abs(z) * (1 + Math.abs(a + b - c - 1) / (c + k) + Math.abs(a * (b / (c + k)) - c / (c + k)) / (k + 1));
         if (rho < 1 && size * rho <= EPSILON * (1 - rho) * Math.abs(sum)) break;
       }
     } else if (!(size <= RESCALE_LIMIT && Math.abs(sum) <= RESCALE_LIMIT)) {
@@ -128,10 +157,11 @@ function maclaurin(a: number, b: number, c: number, z: number, maxTerms: number)
  */
 function unitFraction(b: number, d: number, c: number, z: number, w: number): SignedLog | null {
   const x = z / w; // |ζ|
+  if (!Number.isFinite(x)) return null; // w below the double range's 1e-308
   let value = 1;
   let C = 1;
   let D = 0;
-  for (let j = 1; j <= FRACTION_LIMIT; j++) {
+  for (let j = 1; j <= UNIT_FRACTION_LIMIT; j++) {
     let kj: number;
     // grouped as quotients so that b and c near 1e300 do not overflow; k₁ = d/c also when c = 1
     if (j === 1) {
@@ -148,6 +178,7 @@ function unitFraction(b: number, d: number, c: number, z: number, w: number): Si
     D = 1 / (1 + aj * D);
     C = 1 + aj / C;
     const delta = C * D;
+    if (!(delta > 0 && delta < Infinity)) return null; // overflow: parameters beyond the double range
     value *= delta;
     if (Math.abs(delta - 1) <= 4e-16 || aj === 0) {
       return Number.isFinite(value) && value > 0 ? { log: -Math.log(value) - Math.log(w), sign: 1 } : null;
@@ -222,8 +253,9 @@ function connection(A: number, B: number, m: number, w: number): SignedLog | nul
   const logW = Math.log(w);
   const k = Math.round(m);
   const epsilon = m - k;
-  // head: h₀ = Γ(C)Γ(m)/(Γ(A + m)Γ(B + m)) = B(m, B)/B(A + m, B)
-  const logHead = k >= 1 ? lbeta(m, B) - lbeta(A + m, B) : -Infinity;
+  // head: h₀ = Γ(C)Γ(m)/(Γ(A + m)Γ(B + m)) = B(m, B)/B(A + m, B), = (B + m)/m exactly when A = 1 (the two
+  // lbeta would cancel to 1e-8 when B and m are near 1e8)
+  const logHead = k < 1 ? -Infinity : A === 1 ? Math.log1p(B / m) : lbeta(m, B) - lbeta(A + m, B);
   // tail: base₀ = (−1)ᵏ (πε/sin πε) Γ(C)/(Γ(A)Γ(A + m)) · Γ(A + k)/Γ(A + m) · Γ(B + k)/(Γ(B) k!) / Γ(1 − ε) · wᵏ
   const dA = lgammaDifferenceQuotient(A + k, epsilon);
   const logTail =
@@ -234,9 +266,14 @@ function connection(A: number, B: number, m: number, w: number): SignedLog | nul
   if (k >= 1) {
     let term = Math.exp(logHead - reference);
     sum = term;
+    // every head ratio is at most w(A + n)(B + n)/((n + 1)(m − n − 1)) <= 2w(A + k)(B + k) (m − n − 1 >= 1/2):
+    // when that bound is below 1/2 the terms fall geometrically, and the loop stops once the rest is negligible
+    const ratioBound = headRatioBound(A, B, k, w);
+    const geometric = ratioBound < 0.5;
     for (let n = 0; n < k - 1; n++) {
       term *= ((A + n) / (n + 1)) * (((B + n) * -w) / (m - n - 1));
       sum += term;
+      if (geometric && Math.abs(term) * ratioBound <= EPSILON * (1 - ratioBound) * Math.abs(sum)) break;
       if (Math.abs(term) > RESCALE_LIMIT || Math.abs(sum) > RESCALE_LIMIT) {
         // rescaling the head also rescales the (not yet started) tail through `scale`
         term *= RESCALE_FACTOR;
@@ -272,6 +309,11 @@ function connection(A: number, B: number, m: number, w: number): SignedLog | nul
   return null;
 }
 
+/** The bound 2w(A + k)(B + k) on the ratios of the head terms of {@link connection} (grouped against overflow). */
+function headRatioBound(A: number, B: number, k: number, w: number): number {
+  return 2 * w * (A + k) * (B + k);
+}
+
 const shifted = (value: SignedLog | null, logPrefactor: number): SignedLog | null =>
   value === null ? null : { log: value.log + logPrefactor, sign: value.sign };
 
@@ -299,7 +341,9 @@ interface FractionForm {
 function nearOne(z: number, w: number, normal: ConnectionForm | null, unit: FractionForm | null): SignedLog | null {
   const k = normal === null ? 0 : Math.round(normal.m);
   const connectionFits = normal !== null && w * (normal.A + k) * ((normal.B + k) / (k + 1)) <= 1;
-  const connectionFirst = connectionFits && (unit === null || (z >= CONNECTION_FROM && k <= CONNECTION_HEAD_LIMIT));
+  // the head of k terms is short when k is small or its terms fall geometrically from the start
+  const shortHead = normal !== null && (k <= CONNECTION_HEAD_LIMIT || headRatioBound(normal.A, normal.B, k, w) < 0.5);
+  const connectionFirst = connectionFits && (unit === null || (z >= CONNECTION_FROM && shortHead));
   if (connectionFirst) {
     const value = shifted(connection(normal.A, normal.B, normal.m, w), normal.log);
     if (value !== null) return value;
@@ -307,7 +351,8 @@ function nearOne(z: number, w: number, normal: ConnectionForm | null, unit: Frac
   if (unit !== null) {
     const value = shifted(unitFraction(unit.b, unit.d, unit.c, z, w), unit.log);
     if (value !== null) return value;
-    if (connectionFits && !connectionFirst) return shifted(connection(normal.A, normal.B, normal.m, w), normal.log);
+    // the fallback (fraction out of the double range) only while the head stays short
+    if (connectionFits && !connectionFirst && (shortHead || k <= CONNECTION_FALLBACK_LIMIT)) return shifted(connection(normal.A, normal.B, normal.m, w), normal.log);
   }
   return null;
 }
@@ -371,7 +416,7 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): SignedLog
 }
 
 /**
- * ln ₂F₁(1, b; b + d; z) for b > 0, d > 0, 0 <= z < 1, with d = c − b and w = 1 − z given separately: the
+ * ln ₂F₁(1, b; b + d; z) for b > 0, d > 0, 0 <= z < 1, with d = c − b and w = 1 − z > 0 given separately: the
  * form of the Pareto/NBD likelihood (see pareto-nbd.ts), where b or d is s + 1 and may be huge while the
  * other is r + x, and z = |α − β|/(max(α, β) + t) may be within 1e-10 of 1. Passing d and w keeps their
  * precision, which b + d and 1 − z would lose: the value depends on them through λ = w(b + d) and d, not
@@ -387,7 +432,8 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): SignedLog
  * logHyp2f1UnitA(1, 1, 0.5) // => Math.log(2 * Math.LN2) (₂F₁(1, 1; 2; z) = −ln(1 − z)/z)
  */
 export function logHyp2f1UnitA(b: number, d: number, z: number, w: number = 1 - z): number {
-  if (!(b > 0 && d > 0 && z >= 0 && z < 1 && w > 0 && w <= 1 && Number.isFinite(b) && Number.isFinite(d))) return Number.NaN;
+  // z may round to 1 when w < 1.1e-16: the methods near 1 read w, and z only where it is far from 1
+  if (!(b > 0 && d > 0 && z >= 0 && z <= 1 && w > 0 && w <= 1 && Number.isFinite(b) && Number.isFinite(d))) return Number.NaN;
   if (z === 0) return 0;
   const c = b + d;
   if (z <= FRACTION_FROM) return maclaurin(1, b, c, z, SERIES_LIMIT)?.log ?? Number.NaN;

@@ -1,12 +1,18 @@
 /**
  * Pareto/NBD (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005 note) against the published CDNOW
  * fit, BTYD's and lifetimes' test values, the likelihood as the integral it stands for (quadrature written
- * here), closed forms at α = β, DERT as a posterior expectation by quadrature, and simulation.
+ * here), closed forms at α = β, DERT as a posterior expectation by quadrature, and simulation; the fit where
+ * the maximum lies at s, β → ∞ (the fixtures) against an independent Nelder-Mead search, and the cost and
+ * precision of the likelihood over the whole parameter range the optimiser can reach.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random.js';
 import { ModelError } from '../../src/errors.js';
 import { compressRfm } from '../../src/models/compress.js';
+import { logHyp2f1, logHyp2f1UnitA } from '../../src/models/hyp2f1.js';
 import {
   dert,
   expectedTransactions,
@@ -18,7 +24,8 @@ import {
 } from '../../src/models/pareto-nbd.js';
 import { lgamma } from '../../src/models/special.js';
 import type { RfmData } from '../../src/models/types.js';
-import { readSharedCsv } from '../helpers/data.js';
+import { fixture, readSharedCsv, readSimpleCsv } from '../helpers/data.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const cdnowRows = readSharedCsv('cdnow_customers_summary.csv');
 const cdnow: RfmData = {
@@ -314,6 +321,238 @@ describe('Pareto/NBD simulation', () => {
       const [low, high] = model.intervals[name]!;
       expect(value, `${name}: ${model.params[name]} [${low}, ${high}]`).toBeGreaterThan(low);
       expect(value, `${name}: ${model.params[name]} [${low}, ${high}]`).toBeLessThan(high);
+    }
+  });
+});
+
+/**
+ * ln L as in {@link logLikelihoodByQuadrature}, with the factor α^r β^s taken into each term so that nothing
+ * of the size s·ln β has to cancel: alive (1 + T/α)^(−r) (α + T)^(−x) (1 + T/β)^(−s), and s times the integral
+ * of (1 + τ/α)^(−r) (α + τ)^(−x) (1 + τ/β)^(−s)/(β + τ) over (t_x, T], by Simpson's rule in
+ * u = ln(min(α, β) + τ) with steps of at most `step` times the integrand's log-slope. Good to about 1e-9
+ * relative for s and β up to 1e15 (no hypergeometric function; slow). Weighted by `data.weights`.
+ */
+function stableLogLikelihood({ r, alpha, s, beta }: Params, data: RfmData, step = 0.01): number {
+  const shift = Math.min(alpha, beta);
+  let total = 0;
+  for (let i = 0; i < data.frequency.length; i++) {
+    const [x, tx, T] = [data.frequency[i], data.recency[i], data.T[i]];
+    const weight = data.weights === undefined ? 1 : data.weights[i];
+    const logAlive = (tau: number): number => -r * Math.log1p(tau / alpha) - x * Math.log(alpha + tau) - s * Math.log1p(tau / beta);
+    const common = lgamma(r + x) - lgamma(r);
+    const alive = logAlive(T);
+    if (!(tx < T)) {
+      total += weight * (common + alive);
+      continue;
+    }
+    const from = Math.log(shift + tx);
+    const to = Math.log(shift + T);
+    const logIntegrand = (u: number): number => {
+      const tau = Math.exp(u) - shift;
+      return Math.log(s) + logAlive(tau) - Math.log(beta + tau) + u;
+    };
+    // |d/du ln integrand| <= r + x + 1 + (s + 1)(min(α, β) + T)/(β + T)
+    const slope = r + x + 1 + ((s + 1) * (shift + T)) / (beta + T);
+    let intervals = Math.max(100, Math.ceil(((to - from) * slope) / step));
+    intervals += intervals % 2;
+    const h = (to - from) / intervals;
+    const peak = logIntegrand(from);
+    let sum = 0;
+    for (let k = 0; k <= intervals; k++) sum += (k === 0 || k === intervals ? 1 : k % 2 === 1 ? 4 : 2) * Math.exp(logIntegrand(from + k * h) - peak);
+    const died = peak + Math.log((sum * h) / 3);
+    const max = Math.max(alive, died);
+    total += weight * (common + max + Math.log(Math.exp(alive - max) + Math.exp(died - max)));
+  }
+  return total;
+}
+
+/** Minimises f by Nelder-Mead (reflection 1, expansion 2, contraction 1/2, shrink 1/2) from x0 with steps of 0.1, until the simplex values differ by less than `tolerance`. */
+function nelderMead(f: (x: number[]) => number, x0: number[], tolerance: number, maxEvaluations = 2000): { x: number[]; value: number } {
+  const n = x0.length;
+  let points = [x0.slice(), ...x0.map((_, i) => x0.map((v, j) => (i === j ? v + 0.1 : v)))];
+  let values = points.map(f);
+  let evaluations = n + 1;
+  while (evaluations < maxEvaluations) {
+    const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
+    points = order.map((i) => points[i]);
+    values = order.map((i) => values[i]);
+    if (values[n] - values[0] < tolerance) break;
+    const centroid = x0.map((_, j) => points.slice(0, n).reduce((sum, p) => sum + p[j], 0) / n);
+    const along = (t: number): number[] => centroid.map((c, j) => c + t * (points[n][j] - c));
+    const reflected = along(-1);
+    const fr = f(reflected);
+    evaluations++;
+    if (fr < values[0]) {
+      const expanded = along(-2);
+      const fe = f(expanded);
+      evaluations++;
+      [points[n], values[n]] = fe < fr ? [expanded, fe] : [reflected, fr];
+    } else if (fr < values[n - 1]) {
+      [points[n], values[n]] = [reflected, fr];
+    } else {
+      const contracted = along(fr < values[n] ? -0.5 : 0.5);
+      const fc = f(contracted);
+      evaluations++;
+      if (fc < Math.min(fr, values[n])) {
+        [points[n], values[n]] = [contracted, fc];
+      } else {
+        for (let i = 1; i <= n; i++) {
+          points[i] = points[i].map((v, j) => points[0][j] + 0.5 * (v - points[0][j]));
+          values[i] = f(points[i]);
+        }
+        evaluations += n;
+      }
+    }
+  }
+  return { x: points[0], value: values[0] };
+}
+
+/** The RFM summary of a sales file, through the CLI (as `crm fit` builds it). */
+async function summaryOf(sales: string, period: string): Promise<RfmData> {
+  const result = await runCli(['summary', '--sales', sales, '--period', period, '--format', 'csv']);
+  expect(result.code).toBe(0);
+  const rows = readSimpleCsv(result.stdout);
+  return { frequency: rows.map((row) => Number(row.frequency)), recency: rows.map((row) => Number(row.recency)), T: rows.map((row) => Number(row.T)) };
+}
+
+/** `crm fit --model paretonbd` on a sales file through the CLI, timed. */
+async function fitThroughCli(sales: string, period: string): Promise<{ model: { params: Params; logLikelihood: number; converged: boolean; warnings: string[] }; seconds: number }> {
+  const started = performance.now();
+  const result = await runCli(['fit', '--model', 'paretonbd', '--sales', sales, '--period', period, '--format', 'json']);
+  const seconds = (performance.now() - started) / 1000;
+  expect(result.code, result.stderr).toBe(0);
+  return { model: JSON.parse(result.stdout), seconds };
+}
+
+describe('logHyp2f1UnitA, the ₂F₁ of the Pareto/NBD likelihood, where b + d and 1 − z would round', () => {
+  // [b, d, w = 1 − z, ln ₂F₁(1, b; b + d; 1 − w) by mpmath (40 digits, through Pfaff's transformation;
+  // cross-checked by the Euler integral or the limit b·U(1, 2 − d, wb) as b → ∞), what the case exercises]
+  const cases: [number, number, number, number, string][] = [
+    [1e10, 5.5, 2e-10, 21.105665628544353309, 'α < β on the ridge: b = s + 1 = 1e10, λ = w(b + d) = 2, fraction'],
+    [3e12, 32.9, 1e-12, 25.17462751583946784, 'α < β, x = 32 against s = 3e12: fraction'],
+    [1e8, 0.9, 1e-8, 17.948983912839989547, 'α < β, x = 0, r = 0.9: the fraction on the Euler form'],
+    [2e6, 0.6, 1e-7, 15.327894364391854626, 'α < β, x = 0, r = 0.6, λ = 0.2: connection'],
+    [1.5, 1e9, 3e-9, 1.4999999958749999914e-9, 'α >= β, s = 1e9: d huge, fraction'],
+    [0.6, 2e6, 1e-7, 3.0000007500000898888e-7, 'α >= β, s = 2e6, λ = 0.2: connection with 2e6 head terms that fall geometrically'],
+  ];
+  it.each(cases)('ln ₂F₁(1, %f; +%f; 1 − %f): %s', (b, d, w, expected) => {
+    expect(Math.abs(logHyp2f1UnitA(b, d, 1 - w, w) - expected)).toBeLessThan(1e-13 * Math.max(1, Math.abs(expected)));
+  });
+
+  it('equals logHyp2f1 where nothing rounds away, and is NaN outside its domain', () => {
+    for (const [b, d, z] of [
+      [0.55, 1.6, 0.3],
+      [12.5, 0.6, 0.8],
+      [40, 3.3, 0.99],
+      [0.9, 1000.5, 0.999999],
+    ]) {
+      expect(Math.abs(logHyp2f1UnitA(b, d, z) - logHyp2f1(1, b, b + d, z).log), `b=${b} d=${d} z=${z}`).toBeLessThan(1e-13);
+    }
+    expect(logHyp2f1UnitA(2, 3, 0)).toBe(0);
+    expect(Number.isNaN(logHyp2f1UnitA(0, 1, 0.5))).toBe(true);
+    expect(Number.isNaN(logHyp2f1UnitA(1, 1, 0.5, 0))).toBe(true);
+  });
+});
+
+describe('Pareto/NBD likelihood over the range the optimiser can reach', () => {
+  it('costs bounded time and stays finite for every parameter from 1e-15 to 1e15', () => {
+    // the optimiser works on ln θ and may try any of these; a ₂F₁ that needs millions of terms (z → 1,
+    // huge s) made one evaluation take seconds
+    const sample: RfmData = { frequency: [], recency: [], T: [] };
+    cdnowRows.forEach((row, i) => {
+      if (i % 50 === 0) {
+        (sample.frequency as number[]).push(Number(row.frequency));
+        (sample.recency as number[]).push(Number(row.recency));
+        (sample.T as number[]).push(Number(row.T));
+      }
+    });
+    const values = [1e-15, 1e-6, 1e-2, 1, 1e2, 1e6, 1e15];
+    const started = performance.now();
+    const bad: string[] = [];
+    for (const r of values) {
+      for (const alpha of values) {
+        for (const s of values) {
+          for (const beta of values) {
+            if (!Number.isFinite(logLikelihood({ r, alpha, s, beta }, sample))) bad.push(`${r} ${alpha} ${s} ${beta}`);
+          }
+        }
+      }
+    }
+    // 2,401 evaluations of 48 customers: about 0.3 s
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps its precision when s and β run off together (where the fixtures\' maximum lies)', () => {
+    const histories: [number, number, number][] = [
+      [0, 0, 150],
+      [1, 2, 100],
+      [5, 60, 150],
+      [32, 84.14, 149],
+      [3, 67.43, 75.57],
+    ];
+    for (const s of [1e3, 1e6, 1e10, 1e14]) {
+      const params = { r: 0.92, alpha: 18, s, beta: s / 0.0085 };
+      for (const [x, tx, T] of histories) {
+        const data = { frequency: [x], recency: [tx], T: [T] };
+        const expected = stableLogLikelihood(params, data, 0.002);
+        expect(Math.abs(logLikelihood(params, data) - expected), `s=${s} x=${x} t_x=${tx} T=${T}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(expected)));
+      }
+    }
+  });
+});
+
+describe('Pareto/NBD on the fixtures: the maximum at s, β → ∞ (the fit used to run for minutes)', () => {
+  it('fits the weekly summary within seconds, converged, as high as an independent search of the boundary', async () => {
+    const { model, seconds } = await fitThroughCli(fixture('sales.csv'), 'week');
+    expect(seconds).toBeLessThan(20);
+    expect(model.converged).toBe(true);
+    expect(model.warnings.join('\n')).toMatch(/parameter s = .* ran to the upper bound/);
+    const data = await summaryOf(fixture('sales.csv'), 'week');
+    // the reported log-likelihood is the likelihood's value, not an artefact of the ₂F₁ far out
+    expect(Math.abs(stableLogLikelihood(model.params, data) - model.logLikelihood)).toBeLessThan(1e-6);
+    // the reference: Nelder-Mead over (r, α, μ) of the likelihood at s = 1e15, β = s/μ (the limit s, β → ∞
+    // with s/β = μ, to 1e-15), by quadrature, from a start that knows nothing of the fit
+    const S = 1e15;
+    const atBoundary = ([logR, logAlpha, logMu]: number[]): Params => ({ r: Math.exp(logR), alpha: Math.exp(logAlpha), s: S, beta: S / Math.exp(logMu) });
+    const reference = nelderMead((p) => -stableLogLikelihood(atBoundary(p), data, 0.02), [0, Math.log(10), Math.log(0.01)], 1e-9);
+    expect(model.logLikelihood).toBeGreaterThanOrEqual(-reference.value - 1e-6);
+    const best = atBoundary(reference.x);
+    expect(relativeError(model.params.r, best.r)).toBeLessThan(1e-3);
+    expect(relativeError(model.params.alpha, best.alpha)).toBeLessThan(1e-3);
+    expect(relativeError(model.params.s / model.params.beta, best.s / best.beta)).toBeLessThan(1e-3);
+  });
+
+  it('fits the daily summary of the same sales within seconds, to the same maximum in days', async () => {
+    const [weekly, daily] = [await fitThroughCli(fixture('sales.csv'), 'week'), await fitThroughCli(fixture('sales.csv'), 'day')];
+    expect(daily.seconds).toBeLessThan(20);
+    expect(daily.model.converged).toBe(true);
+    // daily times are 7 times the weekly ones, and L is a density in the x purchase times: ln L_day = ln L_week − x ln 7
+    const repeats = Array.from((await summaryOf(fixture('sales.csv'), 'week')).frequency).reduce((sum, x) => sum + x, 0);
+    expect(Math.abs(daily.model.logLikelihood - (weekly.model.logLikelihood - repeats * Math.log(7)))).toBeLessThan(1e-5);
+    expect(relativeError(daily.model.params.r, weekly.model.params.r)).toBeLessThan(1e-4);
+    expect(relativeError(daily.model.params.alpha, 7 * weekly.model.params.alpha)).toBeLessThan(1e-4);
+    expect(relativeError((7 * daily.model.params.s) / daily.model.params.beta, weekly.model.params.s / weekly.model.params.beta)).toBeLessThan(1e-4);
+  });
+});
+
+describe('Pareto/NBD on 2,000 generated customers in days', () => {
+  it('fits within seconds, converged, at a maximum that no neighbouring point improves on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-pareto-'));
+    expect((await runCli(['generate', '--customers', '2000', '--seed', '3', '--out', dir])).code).toBe(0);
+    const { model, seconds } = await fitThroughCli(join(dir, 'sales.csv'), 'day');
+    expect(seconds).toBeLessThan(20);
+    expect(model.converged).toBe(true);
+    expect(model.warnings).toEqual([]);
+    const data = compressRfm(await summaryOf(join(dir, 'sales.csv'), 'day'));
+    const reported = model.logLikelihood;
+    expect(Math.abs(stableLogLikelihood(model.params, data, 0.02) - reported)).toBeLessThan(1e-6 * Math.abs(reported));
+    // grid check by quadrature: ±0.1% and ±1% in each parameter
+    for (const name of ['r', 'alpha', 's', 'beta'] as const) {
+      for (const factor of [0.99, 0.999, 1.001, 1.01]) {
+        const moved = { ...model.params, [name]: model.params[name] * factor };
+        expect(stableLogLikelihood(moved, data, 0.02), `${name} × ${factor}`).toBeLessThan(reported + 1e-6);
+      }
     }
   });
 });
