@@ -483,7 +483,7 @@ describe('Pareto/NBD likelihood over the range the optimiser can reach', () => {
     expect(bad).toEqual([]);
   });
 
-  it('keeps its precision when s and β run off together (where the fixtures\' maximum lies)', () => {
+  it('keeps its precision when s and β run off together (where the maximum of the fixtures lies)', () => {
     const histories: [number, number, number][] = [
       [0, 0, 150],
       [1, 2, 100],
