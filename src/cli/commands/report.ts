@@ -32,12 +32,14 @@ import { renderHtml } from '../../report/html.js';
 import { csvLine, type CsvValue } from '../../report/csv.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
 import { fileSink, type Sink } from '../../report/output.js';
+import { writeJson } from '../../report/json-stream.js';
 import { painter } from '../../report/table.js';
 import { accountLines, describeAccount, inputsMeta, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { withOutput } from '../output.js';
 import { VERSION } from '../version.js';
+import { trace } from '../trace.js';
 import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
@@ -107,22 +109,29 @@ export function reportValuation(
 /** Builds the whole report document from the inputs. */
 export async function buildReport(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<{ doc: ReportDocument; notes: string[] }> {
   const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
+  trace('read inputs');
   const notes = accountLines(data);
   const w = window!;
   const asOf = w.asOf;
   const sales = data.sales!;
   const { customers: summaries } = summarize(sales, w);
+  trace('summary');
   const all = histories(sales, asOf, compareIds);
+  trace('histories');
   const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
   for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
   const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
+  trace('segment');
   const payments = data.payments ? analysePayments(data.payments, asOf) : null;
+  trace('payments');
   const paymentClasses = payments ? new Map(payments.customers.map((c) => [c.customerId, c.class as string])) : undefined;
 
   // Valuation: models in weekly units, chosen by BIC unless given.
   const weekly = summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers;
+  trace('weekly summary');
   const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
   const value = reportValuation(weekly, asOf, options, segments, notes, { defaultModel: 'auto', collectionRates });
+  trace('valuation');
   const purchase = value?.purchaseModel ?? null;
   const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
 
@@ -149,6 +158,7 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   const atRisk = pAlive && purchase
     ? atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: new Map(all.map((h) => [h.id, h])), top: options.top !== undefined ? Number(options.top) : 20 })
     : null;
+  trace('churn');
   if (atRisk && purchase) churn.atRisk = { model: purchase, rows: atRisk };
 
   let transactions = 0;
@@ -313,17 +323,7 @@ export function registerReport(program: Command, io: Io): void {
       let output = options.output as string | undefined;
       if (output !== undefined && options.dated) output = output.replace(/(\.[^./]+)?$/, (ext) => `-${doc.meta.asOf}${ext}`);
       await withOutput(output, io, async (sink) => {
-        if (format === 'json') {
-          // Section by section, so that no single string holds the whole document.
-          const entries = Object.entries(doc);
-          await sink.write('{\n');
-          for (let i = 0; i < entries.length; i++) {
-            const [key, value] = entries[i];
-            const text = JSON.stringify(value, reportReplacer, 2).replace(/\n/g, '\n  ');
-            await sink.write(`  ${JSON.stringify(key)}: ${text}${i < entries.length - 1 ? ',' : ''}\n`);
-          }
-          await sink.write('}\n');
-        }
+        if (format === 'json') await writeJson(sink, doc, reportReplacer);
         else if (format === 'html') await sink.write(renderHtml(doc));
         else await sink.write(renderReport(doc, useColor(options, io)));
       });

@@ -1,0 +1,18 @@
+/**
+ * Stage timings for performance work: with CRM_TRACE=1 in the environment, `trace('stage')` prints the
+ * seconds since the previous stage, the heap in use and the resident memory to stderr. Silent otherwise.
+ */
+import { memoryUsage } from 'node:process';
+
+let last = performance.now();
+
+/** Prints one line `crm: trace <stage> <s> heap <MB> rss <MB>` on stderr when CRM_TRACE is set. */
+export function trace(stage: string): void {
+  if (!process.env.CRM_TRACE) return;
+  const now = performance.now();
+  // with node --expose-gc, the heap after a full collection (what is really kept)
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = memoryUsage();
+  process.stderr.write(`crm: trace ${stage.padEnd(24)} ${((now - last) / 1000).toFixed(2).padStart(7)} s  heap ${(m.heapUsed / 2 ** 20).toFixed(0).padStart(6)} MB  rss ${(m.rss / 2 ** 20).toFixed(0).padStart(6)} MB\n`);
+  last = now;
+}
