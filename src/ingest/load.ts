@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { PaymentRecord } from '../core/types.js';
+import { PaymentLedger } from '../payments/ledger.js';
 import { InputError } from '../errors.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
 import { readTable, RowError, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
@@ -37,7 +38,8 @@ export interface LoadedData {
   /** Header order of the customer attributes. */
   attributeNames: string[];
   sales?: SalesAccumulator;
-  payments?: PaymentRecord[];
+  /** The payment rows, column by column (see payments/ledger.ts). */
+  payments?: PaymentLedger;
   accounts: RowAccount[];
   unknownSales?: UnknownCustomers;
   unknownPayments?: UnknownCustomers;
@@ -180,7 +182,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   }
 
   if (request.payments !== undefined) {
-    const payments: PaymentRecord[] = [];
+    const payments = new PaymentLedger();
     const tracker = unknownTracker();
     const file = inputName(request.payments);
     const { account } = await readTable<PaymentRecord | null>(

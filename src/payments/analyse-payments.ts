@@ -6,8 +6,8 @@
 import type { Day } from '../core/days.js';
 import type { PaymentRecord } from '../core/types.js';
 import {
-  collection,
-  paymentBehaviour,
+  CollectionFold,
+  customerPayments,
   resolveBehaviourOptions,
   summariseClasses,
   type BehaviourOptions,
@@ -15,8 +15,8 @@ import {
   type CustomerPayments,
   type ResolvedBehaviourOptions,
 } from './behaviour.js';
-import { foldInvoices, resolveTolerance, type PaymentIssue, type PaymentsAccount } from './invoices.js';
-import { ageing, dso, resolveAgeingEdges, topDebtors, type AgeingResult, type CustomerGrouping, type DsoResult, type TopDebtor } from './portfolio.js';
+import { foldByCustomer, resolveTolerance, type PaymentIssue, type PaymentsAccount } from './invoices.js';
+import { AgeingFold, DsoFold, resolveAgeingEdges, topDebtors, type AgeingResult, type CustomerGrouping, type DsoResult, type TopDebtor } from './portfolio.js';
 
 /** Options of {@link analysePayments}; every field has a default. */
 export interface PaymentsOptions extends BehaviourOptions {
@@ -99,7 +99,7 @@ export interface PaymentsAnalysis {
  * const result = analysePayments(records, dayFromYmd(2024, 12, 31), { group: segments, groupName: 'segment' });
  * result.totals.overdue; // => the past-due receivables
  */
-export function analysePayments(records: readonly PaymentRecord[], asOf: Day, options: PaymentsOptions = {}): PaymentsAnalysis {
+export function analysePayments(records: Iterable<PaymentRecord>, asOf: Day, options: PaymentsOptions = {}): PaymentsAnalysis {
   const behaviourOptions = resolveBehaviourOptions(options);
   const settings: PaymentsSettings = {
     ...behaviourOptions,
@@ -109,9 +109,20 @@ export function analysePayments(records: readonly PaymentRecord[], asOf: Day, op
     dsoWindowDays: options.dsoWindowDays ?? 90,
     topDebtors: options.topDebtors ?? 10,
   };
-  const folded = foldInvoices(records, asOf, { tolerance: settings.tolerance });
-  const customers = paymentBehaviour(folded.invoices, asOf, behaviourOptions);
-  const collected = collection(folded.invoices, asOf);
+  // One customer's invoices at a time: the invoices of a large ledger are never all held at once.
+  const ageingFold = new AgeingFold({ edges: settings.ageingEdges, group: options.group, groupName: options.groupName });
+  const dsoFold = new DsoFold(asOf, { windowDays: settings.dsoWindowDays });
+  const collectionFold = new CollectionFold(asOf);
+  const customers: CustomerPayments[] = [];
+  const folded = foldByCustomer(records, asOf, { tolerance: settings.tolerance }, (customerId, invoices) => {
+    customers.push(customerPayments(customerId, invoices, asOf, behaviourOptions));
+    for (const invoice of invoices) {
+      ageingFold.add(invoice);
+      dsoFold.add(invoice);
+      collectionFold.add(invoice);
+    }
+  });
+  const collected = collectionFold.result();
   const totals: PaymentsTotals = {
     customers: customers.length,
     invoices: 0,
@@ -150,8 +161,8 @@ export function analysePayments(records: readonly PaymentRecord[], asOf: Day, op
     totals,
     customers,
     classes: summariseClasses(customers),
-    ageing: ageing(folded.invoices, { edges: settings.ageingEdges, group: options.group, groupName: options.groupName }),
-    dso: dso(folded.invoices, asOf, { windowDays: settings.dsoWindowDays }),
+    ageing: ageingFold.result(),
+    dso: dsoFold.result(),
     topDebtors: topDebtors(customers, settings.topDebtors),
   };
 }

@@ -207,15 +207,25 @@ export function dayStats(values: readonly number[]): DayStats | null {
  * // at day 60: i1 (100, due day 30) paid 60; i2 (50, due day 90) not yet due
  * collection(foldInvoices(rows, 60).invoices, 60); // => { due: 100, collected: 60, rate: 0.6 }
  */
-export function collection(invoices: readonly Invoice[], asOf: Day): Collection {
-  let due = 0;
-  let collected = 0;
-  for (const invoice of invoices) {
-    if (invoice.kind !== 'invoice' || invoice.dueDate > asOf) continue;
-    due += invoice.amount;
-    collected += Math.min(invoice.paid, invoice.amount);
+export function collection(invoices: Iterable<Invoice>, asOf: Day): Collection {
+  const fold = new CollectionFold(asOf);
+  for (const invoice of invoices) fold.add(invoice);
+  return fold.result();
+}
+
+/** {@link collection} one invoice at a time. */
+export class CollectionFold {
+  private due = 0;
+  private collected = 0;
+  constructor(private readonly asOf: Day) {}
+  add(invoice: Invoice): void {
+    if (invoice.kind !== 'invoice' || invoice.dueDate > this.asOf) return;
+    this.due += invoice.amount;
+    this.collected += Math.min(invoice.paid, invoice.amount);
   }
-  return { due, collected, rate: due > 0 ? collected / due : null };
+  result(): Collection {
+    return { due: this.due, collected: this.collected, rate: this.due > 0 ? this.collected / this.due : null };
+  }
 }
 
 /**

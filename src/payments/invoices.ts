@@ -10,6 +10,8 @@ import type { Day } from '../core/days.js';
 import { dayToIso } from '../core/days.js';
 import type { PaymentRecord } from '../core/types.js';
 import { compareIds } from '../accumulate/summary.js';
+import { orderOf } from '../accumulate/sales.js';
+import { PaymentLedger } from './ledger.js';
 import { UsageError } from '../errors.js';
 
 /** `invoice` for a positive amount; `credit-note` for a negative (or zero) amount. */
@@ -149,11 +151,32 @@ export function resolveTolerance(tolerance: number | undefined): number {
  *   paidAmount: 40, file: 'p.csv', line: 2 }];
  * foldInvoices(rows, 60).invoices[0].open; // => 60
  */
-export function foldInvoices(records: readonly PaymentRecord[], asOf: Day, options: InvoiceOptions = {}): FoldedInvoices {
+export function foldInvoices(records: Iterable<PaymentRecord>, asOf: Day, options: InvoiceOptions = {}): FoldedInvoices {
+  const invoices: Invoice[] = [];
+  const { issues, account } = foldByCustomer(records, asOf, options, (_id, own) => {
+    for (const invoice of own) invoices.push(invoice);
+  });
+  return { asOf, invoices, issues, account };
+}
+
+/**
+ * {@link foldInvoices} one customer at a time: `onCustomer` gets each customer's invoices (ordered by invoice
+ * date and id), customers in id order (numeric ids by value), and only one customer's invoices exist at a
+ * time; customers without an invoice at as-of are skipped. Returns the issues and the account.
+ *
+ * O(n log n) for n rows; memory O(rows of one customer) beyond the ledger.
+ */
+export function foldByCustomer(
+  records: Iterable<PaymentRecord>,
+  asOf: Day,
+  options: InvoiceOptions,
+  onCustomer: (customerId: string, invoices: Invoice[]) => void,
+): { issues: PaymentIssue[]; account: PaymentsAccount } {
   const tolerance = resolveTolerance(options.tolerance);
+  const ledger = PaymentLedger.from(records);
   const issues: PaymentIssue[] = [];
   const account: PaymentsAccount = {
-    rows: records.length,
+    rows: ledger.length,
     used: 0,
     issues: 0,
     issuesByReason: {},
@@ -167,25 +190,18 @@ export function foldInvoices(records: readonly PaymentRecord[], asOf: Day, optio
     account.issuesByReason[reason] = (account.issuesByReason[reason] ?? 0) + 1;
   };
 
-  // Rows of each invoice, in input order, by customer.
-  const byCustomer = new Map<string, Map<string, PaymentRecord[]>>();
-  const fileOrder = new Map<string, number>();
-  for (const row of records) {
-    if (!fileOrder.has(row.file)) fileOrder.set(row.file, fileOrder.size);
-    let customer = byCustomer.get(row.customerId);
-    if (!customer) {
-      customer = new Map();
-      byCustomer.set(row.customerId, customer);
+  const { start, rows: byCustomer } = ledger.rowsByCustomer();
+  for (const c of orderOf(ledger.ids, compareIds)) {
+    // Rows of each invoice of the customer, in input order.
+    const groups = new Map<string, PaymentRecord[]>();
+    for (let k = start[c]; k < start[c + 1]; k++) {
+      const row = ledger.get(byCustomer[k]);
+      const group = groups.get(row.invoiceId);
+      if (group) group.push(row);
+      else groups.set(row.invoiceId, [row]);
     }
-    const group = customer.get(row.invoiceId);
-    if (group) group.push(row);
-    else customer.set(row.invoiceId, [row]);
-  }
-
-  const invoices: Invoice[] = [];
-  for (const customerId of [...byCustomer.keys()].sort(compareIds)) {
     const customerInvoices: Invoice[] = [];
-    for (const rows of (byCustomer.get(customerId) as Map<string, PaymentRecord[]>).values()) {
+    for (const rows of groups.values()) {
       const first = rows[0];
       if (first.invoiceDate > asOf) {
         account.excluded['invoice after as-of'] = (account.excluded['invoice after as-of'] ?? 0) + rows.length;
@@ -228,12 +244,13 @@ export function foldInvoices(records: readonly PaymentRecord[], asOf: Day, optio
       account.used += used;
       customerInvoices.push(settle(first, payments, used, asOf, tolerance));
     }
+    if (customerInvoices.length === 0) continue;
     customerInvoices.sort(compareDateAndId);
-    for (const invoice of customerInvoices) invoices.push(invoice);
+    onCustomer(ledger.ids[c], customerInvoices);
   }
   // Issues in input order (they were found customer by customer).
-  issues.sort((a, b) => (fileOrder.get(a.file) as number) - (fileOrder.get(b.file) as number) || a.line - b.line);
-  return { asOf, invoices, issues, account };
+  issues.sort((a, b) => ledger.fileRank(a.file) - ledger.fileRank(b.file) || a.line - b.line);
+  return { issues, account };
 }
 
 /** Text naming the first field of `row` that differs from the invoice's first row. */

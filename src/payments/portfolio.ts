@@ -223,25 +223,39 @@ export function groupOf(grouping: CustomerGrouping, customerId: string): string 
  * @example
  * ageing(invoices).total.buckets.map((b) => b.label); // => ['current', '1-30', '31-60', '61-90', '91+']
  */
-export function ageing(invoices: readonly Invoice[], options: AgeingOptions = {}): AgeingResult {
-  const edges = resolveAgeingEdges(options.edges);
-  const total = new AgeingAccumulator(edges);
-  const groups = new Map<string, AgeingAccumulator>();
-  for (const invoice of invoices) {
-    total.add(invoice);
-    if (options.group === undefined) continue;
-    if (invoice.open <= 0 && invoice.credit <= 0) continue;
-    const name = groupOf(options.group, invoice.customerId);
-    let accumulator = groups.get(name);
+export function ageing(invoices: Iterable<Invoice>, options: AgeingOptions = {}): AgeingResult {
+  const fold = new AgeingFold(options);
+  for (const invoice of invoices) fold.add(invoice);
+  return fold.result();
+}
+
+/** {@link ageing} one invoice at a time (the same result for the same invoices in the same order). */
+export class AgeingFold {
+  private readonly edges: number[];
+  private readonly total: AgeingAccumulator;
+  private readonly groups = new Map<string, AgeingAccumulator>();
+  /** @throws UsageError for invalid edges */
+  constructor(private readonly options: AgeingOptions = {}) {
+    this.edges = resolveAgeingEdges(options.edges);
+    this.total = new AgeingAccumulator(this.edges);
+  }
+  add(invoice: Invoice): void {
+    this.total.add(invoice);
+    if (this.options.group === undefined) return;
+    if (invoice.open <= 0 && invoice.credit <= 0) return;
+    const name = groupOf(this.options.group, invoice.customerId);
+    let accumulator = this.groups.get(name);
     if (!accumulator) {
-      accumulator = new AgeingAccumulator(edges);
-      groups.set(name, accumulator);
+      accumulator = new AgeingAccumulator(this.edges);
+      this.groups.set(name, accumulator);
     }
     accumulator.add(invoice);
   }
-  const groupTables: AgeingGroup[] = [...groups].map(([group, accumulator]) => ({ group, ...accumulator.table() }));
-  groupTables.sort((a, b) => b.outstanding - a.outstanding || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
-  return { edges, total: total.table(), groupBy: options.group === undefined ? null : (options.groupName ?? 'group'), groups: groupTables };
+  result(): AgeingResult {
+    const groupTables: AgeingGroup[] = [...this.groups].map(([group, accumulator]) => ({ group, ...accumulator.table() }));
+    groupTables.sort((a, b) => b.outstanding - a.outstanding || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+    return { edges: this.edges, total: this.total.table(), groupBy: this.options.group === undefined ? null : (this.options.groupName ?? 'group'), groups: groupTables };
+  }
 }
 
 /**
@@ -263,37 +277,56 @@ export function ageing(invoices: readonly Invoice[], options: AgeingOptions = {}
  * // R = 300 open, S = 900 invoiced over the last 90 days
  * dso(invoices, asOf).standard; // => 30
  */
-export function dso(invoices: readonly Invoice[], asOf: Day, options: DsoOptions = {}): DsoResult {
-  const windowDays = options.windowDays ?? 90;
-  if (!Number.isInteger(windowDays) || windowDays < 1) {
-    throw new UsageError(`invalid DSO window ${windowDays}`, { hint: 'give a whole number of days, e.g. 90' });
+export function dso(invoices: Iterable<Invoice>, asOf: Day, options: DsoOptions = {}): DsoResult {
+  const fold = new DsoFold(asOf, options);
+  for (const invoice of invoices) fold.add(invoice);
+  return fold.result();
+}
+
+/** {@link dso} one invoice at a time (the same result for the same invoices in the same order). */
+export class DsoFold {
+  private readonly windowDays: number;
+  private readonly windowStart: Day;
+  private receivables = 0;
+  private currentReceivables = 0;
+  private creditSales = 0;
+  private readonly salesByDay = new Map<Day, number>();
+  /** @throws UsageError when windowDays is not a positive integer */
+  constructor(
+    private readonly asOf: Day,
+    options: DsoOptions = {},
+  ) {
+    const windowDays = options.windowDays ?? 90;
+    if (!Number.isInteger(windowDays) || windowDays < 1) {
+      throw new UsageError(`invalid DSO window ${windowDays}`, { hint: 'give a whole number of days, e.g. 90' });
+    }
+    this.windowDays = windowDays;
+    this.windowStart = asOf - windowDays + 1;
   }
-  const windowStart = asOf - windowDays + 1;
-  let receivables = 0;
-  let currentReceivables = 0;
-  let creditSales = 0;
-  const salesByDay = new Map<Day, number>();
-  for (const invoice of invoices) {
-    if (invoice.invoiceDate > asOf) continue;
-    receivables += invoice.open;
-    if (invoice.daysPastDue <= 0) currentReceivables += invoice.open;
-    if (invoice.invoiceDate >= windowStart) creditSales += invoice.amount;
-    salesByDay.set(invoice.invoiceDate, (salesByDay.get(invoice.invoiceDate) ?? 0) + invoice.amount);
+  add(invoice: Invoice): void {
+    if (invoice.invoiceDate > this.asOf) return;
+    this.receivables += invoice.open;
+    if (invoice.daysPastDue <= 0) this.currentReceivables += invoice.open;
+    if (invoice.invoiceDate >= this.windowStart) this.creditSales += invoice.amount;
+    this.salesByDay.set(invoice.invoiceDate, (this.salesByDay.get(invoice.invoiceDate) ?? 0) + invoice.amount);
   }
-  const standard = creditSales > 0 ? (receivables / creditSales) * windowDays : null;
-  const bestPossible = creditSales > 0 ? (currentReceivables / creditSales) * windowDays : null;
-  return {
-    windowDays,
-    windowStart,
-    windowEnd: asOf,
-    receivables,
-    currentReceivables,
-    creditSales,
-    standard,
-    bestPossible,
-    averageDaysDelinquent: standard !== null && bestPossible !== null ? standard - bestPossible : null,
-    countback: countbackDays(receivables, salesByDay, asOf),
-  };
+  result(): DsoResult {
+    const { windowDays, receivables, currentReceivables, creditSales } = this;
+    const standard = creditSales > 0 ? (receivables / creditSales) * windowDays : null;
+    const bestPossible = creditSales > 0 ? (currentReceivables / creditSales) * windowDays : null;
+    return {
+      windowDays,
+      windowStart: this.windowStart,
+      windowEnd: this.asOf,
+      receivables,
+      currentReceivables,
+      creditSales,
+      standard,
+      bestPossible,
+      averageDaysDelinquent: standard !== null && bestPossible !== null ? standard - bestPossible : null,
+      countback: countbackDays(receivables, this.salesByDay, this.asOf),
+    };
+  }
 }
 
 /** Countback DSO by day (see {@link dso}). */

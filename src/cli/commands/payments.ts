@@ -28,7 +28,7 @@ export const paymentColumns: RecordColumns<CustomerPayments> = {
 };
 
 /** The as-of of a ledger when none is given: its last invoice or payment date. */
-export function ledgerEnd(records: readonly PaymentRecord[]): Day {
+export function ledgerEnd(records: Iterable<PaymentRecord>): Day {
   let end = -Infinity;
   for (const r of records) {
     if (r.invoiceDate > end) end = r.invoiceDate;

@@ -200,11 +200,11 @@ export async function buildProfile(
   const sales = data.sales!;
   const inCustomers = data.customers ? data.customers.has(id) : null;
   const inSales = sales.customers.has(id);
-  const ownPayments = data.payments ? data.payments.filter((p) => p.customerId === id) : null;
+  const ownPayments = data.payments ? data.payments.recordsOf(id) : null;
   if (!inCustomers && !inSales && !ownPayments?.length) {
     const known = new Set<string>(sales.customers.keys());
     for (const k of data.customers?.keys() ?? []) known.add(k);
-    for (const p of data.payments ?? []) known.add(p.customerId);
+    for (const k of data.payments?.ids ?? []) known.add(k);
     const close = closeIds(id, known);
     const inputs = ['sales', ...(data.customers ? ['customers'] : []), ...(data.payments ? ['payments'] : [])];
     const where = inputs.length === 1 ? 'the sales' : `the ${inputs.slice(0, -1).join(', ')} or ${inputs[inputs.length - 1]}`;

@@ -127,16 +127,21 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   const paymentClasses = payments ? new Map(payments.customers.map((c) => [c.customerId, c.class as string])) : undefined;
 
   // Valuation: models in weekly units, chosen by BIC unless given.
-  const weekly = summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers;
-  trace('weekly summary');
   const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
-  const value = reportValuation(weekly, asOf, options, segments, notes, { defaultModel: 'auto', collectionRates });
+  const value = reportValuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, notes, { defaultModel: 'auto', collectionRates });
   trace('valuation');
   const purchase = value?.purchaseModel ?? null;
   const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
 
   // Churn: cohorts, survival (by payment class when the payments are there), rates, stages.
-  const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, { ...(data.customers?.get(id) ?? {}), payment_class: cls }])) : data.customers;
+  // Survival by payment class: one shared { payment_class } record per class, not a copy per customer.
+  const classRecords = new Map<string, Record<string, string>>();
+  const classRecord = (cls: string): Record<string, string> => {
+    let record = classRecords.get(cls);
+    if (!record) classRecords.set(cls, (record = { payment_class: cls }));
+    return record;
+  };
+  const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
   const cohorts = cohortRetention(all, asOf, { unit: 'month' });
   const lifetimes = purchaseLifetimes(all, asOf, { by, attributes });
