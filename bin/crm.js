@@ -1,4 +1,24 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli/main.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { wantedHeapMb } from '../dist/cli/heap.js';
 
-runMain();
+// Large inputs: the same command in a child Node with a larger heap (see src/cli/heap.ts).
+const heapMb = wantedHeapMb(process.argv.slice(2), process.env, process.execArgv);
+if (heapMb !== null) {
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, CRM_HEAP_MB: '0' },
+  });
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, () => child.kill(s));
+  child.on('error', (err) => {
+    process.stderr.write(`crm: cannot start node with a larger heap: ${err.message}\n`);
+    process.exit(1);
+  });
+  // A child ended by a signal: exit as a shell reports it (128 + the signal's number).
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 }[signal] ?? 0)));
+} else {
+  const { runMain } = await import('../dist/cli/main.js');
+  runMain();
+}

@@ -3,12 +3,18 @@
  * seconds since the previous stage, the heap in use and the resident memory to stderr. Silent otherwise.
  */
 import { memoryUsage } from 'node:process';
+import { getHeapStatistics } from 'node:v8';
 
 let last = performance.now();
+let first = true;
 
 /** Prints one line `crm: trace <stage> <s> heap <MB> rss <MB>` on stderr when CRM_TRACE is set. */
 export function trace(stage: string): void {
   if (!process.env.CRM_TRACE) return;
+  if (first) {
+    first = false;
+    process.stderr.write(`crm: trace heap limit ${(getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB\n`);
+  }
   const now = performance.now();
   // with node --expose-gc, the heap after a full collection (what is really kept)
   (globalThis as { gc?: () => void }).gc?.();
