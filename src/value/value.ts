@@ -106,11 +106,20 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     : null;
   const d = options.annualDiscountRate;
   const customers: CustomerValue[] = [];
+  // The model's figures depend on the customer only through (frequency, recency, T): computed once per
+  // distinct tuple (638k of 1M customers in the weekly benchmark data, 74k of 100k).
+  const byTuple = new Map<string, { discounted: number; total: number; pAlive: number }>();
   for (let i = 0; i < input.ids.length; i++) {
     const f = input.frequency[i];
     const r = input.recency[i];
     const T = input.T[i];
-    const { discounted, total } = discountedTransactions(model, params, settings, f, r, T);
+    const key = `${f} ${r} ${T}`;
+    let tuple = byTuple.get(key);
+    if (tuple === undefined) {
+      tuple = { ...discountedTransactions(model, params, settings, f, r, T), pAlive: model.probabilityAlive(params, f, r, T) };
+      byTuple.set(key, tuple);
+    }
+    const { discounted, total } = tuple;
     const spend = spendOf(options.spendModel, fallbackSpend, f, input.monetaryValue[i]);
     const segment = options.segments?.get(input.ids[i]) ?? null;
     const base = segment !== null ? baseline?.get(segment) : undefined;
@@ -119,7 +128,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
       frequency: f,
       recency: r,
       T,
-      pAlive: model.probabilityAlive(params, f, r, T),
+      pAlive: tuple.pAlive,
       expectedTransactions: total,
       expectedSpend: spend,
       margin: options.margin.share,
