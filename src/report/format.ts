@@ -3,6 +3,9 @@
 /** Rounds to 12 significant digits, removing binary floating-point noise (0.1 + 0.2 → 0.3). */
 export function clean(value: number): number {
   if (!Number.isFinite(value) || Number.isInteger(value)) return value;
+  // Fast path for amounts in cents: a value that is the double nearest to k/100 (|k| < 1e11) prints with at
+  // most 11 significant digits, so rounding it to 12 gives it back unchanged.
+  if (value < 1e9 && value > -1e9 && Math.round(value * 100) / 100 === value) return value;
   return Number(value.toPrecision(12));
 }
 

@@ -29,54 +29,66 @@ const CHUNK = 1 << 16;
  */
 export async function writeJson(sink: Sink, value: unknown, replacer: Replacer): Promise<void> {
   let buffer = '';
-  const emit = async (text: string): Promise<void> => {
-    buffer += text;
-    if (buffer.length >= CHUNK) {
-      const out = buffer;
-      buffer = '';
-      await sink.write(out);
-    }
+  // Pieces go to `buffer`; the sink is awaited only when a chunk is full (not once per piece).
+  const flush = async (): Promise<void> => {
+    const out = buffer;
+    buffer = '';
+    await sink.write(out);
   };
   const walk = async (key: string, raw: unknown, indent: string): Promise<boolean> => {
     const v = replacer(key, toJsonValue(raw));
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
     if (v === null || typeof v !== 'object') {
-      await emit(JSON.stringify(v));
+      buffer += JSON.stringify(v);
       return true;
     }
     const inner = `${indent}  `;
     if (Array.isArray(v)) {
       if (v.length === 0) {
-        await emit('[]');
+        buffer += '[]';
         return true;
       }
-      const records = v.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e));
-      await emit('[');
-      for (let i = 0; i < v.length; i++) {
-        await emit(`${i > 0 ? ',' : ''}\n${inner}`);
-        if (records) {
-          const text = JSON.stringify(v[i], (k, x) => replacer(k === '' ? String(i) : k, x));
-          await emit(text === undefined ? 'null' : text);
-        } else if (!(await walk(String(i), v[i], inner))) await emit('null');
+      let records = true;
+      for (const e of v) {
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+          records = false;
+          break;
+        }
       }
-      await emit(`\n${indent}]`);
+      buffer += '[';
+      if (records) {
+        let index = 0;
+        const elementReplacer = (k: string, x: unknown): unknown => replacer(k === '' ? String(index) : k, x);
+        for (; index < v.length; index++) {
+          const text = JSON.stringify(v[index], elementReplacer);
+          buffer += `${index > 0 ? ',' : ''}\n${inner}${text === undefined ? 'null' : text}`;
+          if (buffer.length >= CHUNK) await flush();
+        }
+      } else {
+        for (let i = 0; i < v.length; i++) {
+          buffer += `${i > 0 ? ',' : ''}\n${inner}`;
+          if (!(await walk(String(i), v[i], inner))) buffer += 'null';
+          if (buffer.length >= CHUNK) await flush();
+        }
+      }
+      buffer += `\n${indent}]`;
       return true;
     }
-    const entries = Object.entries(v as Record<string, unknown>);
     let written = 0;
-    for (const [k, x] of entries) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       const probe = replacer(k, toJsonValue(x));
       if (probe === undefined || typeof probe === 'function' || typeof probe === 'symbol') continue;
-      await emit(`${written === 0 ? '{' : ','}\n${inner}${JSON.stringify(k)}: `);
+      buffer += `${written === 0 ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
       await walk(k, x, inner);
+      if (buffer.length >= CHUNK) await flush();
       written++;
     }
-    await emit(written === 0 ? '{}' : `\n${indent}}`);
+    buffer += written === 0 ? '{}' : `\n${indent}}`;
     return true;
   };
   await walk('', value, '');
-  await emit('\n');
-  if (buffer !== '') await sink.write(buffer);
+  buffer += '\n';
+  await flush();
 }
 
 /** What JSON.stringify would serialise for `value` before the replacer: the result of `toJSON` when present. */
