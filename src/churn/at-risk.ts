@@ -24,9 +24,20 @@ function medianGap(days: readonly Day[]): number | null {
   return gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
 }
 
-/** The top customers by value at risk (ties broken by id for a stable order). */
+/**
+ * The top customers by value at risk (ties broken by id for a stable order). The value at risk is computed for
+ * every customer; the rows (usual gap, segment, payment class) only for the `top` ones.
+ *
+ * Cost: O(n log n) for n customers, O(top) rows.
+ */
 export function atRiskList(summaries: readonly CustomerSummary[], options: AtRiskOptions): AtRiskRow[] {
-  const rows: AtRiskRow[] = summaries.map((s) => {
+  const n = summaries.length;
+  const atRisk = new Float64Array(n);
+  for (let i = 0; i < n; i++) atRisk[i] = (1 - (options.pAlive.get(summaries[i].id) ?? 1)) * Math.max(0, summaries[i].revenue);
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((i, j) => atRisk[j] - atRisk[i] || (summaries[i].id < summaries[j].id ? -1 : 1));
+  return order.slice(0, Math.max(0, options.top)).map((i) => {
+    const s = summaries[i];
     const pAlive = options.pAlive.get(s.id) ?? 1;
     const value = Math.max(0, s.revenue);
     const history = options.histories?.get(s.id);
@@ -41,6 +52,4 @@ export function atRiskList(summaries: readonly CustomerSummary[], options: AtRis
       paymentClass: options.paymentClasses?.get(s.id) ?? null,
     };
   });
-  rows.sort((a, b) => b.valueAtRisk - a.valueAtRisk || (a.customerId < b.customerId ? -1 : 1));
-  return rows.slice(0, options.top);
 }
