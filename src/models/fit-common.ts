@@ -3,6 +3,10 @@
  * points, standard errors from a finite-difference Hessian of the total log-likelihood in the natural
  * parameters, 95% intervals, AIC/BIC and warnings, assembled into a {@link FittedModel}.
  *
+ * Models that provide the analytic gradient of their log-likelihood (BG/NBD, MBG/NBD, Gamma-Gamma) are
+ * optimised on it: one pass over the data per BFGS step instead of 2k + 1 for central differences. The
+ * others (Pareto/NBD, BG/BB, sBG) use central differences of the likelihood.
+ *
  * Why the objective is the mean negative log-likelihood per customer: the total grows with n, and with
  * gradients of size n the BFGS line search overshoots into regions where BG/NBD's b runs off towards 1e15;
  * dividing by n keeps the gradient O(1) whatever the number of customers (lifetimes does the same).
@@ -11,8 +15,8 @@
  * standard error of ln θ̂. They are always positive and asymmetric, unlike θ̂ ± 1.96 SE.
  */
 import { ModelError } from '../errors.js';
-import { hessian, invertSymmetric, minimize, minimizeMultiStart } from './optimize.js';
-import type { MinimizeResult } from './optimize.js';
+import { hessian, hessianFromGradient, invertSymmetric, minimize, minimizeMultiStart } from './optimize.js';
+import type { MinimizeOptions, MinimizeResult, ValueAndGradient } from './optimize.js';
 import type { FittedModel, ModelName, RfmData } from './types.js';
 
 /** Options of the models' `fit` functions. */
@@ -32,6 +36,12 @@ export interface LikelihoodProblem {
   parameterNames: readonly string[];
   /** Total (weighted) log-likelihood; may return −Infinity or NaN outside the parameter space. */
   logLikelihood: (params: number[]) => number;
+  /**
+   * Optional analytic gradient: the total (weighted) log-likelihood (the same number as `logLikelihood`)
+   * and its partial derivatives in the natural parameters, in the order of `parameterNames`, from one pass
+   * over the data. When given, the optimiser and the standard errors use it; otherwise central differences.
+   */
+  gradient?: (params: number[]) => { value: number; gradient: number[] };
   /** Number of customers (sum of weights). */
   n: number;
   /** Number of distinct tuples the likelihood runs over. */
@@ -146,8 +156,14 @@ const LOG_PARAMETER_LIMIT = 700;
  * intervals, AIC/BIC and warnings (no convergence; a parameter beyond 1e6 or below 1e-6; a standard error
  * larger than the estimate; a Hessian that is not positive definite).
  *
- * Cost: (starts + retries) × iterations × (2k + line search) likelihood evaluations, plus 2k² + 1 for the
- * Hessian; each evaluation is O(distinct tuples).
+ * With `problem.gradient`, the objective's gradient is the chain rule on it,
+ *   ∂(−LL/n)/∂(ln θᵢ) = −θᵢ · (∂LL/∂θᵢ)/n,
+ * and the Hessian is the central difference of the analytic gradient ({@link hessianFromGradient}) instead
+ * of second differences of the likelihood ({@link hessian}).
+ *
+ * Cost: without a gradient, (starts + retries) × iterations × (2k + line search) likelihood evaluations,
+ * plus 2k² + 1 for the Hessian; with one, (starts + retries) × iterations × (line-search trials, usually 1)
+ * value-and-gradient passes, plus 2k for the Hessian; each pass is O(distinct tuples).
  *
  * @throws {ModelError} when no starting point gives a finite likelihood
  */
@@ -159,12 +175,28 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
       throw new ModelError(`${problem.model}: starting point [${start.join(', ')}] must have ${k} positive numbers (${problem.parameterNames.join(', ')})`);
     }
   }
-  const minimizeOptions = { maxIterations: options.maxIterations ?? 1000, gradientTolerance: options.gradientTolerance ?? 1e-7 };
   const objective = (logParams: number[]): number => {
     for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return Infinity;
     const value = -problem.logLikelihood(logParams.map(Math.exp)) / problem.n;
     return Number.isFinite(value) ? value : Infinity;
   };
+  const likelihoodGradient = problem.gradient;
+  const minimizeOptions: MinimizeOptions = {
+    maxIterations: options.maxIterations ?? 1000,
+    gradientTolerance: options.gradientTolerance ?? 1e-7,
+  };
+  if (likelihoodGradient !== undefined) {
+    // the same objective as above, with its gradient in the log-parameters by the chain rule
+    minimizeOptions.gradient = (logParams: number[]): ValueAndGradient => {
+      const outside = { value: Infinity, gradient: logParams.map(() => Number.NaN) };
+      for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return outside;
+      const theta = logParams.map(Math.exp);
+      const total = likelihoodGradient(theta);
+      const value = -total.value / problem.n;
+      if (!Number.isFinite(value)) return outside;
+      return { value, gradient: total.gradient.map((g, i) => (-theta[i] * g) / problem.n) };
+    };
+  }
   const multi = minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
   if (!Number.isFinite(multi.value)) {
     throw new ModelError(`${problem.model}: the log-likelihood is not finite at any starting point`, {
@@ -184,10 +216,16 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
   const logLikelihood = problem.logLikelihood(estimate);
   const warnings: string[] = [];
 
-  const information = hessian((theta) => {
-    const value = problem.logLikelihood(theta);
-    return Number.isFinite(value) ? -value : Number.NaN;
-  }, estimate);
+  const information =
+    likelihoodGradient === undefined
+      ? hessian((theta) => {
+          const value = problem.logLikelihood(theta);
+          return Number.isFinite(value) ? -value : Number.NaN;
+        }, estimate)
+      : hessianFromGradient((theta) => {
+          const total = likelihoodGradient(theta);
+          return Number.isFinite(total.value) ? total.gradient.map((g) => -g) : theta.map(() => Number.NaN);
+        }, estimate);
   const covariance = invertSymmetric(information);
   const params: Record<string, number> = {};
   const stdErrors: Record<string, number | null> = {};

@@ -1,15 +1,25 @@
 /**
  * Unconstrained minimisation for maximum-likelihood fitting: BFGS (Nocedal & Wright, "Numerical
  * Optimization", 2nd ed. 2006, Algorithm 6.1) with a backtracking Armijo line search (Algorithm 3.1, with
- * safeguarded quadratic/cubic interpolation, section 3.5) on central-difference gradients (section 8.1),
- * and a Nelder-Mead simplex fallback (Nelder & Mead 1965, with the dimension-adaptive coefficients of
- * Gao & Han 2012, Computational Optimization and Applications 51(1)) for objectives whose gradient cannot be
- * computed or on which BFGS makes no progress.
+ * safeguarded quadratic/cubic interpolation, section 3.5) on an analytic gradient when the caller has one,
+ * otherwise on central-difference gradients (section 8.1), and a Nelder-Mead simplex fallback (Nelder &
+ * Mead 1965, with the dimension-adaptive coefficients of Gao & Han 2012, Computational Optimization and
+ * Applications 51(1)) for objectives whose gradient cannot be computed or on which BFGS makes no progress.
+ *
+ * Why analytic gradients matter: a central-difference gradient costs 2n evaluations of the objective, which
+ * for the purchase models (n = 4) is 8 passes over the data per BFGS iteration, against one pass for a
+ * gradient computed together with the value.
  *
  * Constraints such as positivity are handled by the caller through reparameterisation (fit on log θ).
  * The objective may return `Infinity` or `NaN` outside its domain: the line search treats those points as
  * "too far" and shrinks the step.
  */
+
+/** Value and gradient of an objective at one point, as an analytic gradient function returns them. */
+export interface ValueAndGradient {
+  value: number;
+  gradient: number[];
+}
 
 /** Options of {@link minimize}. */
 export interface MinimizeOptions {
@@ -17,6 +27,13 @@ export interface MinimizeOptions {
   maxIterations?: number;
   /** Convergence when the infinity norm of the gradient falls below this. Default 1e-6. */
   gradientTolerance?: number;
+  /**
+   * Analytic gradient of the objective, returning the objective's value at the same point too (the same
+   * number as `f`; Infinity/NaN outside the domain, where the gradient is not used). When given, BFGS and
+   * the convergence test use it instead of central differences, and the line search takes value and
+   * gradient from one call. Nelder-Mead still uses `f` only. Default: none (central differences of `f`).
+   */
+  gradient?: (x: number[]) => ValueAndGradient;
 }
 
 /** Result of {@link minimize}. */
@@ -29,7 +46,7 @@ export interface MinimizeResult {
   converged: boolean;
   /** Iterations used (BFGS plus Nelder-Mead when it ran). */
   iterations: number;
-  /** Infinity norm of the central-difference gradient at `x` (NaN when it is not finite). */
+  /** Infinity norm of the gradient at `x`, analytic when given, else central-difference (NaN when it is not finite). */
   gradientNorm: number;
   /** The method that produced `x`. */
   method: 'bfgs' | 'nelder-mead';
@@ -78,6 +95,30 @@ function gradient(f: (x: number[]) => number, x: number[]): number[] {
 
 const allFinite = (v: number[]): boolean => v.every((x) => Number.isFinite(x));
 
+/**
+ * The objective as BFGS sees it: `trial` for the value at a line-search point, `gradient` for the gradient
+ * at a point. With an analytic gradient both come from one call, and an accepted trial point carries its
+ * gradient along; with central differences the gradient costs 2n more evaluations of f.
+ */
+interface Oracle {
+  /** Value at a trial point, with the gradient when it comes at no extra cost. */
+  trial: (x: number[]) => { value: number; gradient?: number[] };
+  /** Gradient at a point whose value is known (central differences: 2n evaluations of f). */
+  gradient: (x: number[]) => number[];
+}
+
+function oracle(f: (x: number[]) => number, analytic: ((x: number[]) => ValueAndGradient) | undefined): Oracle {
+  if (analytic === undefined) {
+    return { trial: (x) => ({ value: f(x) }), gradient: (x) => gradient(f, x) };
+  }
+  const trial = (x: number[]): ValueAndGradient => {
+    const out = analytic(x);
+    // a non-finite value is "outside the domain"; its gradient is meaningless
+    return Number.isFinite(out.value) ? out : { value: out.value, gradient: new Array<number>(x.length).fill(Number.NaN) };
+  };
+  return { trial, gradient: (x) => trial(x).gradient };
+}
+
 interface BfgsOutcome {
   x: number[];
   value: number;
@@ -89,14 +130,15 @@ interface BfgsOutcome {
   message: string;
 }
 
-function bfgs(f: (x: number[]) => number, x0: number[], maxIterations: number, tolerance: number): BfgsOutcome {
+function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance: number): BfgsOutcome {
   const n = x0.length;
   let x = x0.slice();
-  let value = f(x);
+  const start = objective.trial(x);
+  let value = start.value;
   if (!Number.isFinite(value)) {
     return { x, value, gradient: new Array<number>(n).fill(Number.NaN), iterations: 0, converged: false, failed: true, message: 'objective is not finite at the starting point' };
   }
-  let g = gradient(f, x);
+  let g = start.gradient ?? objective.gradient(x);
   if (!allFinite(g)) {
     return { x, value, gradient: g, iterations: 0, converged: false, failed: true, message: 'gradient is not finite at the starting point' };
   }
@@ -120,17 +162,17 @@ function bfgs(f: (x: number[]) => number, x0: number[], maxIterations: number, t
     }
     // unscaled steepest-descent step: limit its length so a steep start does not leap out of the domain
     const alpha = steepest ? Math.min(1, 1 / Math.max(infinityNorm(p), 1e-300)) : 1;
-    const search = lineSearch(f, x, value, p, slope, alpha);
+    const search = lineSearch(objective.trial, x, value, p, slope, alpha);
     if (search === null) {
       if (!steepest) {
         // retry once along the steepest descent before giving up
         const descent = g.map((v) => -v);
-        const retry = lineSearch(f, x, value, descent, dot(descent, g), Math.min(1, 1 / Math.max(gNorm, 1e-300)));
+        const retry = lineSearch(objective.trial, x, value, descent, dot(descent, g), Math.min(1, 1 / Math.max(gNorm, 1e-300)));
         if (retry !== null) {
           H = identity(n);
           steepest = true;
           const xNew = retry.x;
-          const gNew = gradient(f, xNew);
+          const gNew = retry.gradient ?? objective.gradient(xNew);
           if (!allFinite(gNew)) {
             return { x: xNew, value: retry.value, gradient: gNew, iterations: iteration, converged: false, failed: true, message: 'gradient is not finite' };
           }
@@ -143,7 +185,7 @@ function bfgs(f: (x: number[]) => number, x0: number[], maxIterations: number, t
       return { x, value, gradient: g, iterations: iteration, converged: false, failed: true, message: 'line search made no progress' };
     }
     const xNew = search.x;
-    const gNew = gradient(f, xNew);
+    const gNew = search.gradient ?? objective.gradient(xNew);
     if (!allFinite(gNew)) {
       return { x: xNew, value: search.value, gradient: gNew, iterations: iteration, converged: false, failed: true, message: 'gradient is not finite' };
     }
@@ -201,26 +243,28 @@ function bfgsUpdate(H: number[][], s: number[], y: number[], sy: number): number
 /**
  * Backtracking line search with the Armijo condition f(x + αp) ≤ f(x) + c₁ α ∇fᵀp, c₁ = 1e-4, with
  * safeguarded quadratic interpolation; non-finite trial values halve the step. Returns null when no step
- * of length above 1e-16·|x| decreases f.
+ * of length above 1e-16·|x| decreases f. The accepted point keeps the gradient `trial` returned with its
+ * value (analytic gradients), so BFGS does not evaluate it again.
  */
 function lineSearch(
-  f: (x: number[]) => number,
+  trial: (x: number[]) => { value: number; gradient?: number[] },
   x: number[],
   value: number,
   p: number[],
   slope: number,
   alpha0: number,
-): { x: number[]; value: number } | null {
+): { x: number[]; value: number; gradient?: number[] } | null {
   const c1 = 1e-4;
   let alpha = alpha0;
   const pNorm = infinityNorm(p);
   const xNorm = infinityNorm(x);
   for (let k = 0; k < 80; k++) {
     if (alpha * pNorm <= 1e-16 * (xNorm + 1)) return null;
-    const trial = x.map((v, i) => v + alpha * p[i]);
-    const trialValue = f(trial);
+    const point = x.map((v, i) => v + alpha * p[i]);
+    const probe = trial(point);
+    const trialValue = probe.value;
     if (Number.isFinite(trialValue) && trialValue <= value + c1 * alpha * slope) {
-      return { x: trial, value: trialValue };
+      return probe.gradient === undefined ? { x: point, value: trialValue } : { x: point, value: trialValue, gradient: probe.gradient };
     }
     if (Number.isFinite(trialValue)) {
       // minimiser of the quadratic through f(0), f'(0), f(α), kept within [0.1α, 0.5α]
@@ -326,17 +370,20 @@ function nelderMead(f: (x: number[]) => number, x0: number[], maxIterations: num
 }
 
 /**
- * Minimises `f` from `x0`: BFGS with a backtracking Armijo line search and a central-difference gradient;
- * falls back to Nelder-Mead from the best point so far when BFGS fails (non-finite values or gradient, no
- * progress, iteration limit), then polishes the Nelder-Mead result with BFGS when the gradient there is finite.
+ * Minimises `f` from `x0`: BFGS with a backtracking Armijo line search on the analytic gradient
+ * (`options.gradient`) or a central-difference gradient; falls back to Nelder-Mead from the best point so
+ * far when BFGS fails (non-finite values or gradient, no progress, iteration limit), then polishes the
+ * Nelder-Mead result with BFGS when the gradient there is finite.
  *
- * Cost: each BFGS iteration takes 2n evaluations for the gradient plus a few for the line search, and O(n²)
+ * Cost: each BFGS iteration takes one value-and-gradient call per line-search trial (usually one) with an
+ * analytic gradient, or 2n evaluations for the gradient plus a few for the line search without; and O(n²)
  * arithmetic.
  *
  * @param f objective; may return Infinity/NaN outside its domain
  * @param x0 starting point (copied, not modified)
  * @example
  * minimize(([x, y]) => (x - 1) ** 2 + (y + 2) ** 2, [0, 0]).x // => [1, -2] (to ~1e-8)
+ * minimize(([x]) => (x - 3) ** 2, [0], { gradient: ([x]) => ({ value: (x - 3) ** 2, gradient: [2 * (x - 3)] }) }).x // => [3]
  */
 export function minimize(f: (x: number[]) => number, x0: number[], options: MinimizeOptions = {}): MinimizeResult {
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
@@ -346,7 +393,8 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
     const value = f([]);
     return { x: [], value, converged: Number.isFinite(value), iterations: 0, gradientNorm: 0, method: 'bfgs', message: 'no parameters' };
   }
-  const first = bfgs(f, x0, maxIterations, tolerance);
+  const objective = oracle(f, options.gradient);
+  const first = bfgs(objective, x0, maxIterations, tolerance);
   if (!first.failed) {
     return { x: first.x, value: first.value, converged: first.converged, iterations: first.iterations, gradientNorm: infinityNorm(first.gradient), method: 'bfgs', message: first.message };
   }
@@ -358,13 +406,13 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
   }
   const simplex = nelderMead(f, start, Math.max(maxIterations, 200 * n));
   let iterations = first.iterations + simplex.iterations;
-  const g = gradient(f, simplex.x);
+  const g = objective.gradient(simplex.x);
   if (allFinite(g)) {
     if (infinityNorm(g) <= tolerance) {
       return { x: simplex.x, value: simplex.value, converged: true, iterations, gradientNorm: infinityNorm(g), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead: gradient below tolerance` };
     }
     // polish with BFGS; keep it only if it improves and does not fail
-    const polish = bfgs(f, simplex.x, maxIterations, tolerance);
+    const polish = bfgs(objective, simplex.x, maxIterations, tolerance);
     iterations += polish.iterations;
     if (!polish.failed && polish.value <= simplex.value) {
       return { x: polish.x, value: polish.value, converged: polish.converged, iterations, gradientNorm: infinityNorm(polish.gradient), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead then bfgs: ${polish.message}` };
@@ -389,7 +437,7 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
 /**
  * Runs {@link minimize} from each starting point and returns the best result (lowest finite value,
  * converged runs preferred over non-converged ones at equal value), with the number of starts tried and
- * how many converged.
+ * how many converged. `options.gradient`, when given, is used by every run.
  *
  * Cost: one {@link minimize} per start.
  *
@@ -463,6 +511,45 @@ export function hessian(f: (x: number[]) => number, x: number[]): number[][] {
     }
   }
   for (const row of out) for (let j = 0; j < n; j++) if (!Number.isFinite(row[j])) row[j] = Number.NaN;
+  return out;
+}
+
+/**
+ * Hessian from an analytic gradient by central differences of the gradient, with steps scaled to |xⱼ|:
+ * hⱼ = ε^⅓·|xⱼ| ≈ 6.06e-6·|xⱼ| (6.06e-6 when xⱼ = 0), column j = (∇f(x + hⱼeⱼ) − ∇f(x − hⱼeⱼ))/(2hⱼ),
+ * symmetrised as (H + Hᵀ)/2. Entries are NaN when the gradient is not finite at a probe point.
+ *
+ * Why: with an exact gradient the truncation error is O(h²) and the rounding error O(ε/h) relative, about
+ * 1e-10, against about 1e-8 for {@link hessian}'s second differences of f (whose rounding error is
+ * O(ε/h²)); and it takes 2n gradient calls instead of 2n² + 1 evaluations of f.
+ *
+ * Cost: 2n gradient calls.
+ *
+ * @example
+ * hessianFromGradient(([x, y]) => [2 * x * y, x * x], [1, 2]) // => [[4, 2], [2, 0]] (to ~1e-9)
+ */
+export function hessianFromGradient(g: (x: number[]) => number[], x: number[]): number[][] {
+  const n = x.length;
+  const columns: number[][] = [];
+  const probe = x.slice();
+  for (let j = 0; j < n; j++) {
+    const h = GRADIENT_STEP * (x[j] !== 0 ? Math.abs(x[j]) : 1);
+    const step = (x[j] + h) - x[j]; // the representable step actually taken
+    probe[j] = x[j] + step;
+    const plus = g(probe);
+    probe[j] = x[j] - step;
+    const minus = g(probe);
+    probe[j] = x[j];
+    columns.push(Array.from({ length: n }, (_, i) => (plus[i] - minus[i]) / (2 * step)));
+  }
+  const out: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const value = i === j ? columns[i][i] : (columns[j][i] + columns[i][j]) / 2;
+      out[i][j] = Number.isFinite(value) ? value : Number.NaN;
+      out[j][i] = out[i][j];
+    }
+  }
   return out;
 }
 

@@ -251,7 +251,12 @@ describe('BG/NBD fitting warnings', () => {
     const model = fit(sample);
     expect(model.params.r).toBeCloseTo(0.5, 1);
     expect(model.warnings).toContainEqual(expect.stringMatching(/^parameter a = .* ran to the lower bound \(< 0\.000001\): it is not identified by these data$/));
-    expect(model.warnings).toContainEqual(expect.stringMatching(/^parameter b = .* ran to the upper bound \(> 1000000\): it is not identified by these data$/));
+    // Where the fit stops along the ridge (how far b runs) is not determined by the likelihood: with the
+    // finite-difference gradients of earlier versions, b passed 1e6 on this seed only through gradient noise
+    // (another step size or seed stopped near 1e4, as the analytic gradient does). What the data do
+    // determine: the mean dropout probability a/(a + b) is 0, and the information matrix is singular.
+    expect(model.params.a / (model.params.a + model.params.b)).toBeLessThan(1e-9);
+    expect(model.warnings).toContain('the hessian of the log-likelihood is not positive definite at the estimate: standard errors are not available');
   });
 });
 

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fitMaximumLikelihood, logScaleInterval } from '../../src/models/fit-common.js';
-import { hessian, invertSymmetric, minimize, minimizeMultiStart } from '../../src/models/optimize.js';
+import { hessian, hessianFromGradient, invertSymmetric, minimize, minimizeMultiStart } from '../../src/models/optimize.js';
+import type { ValueAndGradient } from '../../src/models/optimize.js';
 
 const rosenbrock = ([x, y]: number[]): number => 100 * (y - x * x) ** 2 + (1 - x) ** 2;
+const rosenbrockGradient = ([x, y]: number[]): ValueAndGradient => ({
+  value: rosenbrock([x, y]),
+  gradient: [-400 * x * (y - x * x) - 2 * (1 - x), 200 * (y - x * x)],
+});
 
 describe('minimize', () => {
   it('finds the minimum of a shifted, scaled quadratic with BFGS', () => {
@@ -59,6 +64,85 @@ describe('minimize', () => {
   });
 });
 
+describe('minimize with an analytic gradient', () => {
+  it('solves Rosenbrock without evaluating f, one gradient call per line-search trial', () => {
+    let values = 0;
+    let gradients = 0;
+    const f = (x: number[]): number => {
+      values++;
+      return rosenbrock(x);
+    };
+    const result = minimize(f, [-1.2, 1], {
+      gradient: (x) => {
+        gradients++;
+        return rosenbrockGradient(x);
+      },
+    });
+    expect(result.method).toBe('bfgs');
+    expect(result.converged).toBe(true);
+    expect(result.x[0]).toBeCloseTo(1, 6);
+    expect(result.x[1]).toBeCloseTo(1, 6);
+    expect(result.gradientNorm).toBeLessThan(1e-6);
+    expect(values).toBe(0);
+    expect(gradients).toBeLessThan(2 * result.iterations + 20);
+    // the finite-difference run needs 2n = 4 more evaluations per iteration
+    let numeric = 0;
+    minimize((x) => {
+      numeric++;
+      return rosenbrock(x);
+    }, [-1.2, 1]);
+    expect(numeric).toBeGreaterThan(2 * gradients);
+  });
+
+  it('gives the same minimum as finite differences on a quadratic, and reports the analytic gradient norm', () => {
+    const f = ([x, y]: number[]): number => (x - 1) ** 2 + 10 * (y + 2) ** 2 + (x - 1) * (y + 2) + 3;
+    const gradient = ([x, y]: number[]): ValueAndGradient => ({ value: f([x, y]), gradient: [2 * (x - 1) + (y + 2), 20 * (y + 2) + (x - 1)] });
+    const analytic = minimize(f, [5, 5], { gradient });
+    const numeric = minimize(f, [5, 5]);
+    expect(analytic.converged).toBe(true);
+    expect(analytic.x[0]).toBeCloseTo(numeric.x[0], 6);
+    expect(analytic.x[1]).toBeCloseTo(numeric.x[1], 6);
+    const g = gradient(analytic.x).gradient;
+    expect(analytic.gradientNorm).toBe(Math.max(Math.abs(g[0]), Math.abs(g[1])));
+  });
+
+  it('falls back to Nelder-Mead when the analytic gradient is not finite, and stays inside the domain', () => {
+    // the gradient cannot be computed for x <= 0.5 (the objective itself is defined for x > 0)
+    const f = ([x, y]: number[]): number => (x > 0 ? (x - 2) ** 2 + (y - 3) ** 2 : Number.NaN);
+    const gradient = ([x, y]: number[]): ValueAndGradient => ({ value: f([x, y]), gradient: x > 0.5 ? [2 * (x - 2), 2 * (y - 3)] : [Number.NaN, 2 * (y - 3)] });
+    const result = minimize(f, [0.1, 0], { gradient });
+    expect(result.method).toBe('nelder-mead');
+    expect(result.message).toMatch(/gradient is not finite/);
+    expect(result.converged).toBe(true);
+    expect(result.x[0]).toBeCloseTo(2, 5);
+    expect(result.x[1]).toBeCloseTo(3, 5);
+    // log barrier with Infinity outside the domain
+    const barrier = (x: number[]): number => (x[0] > 0 ? x[0] - Math.log(x[0]) : Infinity);
+    const inside = minimize(barrier, [20], { gradient: (x) => ({ value: barrier(x), gradient: [1 - 1 / x[0]] }) });
+    expect(inside.converged).toBe(true);
+    expect(inside.x[0]).toBeCloseTo(1, 8);
+  });
+
+  it('is used by every start of minimizeMultiStart', () => {
+    let values = 0;
+    let gradients = 0;
+    const f = ([x]: number[]): number => {
+      values++;
+      return (x * x - 4) ** 2;
+    };
+    const result = minimizeMultiStart(f, [[-3], [3], [0.5]], {
+      gradient: ([x]) => {
+        gradients++;
+        return { value: (x * x - 4) ** 2, gradient: [4 * x * (x * x - 4)] };
+      },
+    });
+    expect(result.convergedStarts).toBe(3);
+    expect(Math.abs(result.x[0])).toBeCloseTo(2, 8);
+    expect(values).toBe(0);
+    expect(gradients).toBeGreaterThan(3);
+  });
+});
+
 describe('minimizeMultiStart', () => {
   it('returns the best of several local minima and counts converged starts', () => {
     // two minima: x = -2 (value 1) and x = 2 (value 0)
@@ -93,6 +177,43 @@ describe('hessian', () => {
     expect(h[0][0] / (-3 / 1e-8)).toBeCloseTo(1, 6);
     expect(h[1][1]).toBeCloseTo(2e-8, 12);
     expect(h[0][1]).toBeCloseTo(0, 6);
+  });
+});
+
+describe('hessianFromGradient', () => {
+  it('matches the analytic Hessian of x² y + exp(x y) more closely than second differences of f', () => {
+    const f = ([x, y]: number[]): number => x * x * y + Math.exp(x * y);
+    const g = ([x, y]: number[]): number[] => [2 * x * y + y * Math.exp(x * y), x * x + x * Math.exp(x * y)];
+    const [x, y] = [0.7, -1.3];
+    const e = Math.exp(x * y);
+    const exact = [
+      [2 * y + y * y * e, 2 * x + e + x * y * e],
+      [2 * x + e + x * y * e, x * x * e],
+    ];
+    const fromGradient = hessianFromGradient(g, [x, y]);
+    const fromValues = hessian(f, [x, y]);
+    let worstGradient = 0;
+    let worstValues = 0;
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 2; j++) {
+        worstGradient = Math.max(worstGradient, Math.abs(fromGradient[i][j] - exact[i][j]));
+        worstValues = Math.max(worstValues, Math.abs(fromValues[i][j] - exact[i][j]));
+      }
+    }
+    expect(worstGradient).toBeLessThan(1e-9);
+    expect(worstGradient).toBeLessThan(worstValues);
+    expect(fromGradient[0][1]).toBe(fromGradient[1][0]);
+  });
+
+  it('scales the step to |x| and marks entries NaN where the gradient is not finite', () => {
+    const g = ([a, b]: number[]): number[] => [3 / a, (2 * b) / 1e8];
+    const h = hessianFromGradient(g, [1e-4, 1e4]);
+    expect(h[0][0] / (-3 / 1e-8)).toBeCloseTo(1, 9);
+    expect(h[1][1]).toBeCloseTo(2e-8, 15);
+    expect(h[0][1]).toBe(0);
+    const broken = hessianFromGradient(([a, b]) => [a > 1 ? Number.NaN : a, b], [1, 1]);
+    expect(broken[0][0]).toBeNaN();
+    expect(broken[1][1]).toBeCloseTo(1, 9);
   });
 });
 
@@ -140,6 +261,35 @@ describe('fitMaximumLikelihood (fit-common.ts)', () => {
     expect(model.bic).toBeCloseTo(2 * Math.log(n) - 2 * maximum, 9);
     expect(model.intervals.sigma).toEqual(logScaleInterval(model.params.sigma, model.stdErrors.sigma));
     expect(model.warnings).toEqual([]);
+  });
+
+  it('gives the same MLE and standard errors with an analytic gradient, evaluating the likelihood once', () => {
+    let values = 0;
+    let gradients = 0;
+    const logLikelihood = (theta: number[]): number => {
+      values++;
+      return normalLogLikelihood(theta);
+    };
+    const gradient = ([mu, sd]: number[]): { value: number; gradient: number[] } => {
+      gradients++;
+      let dMu = 0;
+      let dSd = 0;
+      for (const x of data) {
+        dMu += (x - mu) / (sd * sd);
+        dSd += -1 / sd + (x - mu) ** 2 / sd ** 3;
+      }
+      return { value: normalLogLikelihood([mu, sd]), gradient: [dMu, dSd] };
+    };
+    const model = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['mu', 'sigma'], logLikelihood, gradient, n, nDistinct: n, starts: [[1, 1], [10, 0.5]] });
+    expect(model.converged).toBe(true);
+    expect(model.params.mu).toBeCloseTo(mean, 8);
+    expect(model.params.sigma).toBeCloseTo(sigma, 8);
+    expect(model.stdErrors.mu!).toBeCloseTo(sigma / Math.sqrt(n), 8);
+    expect(model.stdErrors.sigma!).toBeCloseTo(sigma / Math.sqrt(2 * n), 8);
+    expect(model.warnings).toEqual([]);
+    // the reported log-likelihood; the optimiser and the Hessian use the gradient only
+    expect(values).toBe(1);
+    expect(gradients).toBeLessThan(100);
   });
 
   it('warns when a parameter runs to a bound', () => {
