@@ -1,6 +1,6 @@
 /** crm fit, value and validate end to end: published fits, parameter recovery, CLV by hand, holdout counts. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -157,5 +157,28 @@ describe('crm validate on CDNOW (weeks 1-39 calibration, 40-78 holdout)', () => 
       expect(m.tracking[77].actual).toBe(distinctDays - new Set(rows.map((r) => r.customer_id)).size);
     }
     expect(doc.spend.customers).toBeGreaterThan(400);
+  });
+});
+
+describe('Gamma-Gamma with customers whose returns exceed their repeat purchases', () => {
+  it('leaves them out of the spend fit with a note, values them at the population mean, and fits the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-gg-'));
+    const path = join(dir, 'sales.csv');
+    // Z1 repeats once on 2024-02-01 with a purchase of 10 and a return of 30 that day: mean repeat spend -20.
+    const extra = ['Z1-1,Z1,2024-01-02,x,1,50,,web', 'Z1-2,Z1,2024-02-01,x,1,10,,web', 'Z1-3,Z1,2024-02-01,x,1,-30,,web'].join('\n');
+    writeFileSync(path, `${readFileSync(fixture('sales.csv'), 'utf8').trimEnd()}\n${extra}\n`);
+    const fit = await runCli(['fit', '--model', 'gammagamma', '--sales', path, '--period', 'week', '--format', 'json']);
+    expect(fit.code).toBe(0);
+    expect(fit.stderr).toMatch(/note: gammagamma: 1 of \d+ repeat customers have a mean repeat spend <= 0/);
+    const alone = await json(['fit', '--model', 'gammagamma', '--sales', fixture('sales.csv'), '--period', 'week']);
+    // the same customers as the fixtures' (Z1 left out): the same estimates
+    expect(JSON.parse(fit.stdout).params).toEqual(alone.params);
+    const value = await runCli(['value', '--model', 'bgnbd', '--sales', path, '--period', 'week', '--format', 'json']);
+    expect(value.code).toBe(0);
+    const doc = JSON.parse(value.stdout);
+    expect(doc.spendModel).not.toBeNull();
+    const z1 = doc.customers.find((c: { customer_id: string }) => c.customer_id === 'Z1');
+    const { p, q, gamma } = alone.params;
+    expect(z1.expected_spend).toBeCloseTo((p * gamma) / (q - 1), 6);
   });
 });

@@ -28,16 +28,28 @@ export interface SavedModel extends FittedModel {
 }
 
 /** The Gamma-Gamma data: customers with at least one repeat purchase, their mean repeat spend. */
-export function spendData(input: ModelInput): { frequency: number[]; monetaryValue: number[] } {
+export function spendData(input: ModelInput): { frequency: number[]; monetaryValue: number[]; excluded: number } {
   const frequency: number[] = [];
   const monetaryValue: number[] = [];
+  let excluded = 0;
   for (let i = 0; i < input.ids.length; i++) {
     if (input.frequency[i] > 0) {
+      // Returns can exceed a customer's repeat purchases: a mean spend <= 0 has no Gamma-Gamma likelihood.
+      if (!(input.monetaryValue[i] > 0)) {
+        excluded++;
+        continue;
+      }
       frequency.push(input.frequency[i]);
       monetaryValue.push(input.monetaryValue[i]);
     }
   }
-  return { frequency, monetaryValue };
+  return { frequency, monetaryValue, excluded };
+}
+
+/** The note on the repeat customers left out of the Gamma-Gamma fit, or null when none was. */
+export function spendExclusionNote(data: { excluded: number; frequency: readonly number[] }): string | null {
+  if (data.excluded === 0) return null;
+  return `note: gammagamma: ${data.excluded} of ${data.excluded + data.frequency.length} repeat customers have a mean repeat spend <= 0 (returns exceeding purchases) and are left out of the spend fit; their expected spend is the population mean`;
 }
 
 /** Fits the purchase models named (all three for auto), best BIC first. */
@@ -116,6 +128,8 @@ export function registerFit(program: Command, io: Io): void {
       notes = loaded.notes;
       if (name === 'gammagamma') {
         const data = spendData(loaded.input);
+        const excludedNote = spendExclusionNote(data);
+        if (excludedNote) notes.push(excludedNote);
         fits = [gammagamma.fit(data)];
         correlation = gammagamma.frequencySpendCorrelation(data);
         if (Math.abs(correlation) > 0.3) notes.push(`warning: frequency and spend are correlated (r = ${correlation.toFixed(2)}); the Gamma-Gamma model assumes they are independent`);

@@ -44,7 +44,7 @@ import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
 import { renderPayments } from './payments.js';
-import { fitPurchaseModels, spendData } from './fit.js';
+import { fitPurchaseModels, spendData, spendExclusionNote } from './fit.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
@@ -76,7 +76,10 @@ export function reportValuation(
     for (const warning of purchase.warnings) notes.push(`warning: ${purchase.model}: ${warning}`);
     let spend: FittedModel | null = null;
     try {
-      spend = gammagamma.fit(spendData(input));
+      const data = spendData(input);
+      const excludedNote = spendExclusionNote(data);
+      if (excludedNote) notes.push(excludedNote);
+      spend = gammagamma.fit(data);
       if (spend.params.q <= 1) spend = null;
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;

@@ -13,7 +13,7 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
-import { spendData } from './fit.js';
+import { spendData, spendExclusionNote } from './fit.js';
 
 export function registerValidate(program: Command, io: Io): void {
   const cmd = program
@@ -41,7 +41,10 @@ export function registerValidate(program: Command, io: Io): void {
     });
     let spend: SpendValidation | null = null;
     try {
-      spend = validateSpend(gammagamma.fit(spendData(loaded.input)), loaded.input);
+      const data = spendData(loaded.input);
+      const excludedNote = spendExclusionNote(data);
+      if (excludedNote) loaded.notes.push(excludedNote);
+      spend = validateSpend(gammagamma.fit(data), loaded.input);
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
       loaded.notes.push(`warning: spend not validated: ${err.message}`);

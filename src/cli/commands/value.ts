@@ -19,7 +19,7 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
-import { fitPurchaseModels, spendData, type SavedModel } from './fit.js';
+import { fitPurchaseModels, spendData, spendExclusionNote, type SavedModel } from './fit.js';
 
 export const valueColumns = (hasDert: boolean): RecordColumns<CustomerValue> => ({
   names: ['customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_transactions', 'expected_spend', 'margin', 'clv', 'past_revenue', 'segment', 'baseline_clv', ...(hasDert ? ['dert', 'clv_infinite'] : [])],
@@ -82,7 +82,10 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   let spend: FittedModel | null = saved?.model === 'gammagamma' ? saved : null;
   if (!spend && options.spendModel !== false) {
     try {
-      spend = gammagamma.fit(spendData(loaded.input));
+      const data = spendData(loaded.input);
+      const excludedNote = spendExclusionNote(data);
+      if (excludedNote) notes.push(excludedNote);
+      spend = gammagamma.fit(data);
       for (const w of spend.warnings) notes.push(`warning: gammagamma: ${w}`);
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
