@@ -7,6 +7,7 @@
  * up to the order of floating-point summation.
  */
 import type { RfmData } from './types.js';
+import { createRng } from '../core/random.js';
 
 /** RFM data with one entry per distinct (frequency, recency, T) tuple and its summed weight. */
 export interface CompressedRfm {
@@ -204,4 +205,33 @@ export function indexRfm(data: RfmData): IndexedRfm {
   const weights = new Float64Array(length);
   for (let i = 0; i < length; i++) weights[i] = data.weights === undefined ? 1 : data.weights[i];
   return { length, weights, frequency: distinctValues(data.frequency), recency: distinctValues(data.recency), T: distinctValues(data.T) };
+}
+
+/**
+ * A random sample of about `customers` customers of `data` (all of it when it has no more), for choosing
+ * starting points on large data: an entry of weight w (1 when unweighted) keeps weight ⌊w·q⌋ plus 1 with
+ * probability frac(w·q), q = customers / total weight, so every tuple keeps its expected share; entries left
+ * with weight 0 are dropped. Deterministic for a seed.
+ *
+ * Cost: O(n).
+ */
+export function sampleRfm(data: RfmData, customers: number, seed = 0x5a3d1e): CompressedRfm {
+  const n = data.frequency.length;
+  const total = totalWeight(data.weights, n);
+  const q = Math.min(1, customers / total);
+  const rng = createRng(seed);
+  const frequency: number[] = [];
+  const recency: number[] = [];
+  const T: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const expected = (data.weights === undefined ? 1 : data.weights[i]) * q;
+    const w = Math.floor(expected) + (rng.uniform() < expected - Math.floor(expected) ? 1 : 0);
+    if (w === 0) continue;
+    frequency.push(data.frequency[i]);
+    recency.push(data.recency[i]);
+    T.push(data.T[i]);
+    weights.push(w);
+  }
+  return { frequency: Float64Array.from(frequency), recency: Float64Array.from(recency), T: Float64Array.from(T), weights: Float64Array.from(weights) };
 }

@@ -48,6 +48,12 @@ export interface LikelihoodProblem {
   nDistinct: number;
   /** Default starting points in the natural parameters. */
   starts: number[][];
+  /**
+   * The same problem on a random sample of about {@link SAMPLE_CUSTOMERS} customers (null when the sample
+   * cannot be fitted). With more than {@link SAMPLE_ABOVE_DISTINCT} distinct tuples and no starts given,
+   * the starting points are run on the sample and only its best optimum is polished on the full data.
+   */
+  sample?: () => LikelihoodProblem | null;
 }
 
 /** Parameters above this (or below {@link LOWER_BOUND}) are reported as having run to a bound. */
@@ -148,6 +154,42 @@ export function validateRfm(model: ModelName, data: RfmData): void {
 /** Largest finite value ln-parameters may take in the optimiser (e^700 is near the double limit). */
 const LOG_PARAMETER_LIMIT = 700;
 
+/** Problems with more distinct tuples than this choose their start on a sample ({@link LikelihoodProblem.sample}). */
+export const SAMPLE_ABOVE_DISTINCT = 40_000;
+/** Customers in that sample. */
+export const SAMPLE_CUSTOMERS = 20_000;
+
+/**
+ * The optimiser's objective of a problem: the mean negative log-likelihood per customer over the
+ * log-parameters (Infinity outside the domain), with its gradient by the chain rule when the problem has an
+ * analytic one.
+ */
+function objectiveOf(problem: LikelihoodProblem, options: FitOptions): { objective: (x: number[]) => number; options: MinimizeOptions } {
+  const objective = (logParams: number[]): number => {
+    for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return Infinity;
+    const value = -problem.logLikelihood(logParams.map(Math.exp)) / problem.n;
+    return Number.isFinite(value) ? value : Infinity;
+  };
+  const likelihoodGradient = problem.gradient;
+  const minimizeOptions: MinimizeOptions = {
+    maxIterations: options.maxIterations ?? 1000,
+    gradientTolerance: options.gradientTolerance ?? 1e-7,
+  };
+  if (likelihoodGradient !== undefined) {
+    // the same objective as above, with its gradient in the log-parameters by the chain rule
+    minimizeOptions.gradient = (logParams: number[]): ValueAndGradient => {
+      const outside = { value: Infinity, gradient: logParams.map(() => Number.NaN) };
+      for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return outside;
+      const theta = logParams.map(Math.exp);
+      const total = likelihoodGradient(theta);
+      const value = -total.value / problem.n;
+      if (!Number.isFinite(value)) return outside;
+      return { value, gradient: total.gradient.map((g, i) => (-theta[i] * g) / problem.n) };
+    };
+  }
+  return { objective, options: minimizeOptions };
+}
+
 /**
  * Fits a model by maximum likelihood: minimises the mean negative log-likelihood per customer over the
  * log-parameters from every starting point (BFGS, Nelder-Mead fallback), restarts up to twice from the best
@@ -175,29 +217,22 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
       throw new ModelError(`${problem.model}: starting point [${start.join(', ')}] must have ${k} positive numbers (${problem.parameterNames.join(', ')})`);
     }
   }
-  const objective = (logParams: number[]): number => {
-    for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return Infinity;
-    const value = -problem.logLikelihood(logParams.map(Math.exp)) / problem.n;
-    return Number.isFinite(value) ? value : Infinity;
-  };
-  const likelihoodGradient = problem.gradient;
-  const minimizeOptions: MinimizeOptions = {
-    maxIterations: options.maxIterations ?? 1000,
-    gradientTolerance: options.gradientTolerance ?? 1e-7,
-  };
-  if (likelihoodGradient !== undefined) {
-    // the same objective as above, with its gradient in the log-parameters by the chain rule
-    minimizeOptions.gradient = (logParams: number[]): ValueAndGradient => {
-      const outside = { value: Infinity, gradient: logParams.map(() => Number.NaN) };
-      for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return outside;
-      const theta = logParams.map(Math.exp);
-      const total = likelihoodGradient(theta);
-      const value = -total.value / problem.n;
-      if (!Number.isFinite(value)) return outside;
-      return { value, gradient: total.gradient.map((g, i) => (-theta[i] * g) / problem.n) };
-    };
+  const { objective, options: minimizeOptions } = objectiveOf(problem, options);
+  // Large data: the starting points are tried on a random sample of the customers, and only the best
+  // sample optimum is carried to the full data, with BFGS's curvature from the sample (the objective is the
+  // mean per customer, so its curvature is about the same on both).
+  const sample = !options.starts && problem.sample && problem.nDistinct > SAMPLE_ABOVE_DISTINCT ? problem.sample() : null;
+  let multi: MinimizeResult;
+  if (sample) {
+    const onSample = objectiveOf(sample, options);
+    const best = minimizeMultiStart(onSample.objective, sample.starts.map((s) => s.map(Math.log)), onSample.options);
+    multi = Number.isFinite(best.value)
+      ? minimize(objective, best.x, { ...minimizeOptions, initialInverseHessian: best.inverseHessian })
+      : minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
+    if (!Number.isFinite(multi.value)) multi = minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
+  } else {
+    multi = minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
   }
-  const multi = minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
   if (!Number.isFinite(multi.value)) {
     throw new ModelError(`${problem.model}: the log-likelihood is not finite at any starting point`, {
       hint: 'check the data for extreme values, or pass other starting points',
@@ -216,6 +251,7 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
   const logLikelihood = problem.logLikelihood(estimate);
   const warnings: string[] = [];
 
+  const likelihoodGradient = problem.gradient;
   const information =
     likelihoodGradient === undefined
       ? hessian((theta) => {
@@ -274,6 +310,7 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
     converged: best.converged,
     iterations,
     starts: starts.length,
+    ...(sample ? { startSample: sample.n } : {}),
     warnings,
   };
 }

@@ -19,10 +19,10 @@ import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
 import { simulatePurchases } from './bg-nbd.js';
 import type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
-import { compressRfm, indexRfm, totalWeight } from './compress.js';
-import type { IndexedRfm } from './compress.js';
-import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, validateRfm } from './fit-common.js';
-import type { FitOptions } from './fit-common.js';
+import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
+import type { CompressedRfm, IndexedRfm } from './compress.js';
+import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm } from './fit-common.js';
+import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
 
@@ -213,24 +213,30 @@ export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
       hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
     });
   }
+  return fitMaximumLikelihood(problemOf(compressed), options);
+}
+
+/** The maximum-likelihood problem on compressed data, with its sample for large data (see fit-common.ts). */
+function problemOf(compressed: CompressedRfm): LikelihoodProblem {
   const indexed = indexRfm(compressed);
   const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
-  return fitMaximumLikelihood(
-    {
-      model: MODEL,
-      parameterNames,
-      logLikelihood: ([r, alpha, a, b]) => evaluate(indexed, r, alpha, a, b),
-      gradient: ([r, alpha, a, b]) => evaluateWithGradient(indexed, r, alpha, a, b),
-      n: totalWeight(compressed.weights, compressed.frequency.length),
-      nDistinct: compressed.frequency.length,
-      starts: [
-        [1, scale, 1, 1],
-        [0.3, 0.3 * scale, 0.8, 2.5],
-        [3, 3 * scale, 3, 10],
-      ],
+  return {
+    model: MODEL,
+    parameterNames,
+    logLikelihood: ([r, alpha, a, b]) => evaluate(indexed, r, alpha, a, b),
+    gradient: ([r, alpha, a, b]) => evaluateWithGradient(indexed, r, alpha, a, b),
+    n: totalWeight(compressed.weights, compressed.frequency.length),
+    nDistinct: compressed.frequency.length,
+    starts: [
+      [1, scale, 1, 1],
+      [0.3, 0.3 * scale, 0.8, 2.5],
+      [3, 3 * scale, 3, 10],
+    ],
+    sample: () => {
+      const sample = compressRfm(sampleRfm(compressed, SAMPLE_CUSTOMERS));
+      return sample.frequency.some((x) => x > 0) ? problemOf(sample) : null;
     },
-    options,
-  );
+  };
 }
 
 /**

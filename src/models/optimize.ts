@@ -34,6 +34,11 @@ export interface MinimizeOptions {
    * gradient from one call. Nelder-Mead still uses `f` only. Default: none (central differences of `f`).
    */
   gradient?: (x: number[]) => ValueAndGradient;
+  /**
+   * BFGS's first inverse Hessian approximation (symmetric positive definite), e.g. the `inverseHessian` of
+   * an earlier run on a similar objective; default the identity, scaled after the first step.
+   */
+  initialInverseHessian?: number[][];
 }
 
 /** Result of {@link minimize}. */
@@ -52,6 +57,8 @@ export interface MinimizeResult {
   method: 'bfgs' | 'nelder-mead';
   /** What stopped the search, lowercase. */
   message: string;
+  /** BFGS's inverse Hessian approximation at `x` (when BFGS produced `x`), to start a related search with. */
+  inverseHessian?: number[][];
 }
 
 const DEFAULT_MAX_ITERATIONS = 1000;
@@ -128,9 +135,11 @@ interface BfgsOutcome {
   /** True when BFGS could not continue (non-finite gradient, no progress) without having converged. */
   failed: boolean;
   message: string;
+  /** The inverse Hessian approximation at the end. */
+  H?: number[][];
 }
 
-function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance: number): BfgsOutcome {
+function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance: number, H0?: number[][]): BfgsOutcome {
   const n = x0.length;
   let x = x0.slice();
   const start = objective.trial(x);
@@ -143,13 +152,13 @@ function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance:
     return { x, value, gradient: g, iterations: 0, converged: false, failed: true, message: 'gradient is not finite at the starting point' };
   }
   // inverse Hessian approximation, identity at first
-  let H: number[][] = identity(n);
-  let steepest = true; // H is the (unscaled) identity
+  let H: number[][] = H0 ? H0.map((row) => row.slice()) : identity(n);
+  let steepest = !H0; // H is the (unscaled) identity
   let stalls = 0;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const gNorm = infinityNorm(g);
     if (gNorm <= tolerance) {
-      return { x, value, gradient: g, iterations: iteration - 1, converged: true, failed: false, message: 'gradient below tolerance' };
+      return { x, value, gradient: g, iterations: iteration - 1, converged: true, failed: false, message: 'gradient below tolerance', H };
     }
     let p = H.map((row) => -dot(row, g));
     let slope = dot(p, g);
@@ -216,7 +225,7 @@ function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance:
     }
   }
   const gNorm = infinityNorm(g);
-  return { x, value, gradient: g, iterations: maxIterations, converged: gNorm <= tolerance, failed: gNorm > tolerance, message: gNorm <= tolerance ? 'gradient below tolerance' : 'maximum number of iterations reached' };
+  return { x, value, gradient: g, iterations: maxIterations, converged: gNorm <= tolerance, failed: gNorm > tolerance, message: gNorm <= tolerance ? 'gradient below tolerance' : 'maximum number of iterations reached', H };
 }
 
 function identity(n: number): number[][] {
@@ -394,9 +403,9 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
     return { x: [], value, converged: Number.isFinite(value), iterations: 0, gradientNorm: 0, method: 'bfgs', message: 'no parameters' };
   }
   const objective = oracle(f, options.gradient);
-  const first = bfgs(objective, x0, maxIterations, tolerance);
+  const first = bfgs(objective, x0, maxIterations, tolerance, options.initialInverseHessian);
   if (!first.failed) {
-    return { x: first.x, value: first.value, converged: first.converged, iterations: first.iterations, gradientNorm: infinityNorm(first.gradient), method: 'bfgs', message: first.message };
+    return { x: first.x, value: first.value, converged: first.converged, iterations: first.iterations, gradientNorm: infinityNorm(first.gradient), method: 'bfgs', message: first.message, inverseHessian: first.H };
   }
   // Nelder-Mead from the best finite point
   const start = Number.isFinite(first.value) ? first.x : x0;

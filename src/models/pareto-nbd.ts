@@ -35,10 +35,10 @@
 import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
 import type { SimulateOptions, SimulatedRfm } from './bg-nbd.js';
-import { compressRfm, distinctValues, totalWeight } from './compress.js';
-import type { DistinctValues } from './compress.js';
-import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, validateRfm } from './fit-common.js';
-import type { FitOptions } from './fit-common.js';
+import { compressRfm, distinctValues, sampleRfm, totalWeight } from './compress.js';
+import type { CompressedRfm, DistinctValues } from './compress.js';
+import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm } from './fit-common.js';
+import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { logHyp2f1UnitA, logHyperUDiagonal } from './hyp2f1.js';
 import { lgamma, log1mexp, logAddExp } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
@@ -248,27 +248,33 @@ export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
       hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
     });
   }
+  return fitMaximumLikelihood(problemOf(compressed), options);
+}
+
+/** The maximum-likelihood problem on compressed data, with its sample for large data (see fit-common.ts). */
+function problemOf(compressed: CompressedRfm): LikelihoodProblem {
   const prepared = prepare(compressed);
   const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
   let sumT = 0;
   compressed.T.forEach((age, i) => (sumT += age * compressed.weights[i]));
   const n = totalWeight(compressed.weights, compressed.frequency.length);
   const meanT = sumT / n;
-  return fitMaximumLikelihood(
-    {
-      model: MODEL,
-      parameterNames,
-      logLikelihood: ([r, alpha, s, beta]) => evaluate(prepared, r, alpha, s, beta),
-      n,
-      nDistinct: compressed.frequency.length,
-      starts: [
-        [1, scale, 1, meanT],
-        [0.5, 0.5 * scale, 0.5, 0.3 * meanT],
-        [2, 2 * scale, 2, 3 * meanT],
-      ],
+  return {
+    model: MODEL,
+    parameterNames,
+    logLikelihood: ([r, alpha, s, beta]) => evaluate(prepared, r, alpha, s, beta),
+    n,
+    nDistinct: compressed.frequency.length,
+    starts: [
+      [1, scale, 1, meanT],
+      [0.5, 0.5 * scale, 0.5, 0.3 * meanT],
+      [2, 2 * scale, 2, 3 * meanT],
+    ],
+    sample: () => {
+      const sample = compressRfm(sampleRfm(compressed, SAMPLE_CUSTOMERS));
+      return sample.frequency.some((x) => x > 0) ? problemOf(sample) : null;
     },
-    options,
-  );
+  };
 }
 
 /**

@@ -34,6 +34,11 @@ export interface FittedModel {
   iterations: number;
   /** Number of starting points tried. */
   starts: number;
+  /**
+   * Present when the starting points were tried on a random sample of this many customers and the best
+   * sample optimum then polished on all the data (large data; see fit-common.ts).
+   */
+  startSample?: number;
   /** Human-readable warnings (parameter at a bound, non-convergence, ...), lowercase, no full stop. */
   warnings: string[];
 }
