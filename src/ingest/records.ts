@@ -3,6 +3,7 @@
  * CSV goes through csv-parse (quotes, embedded delimiters and newlines, BOM, CRLF); `whitespace`
  * splits each line on runs of blanks (the original CDNOW files).
  */
+import { StringDecoder } from 'node:string_decoder';
 import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
@@ -91,19 +92,23 @@ export async function readRecords(
   const first = await iterator.next();
   if (first.done) return;
   if ((options.parser ?? 'fast') === 'fast') {
-    const decoder = new TextDecoder('utf-8');
+    // StringDecoder, not TextDecoder: it gives one-byte strings for ASCII/Latin-1 text (TextDecoder's are
+    // two-byte), half the memory for every id and value cut from them, and decodes about 3x faster
+    // (1M customers: summary 10.7 -> 8.7 s). Invalid bytes become U+FFFD in both; the BOM is dropped by the
+    // reader.
+    const decoder = new StringDecoder('utf8');
     const reader = new FastCsvReader(delimiter, (fields, line) => {
       if (fields.length === 1 && fields[0] === '') return; // an empty line, as below
       onRecord(fields, line);
     }, onLine);
     try {
-      reader.push(decoder.decode(first.value, { stream: true }));
+      reader.push(decoder.write(first.value));
       for (;;) {
         const next = await iterator.next();
         if (next.done) break;
-        reader.push(decoder.decode(next.value, { stream: true }));
+        reader.push(decoder.write(next.value));
       }
-      reader.push(decoder.decode());
+      reader.push(decoder.end());
       reader.end();
     } catch (err) {
       if (err instanceof FastCsvError) throw new InputError({ file, line: err.line }, `malformed CSV: ${err.message}`, { hint: 'check the quoting or --delimiter' });
@@ -171,7 +176,7 @@ async function whitespaceRecords(chunks: AsyncIterable<Buffer>, onRecord: Record
   let rest = '';
   let line = 0;
   let first = true;
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new StringDecoder('utf8');
   const emit = (text: string): void => {
     line++;
     let t = text.endsWith('\r') ? text.slice(0, -1) : text;
@@ -183,7 +188,7 @@ async function whitespaceRecords(chunks: AsyncIterable<Buffer>, onRecord: Record
     if (t !== '') onRecord(t.split(/\s+/), line);
   };
   for await (const chunk of chunks) {
-    rest += decoder.decode(chunk, { stream: true });
+    rest += decoder.write(chunk);
     let start = 0;
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
       emit(rest.slice(start, nl));
@@ -191,6 +196,6 @@ async function whitespaceRecords(chunks: AsyncIterable<Buffer>, onRecord: Record
     }
     rest = rest.slice(start);
   }
-  rest += decoder.decode();
+  rest += decoder.end();
   if (rest !== '') emit(rest);
 }
