@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { PaymentRecord } from '../core/types.js';
 import { PaymentLedger } from '../payments/ledger.js';
 import { InputError } from '../errors.js';
+import { own, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
 import { readTable, RowError, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
 import type { InputKind } from './schema.js';
@@ -80,16 +81,17 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
 
   if (request.customers !== undefined) {
     const customers = new Map<string, Record<string, string>>();
+    const values = new ValuePool();
     const { account, columns } = await readTable(
       request.customers,
       'customers',
       request.ingest.customers,
       io,
       (reader, cols) => {
-        const id = reader.requiredText(cols.index.customer_id);
+        const id = own(reader.requiredText(cols.index.customer_id));
         const attributes: Record<string, string> = {};
         cols.headers.forEach((h, i) => {
-          if (i !== cols.index.customer_id) attributes[h] = reader.text(i);
+          if (i !== cols.index.customer_id) attributes[h] = values.get(i, reader.text(i));
         });
         if (customers.has(id)) {
           throw new RowError(`duplicate customer_id "${id}"`, 'duplicate customer_id', cols.index.customer_id + 1);
