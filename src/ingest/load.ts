@@ -222,6 +222,44 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         row.line = line;
         payments.push(row);
       },
+      (columns) => {
+        // The same steps as above on a plain line without a fields array; any doubt (an empty required
+        // value, a date or amount the digit readers do not take) declines the line before anything is
+        // counted, and the steps above then give the row, or its error, exactly as before.
+        const ix = columns.index;
+        const known = data.customers;
+        const refuse = request.unknown === 'error';
+        const keepUnknown = request.unknown === 'keep';
+        return (f, line) => {
+          const customerId = f.requiredText(ix.customer_id);
+          if (customerId === '') return false;
+          const invoiceId = f.requiredText(ix.invoice_id);
+          if (invoiceId === '') return false;
+          const invoiceDate = f.date(ix.invoice_date);
+          if (invoiceDate !== invoiceDate) return false;
+          const dueDate = f.date(ix.due_date);
+          if (dueDate !== dueDate) return false;
+          const amount = f.amount(ix.amount);
+          if (amount !== amount) return false;
+          let paidDate: number | null = null;
+          if (ix.paid_date >= 0 && !f.empty(ix.paid_date)) {
+            paidDate = f.date(ix.paid_date);
+            if (paidDate !== paidDate) return false;
+          }
+          let paid: number | null = null;
+          if (ix.paid_amount >= 0 && !f.empty(ix.paid_amount)) {
+            paid = f.amount(ix.paid_amount);
+            if (paid !== paid) return false;
+          }
+          if (paidDate === null && paid !== null && paid !== 0) return false;
+          if (known && !known.has(customerId)) {
+            if (refuse) return false;
+            tracker.note(customerId);
+            if (!keepUnknown) return 'unknown customer';
+          }
+          payments.push({ customerId, invoiceId, invoiceDate, dueDate, amount, paidDate, paidAmount: paidDate === null ? 0 : (paid ?? amount), file, line });
+        };
+      },
     );
     data.payments = payments;
     data.accounts.push(account);

@@ -281,7 +281,7 @@ function digits(text: string, start: number, n: number): number {
 export type FastRows = (
   columns: ResolvedColumns,
   delimiter: string,
-) => ((fields: LineFields) => string | void | false) | undefined;
+) => ((fields: LineFields, line: number) => string | void | false) | undefined;
 
 /** Resolved header: the index of each known field (-1 when absent), and the header names. */
 export interface ResolvedColumns {
@@ -367,16 +367,16 @@ export async function readTable<T>(
     reader = new FieldReader(options.columns, options);
   }
   // The fast path, made once the columns are known (null = none).
-  let fastRow: ((fields: LineFields) => string | void | false) | null | undefined;
+  let fastRow: ((fields: LineFields, line: number) => string | void | false) | null | undefined;
   let lineFields: LineFields | undefined;
-  const onLine = fast && ((text: string, start: number, end: number, _line: number, delimiter: string): boolean => {
+  const onLine = fast && ((text: string, start: number, end: number, line: number, delimiter: string): boolean => {
     if (fastRow === undefined) {
       if (!columns) return false;
       fastRow = fast(columns, delimiter) ?? null;
       lineFields = new LineFields(columns.headers.length, delimiter, options);
     }
     if (fastRow === null || !lineFields!.scan(text, start, end)) return false;
-    const excluded = fastRow(lineFields!);
+    const excluded = fastRow(lineFields!, line);
     if (excluded === false) return false;
     account.read++;
     if (excluded) account.excluded[excluded] = (account.excluded[excluded] ?? 0) + 1;
