@@ -68,10 +68,12 @@ export function reportValuation(
   { defaultModel, collectionRates }: { defaultModel: string; collectionRates?: Map<string, number> },
 ): ValueResult | null {
   const input = modelInputFromSummaries(weekly);
+  trace('valuation: model input');
   try {
     const choice = String(options.model ?? defaultModel);
     const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
     const purchase = fitPurchaseModels(names, input).fits[0];
+    trace(`valuation: fit ${names.join(', ')}`);
     if (!purchase) return null;
     for (const warning of purchase.warnings) notes.push(`warning: ${purchase.model}: ${warning}`);
     let spend: FittedModel | null = null;
@@ -84,6 +86,7 @@ export function reportValuation(
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
     }
+    trace('valuation: spend model');
     const marginShare = options.margin !== undefined
       ? Number(options.margin)
       : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
