@@ -235,3 +235,44 @@ export function sampleRfm(data: RfmData, customers: number, seed = 0x5a3d1e): Co
   }
   return { frequency: Float64Array.from(frequency), recency: Float64Array.from(recency), T: Float64Array.from(T), weights: Float64Array.from(weights) };
 }
+
+/**
+ * The distinct rows of parallel numeric columns, for computing something once per distinct row: `index[i]`
+ * is row i's position among the distinct rows (in order of first occurrence), `distinct` their number.
+ * Rows are equal when every column is `===` (−0 equals 0).
+ *
+ * Cost: O(n) expected (open addressing on the bit patterns, as {@link compressRfm}).
+ */
+export function rowIndex(columns: ArrayLike<number>[]): { index: Int32Array; distinct: number } {
+  const n = columns.length === 0 ? 0 : columns[0].length;
+  let capacity = 16;
+  while (capacity < 2 * n) capacity *= 2;
+  const mask = capacity - 1;
+  const table = new Int32Array(capacity).fill(-1);
+  const firstRow = new Int32Array(n);
+  const index = new Int32Array(n);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    let hash = 0x9747b28c;
+    for (let c = 0; c < columns.length; c++) hash = hashDouble(columns[c][i] + 0, hash);
+    let slot = hash & mask;
+    for (;;) {
+      const at = table[slot];
+      if (at === -1) {
+        table[slot] = distinct;
+        firstRow[distinct] = i;
+        index[i] = distinct++;
+        break;
+      }
+      const row = firstRow[at];
+      let same = true;
+      for (let c = 0; c < columns.length && same; c++) same = columns[c][row] === columns[c][i];
+      if (same) {
+        index[i] = at;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { index, distinct };
+}
