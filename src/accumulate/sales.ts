@@ -159,6 +159,19 @@ export class CustomerTable {
 
 const INITIAL = 1024;
 
+/**
+ * How a row's order relates to the customer's earlier rows, as decided by a reader that saw only a later part
+ * of the file (the parallel sales ingest, src/ingest/parallel.ts), for `SalesAccumulator.addRelated`:
+ * a return (amount < 0: no transaction, the last order unchanged); no order id (a transaction of its own);
+ * the same order as the customer's previous purchase row of that part; a new order; or the customer's first
+ * purchase row of that part with an order id, which continues the last order seen before the part or not.
+ */
+export const ORDER_RETURN = 0;
+export const ORDER_NONE = 1;
+export const ORDER_SAME = 2;
+export const ORDER_NEW = 3;
+export const ORDER_FIRST = 4;
+
 function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
   const bigger = new (array.constructor as new (n: number) => T)(size);
   bigger.set(array);
@@ -246,6 +259,54 @@ export class SalesAccumulator {
     this.addDay(c, day, amount);
     if (day < this.minDay) this.minDay = day;
     if (day > this.maxDay) this.maxDay = day;
+  }
+
+  /** Index of customer `id`, added after the others when new (first-seen order). */
+  intern(id: string): number {
+    const c = this.index.get(id);
+    return c === undefined ? this.addCustomer(id) : c;
+  }
+
+  /**
+   * Adds one row of customer `c` (from `intern`), on or before as-of, whose relation to the customer's previous
+   * order was found by the reader of a later part of the file (ORDER_*; `firstOrderId` is the order id of an
+   * ORDER_FIRST row). Same state as `addLine` of that row when every earlier row of the file has been added,
+   * except the last order of the customer, which the caller sets with `setLastOrder` after each batch of rows
+   * (ORDER_SAME and ORDER_NEW rows carry no id; only ORDER_FIRST compares it).
+   */
+  addRelated(c: number, day: Day, amount: number, margin: number, withMargin: boolean, order: number, firstOrderId: string): void {
+    let newTransaction = false;
+    if (order === ORDER_NEW) newTransaction = true;
+    else if (order === ORDER_NONE) {
+      newTransaction = true;
+      this.lastOrderId[c] = '';
+    } else if (order === ORDER_FIRST) {
+      const last = this.lastOrderId[c];
+      if (last === '' || last !== firstOrderId || this.lastOrderDay[c] !== day) {
+        newTransaction = true;
+        this.lastOrderId[c] = firstOrderId;
+        this.lastOrderDay[c] = day;
+      }
+    }
+    if (day > this.calibrationEnd) {
+      this.rowsHoldout++;
+      if (newTransaction) this.transactionsHoldout[c]++;
+      if (withMargin) this.marginHoldout[c] += margin;
+    } else {
+      this.rowsCalibration++;
+      if (newTransaction) this.transactions[c]++;
+      if (withMargin) this.margin[c] += margin;
+    }
+    if (withMargin) this.hasMargin = true;
+    this.addDay(c, day, amount);
+    if (day < this.minDay) this.minDay = day;
+    if (day > this.maxDay) this.maxDay = day;
+  }
+
+  /** Sets the last order of customer `c` (its id, '' = none, and day) after `addRelated` rows. */
+  setLastOrder(c: number, id: string, day: Day): void {
+    this.lastOrderId[c] = id;
+    if (id !== '') this.lastOrderDay[c] = day;
   }
 
   private sameOrder(c: number, day: Day, text: string, start: number, end: number): boolean {

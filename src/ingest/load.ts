@@ -9,7 +9,8 @@ import { PaymentLedger } from '../payments/ledger.js';
 import { InputError } from '../errors.js';
 import { own, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
-import { readTable, RowError, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
+import { readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
+import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel.js';
 import type { InputKind } from './schema.js';
 import { inputName } from './source.js';
 
@@ -23,6 +24,8 @@ export interface LoadRequest {
   ingest: Record<InputKind, IngestOptions>;
   window: SalesWindow;
   unknown: UnknownPolicy;
+  /** The parallel sales ingest (parallel.ts); default: CRM_THREADS and CRM_PARALLEL_MIN_BYTES, or the defaults. */
+  parallel?: ParallelSettings;
 }
 
 /** Rows whose customer_id is not in the customers file. */
@@ -44,6 +47,8 @@ export interface LoadedData {
   accounts: RowAccount[];
   unknownSales?: UnknownCustomers;
   unknownPayments?: UnknownCustomers;
+  /** How the sales file was read (in parallel byte ranges or sequentially, and why). */
+  salesIngest?: SalesIngestInfo;
 }
 
 export interface LoadIo {
@@ -119,65 +124,68 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   if (request.sales !== undefined) {
     const sales = new SalesAccumulator(request.window);
     const tracker = unknownTracker();
-    const { account } = await readTable<SaleRow | null>(
-      request.sales,
-      'sales',
-      request.ingest.sales,
-      io,
-      (reader, cols) => {
-        const ix = cols.index;
-        const customerId = reader.requiredText(ix.customer_id);
-        const day = reader.date(ix.date);
-        const amount = reader.amount(ix.amount);
-        const cost = reader.optionalAmount(ix.cost);
-        const margin = cost !== null ? amount - cost : reader.optionalAmount(ix.margin);
-        if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
-        return { customerId, day, amount, orderId: reader.text(ix.order_id), margin };
-      },
-      (row) => (row === null ? 'unknown customer' : sales.add(row)),
-      (columns) => {
-        // The same steps as above on a plain line, without the row object and the fields array.
-        const ix = columns.index;
-        const idColumn = ix.customer_id;
-        const dateColumn = ix.date;
-        const amountColumn = ix.amount;
-        const costColumn = ix.cost;
-        const marginColumn = ix.margin;
-        const orderColumn = ix.order_id;
-        const known = data.customers;
-        const refuse = request.unknown === 'error';
-        const keepUnknown = request.unknown === 'keep';
-        return (f) => {
-          const customerId = f.requiredText(idColumn);
-          if (customerId === '') return false;
-          const day = f.date(dateColumn);
-          if (day !== day) return false;
-          const amount = f.amount(amountColumn);
-          if (amount !== amount) return false;
-          let margin: number | null = null;
-          if (costColumn >= 0 && !f.empty(costColumn)) {
-            const cost = f.amount(costColumn);
-            if (cost !== cost) return false;
-            margin = amount - cost;
-          } else if (marginColumn >= 0 && !f.empty(marginColumn)) {
-            margin = f.amount(marginColumn);
-            if (margin !== margin) return false;
-          }
-          if (known && !known.has(customerId)) {
-            if (refuse) return false;
-            tracker.note(customerId);
-            if (!keepUnknown) return 'unknown customer';
-          }
-          if (orderColumn < 0) return sales.addLine(customerId, day, amount, margin, '', 0, 0);
-          const text = f.text;
-          const s = f.starts[orderColumn];
-          const e = f.ends[orderColumn];
-          if (s === e || (solid(text.charCodeAt(s)) && solid(text.charCodeAt(e - 1)))) return sales.addLine(customerId, day, amount, margin, text, s, e);
-          const orderId = text.slice(s, e).trim();
-          return sales.addLine(customerId, day, amount, margin, orderId, 0, orderId.length);
-        };
-      },
-    );
+    const convert = (reader: FieldReader, cols: ResolvedColumns): SaleRow | null => {
+      const ix = cols.index;
+      const customerId = reader.requiredText(ix.customer_id);
+      const day = reader.date(ix.date);
+      const amount = reader.amount(ix.amount);
+      const cost = reader.optionalAmount(ix.cost);
+      const margin = cost !== null ? amount - cost : reader.optionalAmount(ix.margin);
+      if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
+      return { customerId, day, amount, orderId: reader.text(ix.order_id), margin };
+    };
+    const consume = (row: SaleRow | null): string | void => (row === null ? 'unknown customer' : sales.add(row));
+    const fast: FastRows = (columns) => {
+      // The same steps as above on a plain line, without the row object and the fields array.
+      const ix = columns.index;
+      const idColumn = ix.customer_id;
+      const dateColumn = ix.date;
+      const amountColumn = ix.amount;
+      const costColumn = ix.cost;
+      const marginColumn = ix.margin;
+      const orderColumn = ix.order_id;
+      const known = data.customers;
+      const refuse = request.unknown === 'error';
+      const keepUnknown = request.unknown === 'keep';
+      return (f) => {
+        const customerId = f.requiredText(idColumn);
+        if (customerId === '') return false;
+        const day = f.date(dateColumn);
+        if (day !== day) return false;
+        const amount = f.amount(amountColumn);
+        if (amount !== amount) return false;
+        let margin: number | null = null;
+        if (costColumn >= 0 && !f.empty(costColumn)) {
+          const cost = f.amount(costColumn);
+          if (cost !== cost) return false;
+          margin = amount - cost;
+        } else if (marginColumn >= 0 && !f.empty(marginColumn)) {
+          margin = f.amount(marginColumn);
+          if (margin !== margin) return false;
+        }
+        if (known && !known.has(customerId)) {
+          if (refuse) return false;
+          tracker.note(customerId);
+          if (!keepUnknown) return 'unknown customer';
+        }
+        if (orderColumn < 0) return sales.addLine(customerId, day, amount, margin, '', 0, 0);
+        const text = f.text;
+        const s = f.starts[orderColumn];
+        const e = f.ends[orderColumn];
+        if (s === e || (solid(text.charCodeAt(s)) && solid(text.charCodeAt(e - 1)))) return sales.addLine(customerId, day, amount, margin, text, s, e);
+        const orderId = text.slice(s, e).trim();
+        return sales.addLine(customerId, day, amount, margin, orderId, 0, orderId.length);
+      };
+    };
+    const plan = await planRanges(request.sales, request.ingest.sales, request.parallel);
+    let account: RowAccount;
+    if (typeof plan === 'string') {
+      ({ account } = await readTable<SaleRow | null>(request.sales, 'sales', request.ingest.sales, io, convert, consume, fast));
+      data.salesIngest = { ranges: 1, sequential: plan, sequentialFrom: 0 };
+    } else {
+      const parts = { convert, consume, fast, sales, known: data.customers, unknown: request.unknown, note: tracker.note };
+      ({ account, info: data.salesIngest } = await readSalesParallel(request.sales, request.ingest.sales, io, plan, parts, request.parallel));
+    }
     data.sales = sales;
     data.accounts.push(account);
     if (data.customers) data.unknownSales = tracker.result();

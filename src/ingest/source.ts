@@ -34,6 +34,23 @@ export async function openInput(path: string, stdin: Readable): Promise<AsyncIte
   return gunzipIfNeeded(raw, name);
 }
 
+/**
+ * The bytes `start` (inclusive) to `end` (exclusive) of a regular file, as they are: no gzip detection (the
+ * parallel sales ingest reads the parts of a plain file this way, see parallel.ts).
+ * @throws InputError when the file cannot be read
+ */
+export async function* openRange(path: string, start: number, end: number): AsyncIterable<Buffer> {
+  if (end <= start) return;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, start, end: end - 1 });
+  try {
+    for await (const chunk of raw) yield chunk as Buffer;
+  } catch (err) {
+    throw new InputError({ file: inputName(path) }, `cannot read (${(err as Error).message})`);
+  } finally {
+    raw.destroy();
+  }
+}
+
 async function* gunzipIfNeeded(raw: Readable, name: string): AsyncIterable<Buffer> {
   const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   let first: IteratorResult<Buffer | string>;

@@ -322,6 +322,13 @@ export interface TableIo {
   rejects?: RejectSink;
   /** Called as bytes are read (decompressed), and once with done = true at the end. */
   progress?: ProgressCallback;
+  /**
+   * The bytes to read instead of opening `path` (which still names the input): the first part of a plain
+   * file in the parallel sales ingest (parallel.ts). No gzip detection.
+   */
+  chunks?: AsyncIterable<Buffer>;
+  /** The account to count the rows in (a new one when absent). */
+  account?: RowAccount;
 }
 
 /** Progress of reading one input: bytes read so far and the file size when known (not for stdin or .gz). */
@@ -352,8 +359,8 @@ export async function readTable<T>(
   fast?: FastRows,
 ): Promise<{ account: RowAccount; columns: ResolvedColumns }> {
   const file = inputName(path);
-  const account: RowAccount = { file, kind, read: 0, used: 0, rejected: 0, rejectedByReason: {}, excluded: {} };
-  const opened = await openInput(path, io.stdin);
+  const account: RowAccount = io.account ?? { file, kind, read: 0, used: 0, rejected: 0, rejectedByReason: {}, excluded: {} };
+  const opened = io.chunks ?? (await openInput(path, io.stdin));
   let total: number | null = null;
   if (io.progress && path !== '-' && !path.endsWith('.gz')) total = (await stat(path)).size;
   const chunks = io.progress ? counted(opened, file, total, io.progress) : opened;
