@@ -8,6 +8,7 @@
  * all customers live in shared typed arrays, each customer's entries a linked list sorted by day. This keeps
  * the heap to a few large arrays instead of an object and three JS arrays per customer.
  */
+import { own } from '../core/strings.js';
 import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
 
@@ -242,7 +243,8 @@ export class SalesAccumulator {
         this.lastOrderId[c] = '';
       } else if (!this.sameOrder(c, day, orderText, orderStart, orderEnd)) {
         newTransaction = true;
-        this.lastOrderId[c] = orderStart === 0 && orderEnd === orderText.length ? orderText : orderText.slice(orderStart, orderEnd);
+        // own(): a kept slice of 13+ characters would keep its whole read chunk alive (core/strings.ts)
+        this.lastOrderId[c] = own(orderStart === 0 && orderEnd === orderText.length ? orderText : orderText.slice(orderStart, orderEnd));
         this.lastOrderDay[c] = day;
       }
     }
@@ -329,8 +331,9 @@ export class SalesAccumulator {
       this.lastOrderDay = grow(this.lastOrderDay, n);
       this.capacity = n;
     }
-    this.ids.push(id);
-    this.index.set(id, c);
+    const kept = own(id);
+    this.ids.push(kept);
+    this.index.set(kept, c);
     this.lastOrderId.push('');
     this.head[c] = -1;
     this.tail[c] = -1;
