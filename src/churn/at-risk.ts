@@ -13,7 +13,8 @@ export interface AtRiskOptions {
   pAlive: Map<string, number>;
   segments?: Map<string, string>;
   paymentClasses?: Map<string, string>;
-  histories?: Map<string, CustomerHistory>;
+  /** Purchase histories by id (a Map, or any lookup: only the listed customers are looked up). */
+  histories?: { get(id: string): CustomerHistory | undefined };
   top: number;
 }
 
@@ -28,15 +29,29 @@ function medianGap(days: readonly Day[]): number | null {
  * The top customers by value at risk (ties broken by id for a stable order). The value at risk is computed for
  * every customer; the rows (usual gap, segment, payment class) only for the `top` ones.
  *
- * Cost: O(n log n) for n customers, O(top) rows.
+ * Cost: O(n · top) for n customers and top <= 1,000 (O(n) in practice), else O(n log n); O(top) rows.
  */
 export function atRiskList(summaries: readonly CustomerSummary[], options: AtRiskOptions): AtRiskRow[] {
   const n = summaries.length;
   const atRisk = new Float64Array(n);
   for (let i = 0; i < n; i++) atRisk[i] = (1 - (options.pAlive.get(summaries[i].id) ?? 1)) * Math.max(0, summaries[i].revenue);
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((i, j) => atRisk[j] - atRisk[i] || (summaries[i].id < summaries[j].id ? -1 : 1));
-  return order.slice(0, Math.max(0, options.top)).map((i) => {
+  const top = Math.max(0, options.top);
+  const before = (i: number, j: number): number => atRisk[j] - atRisk[i] || (summaries[i].id < summaries[j].id ? -1 : 1);
+  let order: number[];
+  if (top <= 1000) {
+    // one pass keeping the best `top` in order (the same order as sorting everything)
+    order = [];
+    for (let i = 0; i < n; i++) {
+      if (order.length === top && (top === 0 || before(i, order[top - 1]) >= 0)) continue;
+      let k = order.length;
+      while (k > 0 && before(i, order[k - 1]) < 0) k--;
+      order.splice(k, 0, i);
+      if (order.length > top) order.pop();
+    }
+  } else {
+    order = Array.from({ length: n }, (_, i) => i).sort(before).slice(0, top);
+  }
+  return order.map((i) => {
     const s = summaries[i];
     const pAlive = options.pAlive.get(s.id) ?? 1;
     const value = Math.max(0, s.revenue);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { dayToIso, type Day } from '../../core/days.js';
-import type { CustomerSummary } from '../../core/types.js';
+import type { CustomerHistory, CustomerSummary } from '../../core/types.js';
 import type { ValueResult } from '../../value/types.js';
 import { compareIds, summarize } from '../../accumulate/summary.js';
 import { histories } from '../../accumulate/sales.js';
@@ -112,6 +112,20 @@ export function reportValuation(
   }
 }
 
+/** The history of `id` in `all` (ordered by compareIds, as histories() gives them) by binary search. */
+function historyById(all: readonly CustomerHistory[], id: string): CustomerHistory | undefined {
+  let lo = 0;
+  let hi = all.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareIds(all[mid].id, id);
+    if (c === 0) return all[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 /** Builds the whole report document from the inputs. */
 export async function buildReport(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<{ doc: ReportDocument; notes: string[] }> {
   const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
@@ -154,26 +168,35 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
   const cohorts = cohortRetention(all, asOf, { unit: 'month' });
+  trace('churn: cohorts');
   const lifetimes = purchaseLifetimes(all, asOf, { by, attributes });
+  trace('churn: lifetimes');
   const overall = kaplanMeier(lifetimes.lifetimes);
   const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
   const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
   const times = [30, 90, 180, 365];
+  const survival = { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] };
+  const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null;
+  trace('churn: survival, log-rank');
+  const rates = churnRates(lifetimes, { unit: 'month' });
+  trace('churn: rates');
+  const lifecycle = lifecycleStages(all, asOf, { pAlive });
+  trace('churn: life-cycle stages');
   const churn: ChurnResult = {
     asOf: dayToIso(asOf),
     cohorts,
     lifetimes: { source: lifetimes.source, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
-    survival: { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] },
-    logRank: by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null,
-    churnRates: churnRates(lifetimes, { unit: 'month' }),
+    survival,
+    logRank,
+    churnRates: rates,
     sbg: null,
-    lifecycle: lifecycleStages(all, asOf, { pAlive }),
+    lifecycle,
     atRisk: null,
   };
   const atRisk = pAlive && purchase
-    ? atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: new Map(all.map((h) => [h.id, h])), top: options.top !== undefined ? Number(options.top) : 20 })
+    ? atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: options.top !== undefined ? Number(options.top) : 20 })
     : null;
-  trace('churn');
+  trace('churn: at-risk');
   if (atRisk && purchase) churn.atRisk = { model: purchase, rows: atRisk };
 
   let transactions = 0;
