@@ -105,46 +105,58 @@ function hashDouble(value: number, seed: number): number {
  * open-addressing hash table on the bit patterns (−0 is folded into 0; weight-0 rows are dropped).
  */
 function distinctRows(columns: ArrayLike<number>[], weights: ArrayLike<number> | undefined): { columns: Float64Array[]; weights: Float64Array } {
-  const n = columns[0].length;
-  const width = columns.length;
+  const { index, firstRow, distinct } = hashRows(columns, weights);
+  const summed = new Float64Array(distinct);
+  for (let i = 0; i < index.length; i++) if (index[i] >= 0) summed[index[i]] += weights === undefined ? 1 : weights[i];
+  const out = columns.map((column) => {
+    const values = new Float64Array(distinct);
+    for (let k = 0; k < distinct; k++) values[k] = column[firstRow[k]] + 0;
+    return values;
+  });
+  return { columns: out, weights: summed };
+}
+
+/**
+ * Numbers the distinct rows of parallel numeric columns in order of first occurrence (open addressing on the
+ * bit patterns; −0 equals 0): `index[i]` is row i's number (−1 for rows of weight 0, which are skipped),
+ * `firstRow[k]` the first row of number k.
+ */
+function hashRows(columns: ArrayLike<number>[], weights?: ArrayLike<number>): { index: Int32Array; firstRow: Int32Array; distinct: number } {
+  const n = columns.length === 0 ? 0 : columns[0].length;
   let capacity = 16;
   while (capacity < 2 * n) capacity *= 2;
   const mask = capacity - 1;
   const table = new Int32Array(capacity).fill(-1);
   const firstRow = new Int32Array(n);
-  const summed = new Float64Array(n);
+  const index = new Int32Array(n);
   let distinct = 0;
   for (let i = 0; i < n; i++) {
-    const weight = weights === undefined ? 1 : weights[i];
-    if (weight === 0) continue;
+    if (weights !== undefined && weights[i] === 0) {
+      index[i] = -1;
+      continue;
+    }
     let hash = 0x9747b28c;
-    for (let c = 0; c < width; c++) hash = hashDouble(columns[c][i] + 0, hash);
+    for (let c = 0; c < columns.length; c++) hash = hashDouble(columns[c][i] + 0, hash);
     let slot = hash & mask;
     for (;;) {
       const at = table[slot];
       if (at === -1) {
         table[slot] = distinct;
         firstRow[distinct] = i;
-        summed[distinct] = weight;
-        distinct++;
+        index[i] = distinct++;
         break;
       }
       const row = firstRow[at];
       let same = true;
-      for (let c = 0; c < width && same; c++) same = columns[c][row] === columns[c][i];
+      for (let c = 0; c < columns.length && same; c++) same = columns[c][row] === columns[c][i];
       if (same) {
-        summed[at] += weight;
+        index[i] = at;
         break;
       }
       slot = (slot + 1) & mask;
     }
   }
-  const out = columns.map((column) => {
-    const values = new Float64Array(distinct);
-    for (let k = 0; k < distinct; k++) values[k] = column[firstRow[k]] + 0;
-    return values;
-  });
-  return { columns: out, weights: summed.slice(0, distinct) };
+  return { index, firstRow, distinct };
 }
 
 /** Distinct values of a column and, for each entry, the index of its value among them. */
@@ -244,35 +256,6 @@ export function sampleRfm(data: RfmData, customers: number, seed = 0x5a3d1e): Co
  * Cost: O(n) expected (open addressing on the bit patterns, as {@link compressRfm}).
  */
 export function rowIndex(columns: ArrayLike<number>[]): { index: Int32Array; distinct: number } {
-  const n = columns.length === 0 ? 0 : columns[0].length;
-  let capacity = 16;
-  while (capacity < 2 * n) capacity *= 2;
-  const mask = capacity - 1;
-  const table = new Int32Array(capacity).fill(-1);
-  const firstRow = new Int32Array(n);
-  const index = new Int32Array(n);
-  let distinct = 0;
-  for (let i = 0; i < n; i++) {
-    let hash = 0x9747b28c;
-    for (let c = 0; c < columns.length; c++) hash = hashDouble(columns[c][i] + 0, hash);
-    let slot = hash & mask;
-    for (;;) {
-      const at = table[slot];
-      if (at === -1) {
-        table[slot] = distinct;
-        firstRow[distinct] = i;
-        index[i] = distinct++;
-        break;
-      }
-      const row = firstRow[at];
-      let same = true;
-      for (let c = 0; c < columns.length && same; c++) same = columns[c][row] === columns[c][i];
-      if (same) {
-        index[i] = at;
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
+  const { index, distinct } = hashRows(columns);
   return { index, distinct };
 }
