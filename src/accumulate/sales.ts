@@ -173,7 +173,8 @@ export const ORDER_SAME = 2;
 export const ORDER_NEW = 3;
 export const ORDER_FIRST = 4;
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+/** A copy of a typed array in a larger one of the same type (the growth step of the struct-of-arrays stores). */
+export function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(array: T, size: number): T {
   const bigger = new (array.constructor as new (n: number) => T)(size);
   bigger.set(array);
   return bigger;

@@ -7,15 +7,10 @@
 import type { Day } from '../core/days.js';
 import type { PaymentRecord } from '../core/types.js';
 import { own } from '../core/strings.js';
+import { grow } from '../accumulate/sales.js';
 
 const NO_DATE = -2147483648;
 const INITIAL = 1024;
-
-function grow<T extends Int32Array | Float64Array | Uint16Array>(array: T, size: number): T {
-  const bigger = new (array.constructor as new (n: number) => T)(size);
-  bigger.set(array);
-  return bigger;
-}
 
 /** Payment rows in input order (see the file comment). */
 export class PaymentLedger implements Iterable<PaymentRecord> {
