@@ -22,7 +22,7 @@ import { compressSpend, totalWeight } from './compress.js';
 import type { SpendData } from './compress.js';
 import { fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { digammaDifference, lgamma } from './special.js';
+import { CompensatedSum, digammaDifference, lgamma } from './special.js';
 import type { FittedModel } from './types.js';
 
 export type { SpendData } from './compress.js';
@@ -139,19 +139,14 @@ function evaluate(d: PreparedSpend, p: number, q: number, gamma: number): number
   // (G1) on the log scale; the lgamma terms depend on x only, so they are computed once per distinct x.
   const constant = -lgamma(q) + q * Math.log(gamma);
   const lgammaTerms = d.distinctX.map((x) => lgamma(p * x + q) - lgamma(p * x));
-  let total = 0;
-  let carry = 0;
+  const total = new CompensatedSum();
   for (let i = 0; i < d.x.length; i++) {
     const x = d.x[i];
     const px = p * x;
     const value = constant + lgammaTerms[d.xIndex[i]] + px * d.logX[i] + (px - 1) * d.logM[i] - (px + q) * Math.log(gamma + x * d.m[i]);
-    // Neumaier's compensated sum (see bg-nbd.ts): keeps the total accurate to rounding of the terms
-    const term = d.weights[i] * value;
-    const sum = total + term;
-    carry += Math.abs(total) >= Math.abs(term) ? total - sum + term : term - sum + total;
-    total = sum;
+    total.add(d.weights[i] * value);
   }
-  return Number.isFinite(total) ? total + carry : total; // carry is NaN after an infinite term
+  return total.value();
 }
 
 /**
@@ -171,8 +166,7 @@ function evaluateWithGradient(d: PreparedSpend, p: number, q: number, gamma: num
   const lgammaTerms = d.distinctX.map((x) => lgamma(p * x + q) - lgamma(p * x));
   const digammaP = d.distinctX.map((x) => digammaDifference(p * x, q));
   const digammaQ = d.distinctX.map((x) => digammaDifference(q, p * x));
-  let total = 0;
-  let carry = 0;
+  const total = new CompensatedSum();
   let gradientP = 0;
   let gradientQ = 0;
   let gradientGamma = 0;
@@ -184,16 +178,13 @@ function evaluateWithGradient(d: PreparedSpend, p: number, q: number, gamma: num
     const logScale = Math.log(gamma + x * d.m[i]);
     const value = constant + lgammaTerms[k] + px * d.logX[i] + (px - 1) * d.logM[i] - (px + q) * logScale;
     const weight = d.weights[i];
-    const term = weight * value;
-    const sum = total + term;
-    carry += Math.abs(total) >= Math.abs(term) ? total - sum + term : term - sum + total;
-    total = sum;
+    total.add(weight * value);
     weightSum += weight;
     gradientP += weight * x * (digammaP[k] + d.logX[i] + d.logM[i] - logScale);
     gradientQ += weight * (digammaQ[k] - logScale);
     gradientGamma += (weight * (px + q)) / (gamma + x * d.m[i]);
   }
-  return { value: Number.isFinite(total) ? total + carry : total, gradient: [gradientP, gradientQ + weightSum * logGamma, (weightSum * q) / gamma - gradientGamma] };
+  return { value: total.value(), gradient: [gradientP, gradientQ + weightSum * logGamma, (weightSum * q) / gamma - gradientGamma] };
 }
 
 /**

@@ -23,7 +23,7 @@ import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, IndexedRfm } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
-import { digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
+import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
 
 export type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
@@ -55,21 +55,15 @@ function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: numb
   }
   const logAge = data.T.values.map((T) => Math.log(alpha + T));
   const logLast = data.recency.values.map((tx) => Math.log(alpha + tx));
-  let total = 0;
-  let carry = 0;
+  const total = new CompensatedSum();
   for (let i = 0; i < data.length; i++) {
     const k = data.frequency.index[i];
     const x = frequencies[k];
     const exponent = r + x;
     const value = logAddExp(survive[k] - exponent * logAge[data.T.index[i]], dropout[k] - exponent * logLast[data.recency.index[i]]);
-    // Neumaier's compensated sum (Neumaier 1974, ZAMM 54, 39-51): with a million customers the rounding of
-    // a plain running sum (~1e-12 on the mean log-likelihood) hides the decreases of the last BFGS steps (~1e-14)
-    const term = data.weights[i] * value;
-    const sum = total + term;
-    carry += Math.abs(total) >= Math.abs(term) ? total - sum + term : term - sum + total;
-    total = sum;
+    total.add(data.weights[i] * value);
   }
-  return Number.isFinite(total) ? total + carry : total; // carry is NaN after an infinite term
+  return total.value();
 }
 
 /**
@@ -115,8 +109,7 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
   const inverseAge = ages.map((T) => 1 / (alpha + T));
   const inverseLast = lasts.map((tx) => 1 / (alpha + tx));
   const inverseA = 1 / a;
-  let total = 0;
-  let carry = 0;
+  const total = new CompensatedSum();
   let weightSum = 0;
   let gradientR = 0;
   let gradientAlpha = 0;
@@ -146,10 +139,7 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
       w = Number.NaN;
     }
     const weight = data.weights[i];
-    const term = weight * value;
-    const sum = total + term;
-    carry += Math.abs(total) >= Math.abs(term) ? total - sum + term : term - sum + total;
-    total = sum;
+    total.add(weight * value);
     weightSum += weight;
     const logMix = logAge[iT] + w * (logLast[iR] - logAge[iT]);
     const inverseMix = inverseAge[iT] + w * (inverseLast[iR] - inverseAge[iT]);
@@ -158,7 +148,7 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
     gradientA += weight * (betaGradientA[k] + w * inverseA);
     gradientB += weight * (betaGradientB[k] - w * inverseDropoutB[k]);
   }
-  return { value: Number.isFinite(total) ? total + carry : total, gradient: [gradientR + weightSum * Math.log(alpha), (weightSum * r) / alpha - gradientAlpha, gradientA, gradientB] };
+  return { value: total.value(), gradient: [gradientR + weightSum * Math.log(alpha), (weightSum * r) / alpha - gradientAlpha, gradientA, gradientB] };
 }
 
 /**
