@@ -1,7 +1,7 @@
 /** Reference values from mpmath (40 digits, evaluated at the double nearest to the argument) unless stated otherwise. */
 import { describe, expect, it } from 'vitest';
 import { gammaln } from 'simple-statistics';
-import { hyp2f1Bracket, lbeta, lgamma, log1mexp, logAddExp, logNbdProbability, logSumExp, nbdTailProbability } from '../../src/models/special.js';
+import { CompensatedSum, hyp2f1Bracket, lbeta, lgamma, log1mexp, logAddExp, logNbdProbability, logSumExp, nbdTailProbability } from '../../src/models/special.js';
 
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 
@@ -163,5 +163,25 @@ describe('negative binomial helpers', () => {
   it('keeps the relative precision of small tails', () => {
     // r = 1, alpha = 99, t = 1: P(N >= 20) = 0.01^20 = 1e-40, far below 1 - (sum of the head)
     expect(relativeError(nbdTailProbability(1, 99, 1, 20), 1e-40)).toBeLessThan(1e-13);
+  });
+});
+
+describe('CompensatedSum', () => {
+  it('keeps what a plain running sum rounds away, and passes infinities through', () => {
+    const s = new CompensatedSum();
+    for (const v of [1, 1e100, 1, -1e100]) s.add(v);
+    expect(s.value()).toBe(2);
+    const tenths = new CompensatedSum();
+    let plain = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      tenths.add(0.1);
+      plain += 0.1;
+    }
+    expect(tenths.value()).toBe(100000);
+    expect(plain).not.toBe(100000);
+    const inf = new CompensatedSum();
+    inf.add(1);
+    inf.add(-Infinity);
+    expect(inf.value()).toBe(-Infinity);
   });
 });
