@@ -4,16 +4,15 @@
  * path, so it is the reference.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createRng } from '../../src/core/random.js';
 import { loadInputs, type UnknownPolicy } from '../../src/ingest/load.js';
 import { DEFAULT_INGEST, type IngestOptions } from '../../src/ingest/table.js';
+import { tempFiles } from '../helpers/ingest.js';
 import { fixture } from '../helpers/data.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'crm-fast-payments-'));
+const { dir, write } = tempFiles('crm-fast-payments-');
 
 async function load(payments: string, parser: 'fast' | 'csv-parse', extra: { customers?: string; unknown?: UnknownPolicy; ingest?: Partial<IngestOptions> } = {}) {
   const options: IngestOptions = { ...DEFAULT_INGEST, skipInvalid: false, ...extra.ingest, parser };
@@ -33,12 +32,6 @@ async function load(payments: string, parser: 'fast' | 'csv-parse', extra: { cus
   } catch (err) {
     return { error: (err as Error).message + JSON.stringify(err) };
   }
-}
-
-function write(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
 }
 
 /** Payment lines with plain and unusual values, partial payments, credit notes and bad rows. */

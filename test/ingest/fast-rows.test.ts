@@ -4,8 +4,7 @@
  * parser never takes the fast path, so it is the reference.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createRng } from '../../src/core/random.js';
@@ -13,9 +12,10 @@ import { loadInputs, type UnknownPolicy } from '../../src/ingest/load.js';
 import { DEFAULT_INGEST, LineFields, type IngestOptions } from '../../src/ingest/table.js';
 import { createAmountParser } from '../../src/ingest/amounts.js';
 import { createDateParser } from '../../src/ingest/dates.js';
+import { tempFiles, salesState } from '../helpers/ingest.js';
 import { fixture, sharedData } from '../helpers/data.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'crm-fast-rows-'));
+const { dir, write } = tempFiles('crm-fast-rows-');
 
 interface Run {
   error?: string;
@@ -40,18 +40,9 @@ async function load(
       },
       { stdin: Readable.from([]), rejects: { reject: (...args) => rejected.push(args) } },
     );
-    const s = data.sales!;
-    const customers = [...s.customers.keys()].map((id) => {
-      const st = s.customers.get(id)!;
-      return [id, st.days, st.amounts, st.purchase, st.transactions, st.transactionsHoldout, st.margin, st.marginHoldout, st.lastOrder];
-    });
     return {
       state: {
-        customers,
-        minDay: s.minDay,
-        maxDay: s.maxDay,
-        hasMargin: s.hasMargin,
-        rows: [s.rowsCalibration, s.rowsHoldout],
+        ...salesState(data.sales!),
         accounts: data.accounts,
         unknown: data.unknownSales,
         rejected,
@@ -60,12 +51,6 @@ async function load(
   } catch (err) {
     return { error: (err as Error).message + JSON.stringify(err) };
   }
-}
-
-function write(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
 }
 
 /** Sales lines with plain and unusual values, unsorted days, repeated orders, returns and bad rows. */

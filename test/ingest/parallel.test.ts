@@ -7,9 +7,8 @@
  * The worker runs the compiled module in dist/: `npm run build` first (npm test does).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createRng } from '../../src/core/random.js';
@@ -17,9 +16,10 @@ import { defaultTruth, generateCompany } from '../../src/generate/company.js';
 import { loadInputs, type UnknownPolicy } from '../../src/ingest/load.js';
 import type { ParallelSettings } from '../../src/ingest/parallel.js';
 import { DEFAULT_INGEST, type IngestOptions } from '../../src/ingest/table.js';
+import { tempFiles, salesState } from '../helpers/ingest.js';
 import { fixture, projectRoot } from '../helpers/data.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'crm-parallel-'));
+const { dir, write } = tempFiles('crm-parallel-');
 
 interface Extra {
   customers?: string;
@@ -53,18 +53,9 @@ async function load(sales: string, parallel: ParallelSettings, extra: Extra = {}
       },
       { stdin: Readable.from([]), rejects: { reject: (...args) => rejected.push(args) } },
     );
-    const s = data.sales!;
-    const customers = [...s.customers.keys()].map((id) => {
-      const st = s.customers.get(id)!;
-      return [id, st.days, st.amounts, st.purchase, st.transactions, st.transactionsHoldout, st.margin, st.marginHoldout, st.lastOrder];
-    });
     return {
       state: {
-        customers,
-        minDay: s.minDay,
-        maxDay: s.maxDay,
-        hasMargin: s.hasMargin,
-        rows: [s.rowsCalibration, s.rowsHoldout],
+        ...salesState(data.sales!),
         accounts: JSON.stringify(data.accounts),
         unknown: data.unknownSales,
         rejected,
@@ -93,12 +84,6 @@ async function same(path: string, parallel: ParallelSettings = PARALLEL, extra: 
 /** Expects a run read in `ranges` ranges to their ends. */
 function expectParallel(run: Run, ranges = 2): void {
   expect({ ranges: run.ranges, sequential: run.sequential }).toEqual({ ranges, sequential: undefined });
-}
-
-function write(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
 }
 
 /** Settings that split just before the line starting with `marker` (its first occurrence). */
