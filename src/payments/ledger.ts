@@ -125,11 +125,6 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
     return out;
   }
 
-  /** Whether any row is of this customer. */
-  has(customerId: string): boolean {
-    return this.index.has(customerId);
-  }
-
   *[Symbol.iterator](): Iterator<PaymentRecord> {
     for (let i = 0; i < this.size; i++) yield this.get(i);
   }
