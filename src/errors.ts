@@ -53,3 +53,6 @@ export class ModelError extends CrmError {}
 
 /** Writing an output failed. Exit code 1. */
 export class OutputError extends CrmError {}
+
+/** A run that completed but is incomplete or has warnings, under `--strict`. Exit code 1. */
+export class StrictError extends CrmError {}

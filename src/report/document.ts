@@ -1,7 +1,9 @@
 /**
  * The whole report as one JSON document (`crm report --format json`), and the input of the HTML and CSV
- * writers. Each section is present only when its input was given. Day numbers inside sections are
- * written as ISO dates in JSON.
+ * writers. A section is null when its input was not given (payments without --payments); a section that
+ * could not be computed is null here with its reason in `errors`, and is written as `{ "error": reason }`
+ * in JSON ({@link jsonDocument}), as a "not computed" paragraph in the terminal and HTML reports, and in the
+ * CSV folder's notes.txt. Day numbers inside sections are written as ISO dates in JSON.
  */
 import type { CustomerSummary } from '../core/types.js';
 import type { SegmentPortfolioResult } from '../segment/segment-portfolio.js';
@@ -9,7 +11,20 @@ import type { ValueResult } from '../value/types.js';
 import type { ChurnResult } from '../cli/commands/churn.js';
 import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** The sections of the report that can fail on their own while the others are still computed. */
+export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+/** Human names of the sections, for messages. */
+export const SECTION_TITLES: Record<SectionName, string> = {
+  segment: 'segments',
+  value: 'customer value',
+  churn: 'retention and churn',
+  payments: 'payments',
+  atRisk: 'at-risk list',
+};
 
 export interface AtRiskRow {
   customerId: string;
@@ -50,4 +65,31 @@ export interface ReportDocument {
   churn: ChurnResult | null;
   payments: PaymentsAnalysis | null;
   atRisk: AtRiskRow[] | null;
+  /** Warnings and notes of the run (fits, fallbacks, excluded customers, unknown customers), in order. */
+  notes: string[];
+  /** The reason of every section that could not be computed (its value above is null). */
+  errors: Partial<Record<SectionName, string>>;
+}
+
+/**
+ * The document as written in JSON: every section that could not be computed replaced by `{ error: reason }`,
+ * so that a reader never takes an empty section for an empty result.
+ */
+export function jsonDocument(doc: ReportDocument): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...doc };
+  for (const name of SECTION_NAMES) {
+    const reason = doc.errors[name];
+    if (doc[name] === null && reason !== undefined) out[name] = { error: reason };
+  }
+  return out;
+}
+
+/**
+ * What makes a run fail under `--strict`: every section that could not be computed and every warning
+ * (a note that starts with "warning:"). Empty when the run is complete and clean.
+ */
+export function strictProblems(doc: Pick<ReportDocument, 'notes' | 'errors'>): string[] {
+  const problems = SECTION_NAMES.filter((name) => doc.errors[name] !== undefined).map((name) => `${SECTION_TITLES[name]} not computed: ${doc.errors[name]}`);
+  for (const note of doc.notes) if (note.startsWith('warning:')) problems.push(note.slice('warning:'.length).trim());
+  return problems;
 }

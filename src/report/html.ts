@@ -8,7 +8,7 @@
 import { dayToIso } from '../core/days.js';
 import type { KaplanMeierCurve } from '../churn/kaplan-meier.js';
 import type { FittedModel } from '../models/types.js';
-import type { AtRiskRow, ReportDocument } from './document.js';
+import type { AtRiskRow, ReportDocument, SectionName } from './document.js';
 import { count, fixed, percent } from './format.js';
 import {
   axisBottom,
@@ -68,12 +68,18 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
   };
   add('overview', 'Overview', doc.overview ? overviewSection(doc) : null);
   add('data', 'Data accounting', dataSection(doc));
-  add('segments', 'Segments', doc.segment ? segmentsSection(doc.segment) : null);
+  // A section that could not be computed keeps its place, with the reason instead of the numbers.
+  const failed = (name: SectionName): string | null => {
+    const reason = doc.errors?.[name];
+    return reason === undefined ? null : `<div class="warnings failed" role="alert"><h4>Not computed</h4><p>${escapeHtml(reason)}</p></div>`;
+  };
+  add('segments', 'Segments', doc.segment ? segmentsSection(doc.segment) : failed('segment'));
   add('concentration', 'Concentration of value', doc.segment ? concentrationSection(doc.segment) : null);
-  add('value', 'Customer value and equity', doc.value ? valueSection(doc.value) : null);
-  add('retention', 'Retention and survival', doc.churn ? retentionSection(doc.churn) : null);
-  add('payments', 'Payments and receivables', doc.payments ? paymentsSection(doc.payments) : null);
-  add('at-risk', 'Customers at risk', doc.atRisk ? atRiskSection(doc.atRisk) : null);
+  add('value', 'Customer value and equity', doc.value ? valueSection(doc.value) : failed('value'));
+  add('retention', 'Retention and survival', doc.churn ? retentionSection(doc.churn) : failed('churn'));
+  add('payments', 'Payments and receivables', doc.payments ? paymentsSection(doc.payments) : failed('payments'));
+  add('at-risk', 'Customers at risk', doc.atRisk ? atRiskSection(doc.atRisk) : failed('atRisk'));
+  add('notes', 'Notes and warnings', doc.notes?.length ? `<ul class="notes">${doc.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : null);
 
   const meta = doc.meta;
   const range = meta.dateRange ? `sales from ${meta.dateRange.first} to ${meta.dateRange.last}` : 'no sales dates';

@@ -32,7 +32,7 @@ describe('renderHtml', () => {
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(html).toContain('<title>Fixture company</title>');
     expect(html).not.toMatch(/NaN|undefined|\[object /);
-    expect(sectionIds(html)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'retention', 'payments', 'at-risk']);
+    expect(sectionIds(html)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'retention', 'payments', 'at-risk', 'notes']);
   });
 
   it('has no script and loads nothing from the network', () => {
@@ -99,14 +99,14 @@ describe('renderHtml', () => {
   });
 
   it('leaves out the sections whose part of the document is null', () => {
-    const empty: ReportDocument = { ...doc, overview: null, summary: null, segment: null, value: null, churn: null, payments: null, atRisk: null };
+    const empty: ReportDocument = { ...doc, overview: null, summary: null, segment: null, value: null, churn: null, payments: null, atRisk: null, notes: [] };
     const page = renderHtml(empty);
     expect(sectionIds(page)).toEqual(['data']);
     expect(page).not.toContain('<figure');
     expect(page).not.toContain('<svg');
     expect(page).toContain(`<title>Customer report, as of ${doc.meta.asOf}</title>`);
 
-    const noChurn = renderHtml({ ...doc, churn: null, atRisk: null });
+    const noChurn = renderHtml({ ...doc, churn: null, atRisk: null, notes: [] });
     expect(sectionIds(noChurn)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'payments']);
     expect([...figures(noChurn).keys()]).not.toContain('cohorts');
     expect([...figures(noChurn).keys()]).not.toContain('survival');

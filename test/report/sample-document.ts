@@ -113,6 +113,8 @@ export async function sampleDocument(): Promise<ReportDocument> {
     churn,
     payments,
     atRisk,
+    notes: [`warning: value: a note that names ${HOSTILE_ID}`],
+    errors: {},
   };
 }
 

@@ -13,7 +13,7 @@ import type { ValueResult } from '../../value/types.js';
 import { compareIds, summarize } from '../../accumulate/summary.js';
 import { histories } from '../../accumulate/sales.js';
 import { modelInputFromSummaries } from '../../accumulate/model-input.js';
-import { ModelError, UsageError } from '../../errors.js';
+import { CrmError, ModelError, StrictError, UsageError } from '../../errors.js';
 import { segmentPortfolio } from '../../segment/segment-portfolio.js';
 import { analysePayments } from '../../payments/analyse-payments.js';
 import { cohortRetention } from '../../churn/cohorts.js';
@@ -27,7 +27,7 @@ import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/regis
 import * as gammagamma from '../../models/gamma-gamma.js';
 import type { FittedModel } from '../../models/types.js';
 import { valuePortfolio } from '../../value/value.js';
-import { SCHEMA_VERSION, type ReportDocument } from '../../report/document.js';
+import { jsonDocument, SCHEMA_VERSION, SECTION_NAMES, SECTION_TITLES, strictProblems, type ReportDocument, type SectionName } from '../../report/document.js';
 import { renderHtml } from '../../report/html.js';
 import { csvLine, type CsvValue } from '../../report/csv.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
@@ -131,16 +131,29 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
   trace('read inputs');
   const notes = accountLines(data);
+  const accounted = data.accounts.length;
   const w = window!;
   const asOf = w.asOf;
   const sales = data.sales!;
   const { customers: summaries } = summarize(sales, w);
   trace('summary');
-  const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
-  for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
-  const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
+  // Each section is computed on its own: one that fails (a model that cannot be fitted, data it cannot use)
+  // keeps its reason in `errors` and the others go on.
+  const errors: ReportDocument['errors'] = {};
+  const section = <T>(name: SectionName, compute: () => T): T | null => {
+    try {
+      return compute();
+    } catch (err) {
+      if (!(err instanceof CrmError) || err instanceof UsageError) throw err;
+      errors[name] = err.message + (err.hint ? ` (hint: ${err.hint})` : '');
+      return null;
+    }
+  };
+  const segment = section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } }));
+  for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
+  const segments = new Map(segment?.customers.map((c) => [c.customerId, c.segment]) ?? []);
   trace('segment');
-  const payments = data.payments ? analysePayments(data.payments, asOf) : null;
+  const payments = data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null;
   // The payment rows are not needed after the analysis: let them go before the valuation (4.5M rows of a
   // 1M-customer ledger are about 380 MB of heap that the fits would otherwise work beside).
   data.payments = undefined;
@@ -149,7 +162,15 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
 
   // Valuation: models in weekly units, chosen by BIC unless given.
   const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
-  const value = reportValuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, notes, { defaultModel: 'auto', collectionRates });
+  const valuationNotes: string[] = [];
+  const value = section('value', () => reportValuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, valuationNotes, { defaultModel: 'auto', collectionRates }));
+  // reportValuation answers null with its reason as a "no valuation" note: that reason is the section's error.
+  for (const note of valuationNotes) {
+    const failed = /^warning: no valuation: (.*)$/s.exec(note);
+    if (failed && value === null) errors.value ??= failed[1];
+    else notes.push(note);
+  }
+  if (value === null) errors.value ??= 'no purchase model could be fitted to these data';
   trace('valuation');
   const purchase = value?.purchaseModel ?? null;
   const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
@@ -167,37 +188,41 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   };
   const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
-  const cohorts = cohortRetention(all, asOf, { unit: 'month' });
-  trace('churn: cohorts');
-  const lifetimes = purchaseLifetimes(all, asOf, { by, attributes });
-  trace('churn: lifetimes');
-  const overall = kaplanMeier(lifetimes.lifetimes);
-  const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
-  const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
-  const times = [30, 90, 180, 365];
-  const survival = { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] };
-  const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null;
-  trace('churn: survival, log-rank');
-  const rates = churnRates(lifetimes, { unit: 'month' });
-  trace('churn: rates');
-  const lifecycle = lifecycleStages(all, asOf, { pAlive });
-  trace('churn: life-cycle stages');
-  const churn: ChurnResult = {
-    asOf: dayToIso(asOf),
-    cohorts,
-    lifetimes: { source: lifetimes.source, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
-    survival,
-    logRank,
-    churnRates: rates,
-    sbg: null,
-    lifecycle,
-    atRisk: null,
-  };
+  const churn = section('churn', (): ChurnResult => {
+    const cohorts = cohortRetention(all, asOf, { unit: 'month' });
+    trace('churn: cohorts');
+    const lifetimes = purchaseLifetimes(all, asOf, { by, attributes });
+    trace('churn: lifetimes');
+    const overall = kaplanMeier(lifetimes.lifetimes);
+    const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
+    const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
+    const times = [30, 90, 180, 365];
+    const survival = { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] };
+    const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null;
+    trace('churn: survival, log-rank');
+    const rates = churnRates(lifetimes, { unit: 'month' });
+    trace('churn: rates');
+    const lifecycle = lifecycleStages(all, asOf, { pAlive });
+    trace('churn: life-cycle stages');
+    const result: ChurnResult = {
+      asOf: dayToIso(asOf),
+      cohorts,
+      lifetimes: { source: lifetimes.source, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
+      survival,
+      logRank,
+      churnRates: rates,
+      sbg: null,
+      lifecycle,
+      atRisk: null,
+    };
+    return result;
+  });
   const atRisk = pAlive && purchase
-    ? atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: options.top !== undefined ? Number(options.top) : 20 })
+    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: options.top !== undefined ? Number(options.top) : 20 }))
     : null;
+  if (!value) errors.atRisk ??= `it ranks customers by the valuation's P(alive), which was not computed (${errors.value})`;
   trace('churn: at-risk');
-  if (atRisk && purchase) churn.atRisk = { model: purchase, rows: atRisk };
+  if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
 
   let transactions = 0;
   let revenue = 0;
@@ -236,6 +261,8 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
     churn,
     payments,
     atRisk,
+    notes: notes.slice(accounted),
+    errors,
   };
   return { doc, notes };
 }
@@ -283,6 +310,21 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
   return tables;
 }
 
+/**
+ * The CSV folder's notes.txt: the row accounting, every section that could not be computed with its reason,
+ * and every note and warning of the run (what the terminal and HTML reports show beside their tables).
+ */
+export function reportNotesText(doc: ReportDocument): string {
+  let out = `crm report as of ${doc.meta.asOf}\n\nData accounting\n`;
+  for (const a of doc.meta.inputs as Parameters<typeof describeAccount>[0][]) out += `${a.kind} ${a.file}: ${describeAccount(a)}\n`;
+  const missing = SECTION_NAMES.filter((name) => doc.errors[name] !== undefined);
+  out += '\nSections not computed\n';
+  out += missing.length === 0 ? 'none: every section of the inputs given was computed\n' : missing.map((name) => `${SECTION_TITLES[name]}: ${doc.errors[name]}\n`).join('');
+  out += '\nNotes and warnings\n';
+  out += doc.notes.length === 0 ? 'none\n' : doc.notes.map((n) => `${n}\n`).join('');
+  return out;
+}
+
 /** The terminal report: every section, readable at 100 columns. */
 export function renderReport(doc: ReportDocument, color: boolean): string {
   const paint = painter(color);
@@ -295,11 +337,18 @@ export function renderReport(doc: ReportDocument, color: boolean): string {
     out += h('Portfolio overview');
     out += `${count(o.customers)} customers, ${count(o.transactions)} transactions, revenue ${fixed(o.revenue)}${o.margin !== null ? `, margin ${fixed(o.margin)}` : ''}; ${percent(o.repeatShare)} bought more than once\n`;
   }
+  const failed = (name: SectionName): string => `${paint.red('Not computed')}: ${doc.errors[name]}\n`;
   if (doc.segment) out += h('Segments, R x F grid, concentration, clusters') + renderSegment(doc.segment, color, { compact: true });
+  else if (doc.errors.segment) out += h('Segments, R x F grid, concentration, clusters') + failed('segment');
   if (doc.value) out += h('Customer value and equity') + renderValue(doc.value, 10, color, { compact: true });
+  else if (doc.errors.value) out += h('Customer value and equity') + failed('value');
   if (doc.churn) out += h('Retention and survival') + renderChurn({ ...doc.churn, atRisk: null }, color);
+  else if (doc.errors.churn) out += h('Retention and survival') + failed('churn');
   if (doc.payments) out += h('Payments and ageing') + renderPayments(doc.payments, color);
+  else if (doc.errors.payments) out += h('Payments and ageing') + failed('payments');
   if (doc.atRisk && doc.churn?.atRisk) out += h('At risk') + renderAtRisk(doc.atRisk, doc.churn.atRisk.model.model, color);
+  else if (doc.errors.atRisk) out += h('At risk') + failed('atRisk');
+  if (doc.notes.length > 0) out += h('Notes') + doc.notes.map((n) => `${n}\n`).join('');
   return out.split('\n').map((line) => wrapProse(line, 100)).join('\n');
 }
 
@@ -332,7 +381,8 @@ export function registerReport(program: Command, io: Io): void {
     .option('--discount-rate <rate>', 'annual discount rate (default 0.1)')
     .option('--top <n>', 'customers in the at-risk list (default 20)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('-q, --quiet', 'print nothing on success');
+    .option('-q, --quiet', 'print nothing on success')
+    .option('--strict', 'exit 1 (after writing the report) when a section could not be computed or a warning was raised');
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addWindowOptions(cmd, { holdout: false });
   cmd.action(async () => {
@@ -352,6 +402,9 @@ export function registerReport(program: Command, io: Io): void {
           sinks.push(sink);
           for (const row of rows) await sink.write(csvLine(row, options.formulaSafe !== false));
         }
+        const notesSink = fileSink(join(dir, dated('notes', 'txt')));
+        sinks.push(notesSink);
+        await notesSink.write(reportNotesText(doc));
         for (const s of sinks) await s.close();
       } catch (err) {
         for (const s of sinks) await s.abort();
@@ -361,11 +414,22 @@ export function registerReport(program: Command, io: Io): void {
       let output = options.output as string | undefined;
       if (output !== undefined && options.dated) output = output.replace(/(\.[^./]+)?$/, (ext) => `-${doc.meta.asOf}${ext}`);
       await withOutput(output, io, async (sink) => {
-        if (format === 'json') await writeJson(sink, doc, reportReplacer);
+        if (format === 'json') await writeJson(sink, jsonDocument(doc), reportReplacer);
         else if (format === 'html') await sink.write(renderHtml(doc));
         else await sink.write(renderReport(doc, useColor(options, io)));
       });
     }
-    if (!options.quiet) for (const n of notes) io.stderr.write(`crm: ${n}\n`);
+    // The terminal report on stdout already shows the accounting, the notes and the reasons: not again on stderr.
+    const onScreen = format === 'table' && (options.output === undefined || options.output === '-');
+    if (!options.quiet && !onScreen) {
+      for (const n of notes) io.stderr.write(`crm: ${n}\n`);
+      for (const name of SECTION_NAMES) if (doc.errors[name] !== undefined) io.stderr.write(`crm: warning: ${SECTION_TITLES[name]} not computed: ${doc.errors[name]}\n`);
+    }
+    if (options.strict) {
+      const problems = strictProblems(doc);
+      if (problems.length > 0) {
+        throw new StrictError(`--strict: the report is incomplete or has warnings (${problems.length}): ${problems.join('; ')}`);
+      }
+    }
   });
 }
