@@ -85,13 +85,132 @@ export function loadConfig(path: string | undefined, io: Io): Json {
   }
 }
 
+/** Settings a command's config section may hold that have no flag. */
+const FLAGLESS_SETTINGS: Record<string, Record<string, 'object'>> = { segment: { segmentTable: 'object' } };
+/** The inputs that may have their own ingest settings under `inputs`. */
+const INPUT_KINDS = ['customers', 'sales', 'payments', 'summary'];
+/** Ingest options that are not per input (they concern the run, not how one file is read). */
+const NOT_PER_INPUT = new Set(['config', 'rejects', 'unknown']);
+
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A value for messages: its JSON, shortened. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** The type error of `value` for `option`, or null when it fits. */
+function optionValueProblem(option: Option, value: unknown): string | null {
+  const name = option.attributeName();
+  const takesValue = option.required || option.optional;
+  if (!takesValue) {
+    return typeof value === 'boolean' ? null : `must be true or false, found ${shown(value)}`;
+  }
+  if (name === 'map') {
+    return isRecord(value) && Object.values(value).every((v) => typeof v === 'string')
+      ? null
+      : `must be an object of field names to column headers, found ${shown(value)}`;
+  }
+  if (name === 'columns' && Array.isArray(value)) {
+    return value.every((v) => typeof v === 'string') ? null : `must be a list of column names, found ${shown(value)}`;
+  }
+  if (!(typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))) {
+    return `must be a string${option.argChoices ? '' : ' or a number'}, found ${shown(value)}`;
+  }
+  if (option.argChoices && !option.argChoices.includes(String(value))) {
+    return `must be one of ${option.argChoices.join(', ')}, found ${shown(value)}`;
+  }
+  return null;
+}
+
+/** Every command of the program (subcommands included) by name; one name may have several (summary, sql summary). */
+function commandsByName(root: Command): Map<string, Command[]> {
+  const out = new Map<string, Command[]>();
+  const visit = (c: Command): void => {
+    for (const sub of c.commands) {
+      out.set(sub.name(), [...(out.get(sub.name()) ?? []), sub]);
+      visit(sub);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/**
+ * Checks a config file against the options the program declares: every key is a known option (of some
+ * command at the top level, of the command in its section, an ingest option under `inputs.<kind>`), every
+ * value has the option's type (flags true or false, choices one of the choices, `map` an object of strings),
+ * and no key is a prototype name.
+ *
+ * @throws {UsageError} naming the file and the key (e.g. `commands.report.top`)
+ */
+export function validateConfig(config: Json, file: string, root: Command): void {
+  const commands = commandsByName(root);
+  const allOptions = new Map<string, Option>();
+  for (const list of commands.values()) for (const c of list) for (const o of c.options) if (!allOptions.has(o.attributeName())) allOptions.set(o.attributeName(), o);
+  const ingest = new Map(addInputOptions(new Command(), []).options.filter((o) => !NOT_PER_INPUT.has(o.attributeName())).map((o) => [o.attributeName(), o]));
+  const fail = (key: string, problem: string): never => {
+    throw new UsageError(`config file ${file}: ${key} ${problem}`, { hint: 'keys are the options\' long names in camelCase; see docs/config.md' });
+  };
+  const checkOptions = (section: Json, prefix: string, known: Map<string, Option>, extra: Record<string, 'object'> = {}): void => {
+    for (const key of Object.keys(section)) {
+      const value = section[key];
+      const path = `"${prefix}${key}"`;
+      if (key === 'config') fail(path, 'cannot be set in a config file');
+      if (key in extra && Object.prototype.hasOwnProperty.call(extra, key)) {
+        if (!isRecord(value)) fail(path, `must be an object, found ${shown(value)}`);
+        continue;
+      }
+      const option = known.get(key);
+      if (option === undefined) fail(path, 'is not a known option here');
+      const problem = optionValueProblem(option!, value);
+      if (problem !== null) fail(path, problem);
+    }
+  };
+  const checkSection = (name: string, section: unknown, prefix: string): void => {
+    if (!isRecord(section)) fail(`"${prefix}${name}"`, `must be an object of ${name}'s options, found ${shown(section)}`);
+    const own = new Map<string, Option>();
+    for (const c of commands.get(name) ?? []) for (const o of c.options) own.set(o.attributeName(), o);
+    checkOptions(section as Json, `${prefix}${name}.`, own, FLAGLESS_SETTINGS[name]);
+  };
+  const top: Json = Object.create(null) as Json; // a plain {} would take a "__proto__" key as its prototype
+  for (const key of Object.keys(config)) {
+    const value = config[key];
+    if (key === 'commands') {
+      if (!isRecord(value)) fail('"commands"', `must be an object of command sections, found ${shown(value)}`);
+      for (const name of Object.keys(value as Json)) {
+        if (!commands.has(name)) fail(`"commands.${name}"`, `is not a command (commands: ${[...root.commands].map((c) => c.name()).join(', ')})`);
+        checkSection(name, (value as Json)[name], 'commands.');
+      }
+    } else if (key === 'inputs') {
+      if (!isRecord(value)) fail('"inputs"', `must be an object of per-input settings, found ${shown(value)}`);
+      for (const kind of Object.keys(value as Json)) {
+        if (!INPUT_KINDS.includes(kind)) fail(`"inputs.${kind}"`, `is not an input (inputs: ${INPUT_KINDS.join(', ')})`);
+        const section = (value as Json)[kind];
+        if (!isRecord(section)) fail(`"inputs.${kind}"`, `must be an object of ingest options, found ${shown(section)}`);
+        checkOptions(section as Json, `inputs.${kind}.`, ingest);
+      }
+    } else if (commands.has(key) && isRecord(value)) {
+      checkSection(key, value, ''); // a command's section at the top level
+    } else {
+      top[key] = value;
+    }
+  }
+  checkOptions(top, '', allOptions);
+}
+
 /**
  * The command's options with the config file applied: a value given on the command line wins, then the
- * command's section of the config, then its top level, then the default.
+ * command's section of the config, then its top level, then the default. The config is checked first
+ * ({@link validateConfig}).
  */
 export function resolveOptions(cmd: Command, io: Io): { options: Json; config: Json } {
   const cli = cmd.opts() as Json;
   const config = loadConfig(cli.config as string | undefined, io);
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  validateConfig(config, (cli.config as string | undefined) ?? 'crm.config.json', root);
   // The command's section: commands.<name>, or <name> at the top level when it is an object (a string
   // there is an input path, e.g. "payments": "receivables.csv").
   const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
