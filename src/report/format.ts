@@ -15,10 +15,29 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Fixed decimals for tables, with thousands separators for large numbers. */
+/**
+ * Magnitudes from which tables write numbers in scientific notation: beyond 1e15 the digits of a double are
+ * noise, and a fitted parameter of 3e43 would otherwise print as a 44-digit integer.
+ */
+export const SCIENTIFIC_FROM = 1e15;
+
+/** Scientific notation with 4 significant digits (3.046e+43). */
+function scientific(value: number): string {
+  return value.toExponential(3);
+}
+
+/**
+ * Fixed decimals for tables, with thousands separators for large numbers; scientific notation from
+ * {@link SCIENTIFIC_FROM}.
+ *
+ * @example
+ * fixed(1234.5) // => '1,234.50'
+ * fixed(3.0e43) // => '3.000e+43'
+ */
 export function fixed(value: number | null | undefined, decimals = 2): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  if (Math.abs(value) >= SCIENTIFIC_FROM) return scientific(value);
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
@@ -28,7 +47,8 @@ export function percent(value: number | null | undefined, decimals = 1): string 
   return `${(value * 100).toFixed(decimals)}%`;
 }
 
-/** Integers with thousands separators. */
+/** Integers with thousands separators; scientific notation from {@link SCIENTIFIC_FROM}. */
 export function count(value: number): string {
+  if (Number.isFinite(value) && Math.abs(value) >= SCIENTIFIC_FROM) return scientific(value);
   return value.toLocaleString('en-US');
 }
