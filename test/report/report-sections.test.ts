@@ -98,4 +98,23 @@ describe('crm report: sections that cannot be computed', () => {
     await runCli(['report', ...inputs, '--format', 'csv', '--output-dir', out]);
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toContain('Sections not computed\nnone');
   });
+
+  it('crm churn: an at-risk list that cannot be made is { error } in JSON with a note, a line in the table, exit 1 with --strict', async () => {
+    const churn = ['churn', '--sales', sales, '--as-of', '2025-04-30'];
+    const json = await runCli([...churn, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.atRisk.error).toMatch(/repeat purchase/);
+    expect(doc.notes.some((n: string) => n.startsWith('warning: at-risk list not computed'))).toBe(true);
+    expect(doc.cohorts.cohorts.length).toBeGreaterThan(0);
+    const table = await runCli([...churn, '--format', 'table']);
+    expect(table.stdout).toContain(`At-risk list not computed: ${doc.atRisk.error}`);
+    expect(table.stdout.split('At-risk list not computed').length).toBe(2);
+    const csv = await runCli([...churn, '--format', 'csv', '--table', 'at-risk']);
+    expect(csv.code).toBe(1);
+    expect(csv.stderr).toContain('no at-risk list: ');
+    const strict = await runCli([...churn, '--format', 'json', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('"error"');
+  });
 });

@@ -10,7 +10,7 @@ import { analysePayments } from '../../payments/analyse-payments.js';
 import { atRiskList } from '../../churn/at-risk.js';
 import type { AtRiskRow } from '../../report/document.js';
 import { histories } from '../../accumulate/sales.js';
-import { ModelError, UsageError } from '../../errors.js';
+import { ModelError, StrictError, UsageError } from '../../errors.js';
 import { parseCalendarUnit, periodIndex, type CalendarUnit } from '../../churn/calendar-period.js';
 import { cohortRetention, type CohortRetention } from '../../churn/cohorts.js';
 import { contractLifetimes, purchaseLifetimes, type Contract, type LifetimeData } from '../../churn/lifetimes.js';
@@ -61,6 +61,8 @@ export interface ChurnResult {
   sbg: { source: string; counts: number[]; model: FittedModel; projection: ReturnType<typeof sbgProjection>; expectedResidualPeriods: number } | null;
   lifecycle: LifecycleResult;
   atRisk: { model: FittedModel; rows: AtRiskRow[] } | null;
+  /** Why the at-risk list could not be made (its model could not be fitted); absent when it was, or not asked. */
+  atRiskError?: string;
 }
 
 export function registerChurn(program: Command, io: Io): void {
@@ -79,6 +81,7 @@ export function registerChurn(program: Command, io: Io): void {
     .addOption(new Option('--model <model>', 'purchase model for P(alive) in the at-risk list and the life-cycle stages').choices(['bgnbd', 'paretonbd', 'mbgnbd']).default('bgnbd'))
     .option('--no-at-risk', 'skip the at-risk list (and the model fit it needs)')
     .option('--top <n>', 'customers in the at-risk list (default 20)')
+    .option('--strict', 'exit 1 (after writing the output) when the at-risk list could not be computed')
     .option('--table <name>', `with --format csv/ndjson: which table (${TABLES.join(', ')}; default cohorts)`)
     .option('--as-of <date>', 'end of observation (default: the last date in the sales)');
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
@@ -150,6 +153,7 @@ export function registerChurn(program: Command, io: Io): void {
     }
     // P(alive) from a purchase model fitted on the summary at as-of (weekly units): the at-risk list and stages.
     let atRisk: ChurnResult['atRisk'] = null;
+    let atRiskError: string | undefined;
     let pAlive: Map<string, number> | undefined;
     if (options.atRisk !== false) {
       const { customers: summaries } = summarize(data.sales!, { ...window!, period: { name: 'week', days: 7 } });
@@ -165,7 +169,7 @@ export function registerChurn(program: Command, io: Io): void {
         atRisk = { model: fitted, rows: atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: new Map(all.map((h) => [h.id, h])), top }) };
       } catch (err) {
         if (!(err instanceof ModelError)) throw err;
-        io.stderr.write(`crm: warning: no at-risk list: ${err.message}\n`);
+        atRiskError = err.message + (err.hint ? ` (hint: ${err.hint})` : '');
       }
     }
     const lifecycle = lifecycleStages(all, asOf, { compareAsOf, pAlive });
@@ -180,13 +184,16 @@ export function registerChurn(program: Command, io: Io): void {
       sbg,
       lifecycle,
       atRisk,
+      ...(atRiskError === undefined ? {} : { atRiskError }),
     };
     const notes = accountLines(data);
+    const warnings = atRiskError === undefined ? [] : [`warning: at-risk list not computed: ${atRiskError}`];
     const meta = { command: 'churn', asOf: result.asOf, cohortUnit: unit, ...inputsMeta(data) };
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') {
-        const { lifecycle: lc, ...rest } = result;
-        await sink.write(`${JSON.stringify({ meta, ...rest, lifecycle: { ...lc, customers: lc.customers } }, (k, v) => (isDayKey(k) && typeof v === 'number' ? dayToIso(v) : jsonReplacer(k, v)), 2)}\n`);
+        const { lifecycle: lc, atRiskError: failed, ...rest } = result;
+        const atRiskJson = failed === undefined ? rest.atRisk : { error: failed };
+        await sink.write(`${JSON.stringify({ meta, ...rest, atRisk: atRiskJson, lifecycle: { ...lc, customers: lc.customers }, notes: [...notes.slice(data.accounts.length), ...warnings] }, (k, v) => (isDayKey(k) && typeof v === 'number' ? dayToIso(v) : jsonReplacer(k, v)), 2)}\n`);
       } else if (format === 'csv' || format === 'ndjson') {
         const rows = churnTable(result, table);
         if (format === 'csv') for (const r of rows) await sink.write(csvLine(r));
@@ -196,7 +203,8 @@ export function registerChurn(program: Command, io: Io): void {
         }
       } else await sink.write(renderChurn(result, useColor(options, io)) + notes.map((n) => `${n}\n`).join(''));
     });
-    if (format !== 'table') diagnostics(io, options.quiet, notes);
+    if (format !== 'table') diagnostics(io, options.quiet, [...notes, ...warnings]);
+    if (options.strict && atRiskError !== undefined) throw new StrictError(`--strict: the at-risk list could not be computed: ${atRiskError}`);
   });
 }
 
@@ -267,7 +275,10 @@ export function churnTable(r: ChurnResult, table: ChurnTable): Cell[][] {
     return rows;
   }
   if (table === 'at-risk') {
-    if (!r.atRisk) throw new UsageError('no at-risk list (see the warning, or drop --no-at-risk)');
+    if (!r.atRisk) {
+      if (r.atRiskError !== undefined) throw new ModelError(`no at-risk list: ${r.atRiskError}`);
+      throw new UsageError('no at-risk list: --no-at-risk was given');
+    }
     const rows: Cell[][] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class']];
     for (const a of r.atRisk.rows) rows.push([a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass]);
     return rows;
@@ -315,6 +326,7 @@ export function renderChurn(r: ChurnResult, color: boolean): string {
   }
   out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), { color }, 'Life-cycle stages');
   if (r.atRisk) out += '\n' + renderAtRisk(r.atRisk.rows, r.atRisk.model.model, color);
+  else if (r.atRiskError !== undefined) out += `\nAt-risk list not computed: ${r.atRiskError}\n`;
   const t = r.lifecycle.transitions;
   if (t) out += '\n' + renderTable([`${dayToIso(t.fromAsOf)} → ${dayToIso(t.toAsOf)}`, ...LIFECYCLE_STAGES], t.fromStages.map((from) => [from, ...LIFECYCLE_STAGES.map((to) => count(t.counts[from][to]))]), { color }, 'Stage transitions');
   return out;
