@@ -78,7 +78,8 @@ export function summarySql(options: SummarySqlOptions): string {
     `-- crm summary (${options.dialect}): per-customer frequency, recency, T, monetary value; period = ${p} day(s)`,
     'WITH lines AS (',
     `  SELECT CAST(${q(c.customer_id)} AS ${varchar}) AS customer_id, ${d.dateCast(q(c.date))} AS day, ${f(q(c.amount))} AS amount,`,
-    `    ${marginExpr ? f(marginExpr) : 'NULL'} AS margin, ${orderKey ? orderKey.replace(/VARCHAR/g, varchar) : 'NULL'} AS order_key`,
+    // Typed NULLs: an untyped NULL is text in PostgreSQL, and SUM(text) does not exist.
+    `    ${marginExpr ? f(marginExpr) : `CAST(NULL AS ${d.double})`} AS margin, ${orderKey ? orderKey.replace(/VARCHAR/g, varchar) : `CAST(NULL AS ${varchar})`} AS order_key`,
     `  FROM ${options.source}${asOfFilter}`,
     '),',
     'w AS (',
@@ -123,7 +124,7 @@ export function summarySql(options: SummarySqlOptions): string {
     '  tx.transactions,',
     '  firsts.purchase_days - 1 AS frequency,',
     `  ${f(d.diff('firsts.first_day', 'firsts.last_day'))} / ${p} AS recency,`,
-    `  ${f(d.diff('firsts.first_day', 'cw.cal_end'))} / ${p} AS T,`,
+    `  ${f(d.diff('firsts.first_day', 'cw.cal_end'))} / ${p} AS ${q('T')},`, // quoted: PostgreSQL folds a bare T to t
     `  CASE WHEN firsts.purchase_days > 1 THEN money.repeat_total / (firsts.purchase_days - 1) ELSE 0 END AS monetary_value,`,
     '  money.revenue' + (marginExpr ? ',\n  tx.margin' : ''),
   ];
