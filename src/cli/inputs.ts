@@ -8,6 +8,7 @@ import type { PeriodUnit } from '../core/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadInputs, type LoadedData, type UnknownCustomers } from '../ingest/load.js';
 import type { InputKind } from '../ingest/schema.js';
+import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink, RowAccount } from '../ingest/table.js';
 import { parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
 import { csvLine } from '../report/csv.js';
@@ -22,6 +23,49 @@ export interface InputsResult {
   data: LoadedData;
   /** Resolved window; undefined when the command read no sales. */
   window?: SummaryWindow;
+  /** The as-of day and the rule it came from; undefined when no input has dates (customers only). */
+  asOf?: AsOfResolution;
+}
+
+/**
+ * Where the as-of day came from. One rule for every command: `--as-of` when given; else, with sales read, the
+ * last sale date; else the last date of the inputs read (the payments: the last invoice or payment date).
+ */
+export type AsOfRule = '--as-of' | 'last sale date' | 'last invoice or payment date (no sales given)';
+
+/** The as-of day of a run and the rule that gave it. */
+export interface AsOfResolution {
+  day: Day;
+  rule: AsOfRule;
+}
+
+/** The rule of each run's data, for {@link inputsMeta} (the commands pass only `data` to it). */
+const asOfRules = new WeakMap<LoadedData, AsOfRule>();
+
+/**
+ * The as-of day of a run by the one rule of every command (see {@link AsOfRule}). Undefined when nothing is
+ * given and no input has dates.
+ */
+export function resolveAsOf(given: Day | undefined, data: Pick<LoadedData, 'sales' | 'payments'>): AsOfResolution | undefined {
+  if (given !== undefined) return { day: given, rule: '--as-of' };
+  if (data.sales && data.sales.customers.size > 0) return { day: data.sales.maxDay, rule: 'last sale date' };
+  if (data.payments && data.payments.length > 0) return { day: ledgerEnd(data.payments), rule: 'last invoice or payment date (no sales given)' };
+  return undefined;
+}
+
+/**
+ * Moves rows an analysis left out on purpose (e.g. invoices dated after the as-of day) from `used` to
+ * `excluded` in the row account of the input of `kind`, so that the account says what the analysis used:
+ * read = used + rejected + Σ excluded still holds.
+ */
+export function excludeRows(data: LoadedData, kind: InputKind, excluded: Readonly<Record<string, number>>): void {
+  const account = data.accounts.find((a) => a.kind === kind);
+  if (!account) return;
+  for (const [reason, n] of Object.entries(excluded)) {
+    if (n <= 0) continue;
+    account.used -= n;
+    account.excluded[reason] = (account.excluded[reason] ?? 0) + n;
+  }
 }
 
 /** Which inputs a command takes. */
@@ -105,7 +149,9 @@ export async function readInputs(
     }
     window = { asOf: end, calibrationEnd: calibrationEnd ?? end, holdout: calibrationEnd !== undefined, period };
   }
-  return { data, window };
+  const resolved = resolveAsOf(asOf, data);
+  if (resolved) asOfRules.set(data, resolved.rule);
+  return { data, window, asOf: resolved };
 }
 
 /** `read 6919: used 6900, rejected 19 (invalid date 19), excluded 0` */
@@ -132,9 +178,14 @@ export function accountLines(data: LoadedData): string[] {
   return lines;
 }
 
-/** The `inputs` part of a JSON `meta`: one row account per file, and unknown customers. */
+/**
+ * The `inputs` part of a JSON `meta`: the rule the as-of day came from (`asOfRule`, see {@link AsOfRule}), one
+ * row account per file, and unknown customers.
+ */
 export function inputsMeta(data: LoadedData): Json {
+  const rule = asOfRules.get(data);
   return {
+    ...(rule !== undefined ? { asOfRule: rule } : {}),
     inputs: data.accounts,
     unknownCustomers: {
       ...(data.unknownSales ? { sales: data.unknownSales } : {}),

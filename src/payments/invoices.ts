@@ -311,3 +311,18 @@ function compareDateAndId(a: Invoice, b: Invoice): number {
   return a.invoiceDate - b.invoiceDate || (a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0);
 }
 
+
+/**
+ * The last date of a ledger: its latest invoice or payment date; -Infinity for no rows. The as-of day of a
+ * run that reads payments but no sales (see docs/payments.md).
+ *
+ * O(n).
+ */
+export function ledgerEnd(records: Iterable<PaymentRecord>): Day {
+  let end = -Infinity;
+  for (const r of records) {
+    if (r.invoiceDate > end) end = r.invoiceDate;
+    if (r.paidDate !== null && r.paidDate > end) end = r.paidDate;
+  }
+  return end;
+}

@@ -1,8 +1,26 @@
 /** crm payments end to end on the fixtures, checked against a direct calculation from the ledger. */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { fixture, readSimpleCsv } from '../helpers/data.js';
+
+/** Outstanding at as-of straight from the ledger: open amount of each invoice dated up to as-of (first row defines it). */
+function outstandingAt(asOf: string): number {
+  const rows = readSimpleCsv(readFileSync(fixture('payments.csv'), 'utf8'));
+  const invoices = new Map<string, { amount: number; paid: number }>();
+  for (const row of rows) {
+    if (row.invoice_date > asOf) continue;
+    const key = `${row.customer_id}|${row.invoice_id}`;
+    const inv = invoices.get(key) ?? { amount: Number(row.amount), paid: 0 };
+    if (row.paid_date !== '' && row.paid_date <= asOf) inv.paid += Number(row.paid_amount);
+    invoices.set(key, inv);
+  }
+  let outstanding = 0;
+  for (const inv of invoices.values()) if (inv.amount > 0) outstanding += Math.max(0, inv.amount - inv.paid);
+  return outstanding;
+}
 
 describe('crm payments', () => {
   it('outstanding, overdue and credit agree with a direct sum over the ledger', async () => {
@@ -49,5 +67,58 @@ describe('crm payments', () => {
     const bad = await runCli(['payments', '--payments', fixture('payments.csv'), '--by', 'region']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--by needs --customers/);
+  });
+
+  it('one as-of rule: with --sales the last sale date (as crm report), without sales the ledger end; the rule is in meta (issue 18.10)', async () => {
+    // The last sale in fixtures/sales.csv is 2025-12-29; the ledger's last date (a payment) is 2025-12-30.
+    const sales = readSimpleCsv(readFileSync(fixture('sales.csv'), 'utf8'));
+    const lastSale = sales.reduce((m, r) => (r.date > m ? r.date : m), '');
+    expect(lastSale).toBe('2025-12-29');
+    const withSales = await runCli(['payments', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--format', 'json']);
+    expect(withSales.code).toBe(0);
+    const doc = JSON.parse(withSales.stdout);
+    expect(doc.meta.asOf).toBe('2025-12-29');
+    expect(doc.meta.asOfRule).toBe('last sale date');
+    // Direct sum over the ledger at 2025-12-29 (open amounts of the invoices dated up to then): 6,965.87, the
+    // figure of crm report on the same files; at 2025-12-30 it is 6,911.25 (54.62 paid on the 30th).
+    expect(outstandingAt('2025-12-29')).toBeCloseTo(6965.87, 2);
+    expect(doc.totals.outstanding).toBeCloseTo(6965.87, 2);
+    const alone = await runCli(['payments', '--payments', fixture('payments.csv'), '--format', 'json']);
+    const docAlone = JSON.parse(alone.stdout);
+    expect(docAlone.meta.asOf).toBe('2025-12-30');
+    expect(docAlone.meta.asOfRule).toBe('last invoice or payment date (no sales given)');
+    expect(docAlone.totals.outstanding).toBeCloseTo(outstandingAt('2025-12-30'), 2);
+    expect(docAlone.totals.outstanding).toBeCloseTo(6911.25, 2);
+    const given = await runCli(['payments', '--payments', fixture('payments.csv'), '--as-of', '2025-06-30', '--format', 'json']);
+    expect(JSON.parse(given.stdout).meta.asOfRule).toBe('--as-of');
+    // The terminal report names the rule next to the date.
+    const table = await runCli(['payments', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--format', 'table']);
+    expect(table.stdout).toMatch(/Payments as of 2025-12-29 \(last sale date\)/);
+  });
+  it('one row account: invoices after as-of are excluded in meta.inputs and the footer as in meta.ledger (issue 18.11)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-payments-'));
+    const file = join(dir, 'ar.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_id,invoice_id,invoice_date,due_date,amount,paid_date,paid_amount',
+        'A,1,2013-05-01,2013-05-31,100,2013-05-20,100', // used
+        'A,2,2013-06-10,2013-07-10,50,,', // used, open
+        'B,3,2013-06-30,2013-07-30,80,2013-07-05,80', // used: dated on as-of (its payment after as-of is ignored)
+        'B,4,2013-07-01,2013-07-31,70,2013-07-15,30', // invoice after as-of: excluded
+        'B,4,2013-07-01,2013-07-31,70,2013-07-20,40', // same invoice: excluded
+        'C,5,2013-08-01,2013-08-31,20,,', // invoice after as-of: excluded
+      ].join('\n') + '\n',
+    );
+    const r = await runCli(['payments', '--payments', file, '--as-of', '2013-06-30', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // 6 rows read = 3 used (lines 2-4) + 0 rejected + 3 excluded (lines 5-7: invoices 4 and 5, dated after 2013-06-30).
+    expect(doc.meta.ledger).toMatchObject({ rows: 6, used: 3, issues: 0, excluded: { 'invoice after as-of': 3 }, invoicesAfterAsOf: 2, paymentsAfterAsOf: 1 });
+    expect(doc.meta.inputs[0]).toMatchObject({ kind: 'payments', read: 6, used: 3, rejected: 0, excluded: { 'invoice after as-of': 3 } });
+    expect(r.stderr).toMatch(/read 6, used 3, rejected 0, excluded 3 \(invoice after as-of\)/);
+    const table = await runCli(['payments', '--payments', file, '--as-of', '2013-06-30', '--format', 'table']);
+    expect(table.stdout).toMatch(/read 6, used 3, rejected 0, excluded 3 \(invoice after as-of\)/);
+    expect(table.stdout).not.toMatch(/used 6/);
   });
 });

@@ -92,4 +92,12 @@ describe('crm segment', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/colour: no such column in the customers file/);
   });
+  it('meta names the as-of rule: the last sale date without --as-of (issue 18.10)', async () => {
+    const r = await runCli(['segment', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--no-clusters', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const meta = JSON.parse(r.stdout).meta;
+    // The last sale in fixtures/sales.csv is 2025-12-29 (the payments run to 2025-12-30 but sales decide).
+    expect(meta.asOf).toBe('2025-12-29');
+    expect(meta.asOfRule).toBe('last sale date');
+  });
 });

@@ -1,7 +1,6 @@
 /** `crm payments`: payment behaviour, receivables ageing, DSO and the largest debtors. */
 import type { Command } from 'commander';
-import { dayToIso, type Day } from '../../core/days.js';
-import type { PaymentRecord } from '../../core/types.js';
+import { dayToIso } from '../../core/days.js';
 import { UsageError } from '../../errors.js';
 import { analysePayments, type PaymentsAnalysis } from '../../payments/analyse-payments.js';
 import type { CustomerPayments } from '../../payments/behaviour.js';
@@ -9,9 +8,9 @@ import type { AgeingTable } from '../../payments/portfolio.js';
 import { count, fixed, percent } from '../../report/format.js';
 import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
 import { painter, renderTable } from '../../report/table.js';
-import { accountLines, inputsMeta, readInputs } from '../inputs.js';
+import { accountLines, excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 
 export const paymentColumns: RecordColumns<CustomerPayments> = {
@@ -27,15 +26,8 @@ export const paymentColumns: RecordColumns<CustomerPayments> = {
   ],
 };
 
-/** The as-of of a ledger when none is given: its last invoice or payment date. */
-export function ledgerEnd(records: Iterable<PaymentRecord>): Day {
-  let end = -Infinity;
-  for (const r of records) {
-    if (r.invoiceDate > end) end = r.invoiceDate;
-    if (r.paidDate !== null && r.paidDate > end) end = r.paidDate;
-  }
-  return end;
-}
+/** The last invoice or payment date of a ledger (kept here for callers of the command module). */
+export { ledgerEnd } from '../../payments/invoices.js';
 
 function positiveInteger(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -65,17 +57,18 @@ export function registerPayments(program: Command, io: Io): void {
     .option('--slow-after <days>', 'late rather than slow beyond this many days late (default 15)')
     .option('--dso-window <days>', 'sales window of the DSO, ending at as-of (default 90)')
     .option('--top <n>', 'largest debtors listed (default 10)')
-    .option('--as-of <date>', 'balance date (default: the last invoice or payment date)');
-  addInputOptions(cmd, ['customers', 'payments']);
+    .option('--as-of <date>', 'balance date (default: the last sale date with --sales, else the last invoice or payment date)');
+  addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addOutputOptions(cmd);
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
     if (options.by !== undefined && options.customers === undefined) throw new UsageError('--by needs --customers', { hint: '--customers FILE' });
-    const { data } = await readInputs(cmd, options, config, io, { payments: 'required', customers: 'optional' }, { holdout: false });
+    const { data, asOf: resolved } = await readInputs(cmd, options, config, io, { payments: 'required', customers: 'optional', sales: 'optional' }, { holdout: false });
     const records = data.payments!;
-    if (records.length === 0) throw new UsageError('no payment rows to analyse');
-    const asOf = parseDateOption(options.asOf, '--as-of') ?? ledgerEnd(records);
+    if (records.length === 0 || resolved === undefined) throw new UsageError('no payment rows to analyse');
+    // One as-of rule for every command (cli/inputs.ts): --as-of, else the last sale date, else the ledger's end.
+    const asOf = resolved.day;
     const by = options.by as string | undefined;
     if (by !== undefined && !data.attributeNames.includes(by)) {
       throw new UsageError(`--by ${by}: no such column in the customers file`, { hint: data.attributeNames.join(', ') });
@@ -88,6 +81,8 @@ export function registerPayments(program: Command, io: Io): void {
       group: by !== undefined ? (id: string) => data.customers?.get(id)?.[by] ?? '' : undefined,
       groupName: by,
     });
+    // The rows the analysis left out (invoices dated after as-of) are excluded in the row account too.
+    excludeRows(data, 'payments', analysis.account.excluded);
     const notes = accountLines(data);
     if (analysis.account.issues > 0) {
       notes.push(`payments: ${analysis.account.issues} row(s) with data issues not used (${Object.entries(analysis.account.issuesByReason).map(([r, n]) => `${r} ${n}`).join(', ')}); first: ${analysis.issues[0].file}:${analysis.issues[0].line}: ${analysis.issues[0].message}`);
@@ -98,7 +93,7 @@ export function registerPayments(program: Command, io: Io): void {
       else if (format === 'ndjson') await writeNdjson(sink, paymentColumns, analysis.customers);
       else if (format === 'json') {
         await writeJson(sink, meta, 'customers', paymentColumns, analysis.customers, paymentsSections(analysis));
-      } else await sink.write(renderPayments(analysis, useColor(options, io)) + notes.map((n) => `${n}\n`).join(''));
+      } else await sink.write(renderPayments(analysis, useColor(options, io), resolved.rule) + notes.map((n) => `${n}\n`).join(''));
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });
@@ -118,10 +113,10 @@ export function paymentsSections(a: PaymentsAnalysis): Record<string, unknown> {
 }
 
 /** The terminal report of `crm payments`. */
-export function renderPayments(a: PaymentsAnalysis, color: boolean): string {
+export function renderPayments(a: PaymentsAnalysis, color: boolean, asOfRule?: string): string {
   const paint = painter(color);
   const t = a.totals;
-  let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}: ${count(t.customers)} customers, ${count(t.invoices)} invoices, ${count(t.creditNotes)} credit notes\n`;
+  let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${count(t.customers)} customers, ${count(t.invoices)} invoices, ${count(t.creditNotes)} credit notes\n`;
   out += `Invoiced ${fixed(t.invoiced)}, paid ${fixed(t.paid)}, outstanding ${fixed(t.outstanding)} (overdue ${fixed(t.overdue)}), credit ${fixed(t.credit)}, balance ${fixed(t.balance)}\n`;
   out += `Collection rate ${percent(t.collectionRate)} of ${fixed(t.due)} due; DSO ${fixed(a.dso.standard, 1)} days over ${a.dso.windowDays} days (best possible ${fixed(a.dso.bestPossible, 1)}, countback ${fixed(a.dso.countback, 1)}); ${count(t.worsening)} customer(s) paying later and later\n\n`;
   out += renderTable(
