@@ -83,30 +83,53 @@ export interface DsoOptions {
   windowDays?: number;
 }
 
+/** What each DSO figure of {@link DsoResult} is, in words (also in the JSON output). */
+export const DSO_METHODS = {
+  standard: 'receivables (open invoices less open credits) / net credit sales in the window × window days',
+  grossStandard: 'open invoices, credits not netted / net credit sales in the window × window days',
+  bestPossible: 'current (not yet due) open invoices / net credit sales in the window × window days',
+  averageDaysDelinquent: 'standard − bestPossible',
+  countback: 'days of the latest net credit sales, counted back from as-of, that add up to the receivables',
+} as const;
+
 /** Days sales outstanding at as-of (Credit Research Foundation definitions). */
 export interface DsoResult {
   windowDays: number;
   /** First and last day of the sales window (inclusive); windowEnd is the as-of day. */
   windowStart: Day;
   windowEnd: Day;
-  /** Open receivables at as-of (the ageing total, credits not netted). */
+  /**
+   * Receivables at as-of as in the balance sheet: open invoices less open credits (credit notes not refunded,
+   * overpayments), i.e. the customers' net balance `grossReceivables − credit`.
+   */
   receivables: number;
-  /** The not-yet-due part of `receivables` (the current bucket). */
+  /** Open amounts at as-of (the ageing total), credits not netted. */
+  grossReceivables: number;
+  /** Open credits at as-of (the ageing table's `credit`). */
+  credit: number;
+  /** The not-yet-due part of `grossReceivables` (the current bucket). */
   currentReceivables: number;
   /** Net credit sales in the window: invoices plus credit notes dated in it. */
   creditSales: number;
-  /** Standard (period-end) DSO: receivables / creditSales × windowDays; null when creditSales <= 0. */
+  /**
+   * DSO, the textbook (period-end) definition: receivables / creditSales × windowDays; null when
+   * creditSales <= 0.
+   */
   standard: number | null;
+  /** grossReceivables / creditSales × windowDays (open invoices, credits not netted); null when creditSales <= 0. */
+  grossStandard: number | null;
   /** Best possible DSO: currentReceivables / creditSales × windowDays; null when creditSales <= 0. */
   bestPossible: number | null;
   /** Average days delinquent: standard − bestPossible; null with them. */
   averageDaysDelinquent: number | null;
   /**
    * Countback DSO, by day: the number of days, counted back from as-of, whose net credit sales add up to the
-   * receivables (the last day counted in part). 0 when there are no receivables; null when all sales in the
+   * receivables (the last day counted in part). 0 when the receivables are <= 0; null when all sales in the
    * ledger do not add up to them.
    */
   countback: number | null;
+  /** Each figure's definition in words ({@link DSO_METHODS}). */
+  methods: typeof DSO_METHODS;
 }
 
 /** One of the largest debtors. */
@@ -262,9 +285,10 @@ export class AgeingFold {
  * Days sales outstanding at as-of, over a sales window of `windowDays` days ending on as-of
  * ([asOf − windowDays + 1, asOf]):
  *
- * - receivables R = open amounts at as-of (the ageing total; credits not netted), current part R₀;
+ * - receivables R = open amounts at as-of less open credits (the net balance, as in the balance sheet); the
+ *   gross open amount G (the ageing total) and its current part R₀;
  * - credit sales S = invoice and credit note amounts dated in the window (net sales);
- * - standard (period-end) DSO = R / S × windowDays;
+ * - standard (period-end, textbook) DSO = R / S × windowDays; gross DSO = G / S × windowDays;
  * - best possible DSO = R₀ / S × windowDays; average days delinquent = DSO − best possible;
  * - countback DSO: starting from as-of, subtract each day's net credit sales from R, going back one day at a
  *   time; the days whose sales are used up in full count 1 each, the last day the fraction of its sales still
@@ -274,7 +298,7 @@ export class AgeingFold {
  *
  * @throws UsageError when windowDays is not a positive integer
  * @example
- * // R = 300 open, S = 900 invoiced over the last 90 days
+ * // 300 open, no credits, S = 900 invoiced over the last 90 days
  * dso(invoices, asOf).standard; // => 30
  */
 export function dso(invoices: Iterable<Invoice>, asOf: Day, options: DsoOptions = {}): DsoResult {
@@ -288,6 +312,7 @@ export class DsoFold {
   private readonly windowDays: number;
   private readonly windowStart: Day;
   private receivables = 0;
+  private credit = 0;
   private currentReceivables = 0;
   private creditSales = 0;
   private readonly salesByDay = new Map<Day, number>();
@@ -306,25 +331,33 @@ export class DsoFold {
   add(invoice: Invoice): void {
     if (invoice.invoiceDate > this.asOf) return;
     this.receivables += invoice.open;
+    this.credit += invoice.credit;
     if (invoice.daysPastDue <= 0) this.currentReceivables += invoice.open;
     if (invoice.invoiceDate >= this.windowStart) this.creditSales += invoice.amount;
     this.salesByDay.set(invoice.invoiceDate, (this.salesByDay.get(invoice.invoiceDate) ?? 0) + invoice.amount);
   }
   result(): DsoResult {
-    const { windowDays, receivables, currentReceivables, creditSales } = this;
-    const standard = creditSales > 0 ? (receivables / creditSales) * windowDays : null;
-    const bestPossible = creditSales > 0 ? (currentReceivables / creditSales) * windowDays : null;
+    const { windowDays, credit, currentReceivables, creditSales } = this;
+    const grossReceivables = this.receivables;
+    const receivables = grossReceivables - credit;
+    const perSales = (amount: number): number | null => (creditSales > 0 ? (amount / creditSales) * windowDays : null);
+    const standard = perSales(receivables);
+    const bestPossible = perSales(currentReceivables);
     return {
       windowDays,
       windowStart: this.windowStart,
       windowEnd: this.asOf,
       receivables,
+      grossReceivables,
+      credit,
       currentReceivables,
       creditSales,
       standard,
+      grossStandard: perSales(grossReceivables),
       bestPossible,
       averageDaysDelinquent: standard !== null && bestPossible !== null ? standard - bestPossible : null,
       countback: countbackDays(receivables, this.salesByDay, this.asOf),
+      methods: DSO_METHODS,
     };
   }
 }

@@ -121,4 +121,39 @@ describe('crm payments', () => {
     expect(table.stdout).toMatch(/read 6, used 3, rejected 0, excluded 3 \(invoice after as-of\)/);
     expect(table.stdout).not.toMatch(/used 6/);
   });
+  it('DSO: the textbook receivables / credit sales × days by default, the gross figure named apart (issue 18.9)', async () => {
+    const r = await runCli(['payments', '--payments', fixture('payments.csv'), '--format', 'json']);
+    const dso = JSON.parse(r.stdout).dso;
+    // By hand from the ledger at 2025-12-30 (the ledger's end), window 2025-10-02..2025-12-30:
+    const asOf = '2025-12-30';
+    const rows = readSimpleCsv(readFileSync(fixture('payments.csv'), 'utf8'));
+    const invoices = new Map<string, { amount: number; date: string; paid: number }>();
+    for (const row of rows) {
+      const key = `${row.customer_id}|${row.invoice_id}`;
+      const inv = invoices.get(key) ?? { amount: Number(row.amount), date: row.invoice_date, paid: 0 };
+      if (row.paid_date !== '' && row.paid_date <= asOf) inv.paid += Number(row.paid_amount);
+      invoices.set(key, inv);
+    }
+    let open = 0;
+    let credit = 0;
+    let sales = 0;
+    for (const inv of invoices.values()) {
+      const residual = inv.amount - inv.paid;
+      if (residual > 0.005) open += residual;
+      if (residual < -0.005) credit -= residual;
+      if (inv.date >= '2025-10-02' && inv.date <= asOf) sales += inv.amount;
+    }
+    // open 6,911.25, credit 917.81, net sales 6,309.37: (6,911.25 − 917.81) / 6,309.37 × 90 = 85.49 (textbook);
+    // 6,911.25 / 6,309.37 × 90 = 98.59 (gross open invoices, the figure shown before)
+    expect(open).toBeCloseTo(6911.25, 2);
+    expect(credit).toBeCloseTo(917.81, 2);
+    expect(sales).toBeCloseTo(6309.37, 2);
+    expect(dso.receivables).toBeCloseTo(open - credit, 6);
+    expect(dso.standard).toBeCloseTo(((open - credit) / sales) * 90, 6);
+    expect(dso.standard).toBeCloseTo(85.49, 2);
+    expect(dso.grossStandard).toBeCloseTo(98.59, 2);
+    expect(dso.methods.standard).toMatch(/less open credits/);
+    const table = await runCli(['payments', '--payments', fixture('payments.csv'), '--format', 'table']);
+    expect(table.stdout).toMatch(/DSO 85\.5 days \(receivables net of credits \/ credit sales of the last 90 days; on open invoices gross 98\.6;/);
+  });
 });

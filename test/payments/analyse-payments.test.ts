@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { analysePayments } from '../../src/payments/analyse-payments.js';
+import { DSO_METHODS } from '../../src/payments/portfolio.js';
 import { ledger } from './ledger.js';
 
 
@@ -89,20 +90,25 @@ describe('analysePayments', () => {
 
   it('computes DSO over the 90-day window', () => {
     // window days 11..100: i2 200, cn −40, i4 80 = 240 (i6 of day 10 is just outside)
-    // R = 580, current 80: standard 580 / 240 × 90 = 217.5, best possible 80 / 240 × 90 = 30
-    // countback: day 90: 80 → 500 left; day 50: −40 → 540; day 40: 200 → 340; day 10: 50 → 290;
-    // day 0: 460 → 100 days + 290 / 460
+    // open 580 (gross), open credit 40 (cn): R = 540; current 80
+    // standard 540 / 240 × 90 = 202.5; gross 580 / 240 × 90 = 217.5; best possible 80 / 240 × 90 = 30; ADD 172.5
+    // countback on 540: day 90: 80 → 460 left; day 50: −40 → 500; day 40: 200 → 300; day 10: 50 → 250;
+    // day 0: 460 → 100 days + 250 / 460
     expect(result.dso).toEqual({
       windowDays: 90,
       windowStart: 11,
       windowEnd: 100,
-      receivables: 580,
+      receivables: 540,
+      grossReceivables: 580,
+      credit: 40,
       currentReceivables: 80,
       creditSales: 240,
-      standard: 217.5,
+      standard: 202.5,
+      grossStandard: 217.5,
       bestPossible: 30,
-      averageDaysDelinquent: 187.5,
-      countback: 100 + 290 / 460,
+      averageDaysDelinquent: 172.5,
+      countback: 100 + 250 / 460,
+      methods: DSO_METHODS,
     });
   });
 

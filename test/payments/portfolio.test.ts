@@ -3,7 +3,7 @@ import type { Day } from '../../src/core/days.js';
 import { UsageError } from '../../src/errors.js';
 import { paymentBehaviour } from '../../src/payments/behaviour.js';
 import { foldInvoices, type Invoice } from '../../src/payments/invoices.js';
-import { ageing, bucketIndex, dso, MISSING_GROUP, topDebtors } from '../../src/payments/portfolio.js';
+import { ageing, bucketIndex, dso, DSO_METHODS, MISSING_GROUP, topDebtors } from '../../src/payments/portfolio.js';
 import { ledger, type Row } from './ledger.js';
 
 
@@ -117,24 +117,32 @@ describe('dso', () => {
     ['z', 'C', 95, 125, 100],
   ]);
 
-  it('computes standard, best possible, average days delinquent and countback DSO', () => {
+  it('computes the textbook DSO on receivables net of credits, and names the gross one (issue 18.9)', () => {
     const result = dso(invoices, 100, { windowDays: 30 });
-    // R = 600 + 200 + 100 = 900; current 300; S = 300 − 100 + 100 = 300 (B, CN, C)
-    // standard 900 / 300 × 30 = 90; best possible 300 / 300 × 30 = 30; ADD 60
-    // countback: day 100..96 no sales (C is day 95); day 95: 100 → 800 left; day 85: −100 → 900; day 80: 300
-    // → 600; day 40: 600 covers the rest in full: days 100..41 (60 days) + 600/600 = 61
+    // open 600 + 200 + 100 = 900 (gross); open credit 100 (CN); receivables R = 900 − 100 = 800; current 300
+    // S = 300 − 100 + 100 = 300 (B, CN, C)
+    // standard (textbook) 800 / 300 × 30 = 80; gross 900 / 300 × 30 = 90; best possible 300 / 300 × 30 = 30;
+    // ADD 80 − 30 = 50
+    // countback on R = 800: day 100..96 no sales (C is day 95); day 95: 100 → 700 left; day 85: −100 → 800;
+    // day 80: 300 → 500; day 40: 600 covers 500: days 100..41 (60 days) + 500/600
     expect(result).toEqual({
       windowDays: 30,
       windowStart: 71,
       windowEnd: 100,
-      receivables: 900,
+      receivables: 800,
+      grossReceivables: 900,
+      credit: 100,
       currentReceivables: 300,
       creditSales: 300,
-      standard: 90,
+      standard: 80,
+      grossStandard: 90,
       bestPossible: 30,
-      averageDaysDelinquent: 60,
-      countback: 61,
+      averageDaysDelinquent: 50,
+      countback: 60 + 500 / 600,
+      methods: DSO_METHODS,
     });
+    expect(result.methods.standard).toMatch(/open invoices less open credits/);
+    expect(result.methods.grossStandard).toMatch(/credits not netted/);
   });
 
   it('counts the last day of the countback in part', () => {
@@ -149,16 +157,21 @@ describe('dso', () => {
   it('is 0 without receivables and null without sales in the window or enough sales to count back', () => {
     const paid = dso(invoicesAt(100, [['a', 'i1', 0, 30, 100, 20]]), 100, { windowDays: 30 });
     expect(paid).toMatchObject({ receivables: 0, creditSales: 0, standard: null, bestPossible: null, averageDaysDelinquent: null, countback: 0 });
-    // 100 open but only 100 − 50 of net sales in the whole ledger
-    const short = dso(invoicesAt(100, [['a', 'i1', 90, 120, 100], ['a', 'cn', 95, 95, -50]]), 100, { windowDays: 30 });
-    expect(short).toMatchObject({ receivables: 100, creditSales: 50, standard: 60, countback: null });
+    // 100 open less the open credit 50: R = 50 over S = 100 − 50 = 50 → 50 / 50 × 30 = 30 (gross 100 / 50 × 30 = 60);
+    // countback: day 95: −50 → 100 left; day 90: 100 covers it: days 100..91 (10) + 100/100 = 11
+    const net = dso(invoicesAt(100, [['a', 'i1', 90, 120, 100], ['a', 'cn', 95, 95, -50]]), 100, { windowDays: 30 });
+    expect(net).toMatchObject({ receivables: 50, grossReceivables: 100, credit: 50, creditSales: 50, standard: 30, grossStandard: 60, countback: 11 });
+    // 100 open and a credit note of 100 refunded in full: R = 100, but net sales 100 − 100 = 0 in the whole ledger
+    const short = dso(invoicesAt(100, [['a', 'i1', 90, 120, 100], ['a', 'cn', 95, 95, -100, 96]]), 100, { windowDays: 30 });
+    expect(short).toMatchObject({ receivables: 100, credit: 0, creditSales: 0, standard: null, countback: null });
     expect(() => dso([], 100, { windowDays: 0 })).toThrow(UsageError);
   });
 
   it('defaults to a 90-day window', () => {
     const result = dso(invoices, 100);
-    // window days 11..100: A, B, CN, C = 600 + 300 − 100 + 100 = 900 → 900 / 900 × 90
-    expect(result).toMatchObject({ windowDays: 90, windowStart: 11, creditSales: 900, standard: 90 });
+    // window days 11..100: A, B, CN, C = 600 + 300 − 100 + 100 = 900; R = 900 open − 100 credit = 800
+    // → 800 / 900 × 90 = 80 (gross 900 / 900 × 90 = 90)
+    expect(result).toMatchObject({ windowDays: 90, windowStart: 11, creditSales: 900, standard: 80, grossStandard: 90 });
   });
 });
 

@@ -118,7 +118,7 @@ export function renderPayments(a: PaymentsAnalysis, color: boolean, asOfRule?: s
   const t = a.totals;
   let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${count(t.customers)} customers, ${count(t.invoices)} invoices, ${count(t.creditNotes)} credit notes\n`;
   out += `Invoiced ${fixed(t.invoiced)}, paid ${fixed(t.paid)}, outstanding ${fixed(t.outstanding)} (overdue ${fixed(t.overdue)}), credit ${fixed(t.credit)}, balance ${fixed(t.balance)}\n`;
-  out += `Collection rate ${percent(t.collectionRate)} of ${fixed(t.due)} due; DSO ${fixed(a.dso.standard, 1)} days over ${a.dso.windowDays} days (best possible ${fixed(a.dso.bestPossible, 1)}, countback ${fixed(a.dso.countback, 1)}); ${count(t.worsening)} customer(s) paying later and later\n\n`;
+  out += `Collection rate ${percent(t.collectionRate)} of ${fixed(t.due)} due; DSO ${fixed(a.dso.standard, 1)} days (receivables net of credits / credit sales of the last ${a.dso.windowDays} days; on open invoices gross ${fixed(a.dso.grossStandard, 1)}; best possible ${fixed(a.dso.bestPossible, 1)}, countback ${fixed(a.dso.countback, 1)}); ${count(t.worsening)} customer(s) paying later and later\n\n`;
   out += renderTable(
     ['class', 'customers', 'share', 'outstanding', 'overdue', 'share of outstanding'],
     a.classes.map((c) => [c.class, count(c.customers), percent(c.shareOfCustomers), fixed(c.outstanding), fixed(c.overdue), percent(c.shareOfOutstanding)]),
