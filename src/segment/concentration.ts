@@ -5,7 +5,7 @@
  *
  * Customers with a negative value (net returns, loss-making margin) are listed apart: the Lorenz curve, the Gini
  * coefficient and the top-x% shares are computed on the customers with a value >= 0 only; in the ABC classes
- * negative customers are C.
+ * negative customers are C, counted and valued there (the C row says how many and how much).
  */
 import { UsageError } from '../errors.js';
 
@@ -43,11 +43,19 @@ export interface TopShare {
 /** Customers and value of one ABC class. */
 export interface AbcSummary {
   class: AbcClass;
+  /** Customers of the class, negative-value customers included (they are C). */
   customers: number;
   shareOfCustomers: number;
+  /** Sum of the values of the class's customers, negative values included: the same customers as `customers`. */
   value: number;
-  /** Share of the total non-negative value; null when it is 0. */
+  /**
+   * value / the total of the non-negative values (the total the classes are cut on); null when that is 0. With
+   * negative customers, C's share is lowered by their value, and the shares add up to net total / total.
+   */
   shareOfValue: number | null;
+  /** Of `customers`, those with a negative value (always C), and the sum of their values (<= 0). */
+  negativeCustomers: number;
+  negativeValue: number;
 }
 
 /** Concentration figures of a set of customer values. */
@@ -124,7 +132,8 @@ export function topCount(fraction: number, n: number): number {
  * - ABC: customers in descending order of value; a customer is A when the share of the total held by the
  *   customers with a strictly larger value is < a (0.8), B when it is < b (0.95), C otherwise. Equal values
  *   therefore always get the same class, and the most valuable customer is always A. Values of 0 and negative
- *   values are C.
+ *   values are C. Each class's `value` sums the values of the customers it counts, negative values included
+ *   (`negativeCustomers`, `negativeValue`); shares are of the non-negative total.
  * - Lorenz: customers ascending; point i is (i/n, sum of the i smallest / total), downsampled to at most
  *   `lorenzPoints` points at i = round(j × n / (points − 1)). The Gini is computed exactly on all values.
  *
@@ -199,6 +208,8 @@ export function concentration(
   const classes: AbcClass[] = new Array(n);
   const abcCount = [0, 0, 0];
   const abcValue = [0, 0, 0];
+  const abcNegative = [0, 0, 0];
+  const abcNegativeValue = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const v = values[i];
     let cls = 2;
@@ -209,7 +220,11 @@ export function concentration(
     }
     classes[i] = (['A', 'B', 'C'] as const)[cls];
     abcCount[cls]++;
-    if (v > 0) abcValue[cls] += v;
+    abcValue[cls] += v;
+    if (v < 0) {
+      abcNegative[cls]++;
+      abcNegativeValue[cls] += v;
+    }
   }
   const abc: AbcSummary[] = (['A', 'B', 'C'] as const).map((cls, c) => ({
     class: cls,
@@ -217,6 +232,8 @@ export function concentration(
     shareOfCustomers: n > 0 ? abcCount[c] / n : 0,
     value: abcValue[c],
     shareOfValue: total > 0 ? abcValue[c] / total : null,
+    negativeCustomers: abcNegative[c],
+    negativeValue: abcNegativeValue[c],
   }));
 
   negativeIndex.sort((x, y) => values[x] - values[y] || x - y);

@@ -100,4 +100,19 @@ describe('crm segment', () => {
     expect(meta.asOf).toBe('2025-12-29');
     expect(meta.asOfRule).toBe('last sale date');
   });
+  it('ABC: negative-value customers are counted and valued in C, and the C row says so (issue 18.9)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-segment-'));
+    const file = join(dir, 'sales.csv');
+    // Revenue: a 30, b 10, c 0, d 10 − 15 = −5, e 3 − 10 = −7.
+    writeFileSync(file, 'customer_id,date,amount\na,2024-01-01,30\nb,2024-01-02,10\nc,2024-01-03,0\nd,2024-01-01,10\nd,2024-01-04,-15\ne,2024-01-01,3\ne,2024-01-05,-10\n');
+    const r = await runCli(['segment', '--sales', file, '--no-clusters', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const abc = JSON.parse(r.stdout).concentration.abc;
+    // Non-negative total 40: a (nothing above) and b (30/40 = 0.75 above) are A = 40; c, d, e are C:
+    // 0 − 5 − 7 = −12, −12 / 40 = −0.3; counts 2 + 0 + 3 = 5 customers, values 40 + 0 − 12 = 28 = net revenue.
+    expect(abc.map((a: { class: string; customers: number; value: number }) => [a.class, a.customers, a.value])).toEqual([['A', 2, 40], ['B', 0, 0], ['C', 3, -12]]);
+    expect(abc[2]).toMatchObject({ negativeCustomers: 2, negativeValue: -12, shareOfValue: -0.3 });
+    const table = await runCli(['segment', '--sales', file, '--no-clusters', '--format', 'table']);
+    expect(table.stdout).toMatch(/C 3 customers \(60\.0%\) with -30\.0% \(incl\. 2 with negative revenue, -12\.00\)/);
+  });
 });

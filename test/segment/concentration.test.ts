@@ -65,9 +65,9 @@ describe('concentration', () => {
     expect(concentration(ids(3), [1, 98, 1]).classes).toEqual(['C', 'A', 'C']);
     const { result } = concentration(ids(4), [60, 20, 15, 5]);
     expect(result.abc).toEqual([
-      { class: 'A', customers: 2, shareOfCustomers: 0.5, value: 80, shareOfValue: 0.8 },
-      { class: 'B', customers: 1, shareOfCustomers: 0.25, value: 15, shareOfValue: 0.15 },
-      { class: 'C', customers: 1, shareOfCustomers: 0.25, value: 5, shareOfValue: 0.05 },
+      { class: 'A', customers: 2, shareOfCustomers: 0.5, value: 80, shareOfValue: 0.8, negativeCustomers: 0, negativeValue: 0 },
+      { class: 'B', customers: 1, shareOfCustomers: 0.25, value: 15, shareOfValue: 0.15, negativeCustomers: 0, negativeValue: 0 },
+      { class: 'C', customers: 1, shareOfCustomers: 0.25, value: 5, shareOfValue: 0.05, negativeCustomers: 0, negativeValue: 0 },
     ]);
   });
 
@@ -84,6 +84,21 @@ describe('concentration', () => {
     expect(result.total).toBe(40);
     expect(result.gini).toBeCloseTo(0.5, 15); // [0, 10, 30]: (−2·0 + 0·10 + 2·30) / (3 · 40)
     expect(classes).toEqual(['A', 'C', 'C', 'A', 'C']);
+  });
+
+  it('counts and values the negative customers in class C, and says so (issue 18.9)', () => {
+    // Non-negative total 10 + 0 + 30 = 40. 30: nothing above → A; 10: 30/40 = 0.75 above → A; 0 → C;
+    // −5 and −7 → C. C counts c, b, e (3 customers) and values them 0 − 5 − 7 = −12, of which b and e
+    // (2 customers, −12) are negative. Shares of the non-negative total: A 40/40 = 1, C −12/40 = −0.3.
+    const { result } = concentration(['a', 'b', 'c', 'd', 'e'], [10, -5, 0, 30, -7]);
+    expect(result.abc).toEqual([
+      { class: 'A', customers: 2, shareOfCustomers: 0.4, value: 40, shareOfValue: 1, negativeCustomers: 0, negativeValue: 0 },
+      { class: 'B', customers: 0, shareOfCustomers: 0, value: 0, shareOfValue: 0, negativeCustomers: 0, negativeValue: 0 },
+      { class: 'C', customers: 3, shareOfCustomers: 0.6, value: -12, shareOfValue: -0.3, negativeCustomers: 2, negativeValue: -12 },
+    ]);
+    // Counts and values come from the same customers: they add up to all customers and the net total.
+    expect(result.abc.reduce((n, a) => n + a.customers, 0)).toBe(5);
+    expect(result.abc.reduce((n, a) => n + a.value, 0)).toBe(40 - 12);
   });
 
   it('draws the Lorenz curve from (0, 0) to (1, 1) and downsamples it to at most 101 points', () => {

@@ -151,8 +151,8 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
   out += '\n' + renderTable(['', ...Array.from({ length: bins }, (_, i) => `F=${i + 1}`)], gridRows, { color }, 'R x F grid (customers · mean monetary value); R=5 most recent, F=5 most frequent');
   const c = r.concentration;
   out += `\n${paint.bold('Concentration')} of ${c.measure}: Gini ${fixed(c.gini, 3)}\n${c.top.map((t) => `top ${percent(t.fraction, 0)} of customers bring ${percent(t.valueShare)}`).join(', ')}\n`;
-  out += `ABC: ${c.abc.map((a) => `${a.class} ${count(a.customers)} customers (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)}`).join('; ')} of ${c.measure}\n`;
-  if (c.negative.customers > 0) out += `${count(c.negative.customers)} customer(s) with negative ${c.measure} (total ${fixed(c.negative.total)}), listed apart: ${c.negative.list.slice(0, 5).map((n) => n.customerId).join(', ')}${c.negative.customers > 5 ? ', …' : ''}\n`;
+  out += `ABC: ${c.abc.map((a) => `${a.class} ${count(a.customers)} customers (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)}${a.negativeCustomers > 0 ? ` (incl. ${count(a.negativeCustomers)} with negative ${c.measure}, ${fixed(a.negativeValue)})` : ''}`).join('; ')} of ${c.measure}\n`;
+  if (c.negative.customers > 0) out += `${count(c.negative.customers)} customer(s) with negative ${c.measure} (total ${fixed(c.negative.total)}), class C, left out of the Gini and top shares: ${c.negative.list.slice(0, 5).map((n) => n.customerId).join(', ')}${c.negative.customers > 5 ? ', …' : ''}\n`;
   if (r.clusters) {
     const k = r.clusters;
     out += '\n' + renderTable(
