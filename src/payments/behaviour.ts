@@ -46,7 +46,10 @@ export interface DayStats {
   p90: number;
 }
 
-/** The lateness trend over a customer's settled invoices (in invoice date order). */
+/**
+ * The lateness trend over a customer's settled invoices in invoice date order (on the same invoice date by
+ * settlement date, then by invoice id).
+ */
 export interface LatenessTrend {
   /** Mean signed days late of the last `trendRecent` settled invoices. */
   recentMeanDaysLate: number;
@@ -102,6 +105,11 @@ export interface CustomerPayments {
   daysToPay: DayStats | null;
   /** settlement date − due date (signed: negative = early) over settled invoices; null when none. */
   daysLate: DayStats | null;
+  /**
+   * Amount-weighted mean of the signed days late of the settled invoices, Σ amount × days late / Σ amount: how
+   * late the money arrives rather than the invoices; null when none is settled.
+   */
+  daysLateWeighted: number | null;
   /** Share of settled invoices settled after their due date; null when none settled. */
   sharePaidLate: number | null;
   /** Share of the invoices past due at as-of that are not fully paid; null when none is past due. */
@@ -347,9 +355,16 @@ export function customerPayments(
       }
     }
   }
+  // Trend order: invoice date; on the same date, settlement date; then invoice id (text order).
   settled.sort((a, b) => a.invoiceDate - b.invoiceDate || (a.settledDate as Day) - (b.settledDate as Day) || (a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0));
   const daysLateList = settled.map((invoice) => (invoice.settledDate as Day) - invoice.dueDate);
   const daysLate = dayStats(daysLateList);
+  let weightedSum = 0;
+  let settledAmount = 0;
+  settled.forEach((invoice, k) => {
+    weightedSum += invoice.amount * daysLateList[k];
+    settledAmount += invoice.amount;
+  });
   const daysToPay = dayStats(settled.map((invoice) => (invoice.settledDate as Day) - invoice.invoiceDate));
   const { class: paymentClass, lateness } = classifyCustomer(daysLate ? daysLate.p90 : null, maxDaysPastDue, options);
   const trend = latenessTrend(daysLateList, options);
@@ -371,6 +386,7 @@ export function customerPayments(
     settledInvoices: settled.length,
     daysToPay,
     daysLate,
+    daysLateWeighted: settled.length > 0 ? weightedSum / settledAmount : null,
     sharePaidLate: settled.length > 0 ? paidLate / settled.length : null,
     shareUnpaidPastDue: pastDue > 0 ? unpaidPastDue / pastDue : null,
     collectionRate: collection(invoices, asOf).rate,

@@ -156,4 +156,45 @@ describe('crm payments', () => {
     const table = await runCli(['payments', '--payments', fixture('payments.csv'), '--format', 'table']);
     expect(table.stdout).toMatch(/DSO 85\.5 days \(receivables net of credits \/ credit sales of the last 90 days; on open invoices gross 98\.6;/);
   });
+  it('per-customer rows carry credited, refunded, amount-weighted days late, lateness and the trend; trend ties by settlement date (issue 18.8)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-payments-'));
+    const file = join(dir, 'ledger.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_id,invoice_id,invoice_date,due_date,amount,paid_date,paid_amount',
+        'c1,i1,2024-01-01,2024-01-10,100,2024-01-08,100', // −2 days late
+        'c1,i2,2024-02-01,2024-02-10,100,2024-02-08,100', // −2
+        'c1,b3,2024-03-01,2024-03-10,200,2024-03-08,200', // −2 (same invoice date as a4, settled first)
+        'c1,a4,2024-03-01,2024-03-10,100,2024-03-30,100', // +20
+        'c1,i5,2024-04-01,2024-04-10,100,2024-04-20,100', // +10
+        'c1,i6,2024-05-01,2024-05-10,100,2024-05-20,100', // +10
+        'c1,cn,2024-06-01,2024-06-01,-50,2024-06-05,-20', // credit note 50, 20 of it refunded
+      ].join('\n') + '\n',
+    );
+    const csv = await runCli(['payments', '--payments', file, '--as-of', '2024-12-31', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    const [row] = readSimpleCsv(csv.stdout);
+    expect(Number(row.credited)).toBe(50);
+    expect(Number(row.refunded)).toBe(20);
+    expect(Number(row.balance)).toBe(-30); // nothing open, credit 50 − 20 = 30
+    // Amount-weighted: (100·−2 + 100·−2 + 200·−2 + 100·20 + 100·10 + 100·10) / 700 = 3200 / 700 = 4.571…
+    // (the plain mean is 34 / 6 = 5.667)
+    expect(Number(row.days_late_weighted)).toBeCloseTo(3200 / 700, 9);
+    expect(Number(row.days_late_mean)).toBeCloseTo(34 / 6, 9);
+    // Lateness = p90 of −2, −2, −2, 10, 10, 20: h = 5 × 0.9 = 4.5 → 10 + 0.5 × 10 = 15 → slow
+    expect(Number(row.lateness)).toBe(15);
+    expect(row.class).toBe('slow');
+    // Trend: invoice date order, b3 and a4 share 2024-03-01 and go by settlement date (b3 on 03-08 before a4 on
+    // 03-30), so the last three are a4, i5, i6: recent (20 + 10 + 10) / 3 = 13.33, earlier −2, increase 15.33 >
+    // 10 → worsening. (By invoice id a4 would come first: recent 6, earlier 5.33, increase 0.67.)
+    expect(Number(row.trend_recent_mean_days_late)).toBeCloseTo(40 / 3, 9);
+    expect(Number(row.trend_earlier_mean_days_late)).toBe(-2);
+    expect(Number(row.trend_increase)).toBeCloseTo(40 / 3 + 2, 9);
+    expect(row.worsening).toBe('true');
+    const json = await runCli(['payments', '--payments', file, '--as-of', '2024-12-31', '--format', 'json']);
+    const [customer] = JSON.parse(json.stdout).customers;
+    expect(customer).toMatchObject({ credited: 50, refunded: 20, lateness: 15, trend_earlier_mean_days_late: -2 });
+    expect(customer.days_late_weighted).toBeCloseTo(3200 / 700, 9);
+  });
 });

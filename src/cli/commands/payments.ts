@@ -15,14 +15,16 @@ import { diagnostics, withOutput } from '../output.js';
 
 export const paymentColumns: RecordColumns<CustomerPayments> = {
   names: [
-    'customer_id', 'class', 'worsening', 'invoices', 'credit_notes', 'invoiced', 'paid', 'outstanding', 'overdue', 'credit', 'balance',
+    'customer_id', 'class', 'worsening', 'invoices', 'credit_notes', 'invoiced', 'credited', 'paid', 'refunded', 'outstanding', 'overdue', 'credit', 'balance',
     'open_invoices', 'overdue_invoices', 'max_days_past_due', 'settled_invoices', 'days_to_pay_mean', 'days_to_pay_median', 'days_to_pay_p90',
-    'days_late_mean', 'days_late_median', 'days_late_p90', 'share_paid_late', 'share_unpaid_past_due', 'collection_rate',
+    'days_late_mean', 'days_late_median', 'days_late_p90', 'days_late_weighted', 'share_paid_late', 'share_unpaid_past_due', 'collection_rate',
+    'lateness', 'trend_recent_mean_days_late', 'trend_earlier_mean_days_late', 'trend_increase',
   ],
   values: (c) => [
-    c.customerId, c.class, c.worsening, c.invoices, c.creditNotes, c.invoiced, c.paid, c.outstanding, c.overdue, c.credit, c.balance,
+    c.customerId, c.class, c.worsening, c.invoices, c.creditNotes, c.invoiced, c.credited, c.paid, c.refunded, c.outstanding, c.overdue, c.credit, c.balance,
     c.openInvoices, c.overdueInvoices, c.maxDaysPastDue, c.settledInvoices, c.daysToPay?.mean, c.daysToPay?.median, c.daysToPay?.p90,
-    c.daysLate?.mean, c.daysLate?.median, c.daysLate?.p90, c.sharePaidLate, c.shareUnpaidPastDue, c.collectionRate,
+    c.daysLate?.mean, c.daysLate?.median, c.daysLate?.p90, c.daysLateWeighted, c.sharePaidLate, c.shareUnpaidPastDue, c.collectionRate,
+    c.lateness, c.trend?.recentMeanDaysLate, c.trend?.earlierMeanDaysLate, c.trend?.increase,
   ],
 };
 
