@@ -51,6 +51,14 @@ export interface ScoreBand {
   /** Smallest and largest value of the measure among these customers; null when no customer has this score. */
   min: number | null;
   max: number | null;
+  /**
+   * For a used score, the highest score it stands for: when a tie jumps over the scores after it, its
+   * customers span their percentile bands too (CDNOW's one-time buyers: F = 1 through 2). Equal to `score`
+   * when nothing is skipped; null for an unused score.
+   */
+  through: number | null;
+  /** For an unused (skipped) score, the used score below it whose tied customers span its band; else null. */
+  mergedInto: number | null;
 }
 
 /** One cell of the R × F grid. */
@@ -60,6 +68,11 @@ export interface GridCell {
   customers: number;
   /** Mean monetary value (the measure chosen for M) of the cell's customers; null for an empty cell. */
   meanMonetary: number | null;
+  /**
+   * For a cell in the row or column of a skipped score: the cell that holds its customers (each skipped score
+   * replaced by the used score it is merged into, see {@link ScoreBand}); null for a cell of used scores.
+   */
+  mergedInto: { R: number; F: number } | null;
 }
 
 /** Default number of score levels. */
@@ -188,16 +201,19 @@ export function rfmCode(R: number, F: number, M: number): string {
 }
 
 /**
- * For each score 1..bins: the number of customers and the range of the measure among them, to read the edges.
+ * For each score 1..bins: the number of customers and the range of the measure among them, to read the edges;
+ * and which scores a tie merged: an unused score's `mergedInto` is the used score below it, whose `through`
+ * then reaches it (the tie rule is R's rfm package's too: equal values share a score, the scores they span are
+ * skipped, not compacted; see docs/segment.md).
  *
  * O(n + bins).
  *
  * @example
- * scoreBands([10, 20, 20, 30], Uint8Array.of(1, 2, 2, 4), 4); // => [{score: 1, customers: 1, min: 10, max: 10}, {score: 2, ...}, {score: 3, customers: 0, min: null, max: null}, ...]
+ * scoreBands([10, 20, 20, 30], Uint8Array.of(1, 2, 2, 4), 4); // => [{score: 1, customers: 1, min: 10, max: 10, through: 1, mergedInto: null}, {score: 2, ..., through: 3}, {score: 3, customers: 0, min: null, max: null, through: null, mergedInto: 2}, ...]
  */
 export function scoreBands(values: ArrayLike<number>, scores: ArrayLike<number>, bins: number): ScoreBand[] {
   const bands: ScoreBand[] = [];
-  for (let s = 1; s <= bins; s++) bands.push({ score: s, customers: 0, min: null, max: null });
+  for (let s = 1; s <= bins; s++) bands.push({ score: s, customers: 0, min: null, max: null, through: null, mergedInto: null });
   for (let i = 0; i < scores.length; i++) {
     const band = bands[scores[i] - 1];
     const v = values[i];
@@ -205,7 +221,28 @@ export function scoreBands(values: ArrayLike<number>, scores: ArrayLike<number>,
     if (band.min === null || v < band.min) band.min = v;
     if (band.max === null || v > band.max) band.max = v;
   }
+  const used = usedScores(scores, bins);
+  for (const band of bands) {
+    const into = used[band.score];
+    if (band.customers > 0) band.through = band.score;
+    else if (into > 0) {
+      band.mergedInto = into;
+      bands[into - 1].through = band.score;
+    }
+  }
   return bands;
+}
+
+/**
+ * For each score 1..bins (index = score), the used score that stands for it: itself when some customer has it,
+ * else the nearest used score below (the tie that jumped over it); 0 when there is none (no customers).
+ */
+function usedScores(scores: ArrayLike<number>, bins: number): Int32Array {
+  const seen = new Uint8Array(bins + 1);
+  for (let i = 0; i < scores.length; i++) seen[scores[i]] = 1;
+  const used = new Int32Array(bins + 1);
+  for (let s = 1; s <= bins; s++) used[s] = seen[s] ? s : used[s - 1];
+  return used;
 }
 
 /**
@@ -215,7 +252,7 @@ export function scoreBands(values: ArrayLike<number>, scores: ArrayLike<number>,
  * O(n + bins²).
  *
  * @example
- * rfGrid(Uint8Array.of(2, 2), Uint8Array.of(1, 1), [10, 30], 2).find((c) => c.R === 2 && c.F === 1); // => {R: 2, F: 1, customers: 2, meanMonetary: 20}
+ * rfGrid(Uint8Array.of(2, 2), Uint8Array.of(1, 1), [10, 30], 2).find((c) => c.R === 2 && c.F === 1); // => {R: 2, F: 1, customers: 2, meanMonetary: 20, mergedInto: null}
  */
 export function rfGrid(R: ArrayLike<number>, F: ArrayLike<number>, monetary: ArrayLike<number>, bins: number): GridCell[] {
   const counts = new Float64Array(bins * bins);
@@ -225,11 +262,20 @@ export function rfGrid(R: ArrayLike<number>, F: ArrayLike<number>, monetary: Arr
     counts[cell]++;
     sums[cell] += monetary[i];
   }
+  const usedR = usedScores(R, bins);
+  const usedF = usedScores(F, bins);
   const cells: GridCell[] = [];
   for (let r = bins; r >= 1; r--) {
     for (let f = bins; f >= 1; f--) {
       const cell = (r - 1) * bins + (f - 1);
-      cells.push({ R: r, F: f, customers: counts[cell], meanMonetary: counts[cell] > 0 ? sums[cell] / counts[cell] : null });
+      const skipped = (usedR[r] !== r || usedF[f] !== f) && usedR[r] > 0 && usedF[f] > 0;
+      cells.push({
+        R: r,
+        F: f,
+        customers: counts[cell],
+        meanMonetary: counts[cell] > 0 ? sums[cell] / counts[cell] : null,
+        mergedInto: skipped ? { R: usedR[r], F: usedF[f] } : null,
+      });
     }
   }
   return cells;

@@ -84,22 +84,23 @@ describe('scoreBands and rfGrid', () => {
   it('gives each score its customers and value range; unused scores are empty', () => {
     const values = [1, 1, 1, 1, 1, 1, 2, 2, 3, 3];
     const bands = scoreBands(values, quantileScores(values, 5), 5);
+    // The six 1s span the bands of scores 1, 2 and 3 (0–60%): score 1 stands for 1–3, 2 and 3 are merged into 1.
     expect(bands).toEqual([
-      { score: 1, customers: 6, min: 1, max: 1 },
-      { score: 2, customers: 0, min: null, max: null },
-      { score: 3, customers: 0, min: null, max: null },
-      { score: 4, customers: 2, min: 2, max: 2 },
-      { score: 5, customers: 2, min: 3, max: 3 },
+      { score: 1, customers: 6, min: 1, max: 1, through: 3, mergedInto: null },
+      { score: 2, customers: 0, min: null, max: null, through: null, mergedInto: 1 },
+      { score: 3, customers: 0, min: null, max: null, through: null, mergedInto: 1 },
+      { score: 4, customers: 2, min: 2, max: 2, through: 4, mergedInto: null },
+      { score: 5, customers: 2, min: 3, max: 3, through: 5, mergedInto: null },
     ]);
   });
 
   it('counts customers and means the monetary value per R × F cell, most recent first', () => {
     const grid = rfGrid([2, 2, 1, 2], [1, 1, 2, 2], [10, 30, 5, 7], 2);
     expect(grid).toEqual([
-      { R: 2, F: 2, customers: 1, meanMonetary: 7 },
-      { R: 2, F: 1, customers: 2, meanMonetary: 20 },
-      { R: 1, F: 2, customers: 1, meanMonetary: 5 },
-      { R: 1, F: 1, customers: 0, meanMonetary: null },
+      { R: 2, F: 2, customers: 1, meanMonetary: 7, mergedInto: null },
+      { R: 2, F: 1, customers: 2, meanMonetary: 20, mergedInto: null },
+      { R: 1, F: 2, customers: 1, meanMonetary: 5, mergedInto: null },
+      { R: 1, F: 1, customers: 0, meanMonetary: null, mergedInto: null },
     ]);
   });
 });

@@ -58,7 +58,7 @@ describe('segmentPortfolio', () => {
     expect(result.grid.reduce((s, x) => s + x.customers, 0)).toBe(10);
     for (const measure of ['R', 'F', 'M'] as const) expect(result.scores[measure].reduce((s, b) => s + b.customers, 0)).toBe(10);
     // R bands are in recency days: score 5 holds the most recent (0 and 2 days).
-    expect(result.scores.R[4]).toEqual({ score: 5, customers: 2, min: 0, max: 2 });
+    expect(result.scores.R[4]).toEqual({ score: 5, customers: 2, min: 0, max: 2, through: 5, mergedInto: null });
     expect(result.concentration.measure).toBe('revenue');
     expect(result.concentration.customers).toBe(9);
     expect(result.concentration.total).toBe(4170);

@@ -5,6 +5,7 @@ import { summarize } from '../../accumulate/summary.js';
 import { UsageError } from '../../errors.js';
 import { checkSegmentTable, type SegmentTable } from '../../segment/segments.js';
 import { segmentPortfolio, type CustomerSegment, type SegmentPortfolioResult } from '../../segment/segment-portfolio.js';
+import type { ScoreBand } from '../../segment/rfm.js';
 import { count, fixed, percent } from '../../report/format.js';
 import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
 import { painter, renderTable } from '../../report/table.js';
@@ -126,6 +127,34 @@ export function registerSegment(program: Command, io: Io): void {
   });
 }
 
+/** `F=3`; `F=1–2` for a score that stands for skipped ones; `F=2 (→1)` for a skipped score. */
+function scoreLabel(measure: string, band: ScoreBand): string {
+  if (band.mergedInto !== null) return `${measure}=${band.score} (→${band.mergedInto})`;
+  if (band.through !== null && band.through > band.score) return `${measure}=${band.score}–${band.through}`;
+  return `${measure}=${band.score}`;
+}
+
+/**
+ * One line per score a tie skipped, e.g. `F=2 is not used: F=1 (11,908 customers, 50.5%, 1 transaction) stands
+ * for F=1–2 ...`.
+ */
+function mergedScoreNotes(r: SegmentPortfolioResult): string {
+  const units = { R: 'days since the last purchase', F: 'transactions', M: r.settings.monetary === 'mean' ? 'revenue per transaction' : 'revenue' } as const;
+  let out = '';
+  for (const measure of ['R', 'F', 'M'] as const) {
+    const bands = r.scores[measure];
+    for (const band of bands) {
+      if (band.through === null || band.through === band.score) continue;
+      const skipped = bands.filter((b) => b.mergedInto === band.score).map((b) => `${measure}=${b.score}`);
+      const money = measure === 'M';
+      const range = band.min === band.max ? (money ? fixed(band.min) : String(band.min)) : `${money ? fixed(band.min) : band.min}–${money ? fixed(band.max) : band.max}`;
+      const unit = measure === 'F' && band.max === 1 ? 'transaction' : units[measure];
+      out += `${skipped.join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not used: ${measure}=${band.score} (${count(band.customers)} customers, ${percent(band.customers / r.totals.customers)}, ${range} ${unit}) stands for ${measure}=${band.score}–${band.through}. Tied customers share a score and the scores a tie spans are skipped, as in R's rfm package (docs/segment.md).\n`;
+    }
+  }
+  return out;
+}
+
 /** The terminal report of `crm segment`. */
 export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(color);
@@ -143,12 +172,13 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
   const cell = (R: number, F: number) => r.grid.find((g) => g.R === R && g.F === F);
   const gridRows: string[][] = [];
   for (let R = bins; R >= 1; R--) {
-    gridRows.push([`R=${R}`, ...Array.from({ length: bins }, (_, i) => {
+    gridRows.push([scoreLabel('R', r.scores.R[R - 1]), ...Array.from({ length: bins }, (_, i) => {
       const c = cell(R, i + 1);
       return c && c.customers > 0 ? `${count(c.customers)} · ${fixed(c.meanMonetary, 0)}` : '';
     })]);
   }
-  out += '\n' + renderTable(['', ...Array.from({ length: bins }, (_, i) => `F=${i + 1}`)], gridRows, { color }, 'R x F grid (customers · mean monetary value); R=5 most recent, F=5 most frequent');
+  out += '\n' + renderTable(['', ...r.scores.F.map((band) => scoreLabel('F', band))], gridRows, { color }, 'R x F grid (customers · mean monetary value); R=5 most recent, F=5 most frequent');
+  out += mergedScoreNotes(r);
   const c = r.concentration;
   out += `\n${paint.bold('Concentration')} of ${c.measure}: Gini ${fixed(c.gini, 3)}\n${c.top.map((t) => `top ${percent(t.fraction, 0)} of customers bring ${percent(t.valueShare)}`).join(', ')}\n`;
   out += `ABC: ${c.abc.map((a) => `${a.class} ${count(a.customers)} customers (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)}${a.negativeCustomers > 0 ? ` (incl. ${count(a.negativeCustomers)} with negative ${c.measure}, ${fixed(a.negativeValue)})` : ''}`).join('; ')} of ${c.measure}\n`;
