@@ -25,6 +25,8 @@ export interface SpendData {
   monetaryValue: ArrayLike<number>;
   /** Number of customers sharing each entry; 1 each when absent. */
   weights?: ArrayLike<number>;
+  /** Customer id of each entry, when the caller has them: errors then name the customer. */
+  ids?: ArrayLike<string>;
 }
 
 /** Spend data with one entry per distinct (frequency, monetaryValue) pair and its summed weight. */

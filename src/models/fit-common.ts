@@ -27,7 +27,15 @@ export interface FitOptions {
   maxIterations?: number;
   /** Gradient tolerance on the mean log-likelihood per customer, in log-parameters. Default 1e-7. */
   gradientTolerance?: number;
+  /**
+   * Wall-clock budget of the whole fit (all starts and retries), in milliseconds. Default
+   * {@link DEFAULT_TIME_BUDGET_MS}. A fit that runs out of it stops where it is and is not trusted.
+   */
+  timeBudgetMs?: number;
 }
+
+/** Default time budget of a fit: 2 minutes (a 1M-customer BG/NBD fit takes about 30 s). */
+export const DEFAULT_TIME_BUDGET_MS = 120_000;
 
 /** A maximum-likelihood problem in natural (positive) parameters. */
 export interface LikelihoodProblem {
@@ -54,9 +62,21 @@ export interface LikelihoodProblem {
    * the starting points are run on the sample and only its best optimum is polished on the full data.
    */
   sample?: () => LikelihoodProblem | null;
+  /**
+   * Scale of each parameter (default 1): the optimiser keeps parameter i within
+   * [{@link LOWER_BOUND}·scaleᵢ, {@link UPPER_BOUND}·scaleᵢ]. Shape parameters have scale 1; rate parameters
+   * in time or money units (α, β, γ) the data's scale (mean customer age, mean spend), so that the bounds
+   * are the same whatever the units (days or weeks, cents or euros).
+   */
+  scales?: number[];
+  /** Customers added to `n` that carry no information (T = 0: a constant likelihood term of 0). Default 0. */
+  constantCustomers?: number;
 }
 
-/** Parameters above this (or below {@link LOWER_BOUND}) are reported as having run to a bound. */
+/**
+ * Upper bound of every parameter (times its scale, {@link LikelihoodProblem.scales}), enforced by the
+ * optimiser: a fit whose maximum lies at or beyond a bound stops there and is reported as untrusted.
+ */
 export const UPPER_BOUND = 1e6;
 /** See {@link UPPER_BOUND}. */
 export const LOWER_BOUND = 1e-6;
@@ -108,11 +128,13 @@ export function parameterVector(model: ModelName, params: Readonly<Record<string
 
 /**
  * Checks purchase-model data: equal lengths, integer frequency >= 0, 0 <= recency <= T, recency 0 when
- * frequency is 0, T > 0, finite non-negative weights with a positive sum.
+ * frequency is 0, T >= 0 with frequency 0 when T is 0 (a customer whose first purchase is on the last day
+ * of the window: the likelihood term is 1, see docs/models.md), finite non-negative weights with a positive sum.
  *
  * Cost: O(n).
  *
- * @throws {ModelError} naming the first bad entry (0-based index) and how many entries are bad
+ * @throws {ModelError} naming the first bad entry (0-based index, and the customer id when `data.ids` is
+ *   given) and how many entries are bad
  */
 export function validateRfm(model: ModelName, data: RfmData): void {
   const n = data.frequency.length;
@@ -132,12 +154,13 @@ export function validateRfm(model: ModelName, data: RfmData): void {
     const weight = data.weights === undefined ? 1 : data.weights[i];
     let problem = '';
     if (!(Number.isInteger(x) && x >= 0)) problem = `frequency ${x} is not a non-negative integer`;
-    else if (!(Number.isFinite(age) && age > 0)) problem = `T ${age} is not a positive number`;
+    else if (!(Number.isFinite(age) && age >= 0)) problem = `T ${age} is not a non-negative number`;
     else if (!(Number.isFinite(tx) && tx >= 0 && tx <= age)) problem = `recency ${tx} is not between 0 and T ${age}`;
     else if (x === 0 && tx !== 0) problem = `recency ${tx} is not 0 although frequency is 0`;
+    else if (age === 0 && x !== 0) problem = `frequency ${x} is not 0 although T is 0`;
     else if (!(Number.isFinite(weight) && weight >= 0)) problem = `weight ${weight} is not a non-negative number`;
     if (problem !== '') {
-      if (bad === 0) first = `entry ${i}: ${problem}`;
+      if (bad === 0) first = `${entryName(i, data.ids)}: ${problem}`;
       bad++;
     } else {
       total += weight;
@@ -151,6 +174,60 @@ export function validateRfm(model: ModelName, data: RfmData): void {
   if (!(total > 0)) throw new ModelError(`${model}: the weights sum to 0`);
 }
 
+/**
+ * How errors name entry `i`: "entry 3", or "entry 3 (customer C0042)" when the caller passed the ids.
+ *
+ * @example
+ * entryName(3, ['a', 'b', 'c', 'C0042']) // => 'entry 3 (customer C0042)'
+ */
+export function entryName(i: number, ids?: ArrayLike<string>): string {
+  return ids !== undefined && i < ids.length ? `entry ${i} (customer ${ids[i]})` : `entry ${i}`;
+}
+
+/**
+ * The entries of purchase-model data with T > 0, with their weights: a customer observed for no time
+ * (T = 0, hence frequency = recency = 0) has a likelihood term of exactly 1 and a zero gradient in every
+ * model, so the fits leave such entries out of the optimisation (their number still counts in `n`).
+ * Returns the data itself when no T is 0.
+ *
+ * Cost: O(n).
+ */
+export function withPositiveAge(data: RfmData): RfmData {
+  let zero = 0;
+  for (let i = 0; i < data.T.length; i++) if (data.T[i] === 0) zero++;
+  if (zero === 0) return data;
+  const keep = data.T.length - zero;
+  const out = { frequency: new Float64Array(keep), recency: new Float64Array(keep), T: new Float64Array(keep), weights: new Float64Array(keep) };
+  let k = 0;
+  for (let i = 0; i < data.T.length; i++) {
+    if (data.T[i] === 0) continue;
+    out.frequency[k] = data.frequency[i];
+    out.recency[k] = data.recency[i];
+    out.T[k] = data.T[i];
+    out.weights[k] = data.weights === undefined ? 1 : data.weights[i];
+    k++;
+  }
+  return out;
+}
+
+/** The problem with `weight` more customers that carry no information (T = 0), counted in `n` and AIC/BIC only. */
+export function withConstantCustomers(problem: LikelihoodProblem, weight: number): LikelihoodProblem {
+  if (!(weight > 0)) return problem;
+  return { ...problem, n: problem.n + weight, constantCustomers: (problem.constantCustomers ?? 0) + weight };
+}
+
+/** The weighted mean of T (the scale of the time parameters α, β); 1 when it is not positive. */
+export function meanAge(T: ArrayLike<number>, weights: ArrayLike<number>): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < T.length; i++) {
+    sum += weights[i] * T[i];
+    total += weights[i];
+  }
+  const mean = sum / total;
+  return mean > 0 && Number.isFinite(mean) ? mean : 1;
+}
+
 /** Largest finite value ln-parameters may take in the optimiser (e^700 is near the double limit). */
 const LOG_PARAMETER_LIMIT = 700;
 
@@ -159,21 +236,39 @@ export const SAMPLE_ABOVE_DISTINCT = 40_000;
 /** Customers in that sample. */
 export const SAMPLE_CUSTOMERS = 20_000;
 
+/** The box the optimiser keeps the log-parameters in: ln(LOWER_BOUND·scale), ln(UPPER_BOUND·scale). */
+function boxOf(problem: LikelihoodProblem): { lower: number[]; upper: number[]; natural: [number, number][] } {
+  const scales = problem.parameterNames.map((_, i) => {
+    const scale = problem.scales?.[i] ?? 1;
+    return scale > 0 && Number.isFinite(scale) ? scale : 1;
+  });
+  return {
+    lower: scales.map((scale) => Math.log(LOWER_BOUND * scale)),
+    upper: scales.map((scale) => Math.log(UPPER_BOUND * scale)),
+    natural: scales.map((scale) => [LOWER_BOUND * scale, UPPER_BOUND * scale]),
+  };
+}
+
 /**
- * The optimiser's objective of a problem: the mean negative log-likelihood per customer over the
- * log-parameters (Infinity outside the domain), with its gradient by the chain rule when the problem has an
- * analytic one.
+ * The optimiser's objective of a problem: the mean negative log-likelihood per informative customer over
+ * the log-parameters (Infinity outside the domain), with its gradient by the chain rule when the problem has
+ * an analytic one, and the box of the parameter bounds.
  */
-function objectiveOf(problem: LikelihoodProblem, options: FitOptions): { objective: (x: number[]) => number; options: MinimizeOptions } {
+function objectiveOf(problem: LikelihoodProblem, options: FitOptions, deadline: number): { objective: (x: number[]) => number; options: MinimizeOptions } {
+  const divisor = problem.n - (problem.constantCustomers ?? 0) > 0 ? problem.n - (problem.constantCustomers ?? 0) : problem.n;
   const objective = (logParams: number[]): number => {
     for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return Infinity;
-    const value = -problem.logLikelihood(logParams.map(Math.exp)) / problem.n;
+    const value = -problem.logLikelihood(logParams.map(Math.exp)) / divisor;
     return Number.isFinite(value) ? value : Infinity;
   };
   const likelihoodGradient = problem.gradient;
+  const box = boxOf(problem);
   const minimizeOptions: MinimizeOptions = {
     maxIterations: options.maxIterations ?? 1000,
     gradientTolerance: options.gradientTolerance ?? 1e-7,
+    lower: box.lower,
+    upper: box.upper,
+    deadline,
   };
   if (likelihoodGradient !== undefined) {
     // the same objective as above, with its gradient in the log-parameters by the chain rule
@@ -182,21 +277,35 @@ function objectiveOf(problem: LikelihoodProblem, options: FitOptions): { objecti
       for (const v of logParams) if (!(Math.abs(v) <= LOG_PARAMETER_LIMIT)) return outside;
       const theta = logParams.map(Math.exp);
       const total = likelihoodGradient(theta);
-      const value = -total.value / problem.n;
+      const value = -total.value / divisor;
       if (!Number.isFinite(value)) return outside;
-      return { value, gradient: total.gradient.map((g, i) => (-theta[i] * g) / problem.n) };
+      return { value, gradient: total.gradient.map((g, i) => (-theta[i] * g) / divisor) };
     };
   }
   return { objective, options: minimizeOptions };
 }
 
 /**
+ * A parameter whose log-scale standard error SE(θ)/θ exceeds this is flat: its 95% interval spans more than
+ * a factor e^(2·1.96·10) ≈ 1e17, so the data do not determine it and the fit is not trusted.
+ */
+const FLAT_LOG_SE = 10;
+/** What to do about an untrusted fit: added to its warnings, and to the reasons the valuation gives. */
+export const UNTRUSTED_ADVICE = 'try another model, more customers or a longer calibration window';
+
+/**
  * Fits a model by maximum likelihood: minimises the mean negative log-likelihood per customer over the
- * log-parameters from every starting point (BFGS, Nelder-Mead fallback), restarts up to twice from the best
- * point when no start converged, then computes standard errors from the inverse of the finite-difference
- * Hessian of the total negative log-likelihood at the estimate (natural parameters), log-scale Wald
- * intervals, AIC/BIC and warnings (no convergence; a parameter beyond 1e6 or below 1e-6; a standard error
- * larger than the estimate; a Hessian that is not positive definite).
+ * log-parameters from every starting point (BFGS, Nelder-Mead fallback), within the box
+ * [{@link LOWER_BOUND}, {@link UPPER_BOUND}] × the parameter's scale and within the time budget, restarts up
+ * to twice from the best point when no start converged, then computes standard errors from the inverse of
+ * the finite-difference Hessian of the total negative log-likelihood at the estimate (natural parameters),
+ * log-scale Wald intervals, AIC/BIC, warnings, and whether the fit can be trusted.
+ *
+ * Not trusted (`trusted: false`, with the reasons in `problems`): the optimiser did not converge; a
+ * parameter stopped at a bound (the maximum lies at or beyond it: the parameter is not identified); the
+ * time budget ran out; the log-likelihood is not finite; the Hessian is not positive definite (a flat or
+ * saddle optimum); or a parameter is flat (log-scale standard error above 10). `converged` is false at a
+ * bound too: the optimiser stopped on the edge of the box, not at a maximum of the likelihood.
  *
  * With `problem.gradient`, the objective's gradient is the chain rule on it,
  *   ∂(−LL/n)/∂(ln θᵢ) = −θᵢ · (∂LL/∂θᵢ)/n,
@@ -205,7 +314,8 @@ function objectiveOf(problem: LikelihoodProblem, options: FitOptions): { objecti
  *
  * Cost: without a gradient, (starts + retries) × iterations × (2k + line search) likelihood evaluations,
  * plus 2k² + 1 for the Hessian; with one, (starts + retries) × iterations × (line-search trials, usually 1)
- * value-and-gradient passes, plus 2k for the Hessian; each pass is O(distinct tuples).
+ * value-and-gradient passes, plus 2k for the Hessian; each pass is O(distinct tuples). At most
+ * `maxIterations` per start and `timeBudgetMs` in all.
  *
  * @throws {ModelError} when no starting point gives a finite likelihood
  */
@@ -217,21 +327,25 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
       throw new ModelError(`${problem.model}: starting point [${start.join(', ')}] must have ${k} positive numbers (${problem.parameterNames.join(', ')})`);
     }
   }
-  const { objective, options: minimizeOptions } = objectiveOf(problem, options);
+  const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+  const deadline = Date.now() + budget;
+  const box = boxOf(problem);
+  const { objective, options: minimizeOptions } = objectiveOf(problem, options, deadline);
+  const logStarts = (list: number[][]): number[][] => list.map((s) => s.map((v, i) => Math.min(box.upper[i], Math.max(box.lower[i], Math.log(v)))));
   // Large data: the starting points are tried on a random sample of the customers, and only the best
   // sample optimum is carried to the full data, with BFGS's curvature from the sample (the objective is the
   // mean per customer, so its curvature is about the same on both).
   const sample = !options.starts && problem.sample && problem.nDistinct > SAMPLE_ABOVE_DISTINCT ? problem.sample() : null;
   let multi: MinimizeResult;
   if (sample) {
-    const onSample = objectiveOf(sample, options);
-    const best = minimizeMultiStart(onSample.objective, sample.starts.map((s) => s.map(Math.log)), onSample.options);
+    const onSample = objectiveOf(sample, options, deadline);
+    const best = minimizeMultiStart(onSample.objective, logStarts(sample.starts), onSample.options);
     multi = Number.isFinite(best.value)
       ? minimize(objective, best.x, { ...minimizeOptions, initialInverseHessian: best.inverseHessian })
-      : minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
-    if (!Number.isFinite(multi.value)) multi = minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
+      : minimizeMultiStart(objective, logStarts(starts), minimizeOptions);
+    if (!Number.isFinite(multi.value)) multi = minimizeMultiStart(objective, logStarts(starts), minimizeOptions);
   } else {
-    multi = minimizeMultiStart(objective, starts.map((s) => s.map(Math.log)), minimizeOptions);
+    multi = minimizeMultiStart(objective, logStarts(starts), minimizeOptions);
   }
   if (!Number.isFinite(multi.value)) {
     throw new ModelError(`${problem.model}: the log-likelihood is not finite at any starting point`, {
@@ -241,15 +355,19 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
   let best: MinimizeResult = multi;
   let iterations = multi.iterations;
   let retries = 0;
-  while (!best.converged && retries < RETRIES) {
+  let timedOut = multi.timedOut === true;
+  while (!best.converged && retries < RETRIES && !timedOut) {
     retries++;
     const again = minimize(objective, best.x, minimizeOptions);
     iterations += again.iterations;
+    timedOut = again.timedOut === true;
     if (again.value <= best.value + 1e-12 * (1 + Math.abs(best.value))) best = again;
   }
+  timedOut ||= Date.now() > deadline;
   const estimate = best.x.map(Math.exp);
   const logLikelihood = problem.logLikelihood(estimate);
   const warnings: string[] = [];
+  const problems: string[] = [];
 
   const likelihoodGradient = problem.gradient;
   const information =
@@ -266,36 +384,51 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
   const params: Record<string, number> = {};
   const stdErrors: Record<string, number | null> = {};
   const intervals: Record<string, [number, number] | null> = {};
+  const bounds: Record<string, [number, number]> = {};
   problem.parameterNames.forEach((name, i) => {
     params[name] = estimate[i];
+    bounds[name] = box.natural[i];
     const variance = covariance === null ? Number.NaN : covariance[i][i];
     const se = variance > 0 && Number.isFinite(variance) ? Math.sqrt(variance) : null;
     stdErrors[name] = se;
     intervals[name] = logScaleInterval(estimate[i], se);
   });
 
+  // parameters held at a bound (to 1e-6 relative: the projection puts them exactly there)
+  const atBound = problem.parameterNames.map((_, i) => (best.x[i] >= box.upper[i] - 1e-6 ? 'upper' : best.x[i] <= box.lower[i] + 1e-6 ? 'lower' : null));
+  const anyAtBound = atBound.some((b) => b !== null);
   if (!best.converged) {
-    warnings.push(
+    const text =
       `the optimiser did not converge after ${starts.length} start${starts.length === 1 ? '' : 's'} and ${retries} retr${retries === 1 ? 'y' : 'ies'} ` +
-        `(gradient norm ${formatNumber(best.gradientNorm)}, ${best.message}): estimates may be inaccurate`,
-    );
+      `(gradient norm ${formatNumber(best.gradientNorm)}, ${best.message})`;
+    warnings.push(`${text}: estimates may be inaccurate`);
+    problems.push(text);
+  }
+  if (timedOut) {
+    problems.push(`the fit stopped at its time budget of ${formatNumber(budget / 1000)} s`);
   }
   problem.parameterNames.forEach((name, i) => {
-    if (estimate[i] > UPPER_BOUND) {
-      warnings.push(`parameter ${name} = ${formatNumber(estimate[i])} ran to the upper bound (> ${formatNumber(UPPER_BOUND)}): it is not identified by these data`);
-    } else if (estimate[i] < LOWER_BOUND) {
-      warnings.push(`parameter ${name} = ${formatNumber(estimate[i])} ran to the lower bound (< ${formatNumber(LOWER_BOUND)}): it is not identified by these data`);
-    }
+    const side = atBound[i];
+    if (side === null) return;
+    const bound = side === 'upper' ? box.natural[i][1] : box.natural[i][0];
+    const scaleNote = (problem.scales?.[i] ?? 1) === 1 ? '' : ` (${formatNumber(side === 'upper' ? UPPER_BOUND : LOWER_BOUND)} × the data's scale ${formatNumber(problem.scales![i])})`;
+    const text = `parameter ${name} = ${formatNumber(estimate[i])} ran to the ${side} bound ${formatNumber(bound)}${scaleNote}: it is not identified by these data`;
+    warnings.push(text);
+    problems.push(`${text} (the maximum lies at or beyond the bound)`);
   });
+  if (!Number.isFinite(logLikelihood)) problems.push(`the log-likelihood at the estimate is not finite (${logLikelihood})`);
   problem.parameterNames.forEach((name, i) => {
     const se = stdErrors[name];
-    if (se !== null && estimate[i] >= LOWER_BOUND && estimate[i] <= UPPER_BOUND && se > estimate[i]) {
+    if (se !== null && atBound[i] === null && se > estimate[i]) {
       warnings.push(`parameter ${name} = ${formatNumber(estimate[i])} has a standard error of ${Math.round((100 * se) / estimate[i])}% of its value: it is poorly identified by these data`);
+      if (se / estimate[i] > FLAT_LOG_SE) problems.push(`the likelihood is flat in ${name} (its standard error is ${formatNumber(se / estimate[i])} times its value): the data do not determine it`);
     }
   });
   if (covariance === null) {
     warnings.push('the hessian of the log-likelihood is not positive definite at the estimate: standard errors are not available');
+    if (!anyAtBound) problems.push('the hessian of the log-likelihood is not positive definite at the estimate (a flat or saddle point, not a maximum)');
   }
+  if (problems.length > 0) warnings.push(`the fit is not trusted: ${UNTRUSTED_ADVICE}`);
   const { aic, bic } = informationCriteria(logLikelihood, k, problem.n);
   return {
     model: problem.model,
@@ -307,11 +440,14 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
     bic,
     n: problem.n,
     nDistinct: problem.nDistinct,
-    converged: best.converged,
+    converged: best.converged && !anyAtBound,
     iterations,
     starts: starts.length,
     ...(sample ? { startSample: sample.n } : {}),
     warnings,
+    trusted: problems.length === 0,
+    problems,
+    bounds,
   };
 }
 

@@ -20,7 +20,7 @@ import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
 import { compressSpend, totalWeight } from './compress.js';
 import type { SpendData } from './compress.js';
-import { fitMaximumLikelihood, parameterVector } from './fit-common.js';
+import { entryName, fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
 import { CompensatedSum, digammaDifference, lgamma } from './special.js';
 import type { FittedModel } from './types.js';
@@ -76,12 +76,12 @@ function repeatCustomers(data: SpendData): { frequency: number[]; monetaryValue:
   }
   if (badFrequency > 0) {
     throw new ModelError(
-      `${MODEL}: ${badFrequency} of ${n} entries have a frequency that is not a non-negative integer or a bad weight; first entry ${firstBadFrequency} (frequency ${data.frequency[firstBadFrequency]})`,
+      `${MODEL}: ${badFrequency} of ${n} entries have a frequency that is not a non-negative integer or a bad weight; first ${entryName(firstBadFrequency, data.ids)} (frequency ${data.frequency[firstBadFrequency]})`,
     );
   }
   if (nonPositive > 0) {
     throw new ModelError(
-      `${MODEL}: ${nonPositive} of ${n} customers with repeat purchases have a non-positive mean spend; first entry ${firstNonPositive} (monetary value ${data.monetaryValue[firstNonPositive]})`,
+      `${MODEL}: ${nonPositive} of ${n} customers with repeat purchases have a non-positive mean spend; first ${entryName(firstNonPositive, data.ids)} (monetary value ${data.monetaryValue[firstNonPositive]})`,
       { hint: 'the gamma-gamma model needs positive spend: exclude customers whose returns cancel their purchases, or model margin only where it is positive' },
     );
   }
@@ -260,6 +260,8 @@ export function fit(data: SpendData, options: FitOptions = {}): FittedModel {
       gradient: ([p, q, gamma]) => evaluateWithGradient(prepared, p, q, gamma),
       n: totalWeight(compressed.weights, compressed.frequency.length),
       nDistinct: compressed.frequency.length,
+      // γ is in money units: its bounds are relative to the mean spend
+      scales: [1, 1, meanSpend],
       starts,
     },
     options,

@@ -21,7 +21,7 @@ import { simulatePurchases } from './bg-nbd.js';
 import type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
 import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, IndexedRfm } from './compress.js';
-import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm } from './fit-common.js';
+import { fitMaximumLikelihood, meanAge, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
@@ -197,13 +197,15 @@ export function logLikelihoodGradient(params: Readonly<Record<string, number>>, 
  */
 export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
   validateRfm(MODEL, data);
-  const compressed = compressRfm(data);
+  // customers with T = 0 have a likelihood term of 1 (ln 0) whatever the parameters: left out of the search
+  const informative = withPositiveAge(data);
+  const compressed = compressRfm(informative);
   if (compressed.frequency.every((x) => x === 0)) {
     throw new ModelError(`${MODEL}: no customer made a repeat purchase, so the dropout process cannot be estimated`, {
       hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
     });
   }
-  return fitMaximumLikelihood(problemOf(compressed), options);
+  return fitMaximumLikelihood(withConstantCustomers(problemOf(compressed), totalWeight(data.weights, data.frequency.length) - totalWeight(informative.weights, informative.frequency.length)), options);
 }
 
 /** The maximum-likelihood problem on compressed data, with its sample for large data (see fit-common.ts). */
@@ -217,6 +219,7 @@ function problemOf(compressed: CompressedRfm): LikelihoodProblem {
     gradient: ([r, alpha, a, b]) => evaluateWithGradient(indexed, r, alpha, a, b),
     n: totalWeight(compressed.weights, compressed.frequency.length),
     nDistinct: compressed.frequency.length,
+    scales: [1, meanAge(compressed.T, compressed.weights), 1, 1],
     starts: [
       [1, scale, 1, 1],
       [0.3, 0.3 * scale, 0.8, 2.5],

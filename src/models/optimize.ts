@@ -39,6 +39,16 @@ export interface MinimizeOptions {
    * an earlier run on a similar objective; default the identity, scaled after the first step.
    */
   initialInverseHessian?: number[][];
+  /**
+   * Box constraints: lower and upper bounds of each coordinate (both or neither). Points are projected onto
+   * the box (BFGS steps and Nelder-Mead vertices), coordinates held at a bound by the gradient are left out of
+   * the search direction, and convergence is judged on the projected gradient, so a minimum on the edge of
+   * the box converges there. Without bounds nothing changes.
+   */
+  lower?: number[];
+  upper?: number[];
+  /** Wall-clock deadline (milliseconds since the epoch, as Date.now()): the search stops there, not converged. */
+  deadline?: number;
 }
 
 /** Result of {@link minimize}. */
@@ -59,7 +69,30 @@ export interface MinimizeResult {
   message: string;
   /** BFGS's inverse Hessian approximation at `x` (when BFGS produced `x`), to start a related search with. */
   inverseHessian?: number[][];
+  /** True when the search stopped at `options.deadline`. */
+  timedOut?: boolean;
 }
+
+/** The projection onto a box, or null without one. */
+type Projection = ((x: number[]) => number[]) | null;
+
+function projectionOf(options: MinimizeOptions): Projection {
+  const { lower, upper } = options;
+  if (lower === undefined || upper === undefined) return null;
+  return (x) => x.map((v, i) => (v < lower[i] ? lower[i] : v > upper[i] ? upper[i] : v));
+}
+
+/**
+ * The gradient with the components that push a coordinate held at a bound out of the box set to 0 (the
+ * projected gradient of bound-constrained optimisation); the gradient itself without bounds.
+ */
+function projectedGradient(x: number[], g: number[], options: MinimizeOptions): number[] {
+  const { lower, upper } = options;
+  if (lower === undefined || upper === undefined) return g;
+  return g.map((v, i) => ((x[i] <= lower[i] && v > 0) || (x[i] >= upper[i] && v < 0) ? 0 : v));
+}
+
+const pastDeadline = (deadline: number | undefined): boolean => deadline !== undefined && Date.now() > deadline;
 
 const DEFAULT_MAX_ITERATIONS = 1000;
 const DEFAULT_GRADIENT_TOLERANCE = 1e-6;
@@ -137,11 +170,14 @@ interface BfgsOutcome {
   message: string;
   /** The inverse Hessian approximation at the end. */
   H?: number[][];
+  /** True when the deadline stopped the search. */
+  timedOut?: boolean;
 }
 
-function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance: number, H0?: number[][]): BfgsOutcome {
+function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance: number, H0?: number[][], bounds: MinimizeOptions = {}): BfgsOutcome {
   const n = x0.length;
-  let x = x0.slice();
+  const project = projectionOf(bounds);
+  let x = project ? project(x0) : x0.slice();
   const start = objective.trial(x);
   let value = start.value;
   if (!Number.isFinite(value)) {
@@ -156,27 +192,33 @@ function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance:
   let steepest = !H0; // H is the (unscaled) identity
   let stalls = 0;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const gNorm = infinityNorm(g);
+    // without bounds pg is g itself and every step below is the plain BFGS one
+    const pg = projectedGradient(x, g, bounds);
+    const gNorm = infinityNorm(pg);
     if (gNorm <= tolerance) {
-      return { x, value, gradient: g, iterations: iteration - 1, converged: true, failed: false, message: 'gradient below tolerance', H };
+      return { x, value, gradient: pg, iterations: iteration - 1, converged: true, failed: false, message: project && pg !== g && pg.some((v, i) => v !== g[i]) ? 'projected gradient below tolerance at a bound' : 'gradient below tolerance', H };
     }
-    let p = H.map((row) => -dot(row, g));
+    if (pastDeadline(bounds.deadline)) {
+      return { x, value, gradient: pg, iterations: iteration - 1, converged: false, failed: false, message: 'time budget exhausted', H, timedOut: true };
+    }
+    let p = H.map((row) => -dot(row, pg));
+    if (project) heldAtBounds(x, p, bounds);
     let slope = dot(p, g);
     if (!(slope < 0)) {
       // not a descent direction: reset to steepest descent
       H = identity(n);
       steepest = true;
-      p = g.map((v) => -v);
+      p = pg.map((v) => -v);
       slope = dot(p, g);
     }
     // unscaled steepest-descent step: limit its length so a steep start does not leap out of the domain
     const alpha = steepest ? Math.min(1, 1 / Math.max(infinityNorm(p), 1e-300)) : 1;
-    const search = lineSearch(objective.trial, x, value, p, slope, alpha);
+    const search = lineSearch(objective.trial, x, value, p, slope, alpha, project);
     if (search === null) {
       if (!steepest) {
         // retry once along the steepest descent before giving up
-        const descent = g.map((v) => -v);
-        const retry = lineSearch(objective.trial, x, value, descent, dot(descent, g), Math.min(1, 1 / Math.max(gNorm, 1e-300)));
+        const descent = pg.map((v) => -v);
+        const retry = lineSearch(objective.trial, x, value, descent, dot(descent, g), Math.min(1, 1 / Math.max(gNorm, 1e-300)), project);
         if (retry !== null) {
           H = identity(n);
           steepest = true;
@@ -224,8 +266,16 @@ function bfgs(objective: Oracle, x0: number[], maxIterations: number, tolerance:
       H = bfgsUpdate(H, s, y, sy);
     }
   }
-  const gNorm = infinityNorm(g);
-  return { x, value, gradient: g, iterations: maxIterations, converged: gNorm <= tolerance, failed: gNorm > tolerance, message: gNorm <= tolerance ? 'gradient below tolerance' : 'maximum number of iterations reached', H };
+  const pg = projectedGradient(x, g, bounds);
+  const gNorm = infinityNorm(pg);
+  return { x, value, gradient: pg, iterations: maxIterations, converged: gNorm <= tolerance, failed: gNorm > tolerance, message: gNorm <= tolerance ? 'gradient below tolerance' : 'maximum number of iterations reached', H };
+}
+
+/** Sets to 0 the components of a search direction that would move a coordinate at a bound out of the box. */
+function heldAtBounds(x: number[], p: number[], bounds: MinimizeOptions): void {
+  const { lower, upper } = bounds;
+  if (lower === undefined || upper === undefined) return;
+  for (let i = 0; i < p.length; i++) if ((x[i] <= lower[i] && p[i] < 0) || (x[i] >= upper[i] && p[i] > 0)) p[i] = 0;
 }
 
 function identity(n: number): number[][] {
@@ -262,6 +312,7 @@ function lineSearch(
   p: number[],
   slope: number,
   alpha0: number,
+  project: Projection = null,
 ): { x: number[]; value: number; gradient?: number[] } | null {
   const c1 = 1e-4;
   let alpha = alpha0;
@@ -269,7 +320,8 @@ function lineSearch(
   const xNorm = infinityNorm(x);
   for (let k = 0; k < 80; k++) {
     if (alpha * pNorm <= 1e-16 * (xNorm + 1)) return null;
-    const point = x.map((v, i) => v + alpha * p[i]);
+    const raw = x.map((v, i) => v + alpha * p[i]);
+    const point = project ? project(raw) : raw;
     const probe = trial(point);
     const trialValue = probe.value;
     if (Number.isFinite(trialValue) && trialValue <= value + c1 * alpha * slope) {
@@ -299,7 +351,7 @@ interface NelderMeadOutcome {
  * contraction 0.75 − 1/(2n), shrink 1 − 1/n. Converges when the spread of the simplex values is below
  * 1e-12·(1 + |f|) and its diameter below 1e-10·(1 + |x|).
  */
-function nelderMead(f: (x: number[]) => number, x0: number[], maxIterations: number): NelderMeadOutcome {
+function nelderMead(f: (x: number[]) => number, x0: number[], maxIterations: number, deadline?: number): NelderMeadOutcome {
   const n = x0.length;
   const alphaR = 1;
   const betaE = n >= 2 ? 1 + 2 / n : 2;
@@ -325,6 +377,7 @@ function nelderMead(f: (x: number[]) => number, x0: number[], maxIterations: num
   }
   let iteration = 0;
   for (; iteration < maxIterations; iteration++) {
+    if (pastDeadline(deadline)) break;
     const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
     const sorted = order.map((i) => simplex[i]);
     values = order.map((i) => values[i]);
@@ -375,7 +428,7 @@ function nelderMead(f: (x: number[]) => number, x0: number[], maxIterations: num
   }
   let bestIndex = 0;
   for (let i = 1; i <= n; i++) if (values[i] < values[bestIndex]) bestIndex = i;
-  return { x: simplex[bestIndex], value: values[bestIndex], iterations: iteration, converged: false, message: 'maximum number of nelder-mead iterations reached' };
+  return { x: simplex[bestIndex], value: values[bestIndex], iterations: iteration, converged: false, message: iteration < maxIterations ? 'time budget exhausted' : 'maximum number of nelder-mead iterations reached' };
 }
 
 /**
@@ -403,28 +456,32 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
     return { x: [], value, converged: Number.isFinite(value), iterations: 0, gradientNorm: 0, method: 'bfgs', message: 'no parameters' };
   }
   const objective = oracle(f, options.gradient);
-  const first = bfgs(objective, x0, maxIterations, tolerance, options.initialInverseHessian);
+  const first = bfgs(objective, x0, maxIterations, tolerance, options.initialInverseHessian, options);
   if (!first.failed) {
-    return { x: first.x, value: first.value, converged: first.converged, iterations: first.iterations, gradientNorm: infinityNorm(first.gradient), method: 'bfgs', message: first.message, inverseHessian: first.H };
+    return { x: first.x, value: first.value, converged: first.converged, iterations: first.iterations, gradientNorm: infinityNorm(first.gradient), method: 'bfgs', message: first.message, inverseHessian: first.H, ...(first.timedOut ? { timedOut: true } : {}) };
   }
-  // Nelder-Mead from the best finite point
-  const start = Number.isFinite(first.value) ? first.x : x0;
+  // Nelder-Mead from the best finite point (on the box when there is one: f of the projected point)
+  const project = projectionOf(options);
+  const boxed = project ? (x: number[]): number => f(project(x)) : f;
+  const start = Number.isFinite(first.value) ? first.x : project ? project(x0) : x0;
   const startValue = f(start);
   if (!Number.isFinite(startValue)) {
-    return { x: x0.slice(), value: startValue, converged: false, iterations: first.iterations, gradientNorm: Number.NaN, method: 'bfgs', message: 'objective is not finite at the starting point' };
+    return { x: start.slice(), value: startValue, converged: false, iterations: first.iterations, gradientNorm: Number.NaN, method: 'bfgs', message: 'objective is not finite at the starting point' };
   }
-  const simplex = nelderMead(f, start, Math.max(maxIterations, 200 * n));
+  const simplex = nelderMead(boxed, start, Math.max(maxIterations, 200 * n), options.deadline);
+  if (project) simplex.x = project(simplex.x);
+  const timedOut = pastDeadline(options.deadline);
   let iterations = first.iterations + simplex.iterations;
-  const g = objective.gradient(simplex.x);
+  const g = projectedGradient(simplex.x, objective.gradient(simplex.x), options);
   if (allFinite(g)) {
     if (infinityNorm(g) <= tolerance) {
       return { x: simplex.x, value: simplex.value, converged: true, iterations, gradientNorm: infinityNorm(g), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead: gradient below tolerance` };
     }
     // polish with BFGS; keep it only if it improves and does not fail
-    const polish = bfgs(objective, simplex.x, maxIterations, tolerance);
-    iterations += polish.iterations;
-    if (!polish.failed && polish.value <= simplex.value) {
-      return { x: polish.x, value: polish.value, converged: polish.converged, iterations, gradientNorm: infinityNorm(polish.gradient), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead then bfgs: ${polish.message}` };
+    const polish = timedOut ? null : bfgs(objective, simplex.x, maxIterations, tolerance, undefined, options);
+    if (polish) iterations += polish.iterations;
+    if (polish && !polish.failed && polish.value <= simplex.value) {
+      return { x: polish.x, value: polish.value, converged: polish.converged, iterations, gradientNorm: infinityNorm(polish.gradient), method: 'nelder-mead', message: `bfgs: ${first.message}; nelder-mead then bfgs: ${polish.message}`, ...(polish.timedOut ? { timedOut: true } : {}) };
     }
   }
   // a collapsed simplex counts as convergence unless the gradient there is finite and clearly not small
@@ -440,6 +497,7 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
     gradientNorm,
     method: 'nelder-mead',
     message: `bfgs: ${first.message}; nelder-mead: ${simplex.message}${simplex.converged && steep ? ' but the gradient is not small' : ''}`,
+    ...(timedOut ? { timedOut: true } : {}),
   };
 }
 
@@ -463,6 +521,8 @@ export function minimizeMultiStart(
   let best: MinimizeResult | null = null;
   let convergedStarts = 0;
   for (const start of starts) {
+    // past the deadline only the first start runs (one result is needed), and it stops at once
+    if (best !== null && pastDeadline(options.deadline)) break;
     const result = minimize(f, start, options);
     if (result.converged) convergedStarts++;
     if (!Number.isFinite(result.value)) continue;

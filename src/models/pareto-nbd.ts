@@ -37,7 +37,7 @@ import { ModelError } from '../errors.js';
 import type { SimulateOptions, SimulatedRfm } from './bg-nbd.js';
 import { compressRfm, distinctValues, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, DistinctValues } from './compress.js';
-import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm } from './fit-common.js';
+import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { logHyp2f1UnitA, logHyperUDiagonal } from './hyp2f1.js';
 import { lgamma, log1mexp, logAddExp } from './special.js';
@@ -196,9 +196,9 @@ function checkHorizon(t: number): void {
 }
 
 function checkHistory(frequency: number, recency: number, T: number): void {
-  if (!(Number.isInteger(frequency) && frequency >= 0) || !(T > 0) || !Number.isFinite(T) || !(recency >= 0 && recency <= T) || (frequency === 0 && recency !== 0)) {
+  if (!(Number.isInteger(frequency) && frequency >= 0) || !(T >= 0) || !Number.isFinite(T) || !(recency >= 0 && recency <= T) || (frequency === 0 && recency !== 0) || (T === 0 && frequency !== 0)) {
     throw new ModelError(`${MODEL}: invalid history frequency ${frequency}, recency ${recency}, T ${T}`, {
-      hint: 'frequency is a non-negative integer, 0 <= recency <= T, and recency is 0 when frequency is 0',
+      hint: 'frequency is a non-negative integer, 0 <= recency <= T, recency is 0 when frequency is 0, and frequency is 0 when T is 0',
     });
   }
 }
@@ -242,13 +242,15 @@ export function logLikelihood(params: Readonly<Record<string, number>>, data: Rf
  */
 export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
   validateRfm(MODEL, data);
-  const compressed = compressRfm(data);
+  // customers with T = 0 have a likelihood term of 1 (ln 0) whatever the parameters: left out of the search
+  const informative = withPositiveAge(data);
+  const compressed = compressRfm(informative);
   if (compressed.frequency.every((x) => x === 0)) {
     throw new ModelError(`${MODEL}: no customer made a repeat purchase, so the purchase and dropout rates cannot be estimated`, {
       hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
     });
   }
-  return fitMaximumLikelihood(problemOf(compressed), options);
+  return fitMaximumLikelihood(withConstantCustomers(problemOf(compressed), totalWeight(data.weights, data.frequency.length) - totalWeight(informative.weights, informative.frequency.length)), options);
 }
 
 /** The maximum-likelihood problem on compressed data, with its sample for large data (see fit-common.ts). */
@@ -265,6 +267,7 @@ function problemOf(compressed: CompressedRfm): LikelihoodProblem {
     logLikelihood: ([r, alpha, s, beta]) => evaluate(prepared, r, alpha, s, beta),
     n,
     nDistinct: compressed.frequency.length,
+    scales: [1, meanT, 1, meanT],
     starts: [
       [1, scale, 1, meanT],
       [0.5, 0.5 * scale, 0.5, 0.3 * meanT],

@@ -12,6 +12,8 @@ export interface RfmData {
   T: ArrayLike<number>;
   /** Number of customers sharing each tuple; 1 each when absent. */
   weights?: ArrayLike<number>;
+  /** Customer id of each entry, when the caller has them: errors then name the customer, not only the index. */
+  ids?: ArrayLike<string>;
 }
 
 /** Result of a maximum-likelihood fit. Parameters keep the papers' names (r, alpha, a, b, ...). */
@@ -41,4 +43,14 @@ export interface FittedModel {
   startSample?: number;
   /** Human-readable warnings (parameter at a bound, non-convergence, ...), lowercase, no full stop. */
   warnings: string[];
+  /**
+   * Whether the estimates can be used: the optimiser converged inside the parameter bounds, within its
+   * budget, to a finite log-likelihood where the Hessian is positive definite and no parameter is flat.
+   * An untrusted fit is data, not an answer: `problems` says why; valuation refuses it (see docs/value.md).
+   */
+  trusted: boolean;
+  /** Why the fit is not trusted (empty when it is), each with what to do; lowercase, no full stop. */
+  problems: string[];
+  /** The bounds the optimiser enforced on each parameter, [lower, upper] in the parameter's units. */
+  bounds?: Record<string, [number, number]>;
 }

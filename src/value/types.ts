@@ -54,6 +54,13 @@ export interface ValueResult {
   period: { name: string; days: number };
   purchaseModel: FittedModel;
   spendModel: FittedModel | null;
+  /**
+   * How spend per transaction was valued: the Gamma-Gamma model, each customer's observed mean repeat
+   * spend (the fallback when the spend model is not trusted or not usable: `fallbackReason`), or the
+   * portfolio's mean repeat spend (`--no-spend-model`); `populationMean` is the value given to customers
+   * without a usable own mean under a fallback (null with the Gamma-Gamma model).
+   */
+  spend?: { method: 'gammagamma' | 'observed-mean' | 'portfolio-mean'; fallbackReason: string | null; populationMean: number | null };
   horizon: { periods: number; unit: string; steps: number };
   discount: { annualRate: number; perStep: number; formula: string };
   /** Margin share used: from --margin, or from the sales (margin / revenue), or 1. */

@@ -11,12 +11,21 @@ import { dert } from '../models/pareto-nbd.js';
 import type { FittedModel } from '../models/types.js';
 import { discountedTransactions, retentionFormulaClv, spendOf, stepRate, type ClvSettings } from './clv.js';
 import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './types.js';
+import type { SpendMethod } from './fit-valuation.js';
 
 export interface ValueOptions {
   asOf: string;
   period: { name: string; days: number };
   purchaseModel: FittedModel;
   spendModel: FittedModel | null;
+  /**
+   * Without a spend model: 'observed-mean' values each customer's transactions at their own mean repeat
+   * spend (the mean over repeat customers for the others), 'portfolio-mean' everyone's at the portfolio's
+   * mean repeat spend. Default 'portfolio-mean' (`--no-spend-model`); ignored with a spend model.
+   */
+  spendMethod?: SpendMethod;
+  /** Why the spend model is not used (for the warning), when the fallback replaces it. */
+  spendFallbackReason?: string | null;
   /** Horizon: number of steps and the step length in days (e.g. 12 steps of 30.4375 days). */
   horizonSteps: number;
   stepDays: number;
@@ -101,7 +110,28 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     }
   }
   const fallbackSpend = spendCount > 0 ? spendSum / spendCount : 0;
-  if (!options.spendModel) warnings.push(`no spend model: every customer's transactions are valued at the portfolio's mean repeat spend ${fallbackSpend.toFixed(2)}`);
+  const method: SpendMethod = options.spendModel ? 'gammagamma' : (options.spendMethod === 'observed-mean' ? 'observed-mean' : 'portfolio-mean');
+  // Observed-mean fallback: a customer's own mean repeat spend; the mean over repeat customers with a
+  // positive one for customers without (no repeat purchase, or returns exceeding purchases).
+  let positiveSum = 0;
+  let positiveCount = 0;
+  for (let i = 0; i < input.ids.length; i++) {
+    if (input.frequency[i] > 0 && input.monetaryValue[i] > 0) {
+      positiveSum += input.monetaryValue[i];
+      positiveCount++;
+    }
+  }
+  const populationMean = method === 'observed-mean' ? (positiveCount > 0 ? positiveSum / positiveCount : 0) : fallbackSpend;
+  const reason = options.spendFallbackReason ? `${options.spendFallbackReason}: ` : '';
+  if (method === 'portfolio-mean') warnings.push(`${reason === '' ? 'no spend model: ' : `no spend model (${options.spendFallbackReason}): `}every customer's transactions are valued at the portfolio's mean repeat spend ${fallbackSpend.toFixed(2)}`);
+  if (method === 'observed-mean') {
+    warnings.push(
+      `spend: ${reason === '' ? 'no spend model: ' : reason}each customer's transactions are valued at their own observed mean repeat spend ` +
+        `(${populationMean.toFixed(2)}, the mean over ${positiveCount} repeat customers, for the ${input.ids.length - positiveCount} without a positive one)`,
+    );
+  }
+  const spendFor = (f: number, m: number): number =>
+    method === 'observed-mean' ? (f > 0 && m > 0 ? m : populationMean) : spendOf(options.spendModel, fallbackSpend, f, m);
   const baseline = options.histories && options.earlierSegments && options.asOfDay !== undefined
     ? segmentBaseline(options.histories, options.asOfDay, options.earlierSegments, options.margin.share)
     : null;
@@ -126,7 +156,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     }
     const discounted = tupleDiscounted[k];
     const total = tupleTotal[k];
-    const spend = spendOf(options.spendModel, fallbackSpend, f, input.monetaryValue[i]);
+    const spend = spendFor(f, input.monetaryValue[i]);
     const segment = options.segments?.get(input.ids[i]) ?? null;
     const base = segment !== null ? baseline?.get(segment) : undefined;
     customers.push({
@@ -227,6 +257,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     period: options.period,
     purchaseModel: options.purchaseModel,
     spendModel: options.spendModel,
+    spend: { method, fallbackReason: options.spendModel ? null : (options.spendFallbackReason ?? null), populationMean: options.spendModel ? null : populationMean },
     horizon: { periods: options.horizonSteps, unit: options.stepName, steps: options.horizonSteps },
     discount: {
       annualRate: d,

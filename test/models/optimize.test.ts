@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitMaximumLikelihood, logScaleInterval } from '../../src/models/fit-common.js';
+import { fitMaximumLikelihood, logScaleInterval, LOWER_BOUND, UPPER_BOUND } from '../../src/models/fit-common.js';
 import { hessian, hessianFromGradient, invertSymmetric, minimize, minimizeMultiStart } from '../../src/models/optimize.js';
 import type { ValueAndGradient } from '../../src/models/optimize.js';
 
@@ -292,11 +292,56 @@ describe('fitMaximumLikelihood (fit-common.ts)', () => {
     expect(gradients).toBeLessThan(100);
   });
 
-  it('warns when a parameter runs to a bound', () => {
-    // the likelihood -100/θ grows without limit as θ → ∞
+  it('stops a parameter that runs off at the enforced bound, and does not trust or call that converged', () => {
+    // the likelihood -100/θ grows without limit as θ → ∞: the optimiser stops at the stated bound 1e6
     const model = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['theta'], logLikelihood: ([t]) => -100 / t, n: 100, nDistinct: 1, starts: [[1]] });
-    expect(model.params.theta).toBeGreaterThan(1e6);
-    expect(model.warnings).toContainEqual(expect.stringMatching(/^parameter theta = .* ran to the upper bound \(> 1000000\): it is not identified by these data$/));
+    expect(Math.abs(model.params.theta / UPPER_BOUND - 1)).toBeLessThan(1e-9);
+    expect(model.warnings).toContainEqual(expect.stringMatching(/^parameter theta = 1000000 ran to the upper bound 1000000: it is not identified by these data$/));
+    expect(model.converged).toBe(false);
+    expect(model.trusted).toBe(false);
+    expect(model.problems.join('\n')).toMatch(/theta .* ran to the upper bound/);
+    expect(model.warnings).toContain('the fit is not trusted: try another model, more customers or a longer calibration window');
+    expect(model.bounds).toEqual({ theta: [LOWER_BOUND, UPPER_BOUND] });
+    // with a scale, the bound is relative to it and stated so
+    const scaled = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['theta'], logLikelihood: ([t]) => 100 * Math.log(t), n: 100, nDistinct: 1, starts: [[1]], scales: [50] });
+    expect(Math.abs(scaled.params.theta / (50 * UPPER_BOUND) - 1)).toBeLessThan(1e-9);
+    expect(scaled.warnings.join('\n')).toMatch(/ran to the upper bound 50000000 \(1000000 × the data's scale 50\)/);
+    // and towards 0 at the lower bound
+    const low = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['theta'], logLikelihood: ([t]) => -100 * Math.log(t), n: 100, nDistinct: 1, starts: [[1]] });
+    expect(Math.abs(low.params.theta / LOWER_BOUND - 1)).toBeLessThan(1e-9);
+    expect(low.trusted).toBe(false);
+  });
+
+  it('trusts an interior maximum with a positive definite hessian', () => {
+    const model = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['mu', 'sigma'], logLikelihood: normalLogLikelihood, n, nDistinct: n, starts: [[1, 1], [10, 0.5]] });
+    expect(model.converged).toBe(true);
+    expect(model.trusted).toBe(true);
+    expect(model.problems).toEqual([]);
+  });
+
+  it('does not trust a flat optimum (a hessian that is not positive definite)', () => {
+    // the likelihood depends on x·y only: a ridge of maxima along x·y = 1
+    const ridge = ([x, y]: number[]): number => -((Math.log(x) + Math.log(y)) ** 2);
+    const model = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['x', 'y'], logLikelihood: ridge, n: 1, nDistinct: 1, starts: [[2, 3]] });
+    expect(model.trusted).toBe(false);
+    expect(model.problems.join('\n')).toMatch(/hessian .* not positive definite|flat/);
+  });
+
+  it('stops at its time budget and says so', () => {
+    // a likelihood that takes 20 ms per evaluation, and a budget of 50 ms
+    const slow = ([x, y]: number[]): number => {
+      const until = Date.now() + 20;
+      while (Date.now() < until) {
+        // busy wait
+      }
+      return -(Math.log(x) ** 2) - (Math.log(y) - 1) ** 2;
+    };
+    const started = Date.now();
+    const model = fitMaximumLikelihood({ model: 'sbg', parameterNames: ['x', 'y'], logLikelihood: slow, n: 1, nDistinct: 1, starts: [[50, 0.01], [0.1, 40]] }, { timeBudgetMs: 50 });
+    // the Hessian after the search costs 2k² + 1 = 9 evaluations more
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(model.trusted).toBe(false);
+    expect(model.problems.join('\n')).toMatch(/time budget of 0.05 s/);
   });
 
   it('warns when the optimiser does not converge after its retries', () => {

@@ -22,6 +22,7 @@ import {
   probabilityAlive,
   simulate,
 } from '../../src/models/pareto-nbd.js';
+import { UPPER_BOUND } from '../../src/models/fit-common.js';
 import { lgamma } from '../../src/models/special.js';
 import type { RfmData } from '../../src/models/types.js';
 import { fixture, readSharedCsv, readSimpleCsv } from '../helpers/data.js';
@@ -416,12 +417,16 @@ async function summaryOf(sales: string, period: string): Promise<RfmData> {
 }
 
 /** `crm fit --model paretonbd` on a sales file through the CLI, timed. */
-async function fitThroughCli(sales: string, period: string): Promise<{ model: { params: Params; logLikelihood: number; converged: boolean; warnings: string[] }; seconds: number }> {
+async function fitThroughCli(
+  sales: string,
+  period: string,
+): Promise<{ model: { params: Params; logLikelihood: number; converged: boolean; trusted: boolean; warnings: string[]; problems: string[] }; seconds: number; code: number }> {
   const started = performance.now();
   const result = await runCli(['fit', '--model', 'paretonbd', '--sales', sales, '--period', period, '--format', 'json']);
   const seconds = (performance.now() - started) / 1000;
-  expect(result.code, result.stderr).toBe(0);
-  return { model: JSON.parse(result.stdout), seconds };
+  // an untrusted fit is printed and exits 1
+  expect(result.stdout, result.stderr).not.toBe('');
+  return { model: JSON.parse(result.stdout), seconds, code: result.code };
 }
 
 describe('logHyp2f1UnitA, the ₂F₁ of the Pareto/NBD likelihood, where b + d and 1 − z would round', () => {
@@ -503,35 +508,43 @@ describe('Pareto/NBD likelihood over the range the optimiser can reach', () => {
 });
 
 describe('Pareto/NBD on the fixtures: the maximum at s, β → ∞ (the fit used to run for minutes)', () => {
-  it('fits the weekly summary within seconds, converged, as high as an independent search of the boundary', async () => {
-    const { model, seconds } = await fitThroughCli(fixture('sales.csv'), 'week');
+  it('fits the weekly summary within seconds, stops at the enforced bound of β, as high as an independent search on that bound, and is not trusted', async () => {
+    const { model, seconds, code } = await fitThroughCli(fixture('sales.csv'), 'week');
     expect(seconds).toBeLessThan(20);
-    expect(model.converged).toBe(true);
-    expect(model.warnings.join('\n')).toMatch(/parameter s = .* ran to the upper bound/);
+    // the likelihood rises towards s, β → ∞ (no heterogeneity in the dropout rate): β stops at its bound,
+    // 1e6 × the mean customer age, and the fit is reported as untrusted (crm fit exits 1)
+    expect(code).toBe(1);
+    expect(model.converged).toBe(false);
+    expect(model.trusted).toBe(false);
     const data = await summaryOf(fixture('sales.csv'), 'week');
+    const meanT = Array.from(data.T).reduce((sum, t) => sum + t, 0) / data.T.length;
+    const betaBound = UPPER_BOUND * meanT;
+    expect(relativeError(model.params.beta, betaBound)).toBeLessThan(1e-6);
+    expect(model.warnings.join('\n')).toMatch(/parameter beta = .* ran to the upper bound/);
+    expect(model.problems.join('\n')).toMatch(/beta .* ran to the upper bound/);
     // the reported log-likelihood is the likelihood's value, not an artefact of the ₂F₁ far out
     expect(Math.abs(stableLogLikelihood(model.params, data) - model.logLikelihood)).toBeLessThan(1e-6);
-    // the reference: Nelder-Mead over (r, α, μ) of the likelihood at s = 1e15, β = s/μ (the limit s, β → ∞
-    // with s/β = μ, to 1e-15), by quadrature, from a start that knows nothing of the fit
-    const S = 1e15;
-    const atBoundary = ([logR, logAlpha, logMu]: number[]): Params => ({ r: Math.exp(logR), alpha: Math.exp(logAlpha), s: S, beta: S / Math.exp(logMu) });
-    const reference = nelderMead((p) => -stableLogLikelihood(atBoundary(p), data, 0.02), [0, Math.log(10), Math.log(0.01)], 1e-9);
+    // the reference: Nelder-Mead over (r, α, s) of the likelihood at β on its bound, by quadrature, from a
+    // start that knows nothing of the fit
+    const onBound = ([logR, logAlpha, logS]: number[]): Params => ({ r: Math.exp(logR), alpha: Math.exp(logAlpha), s: Math.exp(logS), beta: betaBound });
+    const reference = nelderMead((p) => -stableLogLikelihood(onBound(p), data, 0.02), [0, Math.log(10), Math.log(1e4)], 1e-9);
     expect(model.logLikelihood).toBeGreaterThanOrEqual(-reference.value - 1e-6);
-    const best = atBoundary(reference.x);
+    const best = onBound(reference.x);
     expect(relativeError(model.params.r, best.r)).toBeLessThan(1e-3);
     expect(relativeError(model.params.alpha, best.alpha)).toBeLessThan(1e-3);
     expect(relativeError(model.params.s / model.params.beta, best.s / best.beta)).toBeLessThan(1e-3);
   });
 
-  it('fits the daily summary of the same sales within seconds, to the same maximum in days', async () => {
+  it('fits the daily summary of the same sales within seconds, to the same maximum in days (the bounds scale with the time unit)', async () => {
     const [weekly, daily] = [await fitThroughCli(fixture('sales.csv'), 'week'), await fitThroughCli(fixture('sales.csv'), 'day')];
     expect(daily.seconds).toBeLessThan(20);
-    expect(daily.model.converged).toBe(true);
+    expect(daily.model.trusted).toBe(false);
     // daily times are 7 times the weekly ones, and L is a density in the x purchase times: ln L_day = ln L_week − x ln 7
     const repeats = Array.from((await summaryOf(fixture('sales.csv'), 'week')).frequency).reduce((sum, x) => sum + x, 0);
     expect(Math.abs(daily.model.logLikelihood - (weekly.model.logLikelihood - repeats * Math.log(7)))).toBeLessThan(1e-5);
     expect(relativeError(daily.model.params.r, weekly.model.params.r)).toBeLessThan(1e-4);
     expect(relativeError(daily.model.params.alpha, 7 * weekly.model.params.alpha)).toBeLessThan(1e-4);
+    expect(relativeError(daily.model.params.beta, 7 * weekly.model.params.beta)).toBeLessThan(1e-4);
     expect(relativeError((7 * daily.model.params.s) / daily.model.params.beta, weekly.model.params.s / weekly.model.params.beta)).toBeLessThan(1e-4);
   });
 });
@@ -540,9 +553,11 @@ describe('Pareto/NBD on 2,000 generated customers in days', () => {
   it('fits within seconds, converged, at a maximum that no neighbouring point improves on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crm-pareto-'));
     expect((await runCli(['generate', '--customers', '2000', '--seed', '3', '--out', dir])).code).toBe(0);
-    const { model, seconds } = await fitThroughCli(join(dir, 'sales.csv'), 'day');
+    const { model, seconds, code } = await fitThroughCli(join(dir, 'sales.csv'), 'day');
     expect(seconds).toBeLessThan(20);
+    expect(code).toBe(0);
     expect(model.converged).toBe(true);
+    expect(model.trusted).toBe(true);
     expect(model.warnings).toEqual([]);
     const data = compressRfm(await summaryOf(join(dir, 'sales.csv'), 'day'));
     const reported = model.logLikelihood;

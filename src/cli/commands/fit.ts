@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { InputError, ModelError, UsageError } from '../../errors.js';
-import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
 import * as gammagamma from '../../models/gamma-gamma.js';
 import * as bgbb from '../../models/bg-bb.js';
 import type { FittedModel } from '../../models/types.js';
-import type { ModelInput } from '../../accumulate/model-input.js';
+import { fitPurchaseModels, fitSpendModel, spendData, untrustedReason } from '../../value/fit-valuation.js';
 import { fixed } from '../../report/format.js';
 import { jsonReplacer } from '../../report/format.js';
 import { painter, renderTable } from '../../report/table.js';
@@ -27,46 +27,9 @@ export interface SavedModel extends FittedModel {
   frequencySpendCorrelation?: number;
 }
 
-/** The Gamma-Gamma data: customers with at least one repeat purchase, their mean repeat spend. */
-export function spendData(input: ModelInput): { frequency: number[]; monetaryValue: number[]; excluded: number } {
-  const frequency: number[] = [];
-  const monetaryValue: number[] = [];
-  let excluded = 0;
-  for (let i = 0; i < input.ids.length; i++) {
-    if (input.frequency[i] > 0) {
-      // Returns can exceed a customer's repeat purchases: a mean spend <= 0 has no Gamma-Gamma likelihood.
-      if (!(input.monetaryValue[i] > 0)) {
-        excluded++;
-        continue;
-      }
-      frequency.push(input.frequency[i]);
-      monetaryValue.push(input.monetaryValue[i]);
-    }
-  }
-  return { frequency, monetaryValue, excluded };
-}
-
-/** The note on the repeat customers left out of the Gamma-Gamma fit, or null when none was. */
-export function spendExclusionNote(data: { excluded: number; frequency: readonly number[] }): string | null {
-  if (data.excluded === 0) return null;
-  return `note: gammagamma: ${data.excluded} of ${data.excluded + data.frequency.length} repeat customers have a mean repeat spend <= 0 (returns exceeding purchases) and are left out of the spend fit; their expected spend is the population mean`;
-}
-
-/** Fits the purchase models named (all three for auto), best BIC first. */
-export function fitPurchaseModels(names: PurchaseModelName[], input: ModelInput): { fits: FittedModel[]; failures: { model: string; error: string }[] } {
-  const fits: FittedModel[] = [];
-  const failures: { model: string; error: string }[] = [];
-  for (const name of names) {
-    try {
-      fits.push(PURCHASE_MODELS[name].fit({ frequency: input.frequency, recency: input.recency, T: input.T }));
-    } catch (err) {
-      if (!(err instanceof ModelError) || names.length === 1) throw err;
-      failures.push({ model: name, error: err.message });
-    }
-  }
-  fits.sort((a, b) => a.bic - b.bic);
-  return { fits, failures };
-}
+// The valuation's fitting step lives in src/value/fit-valuation.ts (shared by value, report, profile and
+// validate); re-exported here for the commands that import it from this file.
+export { fitPurchaseModels, spendData, spendExclusionNote } from '../../value/fit-valuation.js';
 
 function readPatterns(path: string): { frequency: number[]; recency: number[]; periods: number[]; weights: number[] } {
   let text: string;
@@ -127,15 +90,22 @@ export function registerFit(program: Command, io: Io): void {
       meta = loaded.meta;
       notes = loaded.notes;
       if (name === 'gammagamma') {
-        const data = spendData(loaded.input);
-        const excludedNote = spendExclusionNote(data);
-        if (excludedNote) notes.push(excludedNote);
-        fits = [gammagamma.fit(data)];
-        correlation = gammagamma.frequencySpendCorrelation(data);
+        const spend = fitSpendModel(loaded.input);
+        notes.push(...spend.notes);
+        fits = [spend.model];
+        correlation = gammagamma.frequencySpendCorrelation(spendData(loaded.input));
         if (Math.abs(correlation) > 0.3) notes.push(`warning: frequency and spend are correlated (r = ${correlation.toFixed(2)}); the Gamma-Gamma model assumes they are independent`);
       } else {
         const names = name === 'auto' ? PURCHASE_MODEL_NAMES : [name as PurchaseModelName];
-        ({ fits, failures } = fitPurchaseModels(names, loaded.input));
+        const fitted = fitPurchaseModels(names, loaded.input);
+        if (name === 'auto' && fitted.best === null) {
+          throw new ModelError(`no purchase model could be fitted and trusted: ${fitted.dropped.map((d) => `${d.model}: ${d.reason}`).join(' | ')}`, {
+            hint: 'the purchase models need repeat purchases with varying timing; try a longer calibration window or more customers',
+          });
+        }
+        fits = fitted.fits;
+        failures = fitted.failures;
+        for (const d of fitted.dropped) if (name === 'auto' && !failures.some((f) => f.model === d.model)) notes.push(`note: ${d.model} not chosen: ${d.reason}`);
         const zeroRepeat = Array.from(loaded.input.frequency).filter((f) => f === 0).length;
         if (fits[0].model === 'bgnbd' && zeroRepeat > 0) {
           notes.push(`note: BG/NBD gives P(alive) = 1 to the ${zeroRepeat} customers who never repurchased (a property of the model); MBG/NBD does not`);
@@ -153,14 +123,16 @@ export function registerFit(program: Command, io: Io): void {
     }
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') {
-        await sink.write(`${JSON.stringify({ ...saved, meta, ...(fits.length > 1 ? { comparison: fits.map(({ model, logLikelihood, aic, bic, converged }) => ({ model, logLikelihood, aic, bic, converged })) } : {}) }, jsonReplacer, 2)}\n`);
+        await sink.write(`${JSON.stringify({ ...saved, meta, ...(fits.length > 1 ? { comparison: fits.map(({ model, logLikelihood, aic, bic, converged, trusted, problems }) => ({ model, logLikelihood, aic, bic, converged, trusted, problems })) } : {}) }, jsonReplacer, 2)}\n`);
       } else {
         await sink.write(renderFits(fits, period, useColor(options, io)));
         for (const n of notes) await sink.write(`${n}\n`);
       }
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
-    if (!best.converged) throw new ModelError(`${best.model} did not converge after ${best.starts} starting points`, { hint: 'see the warnings; try --period week or another model' });
+    if (!best.trusted) {
+      throw new ModelError(`the ${best.model} fit cannot be trusted: ${untrustedReason(best)}`, { hint: 'see the warnings; --period week can help too' });
+    }
   });
 }
 
@@ -170,7 +142,12 @@ export function renderFits(fits: FittedModel[], period: { name: string }, color:
   const best = fits[0];
   let out = '';
   if (fits.length > 1) {
-    out += renderTable(['model', 'log-likelihood', 'AIC', 'BIC', 'converged'], fits.map((f, i) => [`${f.model}${i === 0 ? ' (chosen)' : ''}`, fixed(f.logLikelihood, 1), fixed(f.aic, 1), fixed(f.bic, 1), f.converged ? 'yes' : 'no']), { color }, 'Purchase models compared by BIC (lower is better)');
+    out += renderTable(
+      ['model', 'log-likelihood', 'AIC', 'BIC', 'status'],
+      fits.map((f, i) => [`${f.model}${i === 0 && f.trusted ? ' (chosen)' : ''}`, fixed(f.logLikelihood, 1), fixed(f.aic, 1), fixed(f.bic, 1), fitStatus(f)]),
+      { color },
+      'Purchase models compared by BIC (lower is better; only trusted fits are chosen)',
+    );
     out += '\n';
   }
   out += renderTable(
@@ -183,6 +160,15 @@ export function renderFits(fits: FittedModel[], period: { name: string }, color:
     { color },
     `${best.model} fitted to ${best.n.toLocaleString('en-US')} customers (${best.nDistinct.toLocaleString('en-US')} distinct)${best.model === 'gammagamma' ? ' with a repeat purchase' : ''}; time unit: ${period.name}`,
   );
-  out += `${paint.bold('log-likelihood')} ${fixed(best.logLikelihood, 2)}, AIC ${fixed(best.aic, 2)}, BIC ${fixed(best.bic, 2)}; ${best.converged ? 'converged' : paint.red('did not converge')} in ${best.iterations} iterations from ${best.starts} starting point(s)\n`;
+  out += `${paint.bold('log-likelihood')} ${fixed(best.logLikelihood, 2)}, AIC ${fixed(best.aic, 2)}, BIC ${fixed(best.bic, 2)}; ${best.trusted ? 'converged' : paint.red(fitStatus(best))} in ${best.iterations} iterations from ${best.starts} starting point(s)\n`;
+  for (const problem of best.problems) out += `${paint.red('not trusted')}: ${problem}\n`;
   return out;
+}
+
+/** A fit's status in one word or two: converged, at a bound, not converged, ... */
+function fitStatus(f: FittedModel): string {
+  if (f.trusted) return 'converged';
+  if (f.problems.some((p) => /ran to the (upper|lower) bound/.test(p))) return 'untrusted: at a bound';
+  if (!f.converged) return 'untrusted: did not converge';
+  return 'untrusted';
 }

@@ -24,9 +24,9 @@ import { churnRates } from '../../churn/churn-rate.js';
 import { lifecycleStages } from '../../churn/lifecycle.js';
 import { atRiskList } from '../../churn/at-risk.js';
 import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
-import * as gammagamma from '../../models/gamma-gamma.js';
 import type { FittedModel } from '../../models/types.js';
 import { valuePortfolio } from '../../value/value.js';
+import { fitValuationModels } from '../../value/fit-valuation.js';
 import { jsonDocument, SCHEMA_VERSION, SECTION_NAMES, SECTION_TITLES, strictProblems, type ReportDocument, type SectionName } from '../../report/document.js';
 import { renderHtml } from '../../report/html.js';
 import { csvLine, type CsvValue } from '../../report/csv.js';
@@ -44,7 +44,6 @@ import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
 import { renderPayments } from './payments.js';
-import { fitPurchaseModels, spendData, spendExclusionNote } from './fit.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
@@ -55,9 +54,12 @@ export function reportReplacer(key: string, value: unknown): unknown {
 }
 
 /**
- * The valuation of the report (and of `crm profile`): weekly model input, the purchase model (`--model`, or
- * `defaultModel`; auto = lowest BIC), Gamma-Gamma spend (none when q <= 1), 12 monthly steps at the annual
- * discount rate, margin from --margin or the sales' cost. Null, with a note, when no model can be fitted.
+ * The valuation of the report (and of `crm profile`): weekly model input, the models from
+ * {@link fitValuationModels} (`--model`, or `defaultModel`; auto = the trusted fit of lowest BIC; an
+ * untrusted purchase model refuses the valuation; an untrusted or unusable Gamma-Gamma model is replaced by
+ * each customer's observed mean repeat spend), 12 monthly steps at the annual discount rate, margin from
+ * --margin or the sales' cost. Null, with the reason as a "warning: no valuation: ..." note, when no
+ * purchase model can be used.
  */
 export function reportValuation(
   weekly: CustomerSummary[],
@@ -71,22 +73,10 @@ export function reportValuation(
   trace('valuation: model input');
   try {
     const choice = String(options.model ?? defaultModel);
-    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
-    const purchase = fitPurchaseModels(names, input).fits[0];
-    trace(`valuation: fit ${names.join(', ')}`);
-    if (!purchase) return null;
-    for (const warning of purchase.warnings) notes.push(`warning: ${purchase.model}: ${warning}`);
-    let spend: FittedModel | null = null;
-    try {
-      const data = spendData(input);
-      const excludedNote = spendExclusionNote(data);
-      if (excludedNote) notes.push(excludedNote);
-      spend = gammagamma.fit(data);
-      if (spend.params.q <= 1) spend = null;
-    } catch (err) {
-      if (!(err instanceof ModelError)) throw err;
-    }
-    trace('valuation: spend model');
+    const models = fitValuationModels(input, { model: choice === 'auto' ? 'auto' : (choice as PurchaseModelName), fitSpend: options.spendModel !== false });
+    trace(`valuation: fit ${choice} and spend`);
+    notes.push(...models.notes);
+    const purchase: FittedModel = models.purchase;
     const marginShare = options.margin !== undefined
       ? Number(options.margin)
       : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
@@ -94,7 +84,9 @@ export function reportValuation(
       asOf: dayToIso(asOf),
       period: { name: 'week', days: 7 },
       purchaseModel: purchase,
-      spendModel: spend,
+      spendModel: models.spend,
+      spendMethod: models.spendMethod,
+      spendFallbackReason: models.spendFallbackReason,
       horizonSteps: 12,
       stepDays: 365.25 / 12,
       stepName: 'month',

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { compareIds } from '../../accumulate/summary.js';
 import { histories } from '../../accumulate/sales.js';
 import { ModelError, UsageError } from '../../errors.js';
-import * as gammagamma from '../../models/gamma-gamma.js';
 import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
 import { tracking, validatePurchases, validateSpend, type ModelValidation, type SpendValidation } from '../../value/validate.js';
 import { count, fixed, jsonReplacer } from '../../report/format.js';
@@ -13,7 +12,7 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
-import { spendData, spendExclusionNote } from './fit.js';
+import { fitPurchaseModels, fitSpendModel, untrustedReason } from '../../value/fit-valuation.js';
 
 export function registerValidate(program: Command, io: Io): void {
   const cmd = program
@@ -35,16 +34,19 @@ export function registerValidate(program: Command, io: Io): void {
     const hist = loaded.data?.sales && loaded.window ? histories(loaded.data.sales, loaded.window.asOf, compareIds).filter((h) => h.days[0] <= loaded.window!.calibrationEnd) : null;
     const results: ModelValidation[] = names.map((name) => {
       const model = PURCHASE_MODELS[name];
-      const fitted = model.fit({ frequency: loaded.input.frequency, recency: loaded.input.recency, T: loaded.input.T });
+      const fitted = fitPurchaseModels([name], loaded.input).fits[0];
+      // an untrusted fit is still validated (the holdout shows how far off it is), never silently
+      if (!fitted.trusted) loaded.notes.push(`warning: ${name}: the fit is not trusted (${untrustedReason(fitted)}); its predictions below are not reliable`);
+      for (const w of fitted.warnings) loaded.notes.push(`warning: ${name}: ${w}`);
       const v = validatePurchases(model, fitted, loaded.input);
       return { ...v, tracking: hist && loaded.window ? tracking(model, fitted, hist, loaded.period.days, loaded.window.calibrationEnd, loaded.window.asOf) : [] };
     });
     let spend: SpendValidation | null = null;
     try {
-      const data = spendData(loaded.input);
-      const excludedNote = spendExclusionNote(data);
-      if (excludedNote) loaded.notes.push(excludedNote);
-      spend = validateSpend(gammagamma.fit(data), loaded.input);
+      const fitted = fitSpendModel(loaded.input);
+      loaded.notes.push(...fitted.notes);
+      if (fitted.model.trusted) spend = validateSpend(fitted.model, loaded.input);
+      else loaded.notes.push(`warning: spend not validated: the gammagamma fit is not trusted (${untrustedReason(fitted.model)})`);
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
       loaded.notes.push(`warning: spend not validated: ${err.message}`);

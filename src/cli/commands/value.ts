@@ -4,10 +4,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { compareIds, parsePeriod, summarize } from '../../accumulate/summary.js';
 import { histories } from '../../accumulate/sales.js';
-import { ModelError, UsageError } from '../../errors.js';
-import * as gammagamma from '../../models/gamma-gamma.js';
+import { UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
-import type { FittedModel } from '../../models/types.js';
 import { segmentPortfolio } from '../../segment/segment-portfolio.js';
 import { analysePayments } from '../../payments/analyse-payments.js';
 import { valuePortfolio } from '../../value/value.js';
@@ -19,7 +17,8 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
-import { fitPurchaseModels, spendData, spendExclusionNote, type SavedModel } from './fit.js';
+import { fitValuationModels } from '../../value/fit-valuation.js';
+import type { SavedModel } from './fit.js';
 
 export const valueColumns = (hasDert: boolean): RecordColumns<CustomerValue> => ({
   names: ['customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_transactions', 'expected_spend', 'margin', 'clv', 'past_revenue', 'segment', 'baseline_clv', ...(hasDert ? ['dert', 'clv_infinite'] : [])],
@@ -69,33 +68,20 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   if (saved && parsePeriod(String(options.period ?? 'day')).days !== saved.period.days) {
     throw new UsageError(`the model was fitted in ${saved.period.name}s but --period is ${loaded.period.name}`, { hint: `--period ${saved.period.name}` });
   }
-  let purchase: FittedModel;
-  if (saved && saved.model !== 'gammagamma') purchase = saved;
-  else {
-    const choice = String(options.model ?? 'bgnbd');
-    const names = choice === 'auto' ? PURCHASE_MODEL_NAMES : [choice as PurchaseModelName];
-    purchase = fitPurchaseModels(names, loaded.input).fits[0];
+  if (saved && !saved.model) throw new UsageError(`${String(options.modelFile)} is not a model saved by crm fit --save`);
+  if (saved && saved.model !== 'gammagamma' && !PURCHASE_MODEL_NAMES.includes(saved.model as PurchaseModelName)) {
+    throw new UsageError(`crm value needs a purchase model (bgnbd, paretonbd, mbgnbd), not ${saved.model}`);
   }
-  if (!PURCHASE_MODEL_NAMES.includes(purchase.model as PurchaseModelName)) throw new UsageError(`crm value needs a purchase model (bgnbd, paretonbd, mbgnbd), not ${purchase.model}`);
-  for (const w of purchase.warnings) notes.push(`warning: ${purchase.model}: ${w}`);
-  if (purchase.model === 'bgnbd') notes.push('note: BG/NBD gives P(alive) = 1 to customers who never repurchased; --model mbgnbd does not');
-  let spend: FittedModel | null = saved?.model === 'gammagamma' ? saved : null;
-  if (!spend && options.spendModel !== false) {
-    try {
-      const data = spendData(loaded.input);
-      const excludedNote = spendExclusionNote(data);
-      if (excludedNote) notes.push(excludedNote);
-      spend = gammagamma.fit(data);
-      for (const w of spend.warnings) notes.push(`warning: gammagamma: ${w}`);
-    } catch (err) {
-      if (!(err instanceof ModelError)) throw err;
-      notes.push(`warning: no spend model (${err.message}); transactions valued at the mean repeat spend`);
-    }
-  }
-  if (spend && spend.params.q <= 1) {
-    notes.push(`warning: Gamma-Gamma q = ${spend.params.q.toFixed(3)} <= 1: the expected spend is infinite; transactions valued at the mean repeat spend instead`);
-    spend = null;
-  }
+  const choice = String(options.model ?? 'bgnbd');
+  const models = fitValuationModels(loaded.input, {
+    model: choice === 'auto' ? 'auto' : (choice as PurchaseModelName),
+    purchaseModel: saved && saved.model !== 'gammagamma' ? saved : null,
+    spendModel: saved?.model === 'gammagamma' ? saved : null,
+    fitSpend: options.spendModel !== false,
+  });
+  notes.push(...models.notes);
+  const purchase = models.purchase;
+  const spend = models.spend;
   let marginInfo: { share: number; source: string };
   if (margin !== undefined) marginInfo = { share: margin, source: '--margin' };
   else if (loaded.input.margin && loaded.input.revenue) {
@@ -127,6 +113,8 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
     period: loaded.period,
     purchaseModel: purchase,
     spendModel: spend,
+    spendMethod: models.spendMethod,
+    spendFallbackReason: models.spendFallbackReason,
     horizonSteps: steps,
     stepDays: STEP_DAYS[stepName],
     stepName,
@@ -193,7 +181,11 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
   const m = r.purchaseModel;
   let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${count(r.customers.length)} customers, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
   out += `Model: ${m.model} (${Object.entries(m.params).map(([k, v]) => `${k}=${fixed(v, 4)}`).join(', ')}; time unit ${r.period.name})`;
-  out += r.spendModel ? `; spend: Gamma-Gamma (${Object.entries(r.spendModel.params).map(([k, v]) => `${k}=${fixed(v, 3)}`).join(', ')})\n` : '; spend: mean repeat spend\n';
+  out += r.spendModel
+    ? `; spend: Gamma-Gamma (${Object.entries(r.spendModel.params).map(([k, v]) => `${k}=${fixed(v, 3)}`).join(', ')})\n`
+    : r.spend?.method === 'observed-mean'
+      ? `; spend: each customer's observed mean repeat spend (fallback: ${r.spend.fallbackReason ?? 'no spend model'})\n`
+      : '; spend: mean repeat spend\n';
   out += `Discounting: ${percent(r.discount.annualRate, 1)} a year = ${percent(r.discount.perStep, 3)} per ${r.horizon.unit}; margin ${percent(r.margin.share, 1)} (${r.margin.source})\n`;
   if (r.collected) out += `Collected (x observed collection rate): equity ${fixed(r.collected.equity)}, ${fixed(r.collected.removed)} less than invoiced value\n`;
   if (r.whatIf) {
