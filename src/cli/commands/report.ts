@@ -34,7 +34,7 @@ import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
 import { fileSink, type Sink } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';
 import { painter } from '../../report/table.js';
-import { accountLines, describeAccount, inputsMeta, readInputs } from '../inputs.js';
+import { accountLines, describeAccount, excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { withOutput } from '../output.js';
@@ -146,6 +146,11 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   const segments = new Map(segment?.customers.map((c) => [c.customerId, c.segment]) ?? []);
   trace('segment');
   const payments = data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null;
+  // Invoices dated after the as-of day are left out of the analysis: the row account says so.
+  if (payments) {
+    excludeRows(data, 'payments', payments.account.excluded);
+    notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
+  }
   // The payment rows are not needed after the analysis: let them go before the valuation (4.5M rows of a
   // 1M-customer ledger are about 380 MB of heap that the fits would otherwise work beside).
   data.payments = undefined;
