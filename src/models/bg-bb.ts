@@ -35,7 +35,7 @@ export interface BgBbData {
   frequency: ArrayLike<number>;
   /** The opportunity of the last transaction (t_x), x..periods; 0 when frequency is 0. */
   recency: ArrayLike<number>;
-  /** Number of transaction opportunities observed (n), >= 1. */
+  /** Number of transaction opportunities observed after the first transaction (n), >= 0. */
   periods: ArrayLike<number>;
   /** Number of customers with each entry; 1 each when absent. */
   weights?: ArrayLike<number>;
@@ -50,7 +50,8 @@ function read(params: Readonly<Record<string, number>>): [number, number, number
 
 /** The reason a history is invalid, or '' when it is valid. */
 function historyProblem(x: number, tx: number, n: number): string {
-  if (!(Number.isInteger(n) && n >= 1)) return `periods ${n} is not a positive integer`;
+  // n = 0 (first transaction at the last opportunity observed) is valid: its likelihood term is 1
+  if (!(Number.isInteger(n) && n >= 0)) return `periods ${n} is not a non-negative integer`;
   if (!(Number.isInteger(x) && x >= 0 && x <= n)) return `frequency ${x} is not an integer between 0 and periods ${n}`;
   if (!Number.isInteger(tx)) return `recency ${tx} is not an integer`;
   if (x === 0 && tx !== 0) return `recency ${tx} is not 0 although frequency is 0`;
@@ -60,7 +61,7 @@ function historyProblem(x: number, tx: number, n: number): string {
 
 /**
  * Checks BG/BB data: equal lengths, integer 0 <= frequency <= recency <= periods (recency 0 exactly when
- * frequency is 0), periods >= 1, finite non-negative weights with a positive sum.
+ * frequency is 0), periods >= 0, finite non-negative weights with a positive sum.
  *
  * Cost: O(n).
  *

@@ -19,7 +19,7 @@ import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, IndexedRfm } from './compress.js';
 import { fitMaximumLikelihood, meanAge, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
-import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
+import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
 
 /** BG/NBD parameters, named as in the paper. `FittedModel.params` of a BG/NBD fit has this shape. */
@@ -35,29 +35,56 @@ function read(params: Readonly<Record<string, number>>): [number, number, number
   return [r, alpha, a, b];
 }
 
-/** Total weighted log-likelihood on indexed data. */
-function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: number): number {
-  // eq. (6): L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + T)^(r+x))
-  //            + δ(x > 0) B(a + 1, b + x − 1)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + t_x)^(r+x))
+/**
+ * The per-frequency, per-age and per-recency pieces of the likelihood, each computed so that nothing of the
+ * size of r·ln α, ln Γ(r) or ln B(a, b) has to cancel (they reach 1e7 and more where the optimiser tries
+ * extreme parameters, and their plain differences lost every digit):
+ *
+ *   ln L = ln Γ(r + x)/Γ(r) − r·ln(1 + T/α) − x·ln(α + T)
+ *          + ln[ B(a, b + x)/B(a, b) + δ(x > 0)·B(a + 1, b + x − 1)/B(a, b)·((α + T)/(α + t_x))^(r+x) ],
+ *
+ * with ln Γ(r + x)/Γ(r) = {@link logGammaRatio}(r, x), ln B(a, b + x)/B(a, b) = {@link logBetaRatio}(a, b, x),
+ * B(a + 1, b + x − 1) = B(a, b + x)·a/(b + x − 1), and ln((α + T)/(α + t_x)) = ln(1 + T/α) − ln(1 + t_x/α).
+ * This is eq. (6) multiplied out: α^r/(α + T)^(r+x) = (1 + T/α)^(−r)·(α + T)^(−x).
+ */
+function pieces(data: IndexedRfm, r: number, alpha: number, a: number, b: number): {
+  survive: Float64Array;
+  dropout: Float64Array;
+  log1pAge: Float64Array;
+  logAge: Float64Array;
+  log1pLast: Float64Array;
+} {
   const frequencies = data.frequency.values;
   const survive = new Float64Array(frequencies.length);
   const dropout = new Float64Array(frequencies.length);
-  const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
   for (let k = 0; k < frequencies.length; k++) {
     const x = frequencies[k];
-    const common = base + lgamma(r + x);
-    survive[k] = common + lbeta(a, b + x);
-    dropout[k] = x > 0 ? common + lbeta(a + 1, b + x - 1) : -Infinity;
+    survive[k] = logGammaRatio(r, x) + logBetaRatio(a, b, x);
+    dropout[k] = x > 0 ? survive[k] + Math.log(a) - Math.log(b + x - 1) : -Infinity;
   }
-  const logAge = data.T.values.map((T) => Math.log(alpha + T));
-  const logLast = data.recency.values.map((tx) => Math.log(alpha + tx));
+  const ages = data.T.values;
+  const lasts = data.recency.values;
+  return {
+    survive,
+    dropout,
+    log1pAge: Float64Array.from(ages, (T) => Math.log1p(T / alpha)),
+    logAge: Float64Array.from(ages, (T) => Math.log(alpha + T)),
+    log1pLast: Float64Array.from(lasts, (tx) => Math.log1p(tx / alpha)),
+  };
+}
+
+/** Total weighted log-likelihood on indexed data (see {@link pieces}). */
+function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: number): number {
+  const frequencies = data.frequency.values;
+  const { survive, dropout, log1pAge, logAge, log1pLast } = pieces(data, r, alpha, a, b);
   const total = new CompensatedSum();
   for (let i = 0; i < data.length; i++) {
     const k = data.frequency.index[i];
+    const iT = data.T.index[i];
     const x = frequencies[k];
-    const exponent = r + x;
-    const first = survive[k] - exponent * logAge[data.T.index[i]];
-    const value = x > 0 ? logAddExp(first, dropout[k] - exponent * logLast[data.recency.index[i]]) : first;
+    const base = -r * log1pAge[iT] - x * logAge[iT];
+    const first = base + survive[k];
+    const value = x > 0 ? logAddExp(first, base + dropout[k] + (r + x) * (log1pAge[iT] - log1pLast[data.recency.index[i]])) : first;
     total.add(data.weights[i] * value);
   }
   return total.value();
@@ -66,35 +93,29 @@ function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: numb
 /**
  * Total weighted log-likelihood and its gradient in (r, α, a, b), in one pass over the indexed data.
  *
- * With ln L = C + ln(A₁ + A₂), C = ln Γ(r + x) − ln Γ(r) + r ln α + ln[B(a, b + x)/B(a, b)],
- * ln A₁ = −(r + x) ln(α + T), ln A₂ = ln(a/(b + x − 1)) − (r + x) ln(α + t_x) (x > 0; A₂ = 0 for x = 0),
- * using B(a + 1, b + x − 1) = B(a, b + x) · a/(b + x − 1), and w = A₂/(A₁ + A₂) the weight of the
- * "dropped out after the last purchase" term (from the same log-sum-exp as the value, so it is stable):
+ * With ln L = C + ln(A₁ + A₂) as in {@link pieces}, and w = A₂/(A₁ + A₂) the weight of the "dropped out
+ * after the last purchase" term (from the same log-sum-exp as the value, so it is stable):
  *
- *   ∂/∂r = ψ(r + x) − ψ(r) + ln α − [(1 − w) ln(α + T) + w ln(α + t_x)]
- *   ∂/∂α = r/α − (r + x) [(1 − w)/(α + T) + w/(α + t_x)]
+ *   ∂/∂r = ψ(r + x) − ψ(r) − [(1 − w) ln(1 + T/α) + w ln(1 + t_x/α)]
+ *   ∂/∂α = r [(1 − w) T/(α(α + T)) + w t_x/(α(α + t_x))] − x [(1 − w)/(α + T) + w/(α + t_x)]
  *   ∂/∂a = ψ(a + b) − ψ(a + b + x) + w/a
  *   ∂/∂b = ψ(b + x) − ψ(b) − ψ(a + b + x) + ψ(a + b) − w/(b + x − 1)
  *
- * The ψ differences depend on x only and are computed once per distinct frequency without cancellation
+ * (the usual ln α − ln(α + T) and r/α − r/(α + T) written without their cancellation). The ψ differences
+ * depend on x only and are computed once per distinct frequency without cancellation
  * ({@link digammaDifference}, {@link lbetaRatioGradient}). The value is computed exactly as in
  * {@link evaluate} (same operations in the same order), so both give the same number.
  */
 function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: number, b: number): { value: number; gradient: number[] } {
   const frequencies = data.frequency.values;
   const m = frequencies.length;
-  const survive = new Float64Array(m);
-  const dropout = new Float64Array(m);
+  const { survive, dropout, log1pAge, logAge, log1pLast } = pieces(data, r, alpha, a, b);
   const digammaR = new Float64Array(m);
   const betaGradientA = new Float64Array(m);
   const betaGradientB = new Float64Array(m);
   const inverseDropoutB = new Float64Array(m);
-  const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
   for (let k = 0; k < m; k++) {
     const x = frequencies[k];
-    const common = base + lgamma(r + x);
-    survive[k] = common + lbeta(a, b + x);
-    dropout[k] = x > 0 ? common + lbeta(a + 1, b + x - 1) : -Infinity;
     digammaR[k] = digammaDifference(r, x);
     const [betaA, betaB] = lbetaRatioGradient(a, b, x);
     betaGradientA[k] = betaA;
@@ -103,13 +124,13 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
   }
   const ages = data.T.values;
   const lasts = data.recency.values;
-  const logAge = ages.map((T) => Math.log(alpha + T));
-  const logLast = lasts.map((tx) => Math.log(alpha + tx));
   const inverseAge = ages.map((T) => 1 / (alpha + T));
   const inverseLast = lasts.map((tx) => 1 / (alpha + tx));
+  // 1/α − 1/(α + t) = t/(α(α + t))
+  const shrinkAge = ages.map((T, j) => (T / alpha) * inverseAge[j]);
+  const shrinkLast = lasts.map((tx, j) => (tx / alpha) * inverseLast[j]);
   const inverseA = 1 / a;
   const total = new CompensatedSum();
-  let weightSum = 0;
   let gradientR = 0;
   let gradientAlpha = 0;
   let gradientA = 0;
@@ -119,12 +140,12 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
     const iT = data.T.index[i];
     const iR = data.recency.index[i];
     const x = frequencies[k];
-    const exponent = r + x;
-    const first = survive[k] - exponent * logAge[iT];
+    const base = -r * log1pAge[iT] - x * logAge[iT];
+    const first = base + survive[k];
     let value: number;
     let w = 0;
     if (x > 0) {
-      const second = dropout[k] - exponent * logLast[iR];
+      const second = base + dropout[k] + (r + x) * (log1pAge[iT] - log1pLast[iR]);
       // logAddExp(first, second), and w = e^second / (e^first + e^second) from the same exponential
       const d = second - first;
       if (d <= 0) {
@@ -144,15 +165,15 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
     }
     const weight = data.weights[i];
     total.add(weight * value);
-    weightSum += weight;
-    const logMix = logAge[iT] + w * (logLast[iR] - logAge[iT]);
+    const log1pMix = log1pAge[iT] + w * (log1pLast[iR] - log1pAge[iT]);
     const inverseMix = inverseAge[iT] + w * (inverseLast[iR] - inverseAge[iT]);
-    gradientR += weight * (digammaR[k] - logMix);
-    gradientAlpha += weight * exponent * inverseMix;
+    const shrinkMix = shrinkAge[iT] + w * (shrinkLast[iR] - shrinkAge[iT]);
+    gradientR += weight * (digammaR[k] - log1pMix);
+    gradientAlpha += weight * (r * shrinkMix - x * inverseMix);
     gradientA += weight * (betaGradientA[k] + w * inverseA);
     gradientB += weight * (betaGradientB[k] - w * inverseDropoutB[k]);
   }
-  return { value: total.value(), gradient: [gradientR + weightSum * Math.log(alpha), (weightSum * r) / alpha - gradientAlpha, gradientA, gradientB] };
+  return { value: total.value(), gradient: [gradientR, gradientAlpha, gradientA, gradientB] };
 }
 
 /**

@@ -22,7 +22,7 @@ import { compressSpend, totalWeight } from './compress.js';
 import type { SpendData } from './compress.js';
 import { entryName, fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { CompensatedSum, digammaDifference, lgamma } from './special.js';
+import { CompensatedSum, digammaDifference, logBetaKernel } from './special.js';
 import type { FittedModel } from './types.js';
 
 export type { SpendData } from './compress.js';
@@ -135,56 +135,60 @@ function prepareSpend(frequency: ArrayLike<number>, monetaryValue: ArrayLike<num
   return prepared;
 }
 
+/**
+ * One customer's ln f(z̄) (G1) written as ln[vᵃ (1 − v)^q / B(a, q)] − ln z̄ with a = px and
+ * v = x z̄/(γ + x z̄) ({@link logBetaKernel}): Γ(a + q)/(Γ(a)Γ(q)) γ^q x^a z̄^(a−1)/(γ + x z̄)^(a+q)
+ * = vᵃ (1 − v)^q / (B(a, q) z̄). v, 1 − v and their logs come from log1p, so no term of the size of
+ * q·ln γ or ln Γ(a + q) has to cancel (the plain form did, and gave +9.2e107 where the value is −3.5e79).
+ */
+function logDensity(a: number, q: number, gamma: number, xm: number, logM: number): number {
+  const v = xm / (gamma + xm);
+  const w = gamma / (gamma + xm);
+  return logBetaKernel(a, q, v, w, -Math.log1p(gamma / xm), -Math.log1p(xm / gamma)) - logM;
+}
+
 function evaluate(d: PreparedSpend, p: number, q: number, gamma: number): number {
-  // (G1) on the log scale; the lgamma terms depend on x only, so they are computed once per distinct x.
-  const constant = -lgamma(q) + q * Math.log(gamma);
-  const lgammaTerms = d.distinctX.map((x) => lgamma(p * x + q) - lgamma(p * x));
   const total = new CompensatedSum();
   for (let i = 0; i < d.x.length; i++) {
     const x = d.x[i];
-    const px = p * x;
-    const value = constant + lgammaTerms[d.xIndex[i]] + px * d.logX[i] + (px - 1) * d.logM[i] - (px + q) * Math.log(gamma + x * d.m[i]);
-    total.add(d.weights[i] * value);
+    total.add(d.weights[i] * logDensity(p * x, q, gamma, x * d.m[i], d.logM[i]));
   }
   return total.value();
 }
 
 /**
- * Total weighted log-likelihood (G1) and its gradient in (p, q, γ), in one pass. Per customer,
+ * Total weighted log-likelihood (G1) and its gradient in (p, q, γ), in one pass. Per customer, with
+ * v = x z̄/(γ + x z̄),
  *
- *   ∂/∂p = x [ψ(px + q) − ψ(px) + ln x + ln z̄ − ln(γ + x z̄)]
- *   ∂/∂q = ψ(px + q) − ψ(q) + ln γ − ln(γ + x z̄)
- *   ∂/∂γ = q/γ − (px + q)/(γ + x z̄)
+ *   ∂/∂p = x [ψ(px + q) − ψ(px) + ln v]
+ *   ∂/∂q = ψ(px + q) − ψ(q) + ln(1 − v)
+ *   ∂/∂γ = [q v − px (1 − v)]/γ
  *
- * The ψ differences depend on x only and are computed once per distinct x without cancellation
- * ({@link digammaDifference}); ln(γ + x z̄) is shared with the value, which is computed exactly as in
- * {@link evaluate}.
+ * (ln v = ln x + ln z̄ − ln(γ + x z̄) and ln(1 − v) = ln γ − ln(γ + x z̄) taken by log1p). The ψ differences
+ * depend on x only and are computed once per distinct x without cancellation ({@link digammaDifference});
+ * the value is computed exactly as in {@link evaluate}.
  */
 function evaluateWithGradient(d: PreparedSpend, p: number, q: number, gamma: number): { value: number; gradient: number[] } {
-  const logGamma = Math.log(gamma);
-  const constant = -lgamma(q) + q * logGamma;
-  const lgammaTerms = d.distinctX.map((x) => lgamma(p * x + q) - lgamma(p * x));
   const digammaP = d.distinctX.map((x) => digammaDifference(p * x, q));
   const digammaQ = d.distinctX.map((x) => digammaDifference(q, p * x));
   const total = new CompensatedSum();
   let gradientP = 0;
   let gradientQ = 0;
   let gradientGamma = 0;
-  let weightSum = 0;
   for (let i = 0; i < d.x.length; i++) {
     const x = d.x[i];
     const px = p * x;
     const k = d.xIndex[i];
-    const logScale = Math.log(gamma + x * d.m[i]);
-    const value = constant + lgammaTerms[k] + px * d.logX[i] + (px - 1) * d.logM[i] - (px + q) * logScale;
+    const xm = x * d.m[i];
     const weight = d.weights[i];
-    total.add(weight * value);
-    weightSum += weight;
-    gradientP += weight * x * (digammaP[k] + d.logX[i] + d.logM[i] - logScale);
-    gradientQ += weight * (digammaQ[k] - logScale);
-    gradientGamma += (weight * (px + q)) / (gamma + x * d.m[i]);
+    total.add(weight * logDensity(px, q, gamma, xm, d.logM[i]));
+    const v = xm / (gamma + xm);
+    const w = gamma / (gamma + xm);
+    gradientP += weight * x * (digammaP[k] - Math.log1p(gamma / xm));
+    gradientQ += weight * (digammaQ[k] - Math.log1p(xm / gamma));
+    gradientGamma += (weight * (q * v - px * w)) / gamma;
   }
-  return { value: total.value(), gradient: [gradientP, gradientQ + weightSum * logGamma, (weightSum * q) / gamma - gradientGamma] };
+  return { value: total.value(), gradient: [gradientP, gradientQ, gradientGamma] };
 }
 
 /**

@@ -23,7 +23,7 @@ import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, IndexedRfm } from './compress.js';
 import { fitMaximumLikelihood, meanAge, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
-import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, lgamma, logAddExp, logNbdProbability, nbdTailProbability } from './special.js';
+import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
 
 export type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
@@ -41,26 +41,54 @@ function read(params: Readonly<Record<string, number>>): [number, number, number
   return [r, alpha, a, b];
 }
 
-/** Total weighted log-likelihood on indexed data. */
-function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: number): number {
+/**
+ * The per-frequency, per-age and per-recency pieces of the likelihood, computed without cancellation as for
+ * the BG/NBD (bg-nbd.ts):
+ *
+ *   ln L = ln Γ(r + x)/Γ(r) − r·ln(1 + T/α) − x·ln(α + T)
+ *          + ln[ B(a, b + x + 1)/B(a, b) + B(a + 1, b + x)/B(a, b)·((α + T)/(α + t_x))^(r+x) ],
+ *
+ * with B(a + 1, b + x) = B(a, b + x + 1)·a/(b + x). The plain form lost every digit of
+ * ln B(a, b + x + 1) − ln B(a, b) at huge a and b (both terms then came out 0, and each customer gained
+ * ln 2: an independent check found +2.08 for 3 customers where the exact value is −16.68).
+ */
+function pieces(data: IndexedRfm, r: number, alpha: number, a: number, b: number): {
+  survive: Float64Array;
+  dropout: Float64Array;
+  log1pAge: Float64Array;
+  logAge: Float64Array;
+  log1pLast: Float64Array;
+} {
   const frequencies = data.frequency.values;
   const survive = new Float64Array(frequencies.length);
   const dropout = new Float64Array(frequencies.length);
-  const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
   for (let k = 0; k < frequencies.length; k++) {
     const x = frequencies[k];
-    const common = base + lgamma(r + x);
-    survive[k] = common + lbeta(a, b + x + 1);
-    dropout[k] = common + lbeta(a + 1, b + x);
+    survive[k] = logGammaRatio(r, x) + logBetaRatio(a, b, x + 1);
+    dropout[k] = survive[k] + Math.log(a) - Math.log(b + x);
   }
-  const logAge = data.T.values.map((T) => Math.log(alpha + T));
-  const logLast = data.recency.values.map((tx) => Math.log(alpha + tx));
+  const ages = data.T.values;
+  const lasts = data.recency.values;
+  return {
+    survive,
+    dropout,
+    log1pAge: Float64Array.from(ages, (T) => Math.log1p(T / alpha)),
+    logAge: Float64Array.from(ages, (T) => Math.log(alpha + T)),
+    log1pLast: Float64Array.from(lasts, (tx) => Math.log1p(tx / alpha)),
+  };
+}
+
+/** Total weighted log-likelihood on indexed data (see {@link pieces}). */
+function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: number): number {
+  const frequencies = data.frequency.values;
+  const { survive, dropout, log1pAge, logAge, log1pLast } = pieces(data, r, alpha, a, b);
   const total = new CompensatedSum();
   for (let i = 0; i < data.length; i++) {
     const k = data.frequency.index[i];
+    const iT = data.T.index[i];
     const x = frequencies[k];
-    const exponent = r + x;
-    const value = logAddExp(survive[k] - exponent * logAge[data.T.index[i]], dropout[k] - exponent * logLast[data.recency.index[i]]);
+    const base = -r * log1pAge[iT] - x * logAge[iT];
+    const value = logAddExp(base + survive[k], base + dropout[k] + (r + x) * (log1pAge[iT] - log1pLast[data.recency.index[i]]));
     total.add(data.weights[i] * value);
   }
   return total.value();
@@ -70,12 +98,10 @@ function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: numb
  * Total weighted log-likelihood and its gradient in (r, α, a, b), in one pass over the indexed data.
  *
  * As for the BG/NBD (bg-nbd.ts) with x + 1 dropout coins in the first term and the second term present for
- * every x: ln L = C + ln(A₁ + A₂), C = ln Γ(r + x) − ln Γ(r) + r ln α + ln[B(a, b + x + 1)/B(a, b)],
- * ln A₁ = −(r + x) ln(α + T), ln A₂ = ln(a/(b + x)) − (r + x) ln(α + t_x), using
- * B(a + 1, b + x) = B(a, b + x + 1) · a/(b + x); with w = A₂/(A₁ + A₂):
+ * every x; with w = A₂/(A₁ + A₂):
  *
- *   ∂/∂r = ψ(r + x) − ψ(r) + ln α − [(1 − w) ln(α + T) + w ln(α + t_x)]
- *   ∂/∂α = r/α − (r + x) [(1 − w)/(α + T) + w/(α + t_x)]
+ *   ∂/∂r = ψ(r + x) − ψ(r) − [(1 − w) ln(1 + T/α) + w ln(1 + t_x/α)]
+ *   ∂/∂α = r [(1 − w) T/(α(α + T)) + w t_x/(α(α + t_x))] − x [(1 − w)/(α + T) + w/(α + t_x)]
  *   ∂/∂a = ψ(a + b) − ψ(a + b + x + 1) + w/a
  *   ∂/∂b = ψ(b + x + 1) − ψ(b) − ψ(a + b + x + 1) + ψ(a + b) − w/(b + x)
  *
@@ -84,18 +110,13 @@ function evaluate(data: IndexedRfm, r: number, alpha: number, a: number, b: numb
 function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: number, b: number): { value: number; gradient: number[] } {
   const frequencies = data.frequency.values;
   const m = frequencies.length;
-  const survive = new Float64Array(m);
-  const dropout = new Float64Array(m);
+  const { survive, dropout, log1pAge, logAge, log1pLast } = pieces(data, r, alpha, a, b);
   const digammaR = new Float64Array(m);
   const betaGradientA = new Float64Array(m);
   const betaGradientB = new Float64Array(m);
   const inverseDropoutB = new Float64Array(m);
-  const base = -lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
   for (let k = 0; k < m; k++) {
     const x = frequencies[k];
-    const common = base + lgamma(r + x);
-    survive[k] = common + lbeta(a, b + x + 1);
-    dropout[k] = common + lbeta(a + 1, b + x);
     digammaR[k] = digammaDifference(r, x);
     const [betaA, betaB] = lbetaRatioGradient(a, b, x + 1);
     betaGradientA[k] = betaA;
@@ -104,13 +125,12 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
   }
   const ages = data.T.values;
   const lasts = data.recency.values;
-  const logAge = ages.map((T) => Math.log(alpha + T));
-  const logLast = lasts.map((tx) => Math.log(alpha + tx));
   const inverseAge = ages.map((T) => 1 / (alpha + T));
   const inverseLast = lasts.map((tx) => 1 / (alpha + tx));
+  const shrinkAge = ages.map((T, j) => (T / alpha) * inverseAge[j]);
+  const shrinkLast = lasts.map((tx, j) => (tx / alpha) * inverseLast[j]);
   const inverseA = 1 / a;
   const total = new CompensatedSum();
-  let weightSum = 0;
   let gradientR = 0;
   let gradientAlpha = 0;
   let gradientA = 0;
@@ -119,9 +139,10 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
     const k = data.frequency.index[i];
     const iT = data.T.index[i];
     const iR = data.recency.index[i];
-    const exponent = r + frequencies[k];
-    const first = survive[k] - exponent * logAge[iT];
-    const second = dropout[k] - exponent * logLast[iR];
+    const x = frequencies[k];
+    const base = -r * log1pAge[iT] - x * logAge[iT];
+    const first = base + survive[k];
+    const second = base + dropout[k] + (r + x) * (log1pAge[iT] - log1pLast[iR]);
     // logAddExp(first, second), and w = e^second / (e^first + e^second) from the same exponential
     const d = second - first;
     let value: number;
@@ -140,15 +161,15 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
     }
     const weight = data.weights[i];
     total.add(weight * value);
-    weightSum += weight;
-    const logMix = logAge[iT] + w * (logLast[iR] - logAge[iT]);
+    const log1pMix = log1pAge[iT] + w * (log1pLast[iR] - log1pAge[iT]);
     const inverseMix = inverseAge[iT] + w * (inverseLast[iR] - inverseAge[iT]);
-    gradientR += weight * (digammaR[k] - logMix);
-    gradientAlpha += weight * exponent * inverseMix;
+    const shrinkMix = shrinkAge[iT] + w * (shrinkLast[iR] - shrinkAge[iT]);
+    gradientR += weight * (digammaR[k] - log1pMix);
+    gradientAlpha += weight * (r * shrinkMix - x * inverseMix);
     gradientA += weight * (betaGradientA[k] + w * inverseA);
     gradientB += weight * (betaGradientB[k] - w * inverseDropoutB[k]);
   }
-  return { value: total.value(), gradient: [gradientR + weightSum * Math.log(alpha), (weightSum * r) / alpha - gradientAlpha, gradientA, gradientB] };
+  return { value: total.value(), gradient: [gradientR, gradientAlpha, gradientA, gradientB] };
 }
 
 /**

@@ -105,14 +105,30 @@ export function fitPurchaseModels(names: readonly PurchaseModelName[], input: Pu
       failures.push({ model: name, error: err.message });
     }
   }
-  const rank = (f: FittedModel): number => (f.trusted && Number.isFinite(f.bic) ? 0 : 1);
-  fits.sort((a, b) => rank(a) - rank(b) || a.bic - b.bic);
+  return { ...rankPurchaseFits(fits, failures), failures };
+}
+
+/**
+ * Orders purchase fits for a choice: trusted fits with a finite BIC first, by BIC (lowest first; a tie
+ * keeps the given order), then the others by BIC; `best` is the first trusted one (null when none is), and
+ * `dropped` every untrusted fit and failure with its reason (the model's name not repeated).
+ *
+ * @example
+ * rankPurchaseFits([untrustedWithLowerBic, trusted], []).best === trusted // => true
+ */
+export function rankPurchaseFits(
+  fits: readonly FittedModel[],
+  failures: readonly { model: PurchaseModelName; error: string }[],
+): { fits: FittedModel[]; best: FittedModel | null; dropped: { model: PurchaseModelName; reason: string }[] } {
+  const rank = (f: FittedModel): number => (f.trusted === true && Number.isFinite(f.bic) ? 0 : 1);
+  const bic = (f: FittedModel): number => (Number.isFinite(f.bic) ? f.bic : Infinity);
+  const sorted = [...fits].sort((a, b) => rank(a) - rank(b) || bic(a) - bic(b));
   const dropped = [
-    ...failures.map((f) => ({ model: f.model, reason: f.error })),
-    ...fits.filter((f) => rank(f) === 1).map((f) => ({ model: f.model as PurchaseModelName, reason: untrustedReason(f) })),
+    ...failures.map((f) => ({ model: f.model, reason: f.error.startsWith(`${f.model}: `) ? f.error.slice(f.model.length + 2) : f.error })),
+    ...sorted.filter((f) => rank(f) === 1).map((f) => ({ model: f.model as PurchaseModelName, reason: untrustedReason(f) })),
   ];
-  const best = fits.length > 0 && rank(fits[0]) === 0 ? fits[0] : null;
-  return { fits, best, failures, dropped };
+  const best = sorted.length > 0 && rank(sorted[0]) === 0 ? sorted[0] : null;
+  return { fits: sorted, best, dropped };
 }
 
 /** Why a fit is not trusted, in one line, with what to do. */
