@@ -7,12 +7,17 @@
  * customers at the start" retention rate of Fader & Hardie (2007), "How to project customer retention",
  * J. Interactive Marketing 21(1), computed per calendar period.
  *
- * With purchase lifetimes the churn is dated at the end of the churn window (last purchase + W), so each
- * period's rate counts the customers whose silence reached W days in that period: the rates lag behavior by
- * W days, but the periods up to as-of are complete and unbiased (dating at the last purchase would
- * undercount churn in the last W days).
+ * With purchase lifetimes the churn day depends on the view (lifetimes.ts):
+ * - `observed` (default): the churn is dated at the last purchase, the day the customer actually stopped.
+ *   A churn is only recognised W days later, so a period that ends less than W days before as-of can still
+ *   gain churned customers: it is `provisional` and left out of the pooled rate. One-time buyers churn in the
+ *   period they were acquired (`acquiredAndLost`), not in a later one.
+ * - `window`: the churn is dated at the end of the churn window (last purchase + W), so each period's rate
+ *   counts the customers whose silence reached W days in that period: every period up to as-of is final,
+ *   but the series lags behaviour by W days, and an acquisition wave of one-time buyers shows up as a spike
+ *   W days later.
  */
-import type { Day } from '../core/days.js';
+import { dayToIso, type Day } from '../core/days.js';
 import { periodIndex, periodOfIndex, type CalendarUnit } from './calendar-period.js';
 import type { Lifetime, LifetimeData } from './lifetimes.js';
 
@@ -29,6 +34,12 @@ export interface ChurnRatePeriod {
   end: Day;
   /** The period contains as-of and ends after it. */
   partial: boolean;
+  /**
+   * Observed purchase lifetimes only: the period ends less than W days before as-of, so customers whose last
+   * purchase fell in it may still be recognised as churned later: its `lost` can still grow. Left out of the
+   * pooled rate. Always false for contracts and the window view.
+   */
+  provisional: boolean;
   /** Customers acquired before the period and not churned before it started. */
   atRisk: number;
   /** Of those, churned in the period. */
@@ -44,7 +55,7 @@ export interface ChurnRatePeriod {
 /** A churn-rate series with its pooled rate. */
 export interface ChurnRateSeries {
   periods: ChurnRatePeriod[];
-  /** Σ lost / Σ atRisk over the complete periods: the average churn rate per period, weighted by the customers at risk; null when nobody was at risk. */
+  /** Σ lost / Σ atRisk over the complete, not provisional periods: the average churn rate per period, weighted by the customers at risk; null when nobody was at risk. */
   pooledRate: number | null;
 }
 
@@ -52,6 +63,8 @@ export interface ChurnRateSeries {
 export interface ChurnRates {
   unit: CalendarUnit;
   asOf: Day;
+  /** What a churn in these rates is and when it is dated, in one sentence. */
+  definition: string;
   overall: ChurnRateSeries;
   /** One series per lifetime `group` (sorted); empty when the lifetimes carry no group. */
   groups: { group: string; series: ChurnRateSeries }[];
@@ -68,7 +81,15 @@ export interface ChurnRates {
  */
 export function churnRates(data: LifetimeData, options: ChurnRateOptions = {}): ChurnRates {
   const unit = options.unit ?? 'month';
-  const overall = series(data.lifetimes, data.asOf, unit);
+  const observed = data.source === 'purchases' && (data.view ?? 'observed') === 'observed' && data.window !== null;
+  const finalThrough = observed ? data.asOf - data.window!.days : null;
+  const definition =
+    data.source === 'contracts'
+      ? 'a contract is lost in the period of its end day'
+      : observed
+        ? `a customer is lost in the period of the last purchase, once ${data.window!.days} days without a purchase have followed it; periods ending after ${dayToIso(finalThrough!)} are provisional (their churn is not all known yet) and left out of the pooled rate`
+        : `a customer is lost in the period where the silence after the last purchase reaches ${data.window?.days} days (churn dated last purchase + ${data.window?.days} days)`;
+  const overall = series(data.lifetimes, data.asOf, unit, finalThrough);
   const members = new Map<string, Lifetime[]>();
   for (const lifetime of data.lifetimes) {
     if (lifetime.group === null) continue;
@@ -78,11 +99,11 @@ export function churnRates(data: LifetimeData, options: ChurnRateOptions = {}): 
   }
   const groups = [...members.keys()]
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((group) => ({ group, series: series(members.get(group) ?? [], data.asOf, unit) }));
-  return { unit, asOf: data.asOf, overall, groups };
+    .map((group) => ({ group, series: series(members.get(group) ?? [], data.asOf, unit, finalThrough) }));
+  return { unit, asOf: data.asOf, definition, overall, groups };
 }
 
-function series(lifetimes: readonly Lifetime[], asOf: Day, unit: CalendarUnit): ChurnRateSeries {
+function series(lifetimes: readonly Lifetime[], asOf: Day, unit: CalendarUnit, finalThrough: Day | null): ChurnRateSeries {
   if (lifetimes.length === 0) return { periods: [], pooledRate: null };
   const asOfIndex = periodIndex(asOf, unit);
   const firstIndex = lifetimes.reduce((m, l) => Math.min(m, periodIndex(l.start, unit)), Infinity);
@@ -114,7 +135,8 @@ function series(lifetimes: readonly Lifetime[], asOf: Day, unit: CalendarUnit): 
     atRisk += riskChange[k];
     const period = periodOfIndex(firstIndex + k, unit);
     const partial = lastPartial && k === length - 1;
-    if (!partial) {
+    const provisional = finalThrough !== null && period.end > finalThrough;
+    if (!partial && !provisional) {
       pooledLost += lost[k];
       pooledRisk += atRisk;
     }
@@ -123,6 +145,7 @@ function series(lifetimes: readonly Lifetime[], asOf: Day, unit: CalendarUnit): 
       start: period.start,
       end: period.end,
       partial,
+      provisional,
       atRisk,
       lost: lost[k],
       rate: atRisk > 0 ? lost[k] / atRisk : null,

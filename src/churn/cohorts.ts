@@ -19,7 +19,7 @@ export interface CohortOptions {
   unit?: CalendarUnit;
   /** Attribute (column of the customers file) to split the triangle by. Default: no split. */
   by?: string;
-  /** Customer attributes by customer id; required with `by`. Customers without the attribute go to `(missing)`. */
+  /** Customer attributes by customer id; required with `by`. Customers without the attribute, or with a blank value, go to `(missing)`. */
   attributes?: Map<string, Record<string, string>>;
 }
 
@@ -126,7 +126,8 @@ export function cohortRetention(histories: readonly CustomerHistory[], asOf: Day
   if (by !== null) {
     const members = new Map<string, CustomerHistory[]>();
     for (const history of included) {
-      const value = options.attributes?.get(history.id)?.[by] ?? MISSING_GROUP;
+      const raw = options.attributes?.get(history.id)?.[by];
+      const value = raw === undefined || raw.trim() === '' ? MISSING_GROUP : raw;
       const list = members.get(value);
       if (list === undefined) members.set(value, [history]);
       else list.push(history);

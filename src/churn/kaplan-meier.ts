@@ -35,7 +35,7 @@ export interface KaplanMeierStep {
   censored: number;
   /** S(time), survival just after time. */
   survival: number;
-  /** Greenwood standard error of S: S·σ (0 once S reaches 0). */
+  /** Greenwood standard error of S: S·σ; NaN once S reaches 0 (nobody left at risk: undefined, as in R and lifelines). */
   standardError: number;
   /** σ = √Σ d/(n(n−d)), the standard error of log S (what R reports as std.err); Infinity once S reaches 0. */
   logStandardError: number;
@@ -69,6 +69,7 @@ export interface SurvivalAtTime {
   survival: number | null;
   lower: number | null;
   upper: number | null;
+  /** Greenwood standard error; NaN where S has reached 0 (nobody at risk), null beyond the largest duration. */
   standardError: number | null;
 }
 
@@ -157,7 +158,7 @@ export function kaplanMeier(observations: readonly SurvivalObservation[], option
       lower = survival ** Math.exp(-spread);
       upper = survival ** Math.exp(spread);
     }
-    steps.push({ time, atRisk, events, censored, survival, standardError: survival > 0 ? survival * sigma : 0, logStandardError: sigma, lower, upper });
+    steps.push({ time, atRisk, events, censored, survival, standardError: survival > 0 ? survival * sigma : NaN, logStandardError: sigma, lower, upper });
   }
   const firstAtOrBelowHalf = (value: (s: KaplanMeierStep) => number | null): number | null => {
     for (const s of steps) {

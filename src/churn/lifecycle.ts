@@ -21,7 +21,7 @@
 import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { suggestChurnWindow, type ChurnWindow } from './lifetimes.js';
+import { resolveChurnWindow, type ChurnWindow } from './lifetimes.js';
 
 /** The five stages, in life-cycle order. */
 export type LifecycleStage = 'exploration' | 'expansion' | 'commitment' | 'dissolution' | 'lost';
@@ -33,6 +33,8 @@ export const LIFECYCLE_STAGES: readonly LifecycleStage[] = ['exploration', 'expa
 export interface LifecycleRules {
   /** Churn window W in days: gap ≥ W is lost. Default: {@link suggestChurnWindow} of the histories at as-of. */
   churnAfterDays?: number;
+  /** The run's churn window as already chosen (takes precedence over `churnAfterDays`): one window for every analysis. */
+  churnWindow?: ChurnWindow;
   /** At most this many purchase days (and not lost) is exploration. Default 2. */
   explorationMaxPurchaseDays?: number;
   /** Dissolution when the gap exceeds this multiple of the customer's median inter-purchase gap. Default 2. */
@@ -59,6 +61,11 @@ export interface LifecycleOptions {
   pAlive?: Map<string, number>;
   /** A value per customer (e.g. predicted CLV) to total per stage. */
   values?: Map<string, number>;
+  /**
+   * Net revenue per customer up to as-of (e.g. the customer summary's `revenue`). Default: the history's net
+   * purchase-day amounts plus its returns on days without a purchase (the same figure).
+   */
+  revenue?: Map<string, number>;
   /** An earlier as-of day: adds the transition table from the stages then to the stages at as-of. */
   compareAsOf?: Day;
 }
@@ -78,7 +85,7 @@ export interface CustomerStage {
   laterPurchaseDays: number;
   earlierSpend: number;
   laterSpend: number;
-  /** Net revenue of the purchase days on or before as-of. */
+  /** Net revenue up to as-of: purchase days and returns booked on days without a purchase (as the customer summary). */
   revenue: number;
   /** The P(alive) used, or null. */
   pAlive: number | null;
@@ -139,13 +146,7 @@ function positive(value: number, name: string): number {
 }
 
 function resolveRules(histories: readonly CustomerHistory[], asOf: Day, rules: LifecycleRules): ResolvedLifecycleRules {
-  let churnWindow: ChurnWindow;
-  if (rules.churnAfterDays !== undefined) {
-    if (!(Number.isInteger(rules.churnAfterDays) && rules.churnAfterDays >= 1)) {
-      throw new UsageError(`churn window must be a positive whole number of days, found ${rules.churnAfterDays}`);
-    }
-    churnWindow = { days: rules.churnAfterDays, basis: 'given', gaps: 0, quantile: null };
-  } else churnWindow = suggestChurnWindow(histories, asOf);
+  const churnWindow = rules.churnWindow ?? resolveChurnWindow(histories, asOf, rules.churnAfterDays);
   const explorationMaxPurchaseDays = rules.explorationMaxPurchaseDays ?? 2;
   if (!(Number.isInteger(explorationMaxPurchaseDays) && explorationMaxPurchaseDays >= 1)) {
     throw new UsageError(`life-cycle rule explorationMaxPurchaseDays must be a positive whole number, found ${explorationMaxPurchaseDays}`);
@@ -162,7 +163,7 @@ function resolveRules(histories: readonly CustomerHistory[], asOf: Day, rules: L
 }
 
 /** The stage of one history as of a day, or null when it has no purchase day on or before it. */
-function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null): CustomerStage | null {
+function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null, givenRevenue?: number): CustomerStage | null {
   let count = 0;
   while (count < history.days.length && history.days[count] <= asOf) count++;
   if (count === 0) return null;
@@ -227,7 +228,7 @@ function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleR
     laterPurchaseDays,
     earlierSpend,
     laterSpend,
-    revenue,
+    revenue: givenRevenue ?? revenue + history.otherReturns,
     pAlive,
     reason,
   };
@@ -252,7 +253,7 @@ export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day
   const classified: CustomerHistory[] = [];
   for (const history of histories) {
     const pAlive = options.pAlive?.get(history.id);
-    const stage = classify(history, asOf, rules, pAlive === undefined ? null : pAlive);
+    const stage = classify(history, asOf, rules, pAlive === undefined ? null : pAlive, options.revenue?.get(history.id));
     if (stage !== null) {
       customers.push(stage);
       classified.push(history);

@@ -5,10 +5,17 @@
  * - purchases (non-contractual): a customer is churned when no purchase follows the last one within
  *   `churnAfterDays` days. Precisely, with W = churnAfterDays and `last` the last purchase day on or before
  *   as-of: the customer is *observed churned* when the W days after the last purchase (last+1 … last+W)
- *   are all observed and hold no purchase, i.e. when `asOf − last ≥ W`; the churn is dated at `last + W`,
- *   the day it becomes known. Otherwise (`asOf − last < W`) the customer is *censored* at as-of. A purchase
- *   exactly W days after the previous one continues the lifetime. Customers acquired after `asOf − W` can
- *   only be censored. See docs/churn.md for why the churn is dated at the end of the window.
+ *   are all observed and hold no purchase, i.e. when `asOf − last ≥ W`. Otherwise (`asOf − last < W`) the
+ *   customer is *censored*. A purchase exactly W days after the previous one continues the lifetime.
+ *   Two views of the same rule (`view`):
+ *   - `observed` (default): the lifetime is the observed active span, first to last purchase. A churned
+ *     customer's lifetime ends at the last purchase (one-time buyers: duration 0); a censored customer is
+ *     censored at the last purchase (known to buy at least until then). S(t) is the share of customers who
+ *     still bought more than t days after their first purchase.
+ *   - `window`: the churn is dated at `last + W`, the day it becomes known, and censored customers are
+ *     censored at as-of; every churned lifetime includes the W silent days, so S(t) = 1 for t < W and
+ *     customers acquired after `asOf − W` can only be censored.
+ *   See docs/churn.md for what each view says.
  *
  * Durations are whole days. Reference for the censoring set-up: Klein & Moeschberger (2003) "Survival
  * Analysis", 2nd ed., section 3.2 (right censoring); for the non-contractual churn window: Ascarza et al.
@@ -24,7 +31,11 @@ export interface Lifetime {
   id: string;
   /** Contract start, or first purchase day. */
   start: Day;
-  /** Churn day when churned (contract end, or last purchase + churnAfterDays); the as-of day when censored. */
+  /**
+   * End of the lifetime, start + duration. Contracts: the end day when churned, as-of when censored. Purchases,
+   * `observed` view: the last purchase day (churned or censored); `window` view: last purchase + W when
+   * churned, as-of when censored.
+   */
   end: Day;
   /** end − start, in days. */
   duration: number;
@@ -48,9 +59,17 @@ export interface ChurnWindow {
   quantile: number | null;
 }
 
+/** How purchase lifetimes are measured: the observed active span, or dated at the end of the churn window. */
+export type SurvivalView = 'observed' | 'window';
+
+/** The survival views, the default first. */
+export const SURVIVAL_VIEWS: readonly SurvivalView[] = ['observed', 'window'];
+
 /** Result of {@link contractLifetimes} and {@link purchaseLifetimes}. */
 export interface LifetimeData {
   source: 'contracts' | 'purchases';
+  /** Purchases: how the lifetimes were measured; null for contracts. */
+  view?: SurvivalView | null;
   asOf: Day;
   /** The churn window (purchases), null for contracts. */
   window: ChurnWindow | null;
@@ -85,6 +104,10 @@ export interface LifetimeOptions {
 export interface PurchaseLifetimeOptions extends LifetimeOptions {
   /** Churn window W in days (a positive integer). Default: {@link suggestChurnWindow} of the histories. */
   churnAfterDays?: number;
+  /** `observed` (default): first to last purchase; `window`: churn dated at last purchase + W. */
+  view?: SurvivalView;
+  /** The churn window as already chosen for the run (e.g. by {@link resolveChurnWindow}); takes precedence over `churnAfterDays`. */
+  window?: ChurnWindow;
 }
 
 /** Options of {@link suggestChurnWindow}. */
@@ -97,8 +120,12 @@ export interface ChurnWindowOptions {
   fallbackDays?: number;
 }
 
-const groupOf = (id: string, options: LifetimeOptions): string | null =>
-  options.by === undefined ? null : options.attributes?.get(id)?.[options.by] ?? MISSING_GROUP;
+/** The `by` group of a customer: its attribute value, or MISSING_GROUP when it has none or it is blank. */
+const groupOf = (id: string, options: LifetimeOptions): string | null => {
+  if (options.by === undefined) return null;
+  const value = options.attributes?.get(id)?.[options.by];
+  return value === undefined || value.trim() === '' ? MISSING_GROUP : value;
+};
 
 function checkBy(options: LifetimeOptions): void {
   if (options.by !== undefined && options.attributes === undefined) {
@@ -136,7 +163,7 @@ export function contractLifetimes(contracts: readonly Contract[], asOf: Day, opt
     if (ended) churned++;
     lifetimes.push({ id: contract.id, start: contract.start, end, duration: end - contract.start, churned: ended, lastPurchase: null, group: groupOf(contract.id, options) });
   }
-  return { source: 'contracts', asOf, window: null, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated: 0, excluded };
+  return { source: 'contracts', view: null, asOf, window: null, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated: 0, excluded };
 }
 
 /** Type-7 quantile (linear interpolation between order statistics, R's default) of sorted values. */
@@ -176,27 +203,48 @@ export function suggestChurnWindow(histories: readonly CustomerHistory[], asOf: 
 }
 
 /**
+ * The churn window of a run: the given number of days (`basis: 'given'`), else {@link suggestChurnWindow}.
+ * One window for every analysis of a run (lifetimes, churn rates, life-cycle stages).
+ *
+ * @throws {UsageError} when `churnAfterDays` is not a positive integer
+ */
+export function resolveChurnWindow(histories: readonly CustomerHistory[], asOf: Day, churnAfterDays?: number): ChurnWindow {
+  if (churnAfterDays === undefined) return suggestChurnWindow(histories, asOf);
+  if (!(Number.isInteger(churnAfterDays) && churnAfterDays >= 1)) {
+    throw new UsageError(`churn window must be a positive whole number of days, found ${churnAfterDays}`);
+  }
+  return { days: churnAfterDays, basis: 'given', gaps: 0, quantile: null };
+}
+
+/** The window in words: `234 days (90th percentile of 930 gaps between purchases)`. */
+export function describeChurnWindow(window: ChurnWindow): string {
+  const how = window.basis === 'given'
+    ? 'given'
+    : window.basis === 'gap-quantile'
+      ? `${Math.round((window.quantile ?? 0.9) * 100)}th percentile of ${window.gaps.toLocaleString('en-US')} gaps between purchases`
+      : `default: only ${window.gaps} gaps between purchases`;
+  return `${window.days} days (${how})`;
+}
+
+/**
  * Lifetimes from purchase histories with a churn window W (see the file comment for the exact rule):
- * churned when `asOf − last ≥ W`, with the churn dated `last + W` and duration `last + W − first`;
- * otherwise censored at as-of with duration `asOf − first`. Purchases after as-of are ignored.
+ * churned when `asOf − last ≥ W`, otherwise censored. `observed` view (default): duration `last − first`
+ * for both; `window` view: churned with the churn dated `last + W` and duration `last + W − first`,
+ * censored at as-of with duration `asOf − first`. Purchases after as-of are ignored.
  *
  * Cost: O(total purchase days), plus {@link suggestChurnWindow} when W is not given.
  *
  * @throws {UsageError} when `churnAfterDays` is not a positive integer, or `by` has no attributes
  * @example
  * const h = { id: 'a', days: [0, 10], amounts: [5, 5], otherReturns: 0, lines: 2, margin: null };
- * purchaseLifetimes([h], 100, { churnAfterDays: 90 }).lifetimes[0] // => { ..., end: 100, duration: 100, churned: true }
+ * purchaseLifetimes([h], 100, { churnAfterDays: 90 }).lifetimes[0] // => { ..., end: 10, duration: 10, churned: true }
+ * purchaseLifetimes([h], 100, { churnAfterDays: 90, view: 'window' }).lifetimes[0] // => { ..., end: 100, duration: 100, churned: true }
  */
 export function purchaseLifetimes(histories: readonly CustomerHistory[], asOf: Day, options: PurchaseLifetimeOptions = {}): LifetimeData {
   checkBy(options);
-  let window: ChurnWindow;
-  if (options.churnAfterDays !== undefined) {
-    const w = options.churnAfterDays;
-    if (!(Number.isInteger(w) && w >= 1)) {
-      throw new UsageError(`churn window must be a positive whole number of days, found ${w}`);
-    }
-    window = { days: w, basis: 'given', gaps: 0, quantile: null };
-  } else window = suggestChurnWindow(histories, asOf);
+  const view = options.view ?? 'observed';
+  if (!SURVIVAL_VIEWS.includes(view)) throw new UsageError(`survival view must be ${SURVIVAL_VIEWS.join(' or ')}, found ${view}`);
+  const window = options.window ?? resolveChurnWindow(histories, asOf, options.churnAfterDays);
   const w = window.days;
   const lifetimes: Lifetime[] = [];
   const excluded = { notStarted: 0, noPurchase: 0, endBeforeStart: 0 };
@@ -220,9 +268,22 @@ export function purchaseLifetimes(histories: readonly CustomerHistory[], asOf: D
     }
     if (cameBack) reactivated++;
     const isChurned = asOf - last >= w;
-    const end = isChurned ? last + w : asOf;
+    const end = view === 'observed' ? last : isChurned ? last + w : asOf;
     if (isChurned) churned++;
     lifetimes.push({ id: history.id, start: first, end, duration: end - first, churned: isChurned, lastPurchase: last, group: groupOf(history.id, options) });
   }
-  return { source: 'purchases', asOf, window, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated, excluded };
+  return { source: 'purchases', view, asOf, window, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated, excluded };
+}
+
+/**
+ * What a survival curve of these lifetimes measures, in one sentence (for the terminal, the JSON
+ * `definition` and the report).
+ */
+export function survivalDefinition(data: Pick<LifetimeData, 'source' | 'view' | 'window'>): string {
+  if (data.source === 'contracts') return 'contract start to cancellation; contracts still running are censored at as-of';
+  const w = data.window?.days;
+  if (data.view === 'window') {
+    return `first purchase to churn dated at the last purchase + ${w} days (the churn window); flat at 100% until ${w} days by construction, every churned lifetime includes the ${w} silent days; customers still inside the window are censored at as-of`;
+  }
+  return `observed lifetime, first to last purchase; churned = no purchase within ${w} days after the last one; customers whose last purchase is less than ${w} days before as-of are censored at their last purchase (one-time buyers who churned have lifetime 0, so S(0) is the share who bought again)`;
 }

@@ -37,6 +37,8 @@ export interface AtRiskRow {
   usualGap: number | null;
   segment: string | null;
   paymentClass: string | null;
+  /** Why the customer is on the list (days since the last purchase against the usual gap, P(alive), value if retained). */
+  reason?: string;
 }
 
 export interface ReportDocument {

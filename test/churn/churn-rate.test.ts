@@ -75,7 +75,7 @@ describe('churnRates', () => {
         history('r', ['2022-12-05', '2022-12-20']), // churned 2023-01-19
       ],
       asOf,
-      { churnAfterDays: 30 },
+      { churnAfterDays: 30, view: 'window' },
     );
     expect(lifetimes.lifetimes.map((l) => dayToIso(l.end))).toEqual(['2023-02-02', '2023-03-15', '2023-01-19']);
     const r = churnRates(lifetimes, { unit: 'month' });

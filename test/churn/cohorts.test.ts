@@ -95,6 +95,19 @@ describe('cohortRetention by month', () => {
     expect(north.cohorts[0].cells.map((c) => c.active)).toEqual([1, 1, 1]);
     expect(() => cohortRetention(histories, asOf, { by: 'region' })).toThrow(UsageError);
   });
+
+  it('puts a blank attribute value in (missing), not in a group named "" (issue 18.7)', () => {
+    const attributes = new Map([
+      ['a', { region: 'north' }],
+      ['b', { region: '' }],
+      ['c', { region: '  ' }],
+    ]);
+    const split = cohortRetention(histories, asOf, { by: 'region', attributes });
+    expect(split.groups.map((g) => [g.value, g.table.customers])).toEqual([
+      ['(missing)', 3],
+      ['north', 1],
+    ]);
+  });
 });
 
 /** ISO week label by the common recipe: move to the Thursday of the week, count weeks from 1 January of its year. */

@@ -66,9 +66,14 @@ describe('kaplanMeier on a small hand-computed data set', () => {
     const [lower3, upper3] = logLog(5 / 12, sigma3);
     expect(curve.steps[2].lower).toBeCloseTo(lower3, 14);
     expect(curve.steps[2].upper).toBeCloseTo(upper3, 14);
-    // the interval is undefined once S reaches 0
+    // the interval and the standard error are undefined once S reaches 0 (nobody left at risk): NaN, not 0,
+    // as R's survfit (std.err NaN) and lifelines (NaN variance); JSON writes null
     expect([curve.steps[4].lower, curve.steps[4].upper]).toEqual([null, null]);
-    expect([curve.steps[4].standardError, curve.steps[4].logStandardError]).toEqual([0, Infinity]);
+    expect(curve.steps[4].standardError).toBeNaN();
+    expect(curve.steps[4].logStandardError).toBe(Infinity);
+    const at = survivalAt(curve, [curve.steps[4].time]);
+    expect(at[0].survival).toBe(0);
+    expect(at[0].standardError).toBeNaN();
   });
 
   it('finds the median (first S ≤ 0.5) and its interval from the bands', () => {

@@ -114,6 +114,24 @@ describe('lifecycleStages', () => {
     expect(() => lifecycleStages(histories, asOf, { rules, compareAsOf: 1000 })).toThrow(UsageError);
   });
 
+  it('counts returns booked on days without a purchase in the revenue, as the customer summary (issue 18.3)', () => {
+    const withReturn: CustomerHistory = { ...history('r', [900, 950], [40, 60]), otherReturns: -15 };
+    const r = lifecycleStages([withReturn], asOf, { rules });
+    expect(r.customers[0].revenue).toBe(85);
+    expect(r.stages.find((s) => s.stage === r.customers[0].stage)?.revenue).toBe(85);
+    // a revenue per customer given by the caller (e.g. the summary's) is used as is
+    expect(lifecycleStages([withReturn], asOf, { rules, revenue: new Map([['r', 70]]) }).customers[0].revenue).toBe(70);
+  });
+
+  it('uses the churn window it is given, with its basis (one window for the run, issue 18.2)', () => {
+    const churnWindow = { days: 30, basis: 'given' as const, gaps: 0, quantile: null };
+    const r = lifecycleStages(histories, asOf, { rules: { churnWindow } });
+    expect(r.rules.churnWindow).toEqual(churnWindow);
+    // 'fading' (85 days silent) is lost with a 30-day window, not with 90
+    expect(r.customers.find((c) => c.id === 'fading')?.stage).toBe('lost');
+    expect(lifecycleStages(histories, asOf, { rules }).customers.find((c) => c.id === 'fading')?.stage).not.toBe('lost');
+  });
+
   it('rejects invalid rules', () => {
     expect(() => lifecycleStages(histories, asOf, { rules: { churnAfterDays: 0 } })).toThrow(UsageError);
     expect(() => lifecycleStages(histories, asOf, { rules: { pAliveThreshold: 1.5 } })).toThrow(UsageError);

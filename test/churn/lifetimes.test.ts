@@ -19,7 +19,7 @@ function history(id: string, days: readonly (Day | string)[], amounts?: readonly
 const asOf = 1000;
 const W = 90;
 
-describe('purchaseLifetimes: the churn window edges (W = 90, as-of day 1000)', () => {
+describe('purchaseLifetimes, window view: the churn window edges (W = 90, as-of day 1000)', () => {
   const data = purchaseLifetimes(
     [
       history('edge', [500, 910]), // last purchase exactly W days before as-of: the window is fully observed → churned
@@ -32,7 +32,7 @@ describe('purchaseLifetimes: the churn window edges (W = 90, as-of day 1000)', (
       history('none', []),
     ],
     asOf,
-    { churnAfterDays: W },
+    { churnAfterDays: W, view: 'window' },
   );
   const byId = new Map(data.lifetimes.map((l) => [l.id, l]));
 
@@ -61,7 +61,7 @@ describe('purchaseLifetimes: the churn window edges (W = 90, as-of day 1000)', (
   });
 
   it('continues a lifetime through a gap of exactly W, and counts longer gaps as reactivations', () => {
-    const r = purchaseLifetimes([history('exactly', [100, 190, 280]), history('longer', [100, 191, 280])], 300, { churnAfterDays: W });
+    const r = purchaseLifetimes([history('exactly', [100, 190, 280]), history('longer', [100, 191, 280])], 300, { churnAfterDays: W, view: 'window' });
     expect(r.lifetimes.every((l) => !l.churned && l.duration === 200)).toBe(true);
     expect(r.reactivated).toBe(1);
   });
@@ -71,6 +71,14 @@ describe('purchaseLifetimes: the churn window edges (W = 90, as-of day 1000)', (
     const r = purchaseLifetimes([history('a', [1]), history('b', [2])], asOf, { churnAfterDays: W, by: 'plan', attributes });
     expect(r.lifetimes.map((l) => l.group)).toEqual(['pro', '(missing)']);
     expect(() => purchaseLifetimes([], asOf, { by: 'plan' })).toThrow(UsageError);
+  });
+
+  it('puts a blank attribute value in (missing), for purchases and contracts (issue 18.7)', () => {
+    const attributes = new Map([['a', { plan: '' }], ['b', { plan: ' ' }], ['c', { plan: 'pro' }]]);
+    const r = purchaseLifetimes([history('a', [1]), history('b', [2]), history('c', [3]), history('d', [4])], asOf, { churnAfterDays: W, by: 'plan', attributes });
+    expect(r.lifetimes.map((l) => l.group)).toEqual(['(missing)', '(missing)', 'pro', '(missing)']);
+    const c = contractLifetimes([{ id: 'a', start: 1, end: null }, { id: 'c', start: 1, end: 5 }], asOf, { by: 'plan', attributes });
+    expect(c.lifetimes.map((l) => l.group)).toEqual(['(missing)', 'pro']);
   });
 
   it('rejects a window that is not a positive whole number of days', () => {
