@@ -34,7 +34,7 @@ const spendCases: [string, Record<string, number>, number][] = [
   ['the optimum a real export was drawn to', { p: 3.6e-19, q: 1.2e23, gamma: 3.0e43 }, -1.80432280924439027e2],
   ['p, q, γ of size 1e106', { p: 2e105, q: 3e106, gamma: 5e106 }, -6.18484005113179921e108],
   ['p = q = 1e6 (identical spends)', { p: 1e6, q: 1e6, gamma: 35 }, -9.19541685414011707e5],
-  ['q = 1e12', { p: 40, q: 1e12, gamma: 2e12 }, -1.26293726837525853e2],
+  ['q = 1e12', { p: 40, q: 1e12, gamma: 2e12 }, -1.26293726837525838e2],
 ];
 
 const close = (actual: number, expected: number, relative: number): void => {
@@ -68,6 +68,20 @@ describe('Gamma-Gamma log-likelihood at extreme parameters', () => {
   it.each(spendCases)('%s', (_, params, expected) => {
     close(gammagamma.logLikelihood(params, spend), expected, 1e-11);
     close(gammagamma.logLikelihoodGradient(params, spend).value, expected, 1e-11);
+  });
+});
+
+describe('Gamma-Gamma on identical customers (each 2 repeat purchases of 35), where the terms reach 1e110 and cancel', () => {
+  const identical = { frequency: [2, 2, 2], monetaryValue: [35, 35, 35] };
+  const cases: [Record<string, number>, number][] = [
+    // v = 70/(γ + 70) equals px/(px + q) = 1/11: the density of a nearly degenerate spend, positive (the
+    // plain form's terms are 1e22 here and left an error of about 1e6)
+    [{ p: 1e20, q: 2e21, gamma: 700 }, 5.65514485068725392e1],
+    [{ p: 1e107, q: 2e108, gamma: 701 }, -5.55575847209102747e101],
+    [{ p: 5e30, q: 7e31, gamma: 910 }, -4.30955533919452345e30],
+  ];
+  it.each(cases)('%o', (params, expected) => {
+    close(gammagamma.logLikelihood(params, identical), expected, 1e-9);
   });
 });
 

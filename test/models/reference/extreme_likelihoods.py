@@ -3,7 +3,8 @@
 Exact arithmetic where the formula allows it (products of rationals), and Python's decimal module at 250
 significant digits for ln, exp and ln Gamma (Stirling series with 40 Bernoulli terms after shifting the
 argument above 1000 by the recurrence), so every value below is correct to far more than the 17 digits
-printed. Run: python3 test/models/reference/extreme_likelihoods.py
+printed. Inputs are taken as the exact values of the doubles the tests pass (Decimal(float(text))).
+Run: python3 test/models/reference/extreme_likelihoods.py
 """
 from decimal import Decimal as D, getcontext
 from fractions import Fraction
@@ -25,6 +26,11 @@ def bernoulli(n):
 
 B = bernoulli(82)
 LN_2PI = (D(2) * D('3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798214808651328230664709384460955058223172535940812848111745028410270193852110555964462294895493038196')).ln()
+
+
+def X(text):
+    # the exact value of the double the JavaScript test passes for this literal
+    return D(float(text))
 
 
 def lgamma(z):
@@ -54,10 +60,10 @@ def ratio(a, b, n):
 
 
 def purchase(model, params, data):
-    r, alpha, a, b = (D(params[k]) for k in ('r', 'alpha', 'a', 'b'))
+    r, alpha, a, b = (X(params[k]) for k in ('r', 'alpha', 'a', 'b'))
     total = D(0)
     for x, tx, T in data:
-        tx, T = D(tx), D(T)
+        tx, T = X(tx), X(T)
         common = sum(((r + j).ln() for j in range(x)), D(0)) + r * alpha.ln() - (r + x) * (alpha + T).ln()
         if model == 'bgnbd':
             survive = ratio(a, b, x)
@@ -71,10 +77,10 @@ def purchase(model, params, data):
 
 
 def gamma_gamma(params, data):
-    p, q, g = (D(params[k]) for k in ('p', 'q', 'gamma'))
+    p, q, g = (X(params[k]) for k in ('p', 'q', 'gamma'))
     total = D(0)
     for x, m in data:
-        x, m = D(x), D(m)
+        x, m = D(x), X(m)
         px = p * x
         total += lgamma(px + q) - lgamma(px) - lgamma(q) + q * g.ln() + px * x.ln() + (px - 1) * m.ln() - (px + q) * (g + x * m).ln()
     return total
@@ -96,6 +102,12 @@ SPEND_PARAMS = [
     {'p': '1e6', 'q': '1e6', 'gamma': '35'},
     {'p': '40', 'q': '1e12', 'gamma': '2e12'},
 ]
+IDENTICAL_SPEND_DATA = [(2, '35')] * 3
+IDENTICAL_SPEND_PARAMS = [
+    {'p': '1e20', 'q': '2e21', 'gamma': '700'},
+    {'p': '1e107', 'q': '2e108', 'gamma': '701'},
+    {'p': '5e30', 'q': '7e31', 'gamma': '910'},
+]
 
 if __name__ == '__main__':
     for model in ('bgnbd', 'mbgnbd'):
@@ -103,3 +115,5 @@ if __name__ == '__main__':
             print(model, params, '%.17e' % float(purchase(model, params, PURCHASE_DATA)))
     for params in SPEND_PARAMS:
         print('gammagamma', params, '%.17e' % float(gamma_gamma(params, SPEND_DATA)))
+    for params in IDENTICAL_SPEND_PARAMS:
+        print('gammagamma identical', params, '%.17e' % float(gamma_gamma(params, IDENTICAL_SPEND_DATA)))
