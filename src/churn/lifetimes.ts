@@ -70,6 +70,8 @@ export interface LifetimeData {
   source: 'contracts' | 'purchases';
   /** Purchases: how the lifetimes were measured; null for contracts. */
   view?: SurvivalView | null;
+  /** What a survival curve of these lifetimes measures, in one sentence ({@link survivalDefinition}). */
+  definition?: string;
   asOf: Day;
   /** The churn window (purchases), null for contracts. */
   window: ChurnWindow | null;
@@ -163,7 +165,8 @@ export function contractLifetimes(contracts: readonly Contract[], asOf: Day, opt
     if (ended) churned++;
     lifetimes.push({ id: contract.id, start: contract.start, end, duration: end - contract.start, churned: ended, lastPurchase: null, group: groupOf(contract.id, options) });
   }
-  return { source: 'contracts', view: null, asOf, window: null, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated: 0, excluded };
+  const definition = survivalDefinition({ source: 'contracts', view: null, window: null });
+  return { source: 'contracts', view: null, definition, asOf, window: null, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated: 0, excluded };
 }
 
 /** Type-7 quantile (linear interpolation between order statistics, R's default) of sorted values. */
@@ -272,7 +275,7 @@ export function purchaseLifetimes(histories: readonly CustomerHistory[], asOf: D
     if (isChurned) churned++;
     lifetimes.push({ id: history.id, start: first, end, duration: end - first, churned: isChurned, lastPurchase: last, group: groupOf(history.id, options) });
   }
-  return { source: 'purchases', view, asOf, window, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated, excluded };
+  return { source: 'purchases', view, definition: survivalDefinition({ source: 'purchases', view, window }), asOf, window, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated, excluded };
 }
 
 /**

@@ -61,17 +61,27 @@ describe('crm churn', () => {
     expect(doc.lifetimes).toMatchObject({ source: 'contracts', churned: 3, censored: 2 });
   });
 
-  it('ranks the at-risk list by (1 - P(alive)) x past revenue, with days since the last purchase', async () => {
+  it('lists customers at risk (0.1 <= P(alive) < 0.5) by value at stake, each with the reason (issue 18.5)', async () => {
     const r = await runCli(['churn', '--sales', fixture('sales.csv'), '--format', 'csv', '--table', 'at-risk', '--top', '15']);
     expect(r.code).toBe(0);
-    const rows = readSimpleCsv(r.stdout);
+    const rows = readSimpleCsv(r.stdout.replace(/"[^"]*"/g, (q) => q.replace(/,/g, ';')));
     expect(rows).toHaveLength(15);
     const summary = new Map(readSimpleCsv((await runCli(['summary', '--sales', fixture('sales.csv'), '--format', 'csv'])).stdout).map((s) => [s.customer_id, s]));
     let previous = Infinity;
     for (const row of rows) {
       const s = summary.get(row.customer_id)!;
-      expect(Number(row.value_at_risk)).toBeCloseTo((1 - Number(row.p_alive)) * Number(s.revenue), 6);
-      expect(Number(row.days_since_last)).toBe((Date.parse('2025-12-29') - Date.parse(s.last_purchase)) / 86_400_000);
+      const p = Number(row.p_alive);
+      // none the model counts as gone (the old list led with P(alive) 0.000, last purchase 454 days ago), none safe
+      expect(p).toBeGreaterThanOrEqual(0.1);
+      expect(p).toBeLessThan(0.5);
+      expect(Number(row.past_revenue)).toBeCloseTo(Math.max(0, Number(s.revenue)), 6);
+      const daysSince = (Date.parse('2025-12-29') - Date.parse(s.last_purchase)) / 86_400_000;
+      expect(Number(row.days_since_last)).toBe(daysSince);
+      expect(row.reason).toContain(`last purchase ${daysSince} days ago`);
+      expect(row.reason).toContain(`P(alive) ${p.toFixed(2)}`);
+      // value at stake = P(alive) x value if retained (the value if retained is in the reason)
+      const retained = Number(/worth ([\d.]+) over 12 months if retained/.exec(row.reason)![1]);
+      expect(Number(row.value_at_risk)).toBeCloseTo(p * retained, 1);
       expect(Number(row.value_at_risk)).toBeLessThanOrEqual(previous);
       previous = Number(row.value_at_risk);
     }

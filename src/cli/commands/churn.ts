@@ -7,13 +7,13 @@ import { modelInputFromSummaries } from '../../accumulate/model-input.js';
 import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/registry.js';
 import { segmentPortfolio } from '../../segment/segment-portfolio.js';
 import { analysePayments } from '../../payments/analyse-payments.js';
-import { atRiskList } from '../../churn/at-risk.js';
+import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, atRiskList } from '../../churn/at-risk.js';
 import type { AtRiskRow } from '../../report/document.js';
 import { histories } from '../../accumulate/sales.js';
 import { ModelError, StrictError, UsageError } from '../../errors.js';
-import { parseCalendarUnit, periodIndex, type CalendarUnit } from '../../churn/calendar-period.js';
-import { cohortRetention, type CohortRetention } from '../../churn/cohorts.js';
-import { contractLifetimes, purchaseLifetimes, type Contract, type LifetimeData } from '../../churn/lifetimes.js';
+import { parseCalendarUnit, periodIndex, periodOfIndex, type CalendarUnit } from '../../churn/calendar-period.js';
+import { cohortRetention, MISSING_GROUP, type CohortRetention } from '../../churn/cohorts.js';
+import { contractLifetimes, describeChurnWindow, purchaseLifetimes, resolveChurnWindow, survivalDefinition, SURVIVAL_VIEWS, type ChurnWindow, type Contract, type LifetimeData, type SurvivalView } from '../../churn/lifetimes.js';
 import { kaplanMeier, survivalAt, type KaplanMeierCurve } from '../../churn/kaplan-meier.js';
 import { logRankTest, type LogRankResult } from '../../churn/log-rank.js';
 import { churnRates, type ChurnRates } from '../../churn/churn-rate.js';
@@ -51,11 +51,25 @@ function numberList(text: string, flag: string): number[] {
   return values;
 }
 
+/** The survival part of a churn result: the curves, S at chosen times, and what they measure. */
+export interface ChurnSurvival {
+  /** Purchase lifetimes: `observed` (first to last purchase) or `window` (churn dated last purchase + W); `contracts` for contract lifetimes. */
+  view?: SurvivalView | 'contracts';
+  /** What the curve measures, in one sentence. */
+  definition?: string;
+  overall: KaplanMeierCurve;
+  groups: { group: string; curve: KaplanMeierCurve }[];
+  times: number[];
+  at: { group: string; points: ReturnType<typeof survivalAt> }[];
+}
+
 export interface ChurnResult {
   asOf: string;
+  /** The one churn window of the run (survival, churn rates, life-cycle stages); null without purchase data. */
+  churnWindow?: ChurnWindow | null;
   cohorts: CohortRetention;
   lifetimes: Omit<LifetimeData, 'lifetimes' | 'asOf'> & { asOf: string };
-  survival: { overall: KaplanMeierCurve; groups: { group: string; curve: KaplanMeierCurve }[]; times: number[]; at: { group: string; points: ReturnType<typeof survivalAt> }[] };
+  survival: ChurnSurvival;
   logRank: LogRankResult | null;
   churnRates: ChurnRates;
   sbg: { source: string; counts: number[]; model: FittedModel; projection: ReturnType<typeof sbgProjection>; expectedResidualPeriods: number } | null;
@@ -65,65 +79,148 @@ export interface ChurnResult {
   atRiskError?: string;
 }
 
+/** The analyses of `crm churn` that can be left out for want of an input. */
+export const CHURN_SECTIONS = ['cohorts', 'survival', 'sbg', 'lifecycle', 'atRisk'] as const;
+export type ChurnSection = (typeof CHURN_SECTIONS)[number];
+
+/**
+ * One run of `crm churn`: a {@link ChurnResult} whose sections may be null when the inputs do not allow them
+ * (contracts or sBG counts without sales), each with its reason in `notComputed`.
+ */
+export type ChurnRun = Omit<ChurnResult, 'asOf' | 'cohorts' | 'lifetimes' | 'survival' | 'churnRates' | 'lifecycle'> & {
+  asOf: string | null;
+  cohorts: ChurnResult['cohorts'] | null;
+  lifetimes: ChurnResult['lifetimes'] | null;
+  survival: ChurnSurvival | null;
+  churnRates: ChurnRates | null;
+  lifecycle: LifecycleResult | null;
+  /** Why each section that is null was not computed. */
+  notComputed?: Partial<Record<ChurnSection, string>>;
+};
+
+const SECTION_TITLES: Record<ChurnSection, string> = {
+  cohorts: 'cohort triangle',
+  survival: 'survival, log-rank and churn rates',
+  sbg: 'sBG model',
+  lifecycle: 'life-cycle stages',
+  atRisk: 'at-risk list',
+};
+
+const NEEDS_SALES = 'needs --sales: it is built from the purchase histories';
+
+const INPUTS_HELP = `
+Inputs each analysis reads (an analysis whose input is missing is skipped, with the reason in the output):
+  cohort triangle, life-cycle stages   --sales
+  at-risk list                         --sales (a purchase model is fitted to it for P(alive))
+  survival, log-rank, churn rates      --sales (purchase lifetimes), or --customers with --start/--end (contracts)
+  sBG model                            --counts, or --customers with --start/--end (earliest cohort)
+  --by COLUMN                          --customers (--by payment_class: --payments)
+Contracts without sales:  crm churn --customers c.csv --start signup_date --end cancel_date
+sBG from counts alone:    crm churn --counts 1000,631,468,382
+`;
+
+/** The survival and churn-rate tables of a run, from its lifetimes. */
+export function survivalOf(lifetimes: LifetimeData, by: string | undefined, times: number[]): { survival: ChurnSurvival; logRank: LogRankResult | null } {
+  const overall = kaplanMeier(lifetimes.lifetimes);
+  const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? MISSING_GROUP))].sort() : [];
+  const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? MISSING_GROUP) === g)) }));
+  const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? MISSING_GROUP }))) : null;
+  const survival: ChurnSurvival = {
+    view: lifetimes.source === 'contracts' ? 'contracts' : (lifetimes.view ?? 'observed'),
+    definition: lifetimes.definition ?? survivalDefinition(lifetimes),
+    overall,
+    groups,
+    times,
+    at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))],
+  };
+  return { survival, logRank };
+}
+
+/** The lifetimes of a result without the per-customer rows, dates as ISO. */
+export function lifetimesMeta(l: LifetimeData): ChurnResult['lifetimes'] {
+  return { source: l.source, view: l.view ?? null, definition: l.definition, asOf: dayToIso(l.asOf), window: l.window, by: l.by, churned: l.churned, censored: l.censored, reactivated: l.reactivated, excluded: l.excluded };
+}
+
+/** Expected purchases over the next 12 months, as the purchase model gives them (weekly units, P(alive)-weighted). */
+const YEAR_WEEKS = 365.25 / 7;
+
 export function registerChurn(program: Command, io: Io): void {
   const cmd = program
     .command('churn')
     .description('retention and churn: cohort triangle, Kaplan-Meier survival, log-rank, churn rates, sBG, life-cycle stages')
     .option('--cohort <unit>', 'acquisition cohorts and churn-rate periods: month, quarter or week (default month)')
     .option('--by <column>', 'groups: a customer attribute, or payment_class (needs --payments)')
-    .option('--churn-after <days>', 'non-contractual: churned when no purchase follows within this window, e.g. 90d (default: 90th percentile of the gaps between purchases)')
-    .option('--start <column>', 'contractual: start date column in the customers file')
+    .option('--churn-after <days>', 'non-contractual: churned when no purchase follows within this window, e.g. 90d (default: 90th percentile of the gaps between purchases); one window for survival, churn rates and life-cycle stages')
+    .addOption(new Option('--survival <view>', 'purchase lifetimes: observed = first to last purchase, recent customers censored (default); window = churn dated at last purchase + the churn window').choices([...SURVIVAL_VIEWS]))
+    .option('--start <column>', 'contractual: start date column in the customers file (no --sales needed)')
     .option('--end <column>', 'contractual: end (cancellation) date column; empty = still active')
     .option('--times <days>', 'survival reported at these days (default 30,90,180,365)')
-    .option('--counts <list>', 'sBG: customers active at the start of each period, e.g. 1000,631,468,382')
+    .option('--counts <list>', 'sBG: customers active at the start of each period, e.g. 1000,631,468,382 (no --sales needed)')
     .option('--horizon <n>', 'sBG: periods to project (default 5)')
     .option('--compare-as-of <date>', 'life-cycle transitions from this earlier date to --as-of')
     .addOption(new Option('--model <model>', 'purchase model for P(alive) in the at-risk list and the life-cycle stages').choices(['bgnbd', 'paretonbd', 'mbgnbd']).default('bgnbd'))
     .option('--no-at-risk', 'skip the at-risk list (and the model fit it needs)')
     .option('--top <n>', 'customers in the at-risk list (default 20)')
     .option('--strict', 'exit 1 (after writing the output) when the at-risk list could not be computed')
-    .option('--table <name>', `with --format csv/ndjson: which table (${TABLES.join(', ')}; default cohorts)`)
-    .option('--as-of <date>', 'end of observation (default: the last date in the sales)');
+    .option('--table <name>', `with --format csv/ndjson: which table (${TABLES.join(', ')}; default cohorts, or the first one computed)`)
+    .option('--as-of <date>', 'end of observation (default: the last date in the sales; without sales, the last contract date)');
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addOutputOptions(cmd);
+  cmd.addHelpText('after', INPUTS_HELP);
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
-    const table = (options.table ?? 'cohorts') as ChurnTable;
-    if (!TABLES.includes(table)) throw new UsageError(`invalid --table "${options.table}"`, { hint: TABLES.join(', ') });
+    if (options.table !== undefined && !TABLES.includes(options.table as ChurnTable)) throw new UsageError(`invalid --table "${options.table}"`, { hint: TABLES.join(', ') });
     const unit = parseCalendarUnit(String(options.cohort ?? 'month'));
     if ((options.start === undefined) !== (options.end === undefined)) throw new UsageError('--start and --end go together');
     if (options.start !== undefined && options.customers === undefined) throw new UsageError('--start/--end need --customers');
+    const contractual = options.start !== undefined;
     const counts = options.counts !== undefined ? numberList(String(options.counts), '--counts') : undefined;
     const horizon = options.horizon !== undefined ? Number(options.horizon) : 5;
     if (!Number.isInteger(horizon) || horizon < 0) throw new UsageError('--horizon must be a whole number >= 0');
     const times = numberList(String(options.times ?? '30,90,180,365'), '--times');
     const churnAfter = options.churnAfter !== undefined ? parseDays(String(options.churnAfter), '--churn-after') : undefined;
-    const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
-    const asOf = window!.asOf;
-    const compareAsOf = parseDateOption(options.compareAsOf, '--compare-as-of');
-    if (compareAsOf !== undefined && compareAsOf >= asOf) throw new UsageError('--compare-as-of must be before --as-of');
-    const by = options.by as string | undefined;
-    const attributes = groupAttributes(by, data, asOf);
-    const all = histories(data.sales!, asOf, compareIds);
-
-    const cohorts = cohortRetention(all, asOf, { unit, by, attributes });
-    let lifetimes: LifetimeData;
-    if (options.start !== undefined) {
-      lifetimes = contractLifetimes(contracts(data.customers!, String(options.start), String(options.end), options.dateFormat as string | undefined), asOf, { by, attributes });
-    } else {
-      lifetimes = purchaseLifetimes(all, asOf, { churnAfterDays: churnAfter, by, attributes });
+    const view = (options.survival ?? 'observed') as SurvivalView;
+    if (options.sales === undefined && !contractual && counts === undefined) {
+      throw new UsageError('missing --sales FILE', { hint: 'contracts need only --customers with --start/--end, the sBG model only --counts; see crm churn --help' });
     }
-    const overall = kaplanMeier(lifetimes.lifetimes);
-    const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
-    const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
-    const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null;
-    const rates = churnRates(lifetimes, { unit });
+    const { data, window, asOf: resolved } = await readInputs(cmd, options, config, io, { sales: 'optional', customers: 'optional', payments: 'optional' }, { holdout: false });
+    const contractList = contractual ? contracts(data.customers!, String(options.start), String(options.end), options.dateFormat as string | undefined) : undefined;
+    // As-of: --as-of, else the last sale date, else the last date of the other inputs (payments, contracts).
+    let asOfRule: string | undefined;
+    let asOfDay: Day | undefined = window?.asOf ?? resolved?.day;
+    if (asOfDay === undefined && contractList && contractList.length > 0) {
+      asOfDay = Math.max(...contractList.map((c) => Math.max(c.start, c.end ?? c.start)));
+      asOfRule = 'last contract start or end date (no sales given)';
+    }
+    const compareAsOf = parseDateOption(options.compareAsOf, '--compare-as-of');
+    if (compareAsOf !== undefined && asOfDay !== undefined && compareAsOf >= asOfDay) throw new UsageError('--compare-as-of must be before --as-of');
+    const by = options.by as string | undefined;
+    if (by !== undefined && data.sales === undefined && !contractual) throw new UsageError('--by groups the survival curves: give --sales, or --customers with --start/--end');
+    const attributes = asOfDay !== undefined ? groupAttributes(by, data, asOfDay) : undefined;
+    const notComputed: Partial<Record<ChurnSection, string>> = {};
+
+    const all = data.sales && asOfDay !== undefined ? histories(data.sales, asOfDay, compareIds) : null;
+    // One churn window for every analysis of the run (survival, churn rates, life-cycle stages).
+    const churnWindow: ChurnWindow | null = all ? resolveChurnWindow(all, asOfDay!, churnAfter) : null;
+    if (churnAfter !== undefined && !all) throw new UsageError('--churn-after dates churn after the last purchase: it needs --sales');
+
+    let cohorts: CohortRetention | null = null;
+    if (all) cohorts = cohortRetention(all, asOfDay!, { unit, by, attributes });
+    else notComputed.cohorts = NEEDS_SALES;
+
+    let lifetimes: LifetimeData | null = null;
+    if (contractList) lifetimes = contractLifetimes(contractList, asOfDay!, { by, attributes });
+    else if (all) lifetimes = purchaseLifetimes(all, asOfDay!, { window: churnWindow!, view, by, attributes });
+    else notComputed.survival = 'needs --sales (purchase lifetimes) or --customers with --start/--end (contract lifetimes)';
+    if (options.survival !== undefined && lifetimes?.source !== 'purchases') throw new UsageError('--survival chooses how purchase lifetimes are measured: it needs --sales without --start/--end');
+    const computed = lifetimes ? survivalOf(lifetimes, by, times) : null;
+    const rates = lifetimes ? churnRates(lifetimes, { unit }) : null;
 
     let sbg: ChurnResult['sbg'] = null;
     let sbgCounts = counts;
     let sbgSource = 'given with --counts';
-    if (!sbgCounts && lifetimes.source === 'contracts') {
+    if (!sbgCounts && lifetimes?.source === 'contracts') {
       // sBG is a contractual model: from the data only with observed cancellations (--start/--end).
       // The earliest cohort with at least three observed periods (two transitions to fit two parameters).
       const byCohort = new Map<number, typeof lifetimes.lifetimes>();
@@ -136,7 +233,7 @@ export function registerChurn(program: Command, io: Io): void {
         const c = activeCounts(byCohort.get(k)!, UNIT_DAYS[unit]);
         if (c.length >= 3 && c[0] >= 10) {
           sbgCounts = c;
-          sbgSource = `cohort ${cohorts.cohorts.find((row) => periodIndex(row.start, unit) === k)?.label ?? k}, ${unit}s since acquisition`;
+          sbgSource = `cohort ${periodOfIndex(k, unit).label}, ${unit}s since acquisition`;
           break;
         }
       }
@@ -150,50 +247,92 @@ export function registerChurn(program: Command, io: Io): void {
         projection: sbgProjection(model.params, sbgCounts, horizon),
         expectedResidualPeriods: sbgExpectedResidualLifetime(model.params, sbgCounts.length - 1),
       };
+    } else {
+      notComputed.sbg = sbgCounts
+        ? '--counts needs at least two periods'
+        : contractual
+          ? 'no cohort of at least 10 contracts observed for three periods'
+          : 'the sBG model is contractual: give --counts, or --customers with --start/--end';
     }
     // P(alive) from a purchase model fitted on the summary at as-of (weekly units): the at-risk list and stages.
     let atRisk: ChurnResult['atRisk'] = null;
     let atRiskError: string | undefined;
     let pAlive: Map<string, number> | undefined;
-    if (options.atRisk !== false) {
-      const { customers: summaries } = summarize(data.sales!, { ...window!, period: { name: 'week', days: 7 } });
+    const summaries = data.sales && window ? summarize(data.sales, { ...window, period: { name: 'week', days: 7 } }).customers : null;
+    if (!summaries) notComputed.atRisk = NEEDS_SALES;
+    else if (options.atRisk !== false) {
       const input = modelInputFromSummaries(summaries);
       try {
         const model = PURCHASE_MODELS[options.model as PurchaseModelName];
         const fitted = model.fit({ frequency: input.frequency, recency: input.recency, T: input.T });
         pAlive = new Map(summaries.map((c) => [c.id, model.probabilityAlive(fitted.params, c.frequency, c.recency, c.T)]));
-        const segments = new Map(segmentPortfolio(summaries, { asOf, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
-        const paymentClasses = data.payments ? new Map(analysePayments(data.payments, asOf).customers.map((c) => [c.customerId, c.class as string])) : undefined;
+        const byId = new Map(summaries.map((c) => [c.id, c]));
+        const expectedPurchases = { get: (id: string): number | undefined => {
+          const c = byId.get(id);
+          return c ? model.expectedTransactions(fitted.params, YEAR_WEEKS, c.frequency, c.recency, c.T) : undefined;
+        } };
+        const segments = new Map(segmentPortfolio(summaries, { asOf: asOfDay!, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
+        const paymentClasses = data.payments ? new Map(analysePayments(data.payments, asOfDay!).customers.map((c) => [c.customerId, c.class as string])) : undefined;
         const top = options.top !== undefined ? Number(options.top) : 20;
         if (!Number.isInteger(top) || top < 1) throw new UsageError('--top must be a positive whole number');
-        atRisk = { model: fitted, rows: atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: new Map(all.map((h) => [h.id, h])), top }) };
+        atRisk = { model: fitted, rows: atRiskList(summaries, { asOf: asOfDay!, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: new Map(all!.map((h) => [h.id, h])), top }) };
       } catch (err) {
         if (!(err instanceof ModelError)) throw err;
         atRiskError = err.message + (err.hint ? ` (hint: ${err.hint})` : '');
       }
     }
-    const lifecycle = lifecycleStages(all, asOf, { compareAsOf, pAlive });
+    let lifecycle: LifecycleResult | null = null;
+    if (all && summaries) {
+      lifecycle = lifecycleStages(all, asOfDay!, { compareAsOf, pAlive, rules: { churnWindow: churnWindow! }, revenue: new Map(summaries.map((c) => [c.id, c.revenue])) });
+    } else notComputed.lifecycle = NEEDS_SALES;
 
-    const result: ChurnResult = {
-      asOf: dayToIso(asOf),
+    const result: ChurnRun = {
+      asOf: asOfDay === undefined ? null : dayToIso(asOfDay),
+      churnWindow,
       cohorts,
-      lifetimes: { source: lifetimes.source, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
-      survival: { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] },
-      logRank,
+      lifetimes: lifetimes ? lifetimesMeta(lifetimes) : null,
+      survival: computed?.survival ?? null,
+      logRank: computed?.logRank ?? null,
       churnRates: rates,
       sbg,
       lifecycle,
       atRisk,
       ...(atRiskError === undefined ? {} : { atRiskError }),
+      notComputed,
     };
+    const table: ChurnTable = (options.table as ChurnTable | undefined) ?? defaultTable(result);
     const notes = accountLines(data);
+    const skipped = CHURN_SECTIONS.filter((name) => notComputed[name] !== undefined && !(name === 'sbg' && !contractual && counts === undefined)).map((name) => `note: ${SECTION_TITLES[name]} not computed: ${notComputed[name]}`);
     const warnings = atRiskError === undefined ? [] : [`warning: at-risk list not computed: ${atRiskError}`];
-    const meta = { command: 'churn', asOf: result.asOf, cohortUnit: unit, ...inputsMeta(data) };
+    const inputs = inputsMeta(data);
+    const meta = {
+      command: 'churn',
+      asOf: result.asOf,
+      ...(inputs.asOfRule === undefined && asOfRule !== undefined ? { asOfRule } : {}),
+      cohortUnit: unit,
+      churnWindow,
+      survival: result.survival?.view ?? null,
+      ...inputs,
+    };
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') {
-        const { lifecycle: lc, atRiskError: failed, ...rest } = result;
-        const atRiskJson = failed === undefined ? rest.atRisk : { error: failed };
-        await sink.write(`${JSON.stringify({ meta, ...rest, atRisk: atRiskJson, lifecycle: { ...lc, customers: lc.customers }, notes: [...notes.slice(data.accounts.length), ...warnings] }, (k, v) => (isDayKey(k) && typeof v === 'number' ? dayToIso(v) : jsonReplacer(k, v)), 2)}\n`);
+        const { lifecycle: lc, atRiskError: failed, notComputed: reasons, ...rest } = result;
+        const orError = <T>(value: T | null, name: ChurnSection): T | { error: string } | null => (value === null && reasons?.[name] !== undefined ? { error: reasons[name]! } : value);
+        const survivalReason = reasons?.survival;
+        const doc = {
+          meta,
+          ...rest,
+          cohorts: orError(rest.cohorts, 'cohorts'),
+          lifetimes: orError(rest.lifetimes, 'survival'),
+          survival: orError(rest.survival, 'survival'),
+          logRank: by !== undefined && survivalReason !== undefined ? { error: survivalReason } : rest.logRank,
+          churnRates: orError(rest.churnRates, 'survival'),
+          sbg: orError(rest.sbg, 'sbg'),
+          atRisk: failed === undefined ? orError(rest.atRisk, 'atRisk') : { error: failed },
+          lifecycle: lc ? { ...lc, customers: lc.customers } : orError(lc, 'lifecycle'),
+          notes: [...notes.slice(data.accounts.length), ...skipped, ...warnings],
+        };
+        await sink.write(`${JSON.stringify(doc, (k, v) => (isDayKey(k) && typeof v === 'number' ? dayToIso(v) : jsonReplacer(k, v)), 2)}\n`);
       } else if (format === 'csv' || format === 'ndjson') {
         const rows = churnTable(result, table);
         if (format === 'csv') for (const r of rows) await sink.write(csvLine(r));
@@ -203,9 +342,16 @@ export function registerChurn(program: Command, io: Io): void {
         }
       } else await sink.write(renderChurn(result, useColor(options, io)) + notes.map((n) => `${n}\n`).join(''));
     });
-    if (format !== 'table') diagnostics(io, options.quiet, [...notes, ...warnings]);
+    if (format !== 'table') diagnostics(io, options.quiet, [...notes, ...skipped, ...warnings]);
     if (options.strict && atRiskError !== undefined) throw new StrictError(`--strict: the at-risk list could not be computed: ${atRiskError}`);
   });
+}
+
+/** The CSV table when none is asked for: the cohort triangle, else the first table the run computed. */
+function defaultTable(r: ChurnRun): ChurnTable {
+  if (r.cohorts) return 'cohorts';
+  if (r.survival) return 'survival';
+  return 'sbg';
 }
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf']);
@@ -238,9 +384,15 @@ function contracts(customers: Map<string, Record<string, string>>, start: string
 
 type Cell = string | number | boolean | null | undefined;
 
+/** The reason a table's section was not computed, as the error of asking for it. */
+function notComputedError(r: ChurnRun, name: ChurnSection, table: string): UsageError {
+  return new UsageError(`no ${table} table: the ${SECTION_TITLES[name]} was not computed: ${r.notComputed?.[name] ?? 'not asked for'}`);
+}
+
 /** One table of the churn result as rows (the first row is the header), for CSV. */
-export function churnTable(r: ChurnResult, table: ChurnTable): Cell[][] {
+export function churnTable(r: ChurnRun, table: ChurnTable): Cell[][] {
   if (table === 'cohorts' || table === 'revenue') {
+    if (!r.cohorts) throw notComputedError(r, 'cohorts', table);
     const width = Math.max(0, ...r.cohorts.cohorts.map((c) => c.cells.length));
     const value = (cell: { customerRetention: number; revenueRetention: number | null }): Cell => (table === 'cohorts' ? cell.customerRetention : cell.revenueRetention);
     const rows: Cell[][] = [['cohort', 'size', ...Array.from({ length: width }, (_, k) => `period_${k}`)]];
@@ -249,6 +401,7 @@ export function churnTable(r: ChurnResult, table: ChurnTable): Cell[][] {
     return rows;
   }
   if (table === 'survival') {
+    if (!r.survival) throw notComputedError(r, 'survival', table);
     const rows: Cell[][] = [['group', 'time_days', 'at_risk', 'events', 'censored', 'survival', 'lower_95', 'upper_95']];
     for (const { group, curve } of [{ group: 'all', curve: r.survival.overall }, ...r.survival.groups]) {
       for (const s of curve.steps) rows.push([group, s.time, s.atRisk, s.events, s.censored, s.survival, s.lower, s.upper]);
@@ -256,18 +409,21 @@ export function churnTable(r: ChurnResult, table: ChurnTable): Cell[][] {
     return rows;
   }
   if (table === 'churn-rates') {
-    const rows: Cell[][] = [['group', 'period', 'partial', 'at_risk', 'lost', 'rate', 'acquired']];
+    if (!r.churnRates) throw notComputedError(r, 'survival', table);
+    const rows: Cell[][] = [['group', 'period', 'partial', 'at_risk', 'lost', 'rate', 'acquired', 'provisional']];
     for (const { name, series } of [{ name: 'all', series: r.churnRates.overall }, ...r.churnRates.groups.map((g) => ({ name: g.group, series: g.series }))]) {
-      for (const p of series.periods) rows.push([name, p.label, p.partial, p.atRisk, p.lost, p.rate, p.acquired]);
+      for (const p of series.periods) rows.push([name, p.label, p.partial, p.atRisk, p.lost, p.rate, p.acquired, p.provisional]);
     }
     return rows;
   }
   if (table === 'stages') {
+    if (!r.lifecycle) throw notComputedError(r, 'lifecycle', table);
     const rows: Cell[][] = [['customer_id', 'stage', 'purchase_days', 'days_since_last', 'median_gap', 'revenue', 'reason']];
     for (const c of r.lifecycle.customers) rows.push([c.id, c.stage, c.purchaseDays, c.daysSinceLast, c.medianGap, c.revenue, c.reason]);
     return rows;
   }
   if (table === 'transitions') {
+    if (!r.lifecycle) throw notComputedError(r, 'lifecycle', table);
     const t = r.lifecycle.transitions;
     if (!t) throw new UsageError('--table transitions needs --compare-as-of');
     const rows: Cell[][] = [['from \\ to', ...t.toStages]];
@@ -277,13 +433,14 @@ export function churnTable(r: ChurnResult, table: ChurnTable): Cell[][] {
   if (table === 'at-risk') {
     if (!r.atRisk) {
       if (r.atRiskError !== undefined) throw new ModelError(`no at-risk list: ${r.atRiskError}`);
+      if (r.notComputed?.atRisk !== undefined) throw notComputedError(r, 'atRisk', table);
       throw new UsageError('no at-risk list: --no-at-risk was given');
     }
-    const rows: Cell[][] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class']];
-    for (const a of r.atRisk.rows) rows.push([a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass]);
+    const rows: Cell[][] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class', 'reason']];
+    for (const a of r.atRisk.rows) rows.push([a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass, a.reason]);
     return rows;
   }
-  if (!r.sbg) throw new UsageError('no sBG fit: give --counts, or data with a cohort observed for 3 periods');
+  if (!r.sbg) throw new UsageError(`no sBG fit: ${r.notComputed?.sbg ?? 'give --counts, or data with a cohort observed for 3 periods'}`);
   const rows: Cell[][] = [['period', 'observed_active', 'expected_active', 'survival', 'retention_rate', 'projected']];
   for (const p of r.sbg.projection) rows.push([p.period, p.observedActive, p.expectedActive, p.survival, p.retentionRate, p.projected]);
   return rows;
@@ -296,48 +453,75 @@ function shade(paint: ReturnType<typeof painter>, value: number | null, text: st
   return paint.red(text);
 }
 
-/** The terminal report of `crm churn`. */
-export function renderChurn(r: ChurnResult, color: boolean): string {
+/** The first line of the terminal report: as-of, the one churn window of the run and the survival view. */
+export function churnHeader(r: ChurnRun): string {
+  const parts = [`Churn as of ${r.asOf ?? '(no date: sBG from counts only)'}`];
+  if (r.churnWindow) parts.push(`churn window ${describeChurnWindow(r.churnWindow)}, for ${r.lifetimes?.source === 'purchases' ? 'survival, churn rates and ' : ''}life-cycle stages`);
+  if (r.survival?.view) parts.push(`survival: ${r.survival.view === 'contracts' ? 'contract lifetimes' : `${r.survival.view} view`}`);
+  return `${parts.join('; ')}\n`;
+}
+
+/** The terminal report of `crm churn` (and of the churn section of `crm report`). */
+export function renderChurn(r: ChurnRun, color: boolean): string {
   const paint = painter(color);
-  let out = '';
-  const width = Math.min(13, Math.max(0, ...r.cohorts.cohorts.map((c) => c.cells.length)));
-  const header = ['cohort', 'size', ...Array.from({ length: width }, (_, k) => String(k))];
-  const rows = r.cohorts.cohorts.map((c) => [c.label, count(c.size), ...Array.from({ length: width }, (_, k) => {
-    const cell = c.cells[k];
-    return cell ? shade(paint, cell.customerRetention, `${percent(cell.customerRetention, 0)}${cell.partial ? '*' : ''}`) : '';
-  })]);
-  rows.push(['average', count(r.cohorts.customers), ...Array.from({ length: width }, (_, k) => (r.cohorts.average[k] ? percent(r.cohorts.average[k].customerRetention, 0) : ''))]);
-  out += renderTable(header, rows, { color }, `Customer retention by ${r.cohorts.unit} of first purchase (share active in each ${r.cohorts.unit} since; * = period not complete at as-of ${r.asOf})`);
-  const w = r.lifetimes.window;
-  out += `\n${paint.bold('Survival')} (${r.lifetimes.source === 'contracts' ? 'contract start to cancellation' : `first purchase to churn; churned = no purchase within ${w?.days} days (${w?.basis === 'given' ? 'given' : w?.basis === 'gap-quantile' ? `${Math.round((w.quantile ?? 0.9) * 100)}th percentile of ${count(w.gaps)} gaps between purchases` : 'default'})`}): ${count(r.lifetimes.churned)} churned, ${count(r.lifetimes.censored)} still active (censored)\n`;
-  const survivalRows = r.survival.at.map(({ group, points }) => [group, ...points.map((p) => (p.survival === null ? '' : `${percent(p.survival, 1)} (${percent(p.lower, 0)}–${percent(p.upper, 0)})`))]);
-  const medians = [{ group: 'all', curve: r.survival.overall }, ...r.survival.groups].map((g) => (g.curve.median === null ? 'not reached' : `${fixed(g.curve.median, 0)} d`));
-  out += renderTable(['group', ...r.survival.times.map((t) => `S(${t} d)`), 'median lifetime'], survivalRows.map((row, i) => [...row, medians[i]]), { color });
-  if (r.logRank) {
-    out += `Log-rank test: chi-square ${fixed(r.logRank.statistic, 2)} on ${r.logRank.degreesOfFreedom} df, p = ${r.logRank.pValue === null ? '' : r.logRank.pValue < 0.0001 ? r.logRank.pValue.toExponential(2) : r.logRank.pValue.toFixed(4)}${r.logRank.pValue !== null && r.logRank.pValue < 0.05 ? ' (the groups differ)' : ''}\n`;
+  const skipped = (name: ChurnSection, title: string): string => `\n${paint.bold(title)} not computed: ${r.notComputed?.[name] ?? 'not asked for'}\n`;
+  let out = churnHeader(r);
+  if (r.cohorts) {
+    const width = Math.min(13, Math.max(0, ...r.cohorts.cohorts.map((c) => c.cells.length)));
+    const header = ['cohort', 'size', ...Array.from({ length: width }, (_, k) => String(k))];
+    const rows = r.cohorts.cohorts.map((c) => [c.label, count(c.size), ...Array.from({ length: width }, (_, k) => {
+      const cell = c.cells[k];
+      return cell ? shade(paint, cell.customerRetention, `${percent(cell.customerRetention, 0)}${cell.partial ? '*' : ''}`) : '';
+    })]);
+    rows.push(['average', count(r.cohorts.customers), ...Array.from({ length: width }, (_, k) => (r.cohorts!.average[k] ? percent(r.cohorts!.average[k].customerRetention, 0) : ''))]);
+    out += renderTable(header, rows, { color }, `Customer retention by ${r.cohorts.unit} of first purchase (share active in each ${r.cohorts.unit} since; * = period not complete at as-of ${r.asOf})`);
+  } else out += skipped('cohorts', 'Cohort retention');
+  if (r.survival && r.lifetimes) {
+    const definition = r.survival.definition ?? survivalDefinition({ source: r.lifetimes.source, view: r.lifetimes.view, window: r.lifetimes.window });
+    out += `\n${paint.bold('Survival')} (${definition}): ${count(r.lifetimes.churned)} churned, ${count(r.lifetimes.censored)} censored\n`;
+    const survivalRows = r.survival.at.map(({ group, points }) => [group, ...points.map((p) => (p.survival === null ? '' : p.lower === null || p.upper === null ? percent(p.survival, 1) : `${percent(p.survival, 1)} (${percent(p.lower, 0)}–${percent(p.upper, 0)})`))]);
+    const medians = [{ group: 'all', curve: r.survival.overall }, ...r.survival.groups].map((g) => (g.curve.median === null ? 'not reached' : `${fixed(g.curve.median, 0)} d`));
+    out += renderTable(['group', ...r.survival.times.map((t) => `S(${t} d)`), 'median lifetime'], survivalRows.map((row, i) => [...row, medians[i]]), { color });
+    if (r.survival.view === 'observed') {
+      const s0 = survivalAt(r.survival.overall, [0])[0].survival;
+      if (s0 !== null) out += `S(0) = ${percent(s0, 1)}: the estimated share of customers who buy again after their first purchase day${s0 <= 0.5 ? ' (fewer than half: the median lifetime is 0)' : ''}. Other view: --survival window.\n`;
+    } else if (r.survival.view === 'window') out += 'S(t) = 100% until the churn window by construction; --survival observed measures the purchase span instead.\n';
+    if (r.logRank) {
+      out += `Log-rank test: chi-square ${fixed(r.logRank.statistic, 2)} on ${r.logRank.degreesOfFreedom} df, p = ${r.logRank.pValue === null ? '' : r.logRank.pValue < 0.0001 ? r.logRank.pValue.toExponential(2) : r.logRank.pValue.toFixed(4)}${r.logRank.pValue !== null && r.logRank.pValue < 0.05 ? ' (the groups differ)' : ''}\n`;
+    }
+  } else out += skipped('survival', 'Survival');
+  if (r.churnRates) {
+    const complete = r.churnRates.overall.periods.filter((p) => !p.partial);
+    const periods = complete.filter((p) => !p.provisional).slice(-6);
+    const provisional = complete.filter((p) => p.provisional).length;
+    out += '\n' + renderTable(['period', 'at risk', 'lost', 'churn rate'], periods.map((p) => [p.label, count(p.atRisk), count(p.lost), percent(p.rate)]), { color }, `Churn rate per ${r.churnRates.unit} (last final periods; pooled ${percent(r.churnRates.overall.pooledRate)})`);
+    out += `Churn: ${r.churnRates.definition}${provisional > 0 ? ` (${provisional} complete ${r.churnRates.unit}${provisional === 1 ? '' : 's'} after the last shown ${provisional === 1 ? 'is' : 'are'} provisional)` : ''}.\n`;
   }
-  const periods = r.churnRates.overall.periods.filter((p) => !p.partial).slice(-6);
-  out += '\n' + renderTable(['period', 'at risk', 'lost', 'churn rate'], periods.map((p) => [p.label, count(p.atRisk), count(p.lost), percent(p.rate)]), { color }, `Churn rate per ${r.churnRates.unit} (last complete periods; pooled ${percent(r.churnRates.overall.pooledRate)})`);
   if (r.sbg) {
     const m = r.sbg.model;
     out += `\n${paint.bold('sBG')} (${r.sbg.source}): alpha ${fixed(m.params.alpha, 3)}, beta ${fixed(m.params.beta, 3)}, log-likelihood ${fixed(m.logLikelihood, 1)}; expected further periods of a customer active now ${fixed(r.sbg.expectedResidualPeriods, 1)}\n`;
     const shown = r.sbg.projection.filter((p) => p.period < 12 || p.projected).slice(0, 24);
     out += renderTable(['period', 'observed', 'expected', 'retention'], shown.map((p) => [String(p.period), p.observedActive === null ? '' : fixed(p.observedActive, 0), fixed(p.expectedActive, 1), percent(p.retentionRate)]), { color });
-  }
-  out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), { color }, 'Life-cycle stages');
+  } else if (r.notComputed?.sbg !== undefined && r.lifetimes?.source !== 'purchases') out += skipped('sbg', 'sBG model');
+  if (r.lifecycle) {
+    out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), { color }, `Life-cycle stages (churn window ${r.lifecycle.rules.churnWindow.days} days)`);
+  } else out += skipped('lifecycle', 'Life-cycle stages');
   if (r.atRisk) out += '\n' + renderAtRisk(r.atRisk.rows, r.atRisk.model.model, color);
   else if (r.atRiskError !== undefined) out += `\nAt-risk list not computed: ${r.atRiskError}\n`;
-  const t = r.lifecycle.transitions;
+  else if (r.notComputed?.atRisk !== undefined) out += skipped('atRisk', 'At-risk list');
+  const t = r.lifecycle?.transitions;
   if (t) out += '\n' + renderTable([`${dayToIso(t.fromAsOf)} → ${dayToIso(t.toAsOf)}`, ...LIFECYCLE_STAGES], t.fromStages.map((from) => [from, ...LIFECYCLE_STAGES.map((to) => count(t.counts[from][to]))]), { color }, 'Stage transitions');
   return out;
 }
 
-/** The at-risk list as a terminal table. */
+/** The at-risk list as a terminal table, with the rule it was made by. */
 export function renderAtRisk(rows: AtRiskRow[], model: string, color: boolean): string {
+  const title = `At risk: customers with ${AT_RISK_GONE_BELOW} <= P(alive) < ${AT_RISK_BELOW} (P(alive) from ${model}; below ${AT_RISK_GONE_BELOW} counted as gone), ranked by value at stake = P(alive) x expected revenue over 12 months if retained`;
+  if (rows.length === 0) return `${title}\nNo customer is at risk by this rule.\n`;
   return renderTable(
-    ['customer_id', 'at risk', 'P(alive)', 'revenue', 'days since', 'gap', 'segment', 'payment'],
-    rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '']),
+    ['customer_id', 'at stake', 'P(alive)', 'revenue', 'days since', 'gap', 'segment', 'payment', 'reason'],
+    rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '', a.reason ?? '']),
     { color },
-    `At risk: value at risk = (1 - P(alive)) x past revenue; P(alive) from ${model}`,
+    title,
   );
 }

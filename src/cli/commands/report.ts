@@ -188,23 +188,27 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   const churn = section('churn', (): ChurnResult => {
     const cohorts = cohortRetention(all, asOf, { unit: 'month' });
     trace('churn: cohorts');
-    const lifetimes = purchaseLifetimes(all, asOf, { by, attributes });
+    // Survival of the observed lifetimes (first to last purchase), as crm churn by default; the churn window
+    // chosen here is the one window of every churn analysis (survival, rates, life-cycle stages).
+    const lifetimes = purchaseLifetimes(all, asOf, { view: 'observed', by, attributes });
     trace('churn: lifetimes');
     const overall = kaplanMeier(lifetimes.lifetimes);
     const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
     const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
     const times = [30, 90, 180, 365];
-    const survival = { overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] };
+    const survival = { view: lifetimes.view ?? 'observed', definition: lifetimes.definition, overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] };
     const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null;
     trace('churn: survival, log-rank');
     const rates = churnRates(lifetimes, { unit: 'month' });
     trace('churn: rates');
-    const lifecycle = lifecycleStages(all, asOf, { pAlive });
+    // Revenue per customer from the summary (it includes returns booked on days without a purchase).
+    const lifecycle = lifecycleStages(all, asOf, { pAlive, rules: { churnWindow: lifetimes.window! }, revenue: new Map(summaries.map((s) => [s.id, s.revenue])) });
     trace('churn: life-cycle stages');
     const result: ChurnResult = {
       asOf: dayToIso(asOf),
+      churnWindow: lifetimes.window,
       cohorts,
-      lifetimes: { source: lifetimes.source, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
+      lifetimes: { source: lifetimes.source, view: lifetimes.view, definition: lifetimes.definition, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
       survival,
       logRank,
       churnRates: rates,
@@ -214,8 +218,11 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
     };
     return result;
   });
+  // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),
+  // with the valuation's expected transactions over its 12-month horizon.
+  const expectedPurchases = value ? new Map(value.customers.map((c) => [c.customerId, c.expectedTransactions])) : undefined;
   const atRisk = pAlive && purchase
-    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: options.top !== undefined ? Number(options.top) : 20 }))
+    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: options.top !== undefined ? Number(options.top) : 20 }))
     : null;
   if (!value) errors.atRisk ??= `it ranks customers by the valuation's P(alive), which was not computed (${errors.value})`;
   trace('churn: at-risk');
