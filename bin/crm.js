@@ -7,8 +7,10 @@ import { wantedHeapMb } from '../dist/cli/heap.js';
 const heapMb = wantedHeapMb(process.argv.slice(2), process.env, process.execArgv);
 if (heapMb !== null) {
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, CRM_HEAP_MB: '0' },
+    // The IPC channel ties the child to this process: when this one ends, even by SIGKILL, the channel
+    // closes and the child removes its temporary files and exits (runMain in src/cli/main.ts).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, CRM_HEAP_MB: '0', CRM_HEAP_PARENT: String(process.pid) },
   });
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, () => child.kill(s));

@@ -4,7 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CrmError } from '../errors.js';
+import { fsErrorReason, removeTemporariesSync } from '../report/output.js';
 import { processIo, type Io } from './io.js';
+import { resolveOptions } from './options.js';
+import { checkRunPaths } from './output.js';
 import { VERSION } from './version.js';
 import { registerReport } from './commands/report.js';
 import { registerSummary } from './commands/summary.js';
@@ -43,6 +46,11 @@ export function buildProgram(io: Io): Command {
   registerPayments(program, io);
   registerSql(program, io);
   registerProfile(program, io);
+  // Before any command runs: no output is an input, every output can be written (docs/reliability.md).
+  program.hook('preAction', (_program, action) => {
+    const options = action.options.some((o) => o.attributeName() === 'config') ? resolveOptions(action, io).options : action.opts();
+    checkRunPaths(action, options, io);
+  });
   const configure = (c: Command): void => {
     c.exitOverride();
     c.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined });
@@ -54,6 +62,15 @@ export function buildProgram(io: Io): Command {
 
 function isEpipe(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+/** A file-system error from the environment (disk full, no permission...): one line naming the path. */
+function environmentError(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (typeof e?.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || typeof e.syscall !== 'string') return null;
+  const verbs: Record<string, string> = { mkdir: 'create folder', open: 'open', write: 'write', rename: 'rename', scandir: 'read folder', unlink: 'remove', read: 'read', stat: 'read', lstat: 'read' };
+  const verb = verbs[e.syscall] ?? e.syscall;
+  return `cannot ${verb}${e.path !== undefined ? ` ${e.path}` : ''}: ${fsErrorReason(err)}`;
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -80,6 +97,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }
+    const environment = environmentError(err);
+    if (environment !== null) {
+      io.stderr.write(`crm: error: ${environment}\n`);
+      if (debug && (err as Error).stack) io.stderr.write(`${(err as Error).stack}\n`);
+      return 1;
+    }
     const e = err as Error;
     io.stderr.write(`crm: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
@@ -87,11 +110,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** The executable's entry: real process streams, exit code, quiet EPIPE. */
+/** Signals that end a run, with their numbers (the exit code is 128 + the number, as a shell reports it). */
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * The executable's entry: real process streams, exit code, quiet EPIPE. An interrupted run (SIGINT, SIGTERM,
+ * SIGHUP) removes its temporary files and exits 128 + the signal's number; a heap child (bin/crm.js) ends
+ * when its parent does (the IPC channel to it closes).
+ */
 export function runMain(): void {
   process.stdout.on('error', (err) => {
+    removeTemporariesSync();
     if (isEpipe(err)) process.exit(0);
+    process.stderr.write(`crm: error: cannot write to standard output: ${fsErrorReason(err)}\n`);
+    process.exit(1);
   });
+  for (const [signal, n] of Object.entries(SIGNALS)) {
+    process.on(signal, () => {
+      removeTemporariesSync();
+      process.exit(128 + n);
+    });
+  }
+  if (process.env.CRM_HEAP_PARENT !== undefined && process.channel) {
+    process.channel.unref(); // the channel only tells us when the parent is gone; it must not keep us running
+    process.on('disconnect', () => {
+      removeTemporariesSync();
+      process.exit(128 + 9);
+    });
+  }
+  process.on('exit', () => removeTemporariesSync());
   void main(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
   });

@@ -3,7 +3,6 @@
  * concentration, value, churn, payments, at-risk; as a terminal report, one JSON document, a folder of CSVs
  * or a self-contained HTML file.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -31,13 +30,13 @@ import { jsonDocument, SCHEMA_VERSION, SECTION_NAMES, SECTION_TITLES, strictProb
 import { renderHtml } from '../../report/html.js';
 import { csvLine, type CsvValue } from '../../report/csv.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
-import { fileSink, type Sink } from '../../report/output.js';
+import { folderOutput } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';
 import { painter } from '../../report/table.js';
 import { accountLines, describeAccount, excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
-import { withOutput } from '../output.js';
+import { refuseInputOverwrite, withOutput } from '../output.js';
 import { VERSION } from '../version.js';
 import { trace } from '../trace.js';
 import { renderSegment } from './segment.js';
@@ -396,24 +395,24 @@ export function registerReport(program: Command, io: Io): void {
     const { doc, notes } = await buildReport(cmd, options, config, io);
     const dated = (name: string, ext: string): string => (options.dated ? `${name}-${doc.meta.asOf}.${ext}` : `${name}.${ext}`);
     if (format === 'csv') {
+      // The folder is written as a whole: a temporary folder beside it, renamed into place when every file
+      // was written (src/report/output.ts, docs/reliability.md); never over one of the inputs.
       const dir = String(options.outputDir);
-      await mkdir(dir, { recursive: true });
       const tables = reportTables(doc);
-      const sinks: Sink[] = [];
+      const names = [...Object.keys(tables).map((name) => dated(name, 'csv')), dated('notes', 'txt')];
+      for (const name of names) refuseInputOverwrite(join(dir, name), '--output-dir');
+      const folder = folderOutput(dir);
       try {
         for (const [name, rows] of Object.entries(tables)) {
-          const sink = fileSink(join(dir, dated(name, 'csv')));
-          sinks.push(sink);
+          const sink = folder.file(dated(name, 'csv'));
           for (const row of rows) await sink.write(csvLine(row, options.formulaSafe !== false));
         }
-        const notesSink = fileSink(join(dir, dated('notes', 'txt')));
-        sinks.push(notesSink);
-        await notesSink.write(reportNotesText(doc));
-        for (const s of sinks) await s.close();
+        await folder.file(dated('notes', 'txt')).write(reportNotesText(doc));
       } catch (err) {
-        for (const s of sinks) await s.abort();
+        await folder.abort();
         throw err;
       }
+      await folder.close();
     } else {
       let output = options.output as string | undefined;
       if (output !== undefined && options.dated) output = output.replace(/(\.[^./]+)?$/, (ext) => `-${doc.meta.asOf}${ext}`);
