@@ -9,6 +9,10 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { createDateParser, DateParseError, isValidDateFormat } from '../ingest/dates.js';
+import { encodingOption } from '../ingest/encoding.js';
+import { maxFieldOption } from '../ingest/records.js';
+import { parsePeriod } from '../accumulate/summary.js';
+import { dayFromYmd } from '../core/days.js';
 import { parseMapOption, validateMap, type ColumnMap, type InputKind } from '../ingest/schema.js';
 import { parseDelimiterOption } from '../ingest/source.js';
 import type { IngestOptions } from '../ingest/table.js';
@@ -41,7 +45,9 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
     .option('--columns <names>', 'comma-separated column names for files without a header row')
     .option('--date-format <format>', 'day/month order of dates such as DD/MM/YYYY or MM/DD/YYYY (default: ISO 8601 and YYYYMMDD only)')
     .addOption(new Option('--decimal <mark>', 'decimal mark of amounts').choices(['.', ',']))
-    .option('--skip-invalid', 'reject bad rows and go on instead of stopping at the first')
+    .option('--encoding <name>', 'text encoding: utf8 (default; UTF-16 is detected by its byte-order mark), latin1, windows-1252, utf-16 (= utf-16le) or utf-16be')
+    .option('--max-field <size>', 'longest field in characters, e.g. 1048576 or 1M (default 1M); a longer one is an error (an unclosed quote?)')
+    .option('--skip-invalid', 'reject bad rows (and records with quoting errors) and go on instead of stopping at the first')
     .option('--rejects <file>', 'with --skip-invalid: write rejected rows here (CSV: file, line, column, reason, fields)')
     .addOption(new Option('--unknown <policy>', 'sales/payments of customers missing from --customers').choices(['keep', 'drop', 'error']));
 }
@@ -242,9 +248,14 @@ export function parseDateOption(value: unknown, flag: string): Day | undefined {
   }
 }
 
-/** Ingest options per input, from the merged options and the config's `inputs.<kind>` sections. */
-export function ingestOptions(options: Json, config: Json, cmd: Command): Record<InputKind, IngestOptions> {
+/**
+ * Ingest options per input, from the merged options and the config's `inputs.<kind>` sections. `now` is the run
+ * date (its local calendar day is `today`: later sales and invoice dates are errors unless --as-of is given).
+ */
+export function ingestOptions(options: Json, config: Json, cmd: Command, now: Date = new Date()): Record<InputKind, IngestOptions> {
   const perInput = (config.inputs ?? {}) as Record<string, Json>;
+  const today = dayFromYmd(now.getFullYear(), now.getMonth() + 1, now.getDate());
+  const periodDays = options.period === undefined ? undefined : parsePeriod(String(options.period)).days;
   const build = (kind: InputKind): IngestOptions => {
     const own = perInput[kind] ?? {};
     const pick = (key: string): unknown => (cmd.getOptionValueSource(key) === 'cli' || !(key in own) ? options[key] : own[key]);
@@ -278,6 +289,10 @@ export function ingestOptions(options: Json, config: Json, cmd: Command): Record
       decimal,
       skipInvalid: Boolean(pick('skipInvalid')),
       parser: process.env.CRM_CSV_PARSER === 'csv-parse' ? 'csv-parse' : 'fast',
+      encoding: encodingOption(pick('encoding')),
+      maxField: maxFieldOption(pick('maxField')),
+      today,
+      periodDays,
     };
   };
   return { customers: build('customers'), sales: build('sales'), payments: build('payments'), summary: build('summary') };

@@ -44,3 +44,33 @@ export class ValuePool {
     return copy;
   }
 }
+
+/** Longest part of a value quoted in a message. */
+const SHOWN_LENGTH = 80;
+
+/**
+ * A value from an input as it may appear in a one-line message: in double quotes, cut to 80 characters (with
+ * `...` and the length), control characters, line ends, terminal escape sequences, bidirectional overrides and
+ * other invisible format characters written as `\n`, `\t`, `\xNN` or `\u{NNNN}`; a quote or backslash in
+ * the value is escaped.
+ *
+ * @example
+ * shownValue('a\nb\u001b[31m') // => '"a\\nb\\x1B[31m"'
+ */
+export function shownValue(value: string): string {
+  const cut = value.length > SHOWN_LENGTH;
+  const part = cut ? value.slice(0, SHOWN_LENGTH) : value;
+  // eslint-disable-next-line no-control-regex
+  const escaped = part.replace(/[\u0000-\u001f\u007f-\u009f"\\\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]/g, (c) => {
+    if (c === '"' || c === '\\') return `\\${c}`;
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    if (code >= 0xd800 && code <= 0xdfff) return c; // surrogates are checked in pairs below
+    return code < 0x100 ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u{${code.toString(16).toUpperCase()}}`;
+  });
+  // A lone surrogate (half a character, e.g. where the value was cut) is written as \u{NNNN} too.
+  const safe = escaped.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u{${c.charCodeAt(0).toString(16).toUpperCase()}}`);
+  return `"${safe}"${cut ? `... (${value.length} characters)` : ''}`;
+}

@@ -4,6 +4,8 @@
  * `1.234,50` / `1 234,50`. Thousands separators are accepted only in groups of three digits.
  */
 
+import { shownValue } from '../core/strings.js';
+
 /** Thrown by the amount parser; the ingest layer adds the file position. */
 export class AmountParseError extends Error {
   constructor(
@@ -12,6 +14,16 @@ export class AmountParseError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Amounts must be below 10^15 in magnitude: beyond 15 digits a double no longer holds every cent, sums of such
+ * values are not exact, and text such as 400 nines would be Infinity (a blank revenue).
+ */
+export const MAX_AMOUNT = 1e15;
+
+function outOfRange(raw: string): AmountParseError {
+  return new AmountParseError(`amount ${shownValue(raw.trim())} is out of range (at most 15 digits before the decimal mark)`);
 }
 
 const CURRENCY = /^(?:[$€£¥₹₽₩₺₪฿]|[A-Z]{3}|R\$|US\$|CHF|kr\.?|zł)\s*|\s*(?:[$€£¥₹₽₩₺₪฿]|[A-Z]{3}|R\$|CHF|kr\.?|zł)$/g;
@@ -27,7 +39,11 @@ export function createAmountParser(decimal: '.' | ',' = '.'): (raw: string) => n
   const simple = decimal === '.' ? /^-?\d+(?:\.\d+)?$/ : /^-?\d+(?:,\d+)?$/;
   return (raw: string): number => {
     // Fast path for the common plain number.
-    if (simple.test(raw)) return Number(decimal === '.' ? raw : raw.replace(',', '.'));
+    if (simple.test(raw)) {
+      const value = Number(decimal === '.' ? raw : raw.replace(',', '.'));
+      if (Math.abs(value) < MAX_AMOUNT) return value;
+      throw outOfRange(raw);
+    }
     let text = raw.trim();
     if (text === '') throw new AmountParseError('empty amount');
     let negative = false;
@@ -65,11 +81,11 @@ export function createAmountParser(decimal: '.' | ',' = '.'): (raw: string) => n
     else {
       const hint =
         decimal === '.' && /^\d{1,3}(?:\.\d{3})*,\d+$/.test(text) ? '--decimal , for European number formats' : undefined;
-      throw new AmountParseError(`invalid amount "${raw.trim()}"`, hint);
+      throw new AmountParseError(`invalid amount ${shownValue(raw.trim())}`, hint);
     }
     if (decimal === ',') normal = normal.replace(',', '.');
     const value = Number(normal);
-    if (!Number.isFinite(value)) throw new AmountParseError(`invalid amount "${raw.trim()}"`);
+    if (!(Math.abs(value) < MAX_AMOUNT)) throw outOfRange(raw);
     return negative ? -value : value;
   };
 }

@@ -10,6 +10,7 @@
  * A date like `03/04/2023` is never guessed: without a format it is an error that names the option.
  */
 import { dayFromYmd, type Day } from '../core/days.js';
+import { shownValue } from '../core/strings.js';
 
 /** A parsed date format: the order of the three parts and the year width. */
 export interface DateFormat {
@@ -54,9 +55,11 @@ function daysInMonth(year: number, month: number): number {
 }
 
 function makeDay(year: number, month: number, day: number, raw: string): Day {
-  if (month < 1 || month > 12) throw new DateParseError(`invalid date "${raw}": month ${month} is out of range`);
+  // Years 0-99 written with four digits are not read as 19xx (Date.UTC would); no export has such dates.
+  if (year < 100) throw new DateParseError(`invalid date ${shownValue(raw)}: year ${String(year).padStart(4, '0')} is out of range`, 'years before 0100 are not read; two-digit years need --date-format such as DD.MM.YY');
+  if (month < 1 || month > 12) throw new DateParseError(`invalid date ${shownValue(raw)}: month ${month} is out of range`);
   if (day < 1 || day > daysInMonth(year, month)) {
-    throw new DateParseError(`invalid date "${raw}": day ${day} is out of range`);
+    throw new DateParseError(`invalid date ${shownValue(raw)}: day ${day} is out of range`);
   }
   return dayFromYmd(year, month, day);
 }
@@ -67,7 +70,7 @@ const SEPARATED = /^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})(?:[T ]\d{1,2}:\d{2}(?:
 
 function checkTime(raw: string, m: RegExpExecArray): void {
   if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 60))) {
-    throw new DateParseError(`invalid date "${raw}": time out of range`);
+    throw new DateParseError(`invalid date ${shownValue(raw)}: time out of range`);
   }
 }
 
@@ -105,7 +108,7 @@ export function createDateParser(format?: string): (raw: string) => Day {
         const yearText = fields[explicit.order.indexOf('Y')];
         if (yearText.length === 2) year += year < 70 ? 2000 : 1900;
         else if (yearText.length !== 4) {
-          throw new DateParseError(`invalid date "${text}": expected ${explicit.text}`, '--date-format');
+          throw new DateParseError(`invalid date ${shownValue(text)}: expected ${explicit.text}`, '--date-format');
         }
         return makeDay(year, month, day, text);
       }
@@ -114,12 +117,12 @@ export function createDateParser(format?: string): (raw: string) => Day {
         return makeDay(Number(fields[0]), Number(fields[1]), Number(fields[2]), text);
       }
       throw new DateParseError(
-        `ambiguous date "${text}": day-first or month-first is not guessed`,
+        `ambiguous date ${shownValue(text)}: day-first or month-first is not guessed`,
         '--date-format DD/MM/YYYY or --date-format MM/DD/YYYY',
       );
     }
     throw new DateParseError(
-      `invalid date "${text}"`,
+      `invalid date ${shownValue(text)}`,
       explicit ? `expected ${explicit.text}` : 'ISO 8601 or YYYYMMDD expected; use --date-format for other orders',
     );
   }

@@ -1,3 +1,5 @@
+import { shownValue } from '../core/strings.js';
+
 /**
  * A fast RFC 4180 reader for the common case, giving the same records as csv-parse with the options used in
  * records.ts (no trimming, no casting, any number of fields, empty lines as ['']). Lines without a quote
@@ -11,9 +13,32 @@ export class FastCsvError extends Error {
   constructor(
     message: string,
     readonly line: number,
+    /** 1-based field of the record, when known. */
+    readonly column?: number,
+    readonly hint?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * Takes a malformed record (a quote inside an unquoted field, text after a closing quote) instead of an error:
+ * the record is skipped up to the end of the line where the problem is, and reading goes on.
+ * `raw` is the text of the skipped lines (without the last line end).
+ */
+export type BadRecordHandler = (line: number, column: number, reason: string, raw: string) => void;
+
+/** Limits and error handling of the reader. */
+export interface FastCsvLimits {
+  /** Longest field, in characters (default: none). A longer one is an error (not skipped). */
+  maxField?: number;
+  /** When given, malformed records go here and are skipped (see BadRecordHandler); else they throw. */
+  onBad?: BadRecordHandler;
+}
+
+/** The message of a field over the limit. */
+export function tooLong(max: number): { message: string; hint: string } {
+  return { message: `field longer than ${max} characters (an unclosed quote?)`, hint: 'check the quoting, or raise --max-field' };
 }
 
 /** Takes one unquoted line `text.slice(start, end)`; returns false to have it split into fields instead. */
@@ -31,11 +56,25 @@ export class FastCsvReader {
    * end) without that string being made; when it returns true the line is taken, otherwise it is split and
    * goes to `onRecord` as usual.
    */
+  private readonly maxField: number;
+  private readonly onBad?: BadRecordHandler;
+
   constructor(
     private readonly delimiter: string,
     private readonly onRecord: (fields: string[], line: number) => void,
     private readonly onLine?: LineHandler,
-  ) {}
+    limits: FastCsvLimits = {},
+  ) {
+    this.maxField = limits.maxField ?? Infinity;
+    this.onBad = limits.onBad;
+  }
+
+  /** The line of the text not yet taken (the start of a record in progress, plus its line ends). */
+  pendingLine(): number {
+    let line = this.line;
+    for (let k = this.rest.indexOf('\n'); k >= 0; k = this.rest.indexOf('\n', k + 1)) line++;
+    return line;
+  }
 
   /** Feeds the next piece of text. */
   push(text: string): void {
@@ -45,6 +84,7 @@ export class FastCsvReader {
       this.first = false;
     }
     this.rest = this.consume(buffer, false);
+    if (this.rest.length > this.maxField) this.checkPartial(this.rest);
   }
 
   /** Ends the input: the last record may lack its newline. */
@@ -74,6 +114,7 @@ export class FastCsvReader {
       if (quote > nl || quote === n) {
         let end = nl;
         if (end > start && buffer.charCodeAt(end - 1) === 13) end--;
+        if (end - start > this.maxField) this.checkLine(buffer, start, end);
         if (end === start) this.onRecord([''], this.line);
         else if (onLine === undefined || !onLine(buffer, start, end, this.line, d)) this.onRecord(buffer.slice(start, end).split(d), this.line);
         this.line++;
@@ -119,6 +160,7 @@ export class FastCsvReader {
           break;
         }
         for (let k = value.indexOf('\n'); k >= 0; k = value.indexOf('\n', k + 1)) lines++;
+        if (value.length > this.maxField) this.fail(tooLong(this.maxField).message, this.line, fields.length + 1, tooLong(this.maxField).hint);
         fields.push(value);
         if (i >= n) break;
         const c = buffer[i];
@@ -131,17 +173,18 @@ export class FastCsvReader {
           break;
         }
         if (c === '\r' && i + 1 >= n && !final) return -1;
-        throw new FastCsvError(`invalid closing quote: found "${c}" after a closing quote`, this.line + lines);
+        return this.bad(buffer, start, i, final, fields.length, `invalid closing quote: found ${shownValue(c)} after a closing quote`);
       }
       // An unquoted field: up to the delimiter or the line end; a quote inside it is an error.
       let j = i;
       while (j < n) {
         const c = buffer[j];
         if (c === d || c === '\n') break;
-        if (c === '"') throw new FastCsvError('invalid opening quote: a quote inside an unquoted field', this.line + lines);
+        if (c === '"') return this.bad(buffer, start, j, final, fields.length + 1, 'invalid opening quote: a quote inside an unquoted field');
         j++;
       }
       if (j >= n && !final) return -1;
+      if (j - i > this.maxField) this.fail(tooLong(this.maxField).message, this.line, fields.length + 1, tooLong(this.maxField).hint);
       let end = j;
       if (j < n && buffer[j] === '\n' && end > i && buffer.charCodeAt(end - 1) === 13) end--;
       else if (j >= n && end > i && buffer.charCodeAt(end - 1) === 13) end--;
@@ -156,5 +199,89 @@ export class FastCsvReader {
     this.onRecord(fields, this.line);
     this.line += 1 + lines;
     return i;
+  }
+
+  private fail(message: string, line: number, column: number, hint?: string): never {
+    throw new FastCsvError(message, line, column, hint);
+  }
+
+  /**
+   * A malformed record from `start`, the problem at `at` in field `column`: an error, or (with onBad) the record
+   * skipped to the end of the line of `at`. Returns the index after that line end, or -1 when it is not in the
+   * buffer yet.
+   */
+  private bad(buffer: string, start: number, at: number, final: boolean, column: number, reason: string): number {
+    let lines = 0;
+    for (let k = buffer.indexOf('\n', start); k >= 0 && k < at; k = buffer.indexOf('\n', k + 1)) lines++;
+    if (this.onBad === undefined) throw new FastCsvError(reason, this.line + lines, undefined, 'check the quoting or --delimiter; --skip-invalid skips such records');
+    let nl = buffer.indexOf('\n', at);
+    if (nl < 0) {
+      if (!final) return -1;
+      nl = buffer.length;
+    }
+    let end = nl;
+    if (end > start && buffer.charCodeAt(end - 1) === 13) end--;
+    this.onBad(this.line, column, reason, buffer.slice(start, end));
+    this.line += 1 + lines;
+    return nl + 1;
+  }
+
+  /** An unquoted line longer than the field limit: an error when one of its fields is. */
+  private checkLine(buffer: string, start: number, end: number): void {
+    const d = this.delimiter;
+    let s = start;
+    for (let column = 1; ; column++) {
+      const k = buffer.indexOf(d, s);
+      const e = k < 0 || k >= end ? end : k;
+      if (e - s > this.maxField) this.fail(tooLong(this.maxField).message, this.line, column, tooLong(this.maxField).hint);
+      if (e === end) return;
+      s = k + d.length;
+    }
+  }
+
+  /** A record in progress longer than the field limit: an error when its field in progress (or one before) is. */
+  private checkPartial(buffer: string): void {
+    const d = this.delimiter;
+    const max = this.maxField;
+    let column = 1;
+    let length = 0;
+    let quoted = false;
+    let fieldStart = true;
+    let line = this.line;
+    let recordLine = line;
+    for (let i = 0; i < buffer.length; i++) {
+      const c = buffer.charCodeAt(i);
+      if (c === 10) line++;
+      if (quoted) {
+        if (c === 34) {
+          if (buffer.charCodeAt(i + 1) === 34) i++;
+          else {
+            quoted = false;
+            continue;
+          }
+        }
+        length++;
+      } else if (c === 34 && fieldStart) {
+        quoted = true;
+        fieldStart = false;
+        continue;
+      } else if (buffer.startsWith(d, i)) {
+        column++;
+        length = 0;
+        fieldStart = true;
+        i += d.length - 1;
+        continue;
+      } else if (c === 10) {
+        column = 1;
+        length = 0;
+        fieldStart = true;
+        recordLine = line;
+        continue;
+      } else {
+        fieldStart = false;
+        length++;
+      }
+      if (length > max) this.fail(tooLong(max).message, recordLine, column, tooLong(max).hint);
+    }
   }
 }

@@ -7,9 +7,9 @@ import type { Readable } from 'node:stream';
 import type { PaymentRecord } from '../core/types.js';
 import { PaymentLedger } from '../payments/ledger.js';
 import { InputError } from '../errors.js';
-import { own, ValuePool } from '../core/strings.js';
+import { own, shownValue, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
-import { readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
+import { futureDate, latestDay, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
 import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel.js';
 import type { InputKind } from './schema.js';
 import { inputName } from './source.js';
@@ -99,7 +99,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
           if (i !== cols.index.customer_id) attributes[h] = values.get(i, reader.text(i));
         });
         if (customers.has(id)) {
-          throw new RowError(`duplicate customer_id "${id}"`, 'duplicate customer_id', cols.index.customer_id + 1);
+          throw new RowError(`duplicate customer_id ${shownValue(id)}`, 'duplicate customer_id', cols.index.customer_id + 1);
         }
         return { id, attributes };
       },
@@ -115,7 +115,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   const checkUnknown = (tracker: ReturnType<typeof unknownTracker>, id: string, column: number): boolean => {
     if (!data.customers || data.customers.has(id)) return true;
     if (request.unknown === 'error') {
-      throw new RowError(`customer_id "${id}" is not in the customers file`, 'unknown customer', column, '--unknown keep|drop');
+      throw new RowError(`customer_id ${shownValue(id)} is not in the customers file`, 'unknown customer', column, '--unknown keep|drop');
     }
     tracker.note(id);
     return request.unknown === 'keep';
@@ -124,10 +124,13 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   if (request.sales !== undefined) {
     const sales = new SalesAccumulator(request.window);
     const tracker = unknownTracker();
+    const latest = latestDay(request.ingest.sales, request.window.asOf);
+    const last = latest ?? Infinity;
     const convert = (reader: FieldReader, cols: ResolvedColumns): SaleRow | null => {
       const ix = cols.index;
       const customerId = reader.requiredText(ix.customer_id);
       const day = reader.date(ix.date);
+      if (day > last) throw futureDate(day, latest!, ix.date + 1);
       const amount = reader.amount(ix.amount);
       const cost = reader.optionalAmount(ix.cost);
       const margin = cost !== null ? amount - cost : reader.optionalAmount(ix.margin);
@@ -151,7 +154,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         const customerId = f.requiredText(idColumn);
         if (customerId === '') return false;
         const day = f.date(dateColumn);
-        if (day !== day) return false;
+        if (day !== day || day > last) return false;
         const amount = f.amount(amountColumn);
         if (amount !== amount) return false;
         let margin: number | null = null;
@@ -194,6 +197,8 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   if (request.payments !== undefined) {
     const payments = new PaymentLedger();
     const tracker = unknownTracker();
+    const latest = latestDay(request.ingest.payments, request.window.asOf);
+    const last = latest ?? Infinity;
     const file = inputName(request.payments);
     const { account } = await readTable<PaymentRecord | null>(
       request.payments,
@@ -205,9 +210,11 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         const customerId = reader.requiredText(ix.customer_id);
         const invoiceId = reader.requiredText(ix.invoice_id);
         const invoiceDate = reader.date(ix.invoice_date);
+        if (invoiceDate > last) throw futureDate(invoiceDate, latest!, ix.invoice_date + 1);
         const dueDate = reader.date(ix.due_date);
         const amount = reader.amount(ix.amount);
         const paidDate = reader.optionalDate(ix.paid_date);
+        if (paidDate !== null && paidDate > last) throw futureDate(paidDate, latest!, ix.paid_date + 1);
         const paid = reader.optionalAmount(ix.paid_amount);
         if (paidDate === null && paid !== null && paid !== 0) {
           throw new RowError('paid_amount given without paid_date', 'paid_amount without paid_date', ix.paid_amount + 1);
@@ -244,7 +251,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
           const invoiceId = f.requiredText(ix.invoice_id);
           if (invoiceId === '') return false;
           const invoiceDate = f.date(ix.invoice_date);
-          if (invoiceDate !== invoiceDate) return false;
+          if (invoiceDate !== invoiceDate || invoiceDate > last) return false;
           const dueDate = f.date(ix.due_date);
           if (dueDate !== dueDate) return false;
           const amount = f.amount(ix.amount);
@@ -252,7 +259,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
           let paidDate: number | null = null;
           if (ix.paid_date >= 0 && !f.empty(ix.paid_date)) {
             paidDate = f.date(ix.paid_date);
-            if (paidDate !== paidDate) return false;
+            if (paidDate !== paidDate || paidDate > last) return false;
           }
           let paid: number | null = null;
           if (ix.paid_amount >= 0 && !f.empty(ix.paid_amount)) {

@@ -19,9 +19,10 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ORDER_FIRST, type SalesAccumulator } from '../accumulate/sales.js';
-import { inputName, openRange } from './source.js';
+import { inputName, notCsv, openRange } from './source.js';
+import { DEFAULT_MAX_FIELD } from './records.js';
 import { ROW_AFTER, ROW_MARGIN, ROW_ORDER, segmentOf, type LogChunk, type LogSegment, type RangeColumns, type RangeJob, type RangeMessage, type RangeOrder } from './sales-range.js';
-import { readTable, type FastRows, type FieldReader, type IngestOptions, type ResolvedColumns, type RowAccount, type TableIo } from './table.js';
+import { latestDay, readTable, type FastRows, type FieldReader, type IngestOptions, type ResolvedColumns, type RowAccount, type TableIo } from './table.js';
 
 /** Settings of the parallel ingest; undefined fields come from the environment or the defaults. */
 export interface ParallelSettings {
@@ -92,7 +93,8 @@ export async function planRanges(path: string, options: IngestOptions, settings:
   const threads = salesThreads(settings);
   if (threads < 2) return 'one thread';
   if (path === '-' || path.endsWith('.gz')) return 'not a plain file';
-  if (!options.header || options.skipInvalid || (options.parser ?? 'fast') !== 'fast' || options.delimiter === 'whitespace') {
+  const utf8 = options.encoding === undefined || options.encoding === 'utf8';
+  if (!options.header || options.skipInvalid || (options.parser ?? 'fast') !== 'fast' || options.delimiter === 'whitespace' || !utf8) {
     return 'ingest options';
   }
   let size: number;
@@ -107,9 +109,11 @@ export async function planRanges(path: string, options: IngestOptions, settings:
   const first = settings.firstShare ?? 0.6 / threads;
   const handle = await open(path, 'r');
   try {
-    const head = Buffer.alloc(2);
-    await handle.read(head, 0, 2, 0);
-    if (head[0] === 0x1f && head[1] === 0x8b) return 'not a plain file';
+    const head = Buffer.alloc(8);
+    await handle.read(head, 0, 8, 0);
+    if ((head[0] === 0x1f && head[1] === 0x8b) || notCsv(head)) return 'not a plain file';
+    // UTF-16 (by its byte-order mark, as the sequential reader decides): the workers read UTF-8 only.
+    if (options.encoding === undefined && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return 'UTF-16';
     const splits: number[] = [];
     const block = Buffer.alloc(1 << 16);
     const points = settings.at ?? Array.from({ length: threads - 1 }, (_, k) => Math.floor(size * (first + ((1 - first) * k) / (threads - 1))));
@@ -331,6 +335,8 @@ export async function readSalesParallel<T>(
           dateFormat: options.dateFormat,
           decimal: options.decimal,
           asOf: parts.sales.window.asOf ?? null,
+          latest: latestDay(options, parts.sales.window.asOf) ?? null,
+          maxField: options.maxField ?? DEFAULT_MAX_FIELD,
           readBytes: settings.readBytes ?? 960 * 1024,
           segmentRows: settings.segmentRows ?? 1 << 21,
           maxSegments: Math.max(1, Math.ceil((settings.aheadRows ?? 1 << 22) / (settings.segmentRows ?? 1 << 21))),

@@ -22,6 +22,10 @@ export interface RangeJob {
   decimal: '.' | ',';
   /** Rows after this day are excluded by the accumulator (null = none). */
   asOf: number | null;
+  /** Rows after this day are errors (a future date, see table.ts latestDay); null = none. */
+  latest: number | null;
+  /** Lines longer than this (in bytes or characters) are left to the sequential reader, which checks --max-field. */
+  maxField: number;
   /** Bytes read at a time (one log chunk per read). */
   readBytes: number;
   /** Rows of a log segment. */
@@ -140,6 +144,8 @@ function sameText(text: string, start: number, id: string): boolean {
 export class RangeLog {
   private readonly fields: LineFields;
   private readonly asOf: number;
+  private readonly latest: number;
+  private readonly maxField: number;
   private readonly withMargin: boolean;
   /** The delimiter's character code. */
   private readonly delimiter: number;
@@ -181,13 +187,15 @@ export class RangeLog {
 
   constructor(
     private readonly columns: RangeColumns,
-    job: Pick<RangeJob, 'dateFormat' | 'decimal' | 'asOf' | 'segmentRows'>,
+    job: Pick<RangeJob, 'dateFormat' | 'decimal' | 'asOf' | 'segmentRows'> & Partial<Pick<RangeJob, 'latest' | 'maxField'>>,
     private readonly emit: (chunk: LogChunk) => void,
   ) {
     if (columns.delimiter.length !== 1) throw new Error('the range reader takes a one-character delimiter');
     this.fields = new LineFields(columns.count, columns.delimiter, { ...DEFAULT_INGEST, dateFormat: job.dateFormat, decimal: job.decimal });
     this.delimiter = columns.delimiter.charCodeAt(0);
     this.asOf = job.asOf ?? Infinity;
+    this.latest = job.latest ?? Infinity;
+    this.maxField = job.maxField ?? Infinity;
     this.withMargin = columns.cost >= 0 || columns.margin >= 0;
     this.segmentRows = Math.max(1, job.segmentRows);
     this.newSegment();
@@ -305,6 +313,7 @@ export class RangeLog {
    * `settle()` is called before another text.
    */
   line(text: string, start: number, end: number): boolean {
+    if (end - start > this.maxField) return false;
     const f = this.fields;
     const starts = f.starts;
     const ends = f.ends;
@@ -367,7 +376,7 @@ export class RangeLog {
       let end = i;
       if (end > start && bytes[end - 1] === 13) end--;
       if (end > start) {
-        if (extra || field !== last || s > end) return -1;
+        if (extra || field !== last || s > end || end - start > this.maxField) return -1;
         starts[last] = s;
         ends[last] = end;
         if (!this.row(text)) return -1;
@@ -398,7 +407,7 @@ export class RangeLog {
       this.lastCustomer = b;
     }
     const day = f.date(cols.date);
-    if (day !== day || (day | 0) !== day) return false;
+    if (day !== day || (day | 0) !== day || day > this.latest) return false;
     const amount = f.amount(cols.amount);
     if (amount !== amount) return false;
     let margin = 0;
@@ -572,6 +581,7 @@ export async function readRange(
         const nl = chunk.indexOf(0x0a);
         if (nl < 0) {
           carry = Buffer.concat([carry, chunk]);
+          if (carry.length > job.maxField) return 'a line longer than --max-field';
           continue;
         }
         if ((stop = take(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), false)) !== null) return stop;

@@ -1,5 +1,6 @@
 /**
- * Opening an input: a file path, `-` for stdin, gzip by `.gz` suffix or magic bytes. Yields Buffers.
+ * Opening an input: a file path, `-` for stdin, gzip by its magic bytes (whatever the name). Yields Buffers.
+ * Workbooks and archives (xlsx, xls, zip, Parquet) are refused by their magic bytes with a hint.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -51,6 +52,22 @@ export async function* openRange(path: string, start: number, end: number): Asyn
   }
 }
 
+/**
+ * Files that are not text, known by their first bytes (magic numbers): a zip archive (an .xlsx or .ods
+ * workbook is one), an old Excel .xls (OLE2) workbook, Parquet. Null for anything else (gzip is read).
+ */
+export function notCsv(head: Uint8Array): { reason: string; hint: string } | null {
+  const starts = (...bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
+    return { reason: 'is a zip archive (an Excel .xlsx workbook?), not a CSV file', hint: 'export the sheet as CSV (CSV UTF-8), or unzip the CSV file' };
+  }
+  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
+    return { reason: 'is an Excel .xls workbook (OLE2), not a CSV file', hint: 'export the sheet as CSV (CSV UTF-8)' };
+  }
+  if (starts(0x50, 0x41, 0x52, 0x31)) return { reason: 'is a Parquet file, not a CSV file', hint: 'export it as CSV' };
+  return null;
+}
+
 async function* gunzipIfNeeded(raw: Readable, name: string): AsyncIterable<Buffer> {
   const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   let first: IteratorResult<Buffer | string>;
@@ -74,6 +91,8 @@ async function* gunzipIfNeeded(raw: Readable, name: string): AsyncIterable<Buffe
       yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
     }
   }
+  const refused = notCsv(head);
+  if (refused) throw new InputError({ file: name }, refused.reason, { hint: refused.hint });
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     const gunzip = createGunzip();
     const decompressed = Readable.from(rest()).pipe(gunzip);

@@ -5,13 +5,14 @@
 import type { Readable } from 'node:stream';
 import type { ModelInput } from '../accumulate/model-input.js';
 import { InputError } from '../errors.js';
+import { shownValue } from '../core/strings.js';
 import { readTable, RowError, type FieldReader, type IngestOptions, type RowAccount } from './table.js';
 
 function nonNegative(reader: FieldReader, col: number, name: string): number {
   const text = reader.requiredText(col);
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) {
-    throw new RowError(`invalid ${name} "${text}": expected a number >= 0`, `invalid ${name}`, col + 1);
+    throw new RowError(`invalid ${name} ${shownValue(text)}: expected a number >= 0`, `invalid ${name}`, col + 1);
   }
   return value;
 }
@@ -54,6 +55,19 @@ export async function readSummaryFile(
       }
       if (row.recency > row.T + 1e-9) {
         throw new RowError(`recency ${row.recency} is greater than T ${row.T}`, 'recency > T', ix.recency + 1, 'recency and T must be in the same unit, from the same first purchase');
+      }
+      // Frequency counts repeat purchase days (or periods), all within the T periods since the first purchase:
+      // more of them than days in T is impossible (half a period allowed for T rounded in the file).
+      const days = options.periodDays ?? 1;
+      const most = Math.floor(row.T * days + days / 2 + 1e-9);
+      if (row.frequency > most) {
+        const span = days === 1 ? `T ${row.T} days` : `T ${row.T} x ${Number(days.toFixed(4))} days`;
+        throw new RowError(
+          `customer ${shownValue(row.id)}: frequency ${row.frequency} is more than the ${most} days of ${span} (one repeat purchase a day at most)`,
+          'frequency > T',
+          ix.frequency + 1,
+          'frequency counts repeat purchase days; is T in another unit? --period week|month|...',
+        );
       }
       if (row.frequency === 0 && row.recency > 0) {
         throw new RowError(`recency ${row.recency} with frequency 0 (must be 0)`, 'recency without repeat', ix.recency + 1);

@@ -9,9 +9,11 @@ import { InputError, UsageError } from '../errors.js';
 import { AmountParseError, createAmountParser } from './amounts.js';
 import { createDateParser, DateParseError } from './dates.js';
 import { readRecords } from './records.js';
+import type { Encoding } from './encoding.js';
+import { shownValue } from '../core/strings.js';
 import { FIELDS, mappedHeader, normalizeHeader, type ColumnMap, type InputKind } from './schema.js';
 import { inputName, openInput } from './source.js';
-import type { Day } from '../core/days.js';
+import { dayToIso, type Day } from '../core/days.js';
 
 /** Ingest options shared by every input; see docs/data-formats.md. */
 export interface IngestOptions {
@@ -29,6 +31,37 @@ export interface IngestOptions {
   skipInvalid: boolean;
   /** CSV reader: 'fast' (default) or 'csv-parse' (see records.ts). */
   parser?: 'fast' | 'csv-parse';
+  /** `--encoding`; undefined = UTF-8 (checked), or UTF-16 by its byte-order mark. See encoding.ts. */
+  encoding?: Encoding;
+  /** `--max-field`: the longest field in characters (default 1 MiB, DEFAULT_MAX_FIELD). */
+  maxField?: number;
+  /**
+   * The run date (the CLI passes the day it runs; library code does not read the clock). When no as-of day
+   * is given, a sales or invoice date more than one day after it is an error ('future date'): the one day
+   * allows for an export written in a time zone ahead of this one. Undefined = no check.
+   */
+  today?: Day;
+  /** The period of T and recency in a summary file, in days (default 1). */
+  periodDays?: number;
+}
+
+/**
+ * The last day a sales or invoice date may have: the day after `options.today` (a day of slack for time zones),
+ * or undefined (no limit) when an as-of day is given (later rows are then left out as 'after as-of') or no run
+ * date is known.
+ */
+export function latestDay(options: IngestOptions, asOf: Day | undefined): Day | undefined {
+  return asOf === undefined && options.today !== undefined ? options.today + 1 : undefined;
+}
+
+/** The error of a date after latestDay. */
+export function futureDate(day: Day, latest: Day, column: number): RowError {
+  return new RowError(
+    `date ${dayToIso(day)} is in the future (the run date is ${dayToIso(latest - 1)})`,
+    'future date',
+    column,
+    '--as-of DATE to read data dated later (rows after it are left out)',
+  );
 }
 
 export const DEFAULT_INGEST: IngestOptions = { header: true, map: {}, decimal: '.', skipInvalid: false };
@@ -84,18 +117,18 @@ export class FieldReader {
   /** Non-empty text. @throws RowError */
   requiredText(col: number): string {
     const v = this.text(col);
-    if (v === '') throw new RowError(`empty value in column "${this.name(col)}"`, `empty ${this.name(col)}`, col + 1);
+    if (v === '') throw new RowError(`empty value in column ${shownValue(this.name(col))}`, `empty ${this.name(col)}`, col + 1);
     return v;
   }
   /** @throws RowError */
   date(col: number): Day {
     const raw = this.fields[col];
-    if (raw.trim() === '') throw new RowError(`empty date in column "${this.name(col)}"`, 'empty date', col + 1);
+    if (raw.trim() === '') throw new RowError(`empty date in column ${shownValue(this.name(col))}`, 'empty date', col + 1);
     try {
       return this.parseDate(raw);
     } catch (err) {
       if (err instanceof DateParseError) {
-        throw new RowError(`${err.message} in column "${this.name(col)}"`, err.message.startsWith('ambiguous') ? 'ambiguous date' : 'invalid date', col + 1, err.hint ?? '--date-format');
+        throw new RowError(`${err.message} in column ${shownValue(this.name(col))}`, err.message.startsWith('ambiguous') ? 'ambiguous date' : 'invalid date', col + 1, err.hint ?? '--date-format');
       }
       throw err;
     }
@@ -108,12 +141,12 @@ export class FieldReader {
   /** @throws RowError */
   amount(col: number): number {
     const raw = this.fields[col];
-    if (raw.trim() === '') throw new RowError(`empty amount in column "${this.name(col)}"`, 'empty amount', col + 1);
+    if (raw.trim() === '') throw new RowError(`empty amount in column ${shownValue(this.name(col))}`, 'empty amount', col + 1);
     try {
       return this.parseAmount(raw);
     } catch (err) {
       if (err instanceof AmountParseError) {
-        throw new RowError(`${err.message} in column "${this.name(col)}"`, 'invalid amount', col + 1, err.hint);
+        throw new RowError(`${err.message} in column ${shownValue(this.name(col))}`, 'invalid amount', col + 1, err.hint);
       }
       throw err;
     }
@@ -289,7 +322,32 @@ export interface ResolvedColumns {
   index: Record<string, number>;
 }
 
-/** Resolves the fields of `kind` against a header row. @throws InputError for a missing required column */
+/** The header names for a message: the first 20, each quoted and escaped. */
+function headerList(headers: string[]): string {
+  const shown = headers.slice(0, 20).map(shownValue).join(', ');
+  return headers.length > 20 ? `${shown}, ... (${headers.length} columns)` : shown;
+}
+
+/**
+ * Checks that no two columns have the same name (after trimming; empty names, as trailing delimiters make,
+ * are allowed). @throws InputError at line 1, column of the second one
+ */
+export function checkDuplicateHeaders(headers: string[], file: string): void {
+  const seen = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (h === '') return;
+    const first = seen.get(h);
+    if (first !== undefined) {
+      throw new InputError({ file, line: 1, column: i + 1 }, `duplicate column ${shownValue(h)} (columns ${first + 1} and ${i + 1})`, { hint: 'rename one of them in the header' });
+    }
+    seen.set(h, i);
+  });
+}
+
+/**
+ * Resolves the fields of `kind` against a header row.
+ * @throws InputError for a missing required column, or a field that two columns match (`Amount` and `amount`)
+ */
 export function resolveColumns(
   headers: string[],
   kind: InputKind,
@@ -303,18 +361,31 @@ export function resolveColumns(
     const wanted = normalizeHeader(mapped ?? field.name);
     const i = normalized.indexOf(wanted);
     if (i < 0 && (field.required || mapped !== undefined)) {
-      const found = headers.map((h) => `"${h}"`).join(', ');
+      const found = headerList(headers);
       throw new InputError(
         { file, line: 1 },
         mapped !== undefined
-          ? `column "${mapped}" (mapped to ${field.name}) not found; the header has ${found}`
+          ? `column ${shownValue(mapped)} (mapped to ${field.name}) not found; the header has ${found}`
           : `missing column "${field.name}"; the header has ${found}`,
         { hint: `--map ${field.name}=COLUMN` },
+      );
+    }
+    const again = i < 0 ? -1 : normalized.indexOf(wanted, i + 1);
+    if (again >= 0) {
+      throw new InputError(
+        { file, line: 1, column: again + 1 },
+        `columns ${shownValue(headers[i])} (${i + 1}) and ${shownValue(headers[again])} (${again + 1}) are both ${field.name}`,
+        { hint: 'rename one of them in the header (names match ignoring case, spaces, _ and -)' },
       );
     }
     index[field.name] = i;
   }
   return { headers, index };
+}
+
+/** Text cells a spreadsheet would run as a formula (= + - @ tab CR first) get a leading apostrophe. */
+function formulaSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 export interface TableIo {
@@ -370,6 +441,7 @@ export async function readTable<T>(
     if (!options.columns || options.columns.length === 0) {
       throw new UsageError('--no-header needs --columns a,b,c to name the columns');
     }
+    checkDuplicateHeaders(options.columns, file);
     columns = resolveColumns(options.columns, kind, options.map, file);
     reader = new FieldReader(options.columns, options);
   }
@@ -390,9 +462,24 @@ export async function readTable<T>(
     else account.used++;
     return true;
   });
-  await readRecords(chunks, file, { delimiter: options.delimiter, parser: options.parser }, (fields, line) => {
+  const reject = (line: number, column: number | undefined, reasonKey: string, reason: string, fields: string[]): void => {
+    account.rejected++;
+    account.rejectedByReason[reasonKey] = (account.rejectedByReason[reasonKey] ?? 0) + 1;
+    io.rejects?.reject(file, line, column, reason, fields.map(formulaSafe));
+  };
+  // With skipInvalid, a record with a quoting error is skipped to the end of its line and rejected.
+  const onBad = options.skipInvalid
+    ? (line: number, column: number, reason: string, raw: string): void => {
+        if (!columns) throw new InputError({ file, line, column }, `malformed CSV: ${reason}`, { hint: 'check the quoting of the header' });
+        account.read++;
+        reject(line, column, 'quoting', `malformed CSV: ${reason}`, [raw]);
+      }
+    : undefined;
+  const recordOptions = { delimiter: options.delimiter, parser: options.parser, encoding: options.encoding, maxField: options.maxField };
+  await readRecords(chunks, file, recordOptions, (fields, line) => {
     if (!columns || !reader) {
       const headers = fields.map((h) => h.trim());
+      checkDuplicateHeaders(headers, file);
       columns = resolveColumns(headers, kind, options.map, file);
       reader = new FieldReader(headers, options);
       return;
@@ -418,11 +505,9 @@ export async function readTable<T>(
       if (!options.skipInvalid) {
         throw new InputError({ file, line, column: err.column }, err.message, { hint: err.hint });
       }
-      account.rejected++;
-      account.rejectedByReason[err.reasonKey] = (account.rejectedByReason[err.reasonKey] ?? 0) + 1;
-      io.rejects?.reject(file, line, err.column, err.message, fields);
+      reject(line, err.column, err.reasonKey, err.message, fields);
     }
-  }, onLine || undefined);
+  }, onLine || undefined, onBad);
   if (!columns) {
     throw new InputError({ file }, 'empty file: no header row', { hint: options.header ? undefined : '--columns' });
   }
