@@ -478,8 +478,8 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
   } else out += skipped('cohorts', 'Cohort retention');
   if (r.survival && r.lifetimes) {
     const definition = r.survival.definition ?? survivalDefinition({ source: r.lifetimes.source, view: r.lifetimes.view, window: r.lifetimes.window });
-    out += `\n${paint.bold('Survival')} (${definition}): ${count(r.lifetimes.churned)} churned, ${count(r.lifetimes.censored)} censored\n`;
-    const survivalRows = r.survival.at.map(({ group, points }) => [group, ...points.map((p) => (p.survival === null ? '' : p.lower === null || p.upper === null ? percent(p.survival, 1) : `${percent(p.survival, 1)} (${percent(p.lower, 0)}–${percent(p.upper, 0)})`))]);
+    out += `\n${paint.bold('Survival')} (${definition}): ${count(r.lifetimes.churned)} churned, ${count(r.lifetimes.censored)} censored; S(t) with its 95% interval in brackets\n`;
+    const survivalRows = r.survival.at.map(({ group, points }) => [group, ...points.map((p) => (p.survival === null ? '' : p.lower === null || p.upper === null ? percent(p.survival, 1) : `${percent(p.survival, 1)} (${(p.lower * 100).toFixed(0)}–${(p.upper * 100).toFixed(0)})`))]);
     const medians = [{ group: 'all', curve: r.survival.overall }, ...r.survival.groups].map((g) => (g.curve.median === null ? 'not reached' : `${fixed(g.curve.median, 0)} d`));
     out += renderTable(['group', ...r.survival.times.map((t) => `S(${t} d)`), 'median lifetime'], survivalRows.map((row, i) => [...row, medians[i]]), { color });
     if (r.survival.view === 'observed') {
@@ -518,10 +518,13 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
 export function renderAtRisk(rows: AtRiskRow[], model: string, color: boolean): string {
   const title = `At risk: customers with ${AT_RISK_GONE_BELOW} <= P(alive) < ${AT_RISK_BELOW} (P(alive) from ${model}; below ${AT_RISK_GONE_BELOW} counted as gone), ranked by value at stake = P(alive) x expected revenue over 12 months if retained`;
   if (rows.length === 0) return `${title}\nNo customer is at risk by this rule.\n`;
-  return renderTable(
-    ['customer_id', 'at stake', 'P(alive)', 'revenue', 'days since', 'gap', 'segment', 'payment', 'reason'],
-    rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '', a.reason ?? '']),
+  const table = renderTable(
+    ['customer_id', 'at stake', 'P(alive)', 'revenue', 'days since', 'gap', 'segment', 'payment'],
+    rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '']),
     { color },
     title,
   );
+  // The reasons under the table, one line per customer (a column would not fit a terminal).
+  const reasons = rows.filter((a) => a.reason !== undefined).map((a) => `  ${a.customerId}: ${a.reason}\n`).join('');
+  return reasons === '' ? table : `${table}Why each customer is on the list:\n${reasons}`;
 }
