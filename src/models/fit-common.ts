@@ -394,8 +394,9 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
     intervals[name] = logScaleInterval(estimate[i], se);
   });
 
-  // parameters held at a bound (to 1e-6 relative: the projection puts them exactly there)
-  const atBound = problem.parameterNames.map((_, i) => (best.x[i] >= box.upper[i] - 1e-6 ? 'upper' : best.x[i] <= box.lower[i] + 1e-6 ? 'lower' : null));
+  // parameters at a bound (to 0.1%: the projection puts them exactly there, and a search that creeps up a
+  // flat ridge may stop just short of it)
+  const atBound = problem.parameterNames.map((_, i) => (best.x[i] >= box.upper[i] - 1e-3 ? 'upper' : best.x[i] <= box.lower[i] + 1e-3 ? 'lower' : null));
   const anyAtBound = atBound.some((b) => b !== null);
   if (!best.converged) {
     const text =

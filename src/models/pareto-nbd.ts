@@ -40,7 +40,7 @@ import type { CompressedRfm, DistinctValues } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { logHyp2f1UnitA, logHyperUDiagonal } from './hyp2f1.js';
-import { lgamma, log1mexp, logAddExp } from './special.js';
+import { log1mexp, logAddExp, logGammaRatio } from './special.js';
 import type { FittedModel, RfmData } from './types.js';
 
 /** Pareto/NBD parameters, named as in the papers. `FittedModel.params` of a Pareto/NBD fit has this shape. */
@@ -165,8 +165,8 @@ function prepare(data: RfmData): PreparedRfm {
  * outside the domain instead of using a likelihood with a customer's "died" term missing.
  */
 function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: number): number {
-  const logGammaR = lgamma(r);
-  const common = Array.from(data.frequencies.values, (x) => lgamma(r + x) - logGammaR);
+  // ln Γ(r + x)/Γ(r) without the cancellation of two lgamma values when r is large
+  const common = Array.from(data.frequencies.values, (x) => logGammaRatio(r, x));
   const tails = new Float64Array(data.pairFrequency.length);
   for (let p = 0; p < tails.length; p++) tails[p] = logTail(r, alpha, s, beta, data.pairFrequency[p], data.pairTime[p]);
   // logAliveAt by age: −r ln(1 + T/α) − s ln(1 + T/β) and ln(α + T)

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import * as bgnbd from '../../src/models/bg-nbd.js';
 import * as gammagamma from '../../src/models/gamma-gamma.js';
 import * as mbgnbd from '../../src/models/mbg-nbd.js';
+import * as paretonbd from '../../src/models/pareto-nbd.js';
 import { bd0, logBetaRatio, logGammaRatio } from '../../src/models/special.js';
 import type { RfmData } from '../../src/models/types.js';
 
@@ -61,6 +62,15 @@ describe('BG/NBD and MBG/NBD log-likelihoods at extreme parameters', () => {
         }
       }
     }
+  });
+});
+
+describe('Pareto/NBD at the point a one-customer fit used to run to', () => {
+  it('equals its Poisson limit x ln λ − λT (r, α → ∞ with λ = r/α; s → 0: no dropout), not +974', () => {
+    // heterogeneity var(λ)/λ² = 1/r = 1e-17 and dropout s/β = 1e-49: the limit holds to about 1e-15
+    const params = { r: 117334343296626060, alpha: 1642680854908371000, s: 2.85227905394e-24, beta: 2.1508097408970233e25 };
+    const lambda = params.r / params.alpha;
+    close(paretonbd.logLikelihood(params, { frequency: [26], recency: [52], T: [52] }), 26 * Math.log(lambda) - lambda * 52, 1e-12);
   });
 });
 

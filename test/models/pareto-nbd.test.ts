@@ -519,7 +519,7 @@ describe('Pareto/NBD on the fixtures: the maximum at s, β → ∞ (the fit used
     const data = await summaryOf(fixture('sales.csv'), 'week');
     const meanT = Array.from(data.T).reduce((sum, t) => sum + t, 0) / data.T.length;
     const betaBound = UPPER_BOUND * meanT;
-    expect(relativeError(model.params.beta, betaBound)).toBeLessThan(1e-6);
+    expect(relativeError(model.params.beta, betaBound)).toBeLessThan(1e-3);
     expect(model.warnings.join('\n')).toMatch(/parameter beta = .* ran to the upper bound/);
     expect(model.problems.join('\n')).toMatch(/beta .* ran to the upper bound/);
     // the reported log-likelihood is the likelihood's value, not an artefact of the ₂F₁ far out
