@@ -101,6 +101,19 @@ describe('degenerate data: no crash, no hang, a trusted fit or the reason', () =
   });
 });
 
+describe('--model auto on the fixtures (Pareto/NBD runs to its bound there)', () => {
+  it('values with a trusted model and says which model was left out and why', async () => {
+    const value = await runCli(['value', '--model', 'auto', '--sales', fixture('sales.csv'), '--period', 'week', '--format', 'json']);
+    expect(value.code).toBe(0);
+    expect(JSON.parse(value.stdout).purchaseModel.trusted).toBe(true);
+    expect(value.stderr).toMatch(/note: paretonbd left out of the model choice: parameter beta = .* ran to the upper bound/);
+    const fit = await runCli(['fit', '--sales', fixture('sales.csv'), '--period', 'week']);
+    expect(fit.code).toBe(0);
+    expect(fit.stdout).toMatch(/paretonbd +│.*untrusted: at a bound/);
+    expect(fit.stdout).not.toMatch(/paretonbd \(chosen\)/);
+  });
+});
+
 describe('identical spend with varied purchase timing', () => {
   it('values each customer at their observed spend (35), not at the runaway Gamma-Gamma fit, with a warning', async () => {
     const sample = bgnbd.simulate({ r: 0.5, alpha: 6, a: 0.7, b: 2.5 }, { customers: 400, T: 39, keepTimes: true }, createRng(8));
