@@ -328,6 +328,47 @@ describe('reading on sequentially', () => {
   });
 });
 
+describe('truncated files', () => {
+  // A file cut while written: it ends inside a quoted field, or inside a line (no line end), or has its last
+  // line without a line end; the parallel path must give exactly the sequential result or error, wherever it
+  // is split and however the workers read.
+  const rows = Array.from({ length: 6 }, (_, i) => `O${i},C${i % 4},2024-01-${String(1 + i).padStart(2, '0')},${i}.5`).join('\n');
+  const endings: [string, RegExp | null][] = [
+    ['\nO99,C1,"2024-02-01,1', /unclosed quote/],
+    ['\nO99,C1,2024-02-01,"1', /unclosed quote/],
+    ['\nO99,"C1\nstill quoted,2024-02-01,1\n', /unclosed quote/],
+    ['\nO99,C1,2024-02-01,1', null],
+    ['\nO99,C1,2024-02-01,1\r', null],
+    ['\nO99,C1,2024-02-0,1', /invalid date/],
+    ['\nO99,C1,2024-02-01', /expected 4 fields/],
+    ['\nO99,C1', /expected 4 fields/],
+    ['\nO99,"C1",2024-02-01,1', null],
+    ['\nO99,C1,2024-02-01,1,"', /unclosed quote/],
+    ['\nO99,C1,2024-02-01,"1\r\n', /unclosed quote/],
+  ];
+  it('give the sequential result or error wherever they are split', async () => {
+    for (const [k, [ending, error]] of endings.entries()) {
+      const text = `order_id,customer_id,date,amount\n${rows}${ending}`;
+      const path = write(`truncated-${k}.csv`, text);
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+        for (const readBytes of at % 2 === 0 ? [undefined] : [undefined, 7]) {
+          const run = await same(path, { ...PARALLEL, at: [at], readBytes });
+          if (error) expect(run.error, `${k} at ${at}`).toMatch(error);
+          else expect(run.error, `${k} at ${at}`).toBeUndefined();
+        }
+      }
+    }
+  });
+  it('and with three ranges, the cut in the last one', async () => {
+    for (const [k, [ending]] of endings.entries()) {
+      const text = `order_id,customer_id,date,amount\n${rows}${ending}`;
+      const path = write(`truncated3-${k}.csv`, text);
+      await same(path, { threads: 3, minBytes: 0 });
+      await same(path, { ...PARALLEL, threads: 3, at: [text.indexOf('\nO4'), text.indexOf('\nO9')] });
+    }
+  });
+});
+
 describe('progress', () => {
   it('reports bytes of all ranges and ends once with the file size', async () => {
     const calls: [number, number | null, boolean][] = [];
