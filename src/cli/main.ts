@@ -110,13 +110,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** Signals that end a run, with their numbers (the exit code is 128 + the number, as a shell reports it). */
-const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+/** Signals that end a run. */
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Ends this process by `signal` after removing the temporary files of its outputs: the default action of the
+ * signal, raised again (a shell reports 128 + its number). Not process.exit(): that waits for the thread
+ * pool, where a read of a FIFO or terminal may block for ever.
+ */
+function endBySignal(signal: NodeJS.Signals): void {
+  removeTemporariesSync();
+  for (const s of SIGNALS) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
+}
 
 /**
  * The executable's entry: real process streams, exit code, quiet EPIPE. An interrupted run (SIGINT, SIGTERM,
- * SIGHUP) removes its temporary files and exits 128 + the signal's number; a heap child (bin/crm.js) ends
- * when its parent does (the IPC channel to it closes).
+ * SIGHUP) removes its temporary files and ends by that signal; a heap child (bin/crm.js) ends when its
+ * parent does (the IPC channel to it closes).
  */
 export function runMain(): void {
   process.stdout.on('error', (err) => {
@@ -125,18 +136,10 @@ export function runMain(): void {
     process.stderr.write(`crm: error: cannot write to standard output: ${fsErrorReason(err)}\n`);
     process.exit(1);
   });
-  for (const [signal, n] of Object.entries(SIGNALS)) {
-    process.on(signal, () => {
-      removeTemporariesSync();
-      process.exit(128 + n);
-    });
-  }
+  for (const signal of SIGNALS) process.on(signal, () => endBySignal(signal));
   if (process.env.CRM_HEAP_PARENT !== undefined && process.channel) {
     process.channel.unref(); // the channel only tells us when the parent is gone; it must not keep us running
-    process.on('disconnect', () => {
-      removeTemporariesSync();
-      process.exit(128 + 9);
-    });
+    process.on('disconnect', () => endBySignal('SIGTERM'));
   }
   process.on('exit', () => removeTemporariesSync());
   void main(process.argv.slice(2), processIo()).then((code) => {
