@@ -229,7 +229,7 @@ export function fitValuationModels(input: ModelInput, options: ValuationModelOpt
     }
   }
   if (spend && spend.trusted === false) {
-    reason = `the gammagamma fit is not trusted: ${untrustedReason(spend)}`;
+    reason = `the gammagamma fit is not trusted: ${spend.problems.length > 0 ? spend.problems.join('; ') : 'see its warnings'}`;
     spend = null;
   } else if (spend && !(spend.params.q > 1)) {
     reason = `gammagamma q = ${Number(spend.params.q.toPrecision(4))} <= 1: the expected spend is infinite`;

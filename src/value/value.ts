@@ -122,11 +122,11 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     }
   }
   const populationMean = method === 'observed-mean' ? (positiveCount > 0 ? positiveSum / positiveCount : 0) : fallbackSpend;
-  const reason = options.spendFallbackReason ? `${options.spendFallbackReason}: ` : '';
-  if (method === 'portfolio-mean') warnings.push(`${reason === '' ? 'no spend model: ' : `no spend model (${options.spendFallbackReason}): `}every customer's transactions are valued at the portfolio's mean repeat spend ${fallbackSpend.toFixed(2)}`);
+  const reason = options.spendFallbackReason ? ` (${options.spendFallbackReason})` : '';
+  if (method === 'portfolio-mean') warnings.push(`no spend model${reason}: every customer's transactions are valued at the portfolio's mean repeat spend ${fallbackSpend.toFixed(2)}`);
   if (method === 'observed-mean') {
     warnings.push(
-      `spend: ${reason === '' ? 'no spend model: ' : reason}each customer's transactions are valued at their own observed mean repeat spend ` +
+      `spend: the Gamma-Gamma model is not used${reason}; each customer's transactions are valued at their own observed mean repeat spend ` +
         `(${populationMean.toFixed(2)}, the mean over ${positiveCount} repeat customers, for the ${input.ids.length - positiveCount} without a positive one)`,
     );
   }

@@ -130,7 +130,7 @@ describe('identical spend with varied purchase timing', () => {
     expect(r.code).toBe(0);
     const customers = readSimpleCsv(r.stdout);
     for (const c of customers) expect(Number(c.expected_spend), c.customer_id).toBeCloseTo(35, 6);
-    expect(r.stderr).toMatch(/warning: spend: the gammagamma fit is not trusted.*observed mean repeat spend/);
+    expect(r.stderr).toMatch(/warning: spend: the Gamma-Gamma model is not used \(the gammagamma fit is not trusted: .*\); .*observed mean repeat spend/);
   });
 });
 

@@ -123,7 +123,7 @@ describe('the spend fallback: each customer\'s observed mean repeat spend', () =
     const result = valuePortfolio(input, { ...valueOptions, purchaseModel: models.purchase, spendModel: models.spend, spendMethod: models.spendMethod, spendFallbackReason: models.spendFallbackReason });
     for (const c of result.customers) expect(c.expectedSpend).toBe(35);
     expect(result.spend).toEqual({ method: 'observed-mean', fallbackReason: models.spendFallbackReason, populationMean: 35 });
-    expect(result.warnings.join('\n')).toMatch(/gammagamma fit is not trusted.*each customer's transactions are valued at their own observed mean repeat spend \(35\.00/);
+    expect(result.warnings.join('\n')).toMatch(/^spend: the Gamma-Gamma model is not used \(the gammagamma fit is not trusted: .*\); each customer's transactions are valued at their own observed mean repeat spend \(35\.00/m);
   });
 
   it('a usable Gamma-Gamma fit is used as before (heterogeneous spend)', () => {
