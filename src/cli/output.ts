@@ -109,7 +109,10 @@ function replacesFile(path: string): boolean {
  */
 export function checkRunPaths(cmd: Command, options: Record<string, unknown>, io: Io): void {
   const inputs: Identity[] = [];
+  // Only options that take a file (generate's --customers <n> is a count).
+  const takesFile = (key: string): boolean => cmd.options.some((o) => o.attributeName() === key && o.flags.includes('<file>'));
   for (const key of INPUT_OPTIONS) {
+    if (!takesFile(key)) continue;
     const value = options[key];
     if (value === undefined || value === null || value === '' || typeof value === 'boolean') continue;
     if (value === '-') {

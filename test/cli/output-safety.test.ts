@@ -236,6 +236,14 @@ describe('an output that is an input is refused (exit 2), the input untouched', 
     expect(readFileSync(input).equals(readFileSync(sales))).toBe(true);
   });
 
+  it('only files are inputs: crm generate --customers 5 --out 5 is fine', () => {
+    const dir = freshDir();
+    const r = spawnSync('node', [bin, 'generate', '--customers', '5', '--out', '5', '-q'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, '5')).sort()).toEqual(['customers.csv', 'payments.csv', 'sales.csv', 'truth.json']);
+  });
+
   it('report --output-dir: a file it would write is an input', async () => {
     const dir = freshDir();
     copyFileSync(fixture('customers.csv'), join(dir, 'customers.csv'));
@@ -290,6 +298,12 @@ describe('environment failures: one line naming the path and the reason, exit 1'
       expect(r.status).toBe(1);
       oneLineError(r.stderr);
       expect(r.stderr).toContain(`cannot write ${args[args.length - 1]}: folder ${ro} is not writable: permission denied`);
+    }
+    for (const args of [['report', '-f', 'csv', '--output-dir', join(ro, 'sub')], ['generate', '--customers', '5', '--out', join(ro, 'sub')]]) {
+      const r = spawnSync('node', [bin, ...args, ...(args[0] === 'report' ? ['--sales', sales] : []), '-q'], { encoding: 'utf8', ...asUser });
+      expect(r.status).toBe(1);
+      oneLineError(r.stderr);
+      expect(r.stderr).toContain(`cannot write ${join(ro, 'sub')}: folder ${ro} is not writable: permission denied`);
     }
     expect(readdirSync(ro)).toEqual([]);
     chmodSync(root, 0o700);
