@@ -29,8 +29,9 @@ export const SECTION_TITLES: Record<SectionName, string> = {
 export interface AtRiskRow {
   customerId: string;
   pAlive: number;
-  /** Past revenue or CLV, whichever the list was ranked by. */
+  /** Past revenue (net, not below 0). */
   value: number;
+  /** P(alive) × the revenue expected over the horizon if the customer is retained: the value still to be saved. */
   valueAtRisk: number;
   daysSinceLast: number;
   /** Median days between this customer's purchases; null with fewer than two purchases. */

@@ -622,7 +622,7 @@ function retentionSection(c: Churn): string {
       ? 'A lifetime runs from contract start to cancellation.'
       : `A lifetime runs from the first purchase; a customer counts as churned when no purchase follows within ${w ? `${count(w.days)} days` : 'the churn window'}${w ? (w.basis === 'given' ? ' (given)' : w.basis === 'gap-quantile' ? ` (the ${Math.round((w.quantile ?? 0.9) * 100)}th percentile of ${count(w.gaps)} gaps between purchases)` : ' (default)') : ''}, and churn is dated at the last purchase plus that window.`;
   const overall = c.survival.overall;
-  let out = paragraph(`${definition} Observation ends at ${c.asOf}; customers not churned by then are censored (still active).`);
+  let out = paragraph(c.survival.definition ?? `${definition} Observation ends at ${c.asOf}; customers not churned by then are censored (still active).`);
   out += keyFigures([
     ['Churned', count(c.lifetimes.churned)],
     ['Still active (censored)', count(c.lifetimes.censored)],
@@ -654,13 +654,15 @@ function retentionSection(c: Churn): string {
     );
     out += dataTable(['group', 'customers', 'churned (observed)', 'churned (expected if equal)'], lr.groups.map((g) => [g.group, count(g.n), count(g.observed), fixed(g.expected, 1)]));
   }
-  const periods = c.churnRates.overall.periods.filter((p) => !p.partial).slice(-12);
+  // Partial periods and provisional ones (whose churn is not all known yet) would read as low churn.
+  const periods = c.churnRates.overall.periods.filter((p) => !p.partial && !p.provisional).slice(-12);
   if (periods.length) {
-    out += subheading(`Churn rate per ${c.churnRates.unit} (last ${periods.length} complete)`);
+    out += subheading(`Churn rate per ${c.churnRates.unit} (last ${periods.length} final)`);
     out += dataTable(
       [c.churnRates.unit, 'from', 'to', 'at risk', 'lost', 'churn rate', 'acquired'],
       periods.map((p) => [p.label, dayToIso(p.start), dayToIso(p.end), count(p.atRisk), count(p.lost), percent(p.rate), count(p.acquired)]),
     );
+    if (c.churnRates.definition) out += paragraph(`How it is counted: ${c.churnRates.definition}.`, 'note');
   }
   if (c.sbg) {
     const m = c.sbg.model;
@@ -915,11 +917,11 @@ function ageingChart(p: Payments): string {
 function atRiskSection(rows: readonly AtRiskRow[]): string {
   if (rows.length === 0) return paragraph('No customer is on the at-risk list.');
   let out = paragraph(
-    'Customers who were worth much but are probably slipping away, ranked by value at risk (their value weighted by the chance that they are gone). Compare the days since their last purchase with their usual gap between purchases: a customer far beyond their usual rhythm is the one to contact first.',
+    'Customers the purchase model says are slipping away but are probably still reachable (P(alive) at least 0.1 and below 0.5; below 0.1 the model counts them as gone), ranked by the value still there to be saved: P(alive) × the revenue they would bring over the next 12 months if retained. The reason column says why each is on the list: days since their last purchase against their usual gap between purchases.',
   );
   out += dataTable(
-    ['customer', 'segment', 'payment class', 'P(alive)', 'value', 'value at risk', 'days since last purchase', 'usual gap (days)'],
-    rows.map((r) => [r.customerId, r.segment ?? '', r.paymentClass ?? '', probability(r.pAlive), money(r.value), money(r.valueAtRisk), whole(r.daysSinceLast), r.usualGap === null ? '' : whole(r.usualGap)]),
+    ['customer', 'segment', 'payment class', 'P(alive)', 'past revenue', 'value at stake', 'days since last purchase', 'usual gap (days)', 'why on the list'],
+    rows.map((r) => [r.customerId, r.segment ?? '', r.paymentClass ?? '', probability(r.pAlive), money(r.value), money(r.valueAtRisk), whole(r.daysSinceLast), r.usualGap === null ? '' : whole(r.usualGap), r.reason ?? '']),
   );
   return out;
 }

@@ -27,6 +27,28 @@ describe('renderHtml', () => {
     if (process.env.REPORT_HTML_OUT) (await import('node:fs')).writeFileSync(process.env.REPORT_HTML_OUT, html);
   });
 
+  it('churn rates: provisional and partial periods are not in the final-period table; the survival paragraph is the view\'s definition', () => {
+    const churn = doc.churn!;
+    const periods = churn.churnRates.overall.periods;
+    const shown = periods.filter((p) => !p.partial && !p.provisional).slice(-12);
+    const withProvisional = { ...churn, churnRates: { ...churn.churnRates, overall: { ...churn.churnRates.overall, periods: periods.map((p, i) => (i === periods.length - 2 ? { ...p, provisional: true, partial: false, lost: 0 } : p)) } } };
+    const page = renderHtml({ ...doc, churn: withProvisional });
+    const marked = withProvisional.churnRates.overall.periods[periods.length - 2];
+    const table = page.slice(page.indexOf('Churn rate per'), page.indexOf('</table>', page.indexOf('Churn rate per')));
+    expect(table).not.toContain(`<td>${marked.label}</td>`);
+    expect(shown.length).toBeGreaterThan(0);
+    if (churn.survival.definition) expect(html).toContain(escapeHtml(churn.survival.definition));
+  });
+
+  it('at-risk table: each row says why the customer is on the list', () => {
+    const rows = doc.atRisk!.map((r) => ({ ...r, reason: `reason of ${r.customerId}` }));
+    const page = renderHtml({ ...doc, atRisk: rows });
+    const section = page.slice(page.indexOf('<section id="at-risk"'), page.indexOf('</section>', page.indexOf('<section id="at-risk"')));
+    expect(section).toContain('why on the list');
+    for (const r of rows) expect(section).toContain(escapeHtml(`reason of ${r.customerId}`));
+    expect(section).not.toContain('weighted by the chance that they are gone');
+  });
+
   it('is one HTML document with the title and every section', () => {
     expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
