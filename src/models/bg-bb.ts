@@ -17,7 +17,7 @@ import { ModelError } from '../errors.js';
 import { compressRfm, totalWeight } from './compress.js';
 import { fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { lbeta, lgamma, logAddExp } from './special.js';
+import { lbeta, lgamma, logAddExp, logBetaRatio, logGammaRatio } from './special.js';
 import type { FittedModel } from './types.js';
 
 /** BG/BB parameters, named as in FHS. `FittedModel.params` of a BG/BB fit has this shape. */
@@ -112,11 +112,16 @@ function checkHistory(x: number, tx: number, n: number): void {
  * (β + t_x − x + i)/(α + β + t_x + i) · (δ + t_x + i)/(γ + δ + 1 + t_x + i), all <= 1.
  */
 function logIndividual(alpha: number, beta: number, gamma: number, delta: number, x: number, tx: number, n: number): number {
-  const norm = lbeta(alpha, beta) + lbeta(gamma, delta);
-  const alive = lbeta(alpha + x, beta + n - x) + lbeta(gamma, delta + n) - norm;
+  // The beta-function ratios as products over the integer shifts (logGammaRatio, logBetaRatio), not as
+  // differences of lbeta values, which lose their digits when the parameters are large:
+  // B(α + x, β + m − x)/B(α, β) = Γ(α + x)/Γ(α) · Γ(β + m − x)/Γ(β) / (Γ(α + β + m)/Γ(α + β)),
+  // B(γ + 1, δ + m)/B(γ, δ) = γ/(γ + δ + m) · B(γ, δ + m)/B(γ, δ).
+  const purchases = logGammaRatio(alpha, x);
+  const alive = purchases + logGammaRatio(beta, n - x) - logGammaRatio(alpha + beta, n) + logBetaRatio(gamma, delta, n);
   const terms = n - tx;
   if (terms <= 0) return alive;
-  const firstDead = lbeta(alpha + x, beta + tx - x) + lbeta(gamma + 1, delta + tx) - norm;
+  const firstDead =
+    purchases + logGammaRatio(beta, tx - x) - logGammaRatio(alpha + beta, tx) + Math.log(gamma) - Math.log(gamma + delta + tx) + logBetaRatio(gamma, delta, tx);
   let sum = 1;
   let term = 1;
   for (let i = 0; i < terms - 1; i++) {

@@ -4,12 +4,13 @@
  * products and Python's decimal module at 250 significant digits (ln, exp, and ln Γ by the Stirling series
  * with 40 Bernoulli terms after the recurrence); run it to reproduce the numbers below.
  *
- * Before: MBG/NBD and BG/NBD took ln B(a, b + x) − ln B(a, b) and r·ln α − (r + x)·ln(α + T) as differences
+ * Before: BG/BB took differences of lbeta values (all digits lost at parameters of 1e15), MBG/NBD and BG/NBD took ln B(a, b + x) − ln B(a, b) and r·ln α − (r + x)·ln(α + T) as differences
  * of huge numbers (all digits lost at a = b = 1e15 or r = 1e100), and Gamma-Gamma ln Γ(px + q) − ln Γ(px) −
  * ln Γ(q) + q·ln γ − (px + q)·ln(γ + x z̄) (at p = 2e105 it gave a positive number of size 1e108 for a
  * value of −6.2e108; at the real-data optimum p = 3.6e-19, q = 1.2e23, γ = 3e43 it gave 0).
  */
 import { describe, expect, it } from 'vitest';
+import * as bgbb from '../../src/models/bg-bb.js';
 import * as bgnbd from '../../src/models/bg-nbd.js';
 import * as gammagamma from '../../src/models/gamma-gamma.js';
 import * as mbgnbd from '../../src/models/mbg-nbd.js';
@@ -62,6 +63,18 @@ describe('BG/NBD and MBG/NBD log-likelihoods at extreme parameters', () => {
         }
       }
     }
+  });
+});
+
+describe('BG/BB log-likelihood at extreme parameters (the last pattern has periods 0)', () => {
+  const patterns = { frequency: [6, 0, 3, 2, 0], recency: [6, 0, 4, 5, 0], periods: [6, 6, 6, 10, 0] };
+  const cases: [string, Record<string, number>, number][] = [
+    ['FHS estimates', { alpha: 1.204, beta: 0.75, gamma: 0.657, delta: 2.783 }, -1.48936941797718685e1],
+    ['all four of size 1e15', { alpha: 1e15, beta: 3e15, gamma: 2e14, delta: 7e15 }, -2.0051907007485525e1],
+    ['at the bounds', { alpha: 1e-6, beta: 1e6, gamma: 1e6, delta: 1e-6 }, -4.26858441905782854e2],
+  ];
+  it.each(cases)('%s', (_, params, expected) => {
+    close(bgbb.logLikelihood(params, patterns), expected, 1e-12);
   });
 });
 

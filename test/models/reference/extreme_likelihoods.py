@@ -102,6 +102,46 @@ SPEND_PARAMS = [
     {'p': '1e6', 'q': '1e6', 'gamma': '35'},
     {'p': '40', 'q': '1e12', 'gamma': '2e12'},
 ]
+def bgbb(params, data):
+    # FHS: L = B(al + x, be + n - x)/B(al, be) * B(ga, de + n)/B(ga, de)
+    #        + sum_{i=0}^{n - tx - 1} B(al + x, be + tx - x + i)/B(al, be) * B(ga + 1, de + tx + i)/B(ga, de),
+    # every ratio a product over integer shifts
+    al, be, ga, de = (X(params[k]) for k in ('alpha', 'beta', 'gamma', 'delta'))
+
+    def pq(a, b, x, m):
+        # B(a + x, b + m - x)/B(a, b)
+        out = D(1)
+        for j in range(x):
+            out *= a + j
+        for j in range(m - x):
+            out *= b + j
+        for j in range(m):
+            out /= a + b + j
+        return out
+
+    def surv(g, d, m):
+        # B(g, d + m)/B(g, d)
+        out = D(1)
+        for j in range(m):
+            out *= (d + j) / (g + d + j)
+        return out
+
+    total = D(0)
+    for x, tx, n in data:
+        value = pq(al, be, x, n) * surv(ga, de, n)
+        for i in range(n - tx):
+            value += pq(al, be, x, tx + i) * ga / (ga + de + tx + i) * surv(ga, de, tx + i)
+        total += value.ln()
+    return total
+
+
+BGBB_DATA = [(6, 6, 6), (0, 0, 6), (3, 4, 6), (2, 5, 10), (0, 0, 0)]
+BGBB_PARAMS = [
+    {'alpha': '1.204', 'beta': '0.75', 'gamma': '0.657', 'delta': '2.783'},
+    {'alpha': '1e15', 'beta': '3e15', 'gamma': '2e14', 'delta': '7e15'},
+    {'alpha': '1e-6', 'beta': '1e6', 'gamma': '1e6', 'delta': '1e-6'},
+]
+
 IDENTICAL_SPEND_DATA = [(2, '35')] * 3
 IDENTICAL_SPEND_PARAMS = [
     {'p': '1e20', 'q': '2e21', 'gamma': '700'},
@@ -115,5 +155,7 @@ if __name__ == '__main__':
             print(model, params, '%.17e' % float(purchase(model, params, PURCHASE_DATA)))
     for params in SPEND_PARAMS:
         print('gammagamma', params, '%.17e' % float(gamma_gamma(params, SPEND_DATA)))
+    for params in BGBB_PARAMS:
+        print('bgbb', params, '%.17e' % float(bgbb(params, BGBB_DATA)))
     for params in IDENTICAL_SPEND_PARAMS:
         print('gammagamma identical', params, '%.17e' % float(gamma_gamma(params, IDENTICAL_SPEND_DATA)))
