@@ -117,7 +117,11 @@ export class FieldReader {
   /** Non-empty text. @throws RowError */
   requiredText(col: number): string {
     const v = this.text(col);
-    if (v === '') throw new RowError(`empty value in column ${shownValue(this.name(col))}`, `empty ${this.name(col)}`, col + 1);
+    if (v === '') {
+      const shown = shownValue(this.name(col));
+      // The reason key is printed in the row account: the plain name, or its escaped form when it needs one.
+      throw new RowError(`empty value in column ${shown}`, `empty ${shown === `"${this.name(col)}"` ? this.name(col) : shown}`, col + 1);
+    }
     return v;
   }
   /** @throws RowError */
