@@ -146,13 +146,17 @@ function outputError(path: string, err: unknown, what = 'write'): OutputError {
 /** How an output path is written: atomically at `path` (symbolic links resolved), or directly. */
 export type OutputTarget =
   | { kind: 'atomic'; path: string; exists: boolean; mode?: number }
-  | { kind: 'direct'; path: string }
+  | { kind: 'direct'; path: string; append?: boolean; fd?: number }
   | { kind: 'folder'; path: string; exists: boolean };
 
-/** Follows symbolic links to the final path (which need not exist). @throws OutputError */
+/** Whether a path is in /proc (e.g. /proc/self/fd/1, where /dev/stdout leads). */
+const isProcessFile = (p: string): boolean => p === '/proc' || p.startsWith('/proc/');
+
+/** Follows symbolic links to the final path (which need not exist); stops at a path in /proc. @throws OutputError */
 function followLinks(path: string, shown: string): string {
   let p = resolve(path);
   for (let i = 0; i < 40; i++) {
+    if (isProcessFile(p)) return p;
     let st;
     try {
       st = lstatSync(p);
@@ -161,7 +165,14 @@ function followLinks(path: string, shown: string): string {
       throw outputError(shown, err);
     }
     if (!st.isSymbolicLink()) return p;
-    p = resolve(dirname(p), readlinkSync(p));
+    // The link's folder with its own links resolved (/dev/fd/1 is in /proc/<pid>/fd).
+    let folder = dirname(p);
+    try {
+      folder = realpathSync(folder);
+    } catch {
+      // left as is
+    }
+    p = resolve(folder, readlinkSync(p));
   }
   throw new OutputError(`cannot write ${shown}: ${REASONS.ELOOP}`);
 }
@@ -172,6 +183,17 @@ function followLinks(path: string, shown: string): string {
  */
 export function outputTarget(path: string): OutputTarget {
   const final = followLinks(path, path);
+  // /dev/stdout, /dev/fd/N and the like: links to an open file of a process (a pipe, a terminal, a file
+  // opened for appending). Written through the link, never resolved and replaced.
+  // Opened for appending: the shell already truncated (`>`) or not (`>>`); truncating again would lose what
+  // `>>` keeps.
+  if (isProcessFile(final)) {
+    // One of our own descriptors (/dev/stdout is /proc/self/fd/1): written to that descriptor, since a
+    // socket (what Node gives a child for its stdout) cannot be opened again through /proc.
+    const own = /^\/proc\/(self|\d+)\/fd\/(\d+)$/.exec(final);
+    if (own && (own[1] === 'self' || Number(own[1]) === process.pid)) return { kind: 'direct', path, fd: Number(own[2]) };
+    return { kind: 'direct', path, append: true };
+  }
   let st;
   try {
     st = statSync(final);
@@ -325,7 +347,8 @@ function openFileSink(path: string, shown: string): Sink {
   const open = (): WriteStream => {
     if (failure) throw outputError(shown, failure);
     // A device or FIFO: opened when first written (opening a FIFO waits for its reader).
-    stream ??= watch(createWriteStream(target!.path, { flags: 'w' }));
+    if (target?.kind === 'direct' && target.fd !== undefined) stream ??= watch(createWriteStream('', { fd: target.fd, autoClose: false }));
+    stream ??= watch(createWriteStream(target!.path, { flags: target?.kind === 'direct' && target.append ? 'a' : 'w' }));
     return stream;
   };
   const flush = async (): Promise<void> => {

@@ -173,6 +173,28 @@ describe('--output to a regular file, a symbolic link, a FIFO, a device', () => 
     expect(after.isCharacterDevice()).toBe(true);
     expect(after.rdev).toBe(before.rdev);
   });
+
+  it('-o /dev/stdout writes to standard output: a pipe, a file opened for appending (>>) keeps its content', async () => {
+    if (isRoot && !deviceWriteThrough) expect.fail('the write-through to a private device failed: not touching /dev/stdout');
+    const link = lstatSync('/dev/stdout').isSymbolicLink() ? readlinkSync('/dev/stdout') : null;
+    const piped = spawnSync('node', [bin, 'summary', '--sales', sales, '-q', '-f', 'csv', '-o', '/dev/stdout'], { encoding: 'utf8' });
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe(await expected());
+    const dir = freshDir();
+    const file = join(dir, 'appended.csv');
+    writeFileSync(file, 'previous\n');
+    const fd = openSync(file, 'a');
+    try {
+      const r = spawnSync('node', [bin, 'summary', '--sales', sales, '-q', '-f', 'csv', '-o', '/dev/stdout'], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(`previous\n${await expected()}`);
+    expect(readdirSync(dir)).toEqual(['appended.csv']);
+    if (link !== null) expect(readlinkSync('/dev/stdout')).toBe(link);
+  });
 });
 
 describe('an output that is an input is refused (exit 2), the input untouched', () => {
