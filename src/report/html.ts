@@ -439,7 +439,8 @@ function modelTable(model: FittedModel): string {
 }
 
 function modelNote(model: FittedModel): string {
-  return `Fitted on ${count(model.n)} customers (${count(model.nDistinct)} distinct tuples): log-likelihood ${fixed(model.logLikelihood, 1)}, AIC ${fixed(model.aic, 1)}, ${model.converged ? 'converged' : 'did NOT converge'} after ${count(model.iterations)} iterations.`;
+  const status = model.trusted === false ? `NOT trusted (${(model.problems ?? []).join('; ') || 'see the warnings'})` : model.converged ? 'converged' : 'did NOT converge';
+  return `Fitted on ${count(model.n)} customers (${count(model.nDistinct)} distinct tuples): log-likelihood ${fixed(model.logLikelihood, 1)}, AIC ${fixed(model.aic, 1)}, ${status} after ${count(model.iterations)} iterations.`;
 }
 
 const MODEL_NAMES: Record<string, string> = {
@@ -455,10 +456,19 @@ function modelName(model: FittedModel): string {
   return MODEL_NAMES[model.model] ?? model.model;
 }
 
+/** How the valuation priced spend per transaction, in words. */
+function spendText(v: Value): string {
+  if (v.spendModel) return `the ${modelName(v.spendModel)} model their spend per transaction`;
+  if (v.spend?.method === 'observed-mean') {
+    return `each customer's own mean repeat spend gives their spend per transaction (the spend model was not used: ${v.spend.fallbackReason ?? 'not trusted'}; customers without a repeat purchase get the mean over repeat customers${v.spend.populationMean === null ? '' : `, ${money(v.spend.populationMean)}`})`;
+  }
+  return 'the portfolio mean gives their spend per transaction';
+}
+
 function valueSection(v: Value): string {
   const customers = v.customers.length;
   let out = paragraph(
-    `Customer lifetime value (CLV) over ${v.horizon.periods} ${v.horizon.unit}${v.horizon.periods === 1 ? '' : 's'} from ${v.asOf}: the ${modelName(v.purchaseModel)} model predicts each customer's transactions, ${v.spendModel ? `the ${modelName(v.spendModel)} model their spend per transaction` : 'the portfolio mean gives their spend per transaction'}, a margin share of ${percent(v.margin.share)} (${v.margin.source}) turns spend into contribution, discounted at ${percent(v.discount.annualRate)} a year (${v.discount.formula}).`,
+    `Customer lifetime value (CLV) over ${v.horizon.periods} ${v.horizon.unit}${v.horizon.periods === 1 ? '' : 's'} from ${v.asOf}: the ${modelName(v.purchaseModel)} model predicts each customer's transactions, ${spendText(v)}, a margin share of ${percent(v.margin.share)} (${v.margin.source}) turns spend into contribution, discounted at ${percent(v.discount.annualRate)} a year (${v.discount.formula}).`,
   );
   out += keyFigures([
     ['Customer equity', money(v.equity), `sum of CLV over ${count(customers)} customers`],

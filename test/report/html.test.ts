@@ -40,6 +40,17 @@ describe('renderHtml', () => {
     if (churn.survival.definition) expect(html).toContain(escapeHtml(churn.survival.definition));
   });
 
+  it('value: says when spend is each customer\'s observed mean (an untrusted spend model), and marks an untrusted fit', () => {
+    const value = { ...doc.value!, spendModel: null, spend: { method: 'observed-mean' as const, fallbackReason: 'gammagamma: parameter q ran to the upper bound', populationMean: 65.52 } };
+    const page = renderHtml({ ...doc, value: { ...value, purchaseModel: { ...value.purchaseModel, trusted: false, problems: ['parameter r ran to the upper bound'] } } });
+    const section = page.slice(page.indexOf('<section id="value"'), page.indexOf('</section>', page.indexOf('<section id="value"')));
+    expect(section).toContain('each customer&#39;s own mean repeat spend');
+    expect(section).toContain('parameter q ran to the upper bound');
+    expect(section).toContain('65.52');
+    expect(section).not.toContain('the portfolio mean gives');
+    expect(section).toContain('NOT trusted (parameter r ran to the upper bound)');
+  });
+
   it('at-risk table: each row says why the customer is on the list', () => {
     const rows = doc.atRisk!.map((r) => ({ ...r, reason: `reason of ${r.customerId}` }));
     const page = renderHtml({ ...doc, atRisk: rows });
