@@ -239,14 +239,27 @@ export function registerChurn(program: Command, io: Io): void {
       }
     }
     if (sbgCounts && sbgCounts.length >= 2) {
-      const model = fitSbg(sbgCounts);
-      sbg = {
-        source: sbgSource,
-        counts: sbgCounts,
-        model,
-        projection: sbgProjection(model.params, sbgCounts, horizon),
-        expectedResidualPeriods: sbgExpectedResidualLifetime(model.params, sbgCounts.length - 1),
-      };
+      // An sBG fit that cannot be trusted (no churn at all, a parameter at its bound) is a reason, not a projection.
+      let model: FittedModel | null = null;
+      try {
+        model = fitSbg(sbgCounts);
+        if (model.trusted === false) {
+          notComputed.sbg = `the sBG fit cannot be used: ${model.problems.join('; ')}`;
+          model = null;
+        }
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+        notComputed.sbg = err.message;
+      }
+      if (model) {
+        sbg = {
+          source: sbgSource,
+          counts: sbgCounts,
+          model,
+          projection: sbgProjection(model.params, sbgCounts, horizon),
+          expectedResidualPeriods: sbgExpectedResidualLifetime(model.params, sbgCounts.length - 1),
+        };
+      }
     } else {
       notComputed.sbg = sbgCounts
         ? '--counts needs at least two periods'
