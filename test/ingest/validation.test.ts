@@ -24,7 +24,7 @@ interface Loaded {
   state?: unknown;
 }
 
-async function load(files: Partial<Pick<LoadRequest, 'sales' | 'payments' | 'customers'>>, ingest: Partial<IngestOptions> = {}, extra: { asOf?: number; threads?: number } = {}): Promise<Loaded> {
+async function load(files: Partial<Pick<LoadRequest, 'sales' | 'payments' | 'customers'>>, ingest: Partial<IngestOptions> = {}, extra: { asOf?: number; threads?: number; at?: number[] } = {}): Promise<Loaded> {
   const options: IngestOptions = { ...DEFAULT_INGEST, today: TODAY, ...ingest };
   const rejected: unknown[][] = [];
   try {
@@ -34,7 +34,7 @@ async function load(files: Partial<Pick<LoadRequest, 'sales' | 'payments' | 'cus
         ingest: { customers: options, sales: options, payments: options, summary: options },
         window: { asOf: extra.asOf },
         unknown: 'keep',
-        parallel: extra.threads === undefined ? { threads: 1 } : { threads: extra.threads, minBytes: 0 },
+        parallel: extra.threads === undefined ? { threads: 1 } : { threads: extra.threads, minBytes: 0, at: extra.at },
       },
       { stdin: Readable.from([]), rejects: { reject: (...args) => rejected.push(args) } },
     );
@@ -177,6 +177,17 @@ describe('--max-field', () => {
       }
       expect((await load({ sales: path }, { maxField: 1000, skipInvalid: true }, { threads })).error).toMatch(/stray\.csv:2:2: malformed CSV: field longer than 1000 characters \(an unclosed quote\?\) \(hint: check the quoting, or raise --max-field\)/);
     }
+  });
+  it('a long unquoted field in a worker\'s range: the same error, or the same rows, as one thread', async () => {
+    const text = `customer_id,date,amount,note\n${PAD.replace(/\n/g, ',x\n')}${PAD.replace(/\n/g, ',x\n')}A,2024-01-02,1,${'n'.repeat(3000)}\n${PAD.replace(/\n/g, ',y\n')}`;
+    const path = write('long-late.csv', text);
+    const at = [text.indexOf('\nC3,2024-01-11')]; // the second range starts 20 rows before the long one
+    const one = await load({ sales: path }, { maxField: 1000 }, { threads: 1 });
+    expect(one.error).toMatch(/long-late\.csv:62:4: malformed CSV: field longer than 1000 characters/);
+    expect(await load({ sales: path }, { maxField: 1000 }, { threads: 2, at })).toEqual(one);
+    const longer = await load({ sales: path }, { maxField: 3000 }, { threads: 2, at });
+    expect(longer.error).toBeUndefined();
+    expect(longer).toEqual(await load({ sales: path }, { maxField: 3000 }, { threads: 1 }));
   });
   it('long fields: quoted, unquoted, split across chunks, exactly at the limit', async () => {
     const read = async (text: string, maxField: number, chunk: number) => {
