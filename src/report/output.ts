@@ -250,12 +250,12 @@ export function checkOutputFolder(path: string): void {
       throw outputError(path, err);
     }
     if (!st.isDirectory()) throw new OutputError(p === final ? `cannot write ${path}: it is not a folder` : `cannot write ${path}: ${p} is not a folder`);
-    // The new folder is made beside the old one (or its first missing parent inside p).
-    const parent = p === final ? dirname(final) : p;
+    // An existing folder gets the files (or is replaced: then its parent must be writable too, else the
+    // files are moved into it); a new one is made in the nearest existing folder above it.
     try {
-      accessSync(parent, constants.W_OK);
+      accessSync(p, constants.W_OK);
     } catch (err) {
-      throw new OutputError(`cannot write ${path}: folder ${parent} is not writable: ${fsErrorReason(err)}`);
+      throw new OutputError(`cannot write ${path}: folder ${p} is not writable: ${fsErrorReason(err)}`);
     }
     return;
   }
@@ -419,16 +419,47 @@ export interface FolderOutput {
 
 const isInside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
+const writable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The working folder, links resolved. */
+function workingFolder(): string {
+  try {
+    return realpathSync(process.cwd());
+  } catch {
+    return process.cwd();
+  }
+}
+
 /**
- * Writes the folder `dir` as a whole: the files go to a temporary folder beside it, which is renamed into
- * place when all were written (a failed or interrupted run leaves the previous folder as it was).
+ * Whether the existing folder `final` can be replaced as a whole: it holds only regular files (besides
+ * `except`), it is not the working folder or above it, and its parent folder is writable.
+ */
+function replaceable(final: string, except?: string): boolean {
+  const entries = readdirSync(final).filter((name) => name !== except);
+  return entries.every((name) => lstatSync(join(final, name)).isFile()) && !isInside(workingFolder(), realpathSync(final)) && writable(dirname(final));
+}
+
+/**
+ * Writes the folder `dir` as a whole: the files go to a temporary folder, which is put in place when all
+ * were written (a failed or interrupted run leaves the previous folder as it was).
  *
- * A previous folder that holds only regular files is replaced: its files that this run does not write are
- * kept (hard-linked, else copied, into the new folder), then the old folder is moved aside, the new one
- * moved in, and the old one removed. A previous folder that holds anything else (subfolders, links), or that
- * is the working folder or above it, is not replaced: the new files are moved into it one by one, after all
- * were written. Missing parent folders are created. A symbolic link to a folder is followed.
+ * - A new folder: the temporary folder, made beside it, is renamed to it (missing parents are created).
+ * - A previous folder that holds only regular files is replaced: its files that this run does not write are
+ *   kept (hard-linked, else copied, into the new folder), then the old folder is moved aside, the new one
+ *   moved in, and the old one removed.
+ * - A previous folder that holds anything else (subfolders, links), that is the working folder or above it,
+ *   or whose parent is not writable, is not replaced: the temporary folder is made inside it and the new
+ *   files are moved into it one by one, after all were written (and after checking that none would replace
+ *   something that is not a regular file).
  *
+ * A symbolic link to a folder is followed.
  * @throws OutputError (from the sinks and close) when the folder cannot be written
  */
 export function folderOutput(dir: string): FolderOutput {
@@ -446,7 +477,7 @@ export function folderOutput(dir: string): FolderOutput {
       exists = false;
     }
     if (!exists) mkdirSync(dirname(final), { recursive: true });
-    temp = temporaryName(final, 'tmp');
+    temp = !exists || replaceable(final) ? temporaryName(final, 'tmp') : join(final, `.crm-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     temporaries.set(temp, { kind: 'folder' });
     mkdirSync(temp);
   } catch (err) {
@@ -467,28 +498,21 @@ export function folderOutput(dir: string): FolderOutput {
   });
   const commit = (): void => {
     const written = new Set(readdirSync(temp!));
-    let previous: string[] | undefined;
+    const inside = dirname(temp!) === final;
+    let exists = true;
     try {
-      previous = readdirSync(final);
+      statSync(final);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      exists = false;
     }
-    if (previous === undefined) {
+    if (!exists && !inside) {
       renameSync(temp!, final);
       temporaries.delete(temp!);
       return;
     }
-    const entries = previous.map((name) => ({ name, st: lstatSync(join(final, name)) }));
-    const cwd = (() => {
-      try {
-        return realpathSync(process.cwd());
-      } catch {
-        return process.cwd();
-      }
-    })();
-    const replaceable = entries.every((e) => e.st.isFile()) && !isInside(cwd, realpathSync(final));
-    if (replaceable) {
-      for (const { name } of entries) {
+    if (!inside && replaceable(final)) {
+      for (const name of readdirSync(final)) {
         if (written.has(name)) continue;
         try {
           linkSync(join(final, name), join(temp!, name));
@@ -516,8 +540,13 @@ export function folderOutput(dir: string): FolderOutput {
     }
     // Into a folder that is not ours alone: file by file, after all were written.
     for (const name of written) {
-      const there = entries.find((e) => e.name === name);
-      if (there && !there.st.isFile()) throw new OutputError(`cannot write ${join(dir, name)}: it exists and is not a regular file`);
+      let st;
+      try {
+        st = lstatSync(join(final, name));
+      } catch {
+        continue;
+      }
+      if (!st.isFile()) throw new OutputError(`cannot write ${join(dir, name)}: it exists and is not a regular file`);
     }
     for (const name of written) renameSync(join(temp!, name), join(final, name));
     removeTemp();

@@ -45,7 +45,7 @@ const sales = fixture('sales.csv');
 const leftovers = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('.'));
 const oneLineError = (stderr: string): void => {
   const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
+  expect(lines, stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^crm: error: /);
   expect(stderr).not.toMatch(/internal error|\n\s+at /);
 };

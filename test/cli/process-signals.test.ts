@@ -9,8 +9,8 @@
  * run opens it, before reading) is in progress.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, write, writeFileSync, writeSync } from 'node:fs';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, write, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -189,6 +189,42 @@ describe('crm report --output-dir: the folder as a whole', () => {
     expect(readFileSync(join(dir, 'customers.csv'), 'utf8')).toBe('old customers\n');
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('old notes\n');
     expect(readdirSync(parent)).toEqual(['out']);
+  });
+
+  it('a folder that is not the report\'s alone (a subfolder in it) is not replaced: the new files are moved in, the rest kept', async () => {
+    const parent = freshDir();
+    const dir = join(parent, 'out');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'x.txt'), 'x\n');
+    writeFileSync(join(dir, 'customers.csv'), 'old\n');
+    const r = await runCli(['report', '--sales', sales, '-f', 'csv', '--output-dir', dir, '-q']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'customers.csv'), 'utf8')).toMatch(/^customer_id,/);
+    expect(readFileSync(join(dir, 'sub', 'x.txt'), 'utf8')).toBe('x\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(readdirSync(parent)).toEqual(['out']);
+  });
+
+  it('an existing folder whose parent is not writable (run as nobody when we are root) still gets the report', () => {
+    const parent = freshDir();
+    const dir = join(parent, 'out');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'customers.csv'), 'old\n');
+    chmodSync(root, 0o755);
+    if (process.getuid?.() === 0) chownSync(dir, 65534, 65534);
+    else chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'customers.csv'), 0o666);
+    chmodSync(parent, 0o555);
+    try {
+      const r = spawnSync('node', [bin, 'report', '--sales', sales, '-f', 'csv', '--output-dir', dir, '-q'], { encoding: 'utf8', ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}) });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(readFileSync(join(dir, 'customers.csv'), 'utf8')).toMatch(/^customer_id,/);
+      expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    } finally {
+      chmodSync(parent, 0o755);
+      chmodSync(root, 0o700);
+    }
   });
 
   it('an interrupted folder (what the signal handler does) leaves no temporary folder and the previous folder as it was', async () => {
