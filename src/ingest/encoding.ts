@@ -139,8 +139,6 @@ export class InputDecoder {
   private utf16: StringDecoder | null = null;
   /** UTF-16BE: the odd byte of the last chunk. */
   private odd: number = -1;
-  /** Bytes decoded so far (for messages). */
-  private offset = 0;
 
   /** `encoding` undefined = UTF-8, or UTF-16 when the input starts with its byte-order mark. */
   constructor(encoding?: Encoding) {
@@ -235,9 +233,10 @@ export class InputDecoder {
       const hex = `0x${body[bad].toString(16).toUpperCase().padStart(2, '0')}`;
       const cut = final && body[bad] >= 0xc2 && body[bad] <= 0xf4 && bad + 4 > body.length;
       const what = cut ? `a character cut at the end of the file (byte ${hex})` : `byte ${hex} (a Windows-1252 or Latin-1 file?)`;
-      throw new EncodingError(`invalid UTF-8: ${what} at byte offset ${this.offset + bad}`, body.subarray(0, bad).toString('utf8'), HINT);
+      // No byte offset in the message: the parallel reader gives the decoder the bytes of a later part of the file
+      // after blank lines standing for the lines before it (parallel.ts), so that only lines are the file's.
+      throw new EncodingError(`invalid UTF-8: ${what}`, body.subarray(0, bad).toString('utf8'), HINT);
     }
-    this.offset += body.length;
     if (complete < bytes.length) this.held = Buffer.from(bytes.subarray(complete));
     return body.toString('utf8');
   }
