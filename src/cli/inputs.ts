@@ -12,6 +12,7 @@ import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink, RowAccount } from '../ingest/table.js';
 import { parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
 import { csvLine } from '../report/csv.js';
+import { shownValue } from '../core/strings.js';
 import { fileSink, type Sink } from '../report/output.js';
 import { ingestOptions, parseDateOption, unknownPolicy } from './options.js';
 import type { Io } from './io.js';
@@ -80,7 +81,7 @@ function rejectsSink(sink: Sink): RejectSink & { flush(): Promise<void> } {
         header = true;
         pending = pending.then(() => sink.write(csvLine(['file', 'line', 'column', 'reason', 'fields'])));
       }
-      const text = csvLine([file, line, column ?? '', reason, ...fields], false);
+      const text = csvLine([file, line, column ?? '', reason, ...fields], true); // formula-safe: a spreadsheet opens it
       pending = pending.then(() => sink.write(text));
     },
     flush: () => pending,
@@ -169,7 +170,7 @@ export function accountLines(data: LoadedData): string[] {
   const unknown = (what: string, u: UnknownCustomers | undefined): void => {
     if (u && u.rows > 0) {
       lines.push(
-        `warning: ${u.rows} ${what} rows of ${u.customers} customer(s) not in the customers file (e.g. ${u.examples.map((e) => `"${e}"`).join(', ')})`,
+        `warning: ${u.rows} ${what} rows of ${u.customers} customer(s) not in the customers file (e.g. ${u.examples.map((e) => shownValue(e)).join(', ')})`,
       );
     }
   };
