@@ -8,6 +8,7 @@
  * all customers live in shared typed arrays, each customer's entries a linked list sorted by day. This keeps
  * the heap to a few large arrays instead of an object and three JS arrays per customer.
  */
+import { addMoney } from '../core/money.js';
 import { own } from '../core/strings.js';
 import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
@@ -69,7 +70,7 @@ export class CustomerState {
       if (days[mid] < day) lo = mid + 1;
       else if (days[mid] > day) hi = mid - 1;
       else {
-        this.amounts[mid] += amount;
+        this.amounts[mid] = addMoney(this.amounts[mid], amount);
         this.purchase[mid] |= isPurchase;
         return;
       }
@@ -263,11 +264,11 @@ export class SalesAccumulator {
     if (day > this.calibrationEnd) {
       this.rowsHoldout++;
       if (newTransaction) this.transactionsHoldout[c]++;
-      if (margin !== null) this.marginHoldout[c] += margin;
+      if (margin !== null) this.marginHoldout[c] = addMoney(this.marginHoldout[c], margin);
     } else {
       this.rowsCalibration++;
       if (newTransaction) this.transactions[c]++;
-      if (margin !== null) this.margin[c] += margin;
+      if (margin !== null) this.margin[c] = addMoney(this.margin[c], margin);
     }
     if (margin !== null) this.hasMargin = true;
     this.addDay(c, day, amount);
@@ -305,11 +306,11 @@ export class SalesAccumulator {
     if (day > this.calibrationEnd) {
       this.rowsHoldout++;
       if (newTransaction) this.transactionsHoldout[c]++;
-      if (withMargin) this.marginHoldout[c] += margin;
+      if (withMargin) this.marginHoldout[c] = addMoney(this.marginHoldout[c], margin);
     } else {
       this.rowsCalibration++;
       if (newTransaction) this.transactions[c]++;
-      if (withMargin) this.margin[c] += margin;
+      if (withMargin) this.margin[c] = addMoney(this.margin[c], margin);
     }
     if (withMargin) this.hasMargin = true;
     this.addDay(c, day, amount);
@@ -389,7 +390,7 @@ export class SalesAccumulator {
       const entries = this.dayEntries.get(c)!;
       const known = entries.get(day);
       if (known !== undefined) {
-        this.entryAmount[known] += amount;
+        this.entryAmount[known] = addMoney(this.entryAmount[known], amount);
         this.entryPurchase[known] |= isPurchase;
         return;
       }
@@ -415,7 +416,7 @@ export class SalesAccumulator {
       steps++;
     }
     if (dayOf[e] === day) {
-      this.entryAmount[e] += amount;
+      this.entryAmount[e] = addMoney(this.entryAmount[e], amount);
       this.entryPurchase[e] |= isPurchase;
     } else {
       const inserted = this.newEntry(day, amount, isPurchase, e);

@@ -4,6 +4,7 @@
  * are one purchase, the first purchase is not a repeat, time is counted in days and expressed in the period
  * unit. See docs/summary.md.
  */
+import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import type { CustomerSummary, PeriodUnit } from '../core/types.js';
 import { UsageError } from '../errors.js';
@@ -62,15 +63,15 @@ export function summarizeCustomer(
     const day = days[i];
     if (day > asOf) break;
     if (day <= calibrationEnd) {
-      revenue += amounts[i];
+      revenue = addMoney(revenue, amounts[i]);
       if (!purchase[i]) continue;
       if (purchaseDays === 0) first = day;
-      else repeatTotal += amounts[i];
+      else repeatTotal = addMoney(repeatTotal, amounts[i]);
       last = day;
       purchaseDays++;
     } else if (purchase[i]) {
       holdoutDays++;
-      holdoutTotal += amounts[i];
+      holdoutTotal = addMoney(holdoutTotal, amounts[i]);
     }
   }
   if (purchaseDays === 0) return null;
