@@ -19,8 +19,24 @@
 import type { Day } from '../core/days.js';
 import type { CustomerHistory, CustomerSummary } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import type { AtRiskRow } from '../report/document.js';
 
+
+/** One customer of the at-risk list. */
+export interface AtRiskRow {
+  customerId: string;
+  pAlive: number;
+  /** Past revenue (net, not below 0). */
+  value: number;
+  /** P(alive) × the revenue expected over the horizon if the customer is retained: the value still to be saved. */
+  valueAtRisk: number;
+  daysSinceLast: number;
+  /** Median days between this customer's purchases; null with fewer than two purchases. */
+  usualGap: number | null;
+  segment: string | null;
+  paymentClass: string | null;
+  /** Why the customer is on the list (days since the last purchase against the usual gap, P(alive), value if retained). */
+  reason?: string;
+}
 /** Default lower P(alive) bound of the list: below it the customer is counted as gone. */
 export const AT_RISK_GONE_BELOW = 0.1;
 /** Default upper P(alive) bound of the list: from it the customer is more likely active than not. */

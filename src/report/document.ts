@@ -8,7 +8,8 @@
 import type { CustomerSummary } from '../core/types.js';
 import type { SegmentPortfolioResult } from '../segment/segment-portfolio.js';
 import type { ValueResult } from '../value/types.js';
-import type { ChurnResult } from '../cli/commands/churn.js';
+import type { AtRiskRow } from '../churn/at-risk.js';
+import type { ChurnResult } from '../churn/result.js';
 import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
 
 export const SCHEMA_VERSION = 2;
@@ -26,21 +27,7 @@ export const SECTION_TITLES: Record<SectionName, string> = {
   atRisk: 'at-risk list',
 };
 
-export interface AtRiskRow {
-  customerId: string;
-  pAlive: number;
-  /** Past revenue (net, not below 0). */
-  value: number;
-  /** P(alive) × the revenue expected over the horizon if the customer is retained: the value still to be saved. */
-  valueAtRisk: number;
-  daysSinceLast: number;
-  /** Median days between this customer's purchases; null with fewer than two purchases. */
-  usualGap: number | null;
-  segment: string | null;
-  paymentClass: string | null;
-  /** Why the customer is on the list (days since the last purchase against the usual gap, P(alive), value if retained). */
-  reason?: string;
-}
+export type { AtRiskRow } from '../churn/at-risk.js';
 
 export interface ReportDocument {
   schemaVersion: number;

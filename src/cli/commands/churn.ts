@@ -7,16 +7,15 @@ import { modelInputFromSummaries } from '../../accumulate/model-input.js';
 import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/registry.js';
 import { segmentPortfolio } from '../../segment/segment-portfolio.js';
 import { analysePayments } from '../../payments/analyse-payments.js';
-import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, atRiskList } from '../../churn/at-risk.js';
-import type { AtRiskRow } from '../../report/document.js';
+import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, atRiskList, type AtRiskRow } from '../../churn/at-risk.js';
 import { histories } from '../../accumulate/sales.js';
 import { ModelError, StrictError, UsageError } from '../../errors.js';
 import { parseCalendarUnit, periodIndex, periodOfIndex, type CalendarUnit } from '../../churn/calendar-period.js';
 import { cohortRetention, MISSING_GROUP, type CohortRetention } from '../../churn/cohorts.js';
 import { contractLifetimes, describeChurnWindow, purchaseLifetimes, resolveChurnWindow, survivalDefinition, SURVIVAL_VIEWS, type ChurnWindow, type Contract, type LifetimeData, type SurvivalView } from '../../churn/lifetimes.js';
-import { kaplanMeier, survivalAt, type KaplanMeierCurve } from '../../churn/kaplan-meier.js';
+import { kaplanMeier, survivalAt } from '../../churn/kaplan-meier.js';
 import { logRankTest, type LogRankResult } from '../../churn/log-rank.js';
-import { churnRates, type ChurnRates } from '../../churn/churn-rate.js';
+import { churnRates } from '../../churn/churn-rate.js';
 import { lifecycleStages, LIFECYCLE_STAGES, type LifecycleResult } from '../../churn/lifecycle.js';
 import { activeCounts } from '../../churn/sbg-counts.js';
 import { fitSbg, sbgExpectedResidualLifetime, sbgProjection } from '../../models/sbg.js';
@@ -51,52 +50,8 @@ function numberList(text: string, flag: string): number[] {
   return values;
 }
 
-/** The survival part of a churn result: the curves, S at chosen times, and what they measure. */
-export interface ChurnSurvival {
-  /** Purchase lifetimes: `observed` (first to last purchase) or `window` (churn dated last purchase + W); `contracts` for contract lifetimes. */
-  view?: SurvivalView | 'contracts';
-  /** What the curve measures, in one sentence. */
-  definition?: string;
-  overall: KaplanMeierCurve;
-  groups: { group: string; curve: KaplanMeierCurve }[];
-  times: number[];
-  at: { group: string; points: ReturnType<typeof survivalAt> }[];
-}
-
-export interface ChurnResult {
-  asOf: string;
-  /** The one churn window of the run (survival, churn rates, life-cycle stages); null without purchase data. */
-  churnWindow?: ChurnWindow | null;
-  cohorts: CohortRetention;
-  lifetimes: Omit<LifetimeData, 'lifetimes' | 'asOf'> & { asOf: string };
-  survival: ChurnSurvival;
-  logRank: LogRankResult | null;
-  churnRates: ChurnRates;
-  sbg: { source: string; counts: number[]; model: FittedModel; projection: ReturnType<typeof sbgProjection>; expectedResidualPeriods: number } | null;
-  lifecycle: LifecycleResult;
-  atRisk: { model: FittedModel; rows: AtRiskRow[] } | null;
-  /** Why the at-risk list could not be made (its model could not be fitted); absent when it was, or not asked. */
-  atRiskError?: string;
-}
-
-/** The analyses of `crm churn` that can be left out for want of an input. */
-export const CHURN_SECTIONS = ['cohorts', 'survival', 'sbg', 'lifecycle', 'atRisk'] as const;
-export type ChurnSection = (typeof CHURN_SECTIONS)[number];
-
-/**
- * One run of `crm churn`: a {@link ChurnResult} whose sections may be null when the inputs do not allow them
- * (contracts or sBG counts without sales), each with its reason in `notComputed`.
- */
-export type ChurnRun = Omit<ChurnResult, 'asOf' | 'cohorts' | 'lifetimes' | 'survival' | 'churnRates' | 'lifecycle'> & {
-  asOf: string | null;
-  cohorts: ChurnResult['cohorts'] | null;
-  lifetimes: ChurnResult['lifetimes'] | null;
-  survival: ChurnSurvival | null;
-  churnRates: ChurnRates | null;
-  lifecycle: LifecycleResult | null;
-  /** Why each section that is null was not computed. */
-  notComputed?: Partial<Record<ChurnSection, string>>;
-};
+export { CHURN_SECTIONS, type ChurnResult, type ChurnRun, type ChurnSection, type ChurnSurvival } from '../../churn/result.js';
+import { CHURN_SECTIONS, type ChurnResult, type ChurnRun, type ChurnSection, type ChurnSurvival } from '../../churn/result.js';
 
 const SECTION_TITLES: Record<ChurnSection, string> = {
   cohorts: 'cohort triangle',
