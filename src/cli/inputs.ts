@@ -7,6 +7,7 @@ import { dayToIso, type Day } from '../core/days.js';
 import type { PeriodUnit } from '../core/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadInputs, type LoadedData, type UnknownCustomers } from '../ingest/load.js';
+import type { ParallelSettings } from '../ingest/parallel.js';
 import type { InputKind } from '../ingest/schema.js';
 import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink, RowAccount } from '../ingest/table.js';
@@ -88,6 +89,21 @@ function rejectsSink(sink: Sink): RejectSink & { flush(): Promise<void> } {
   };
 }
 
+/** A whole number >= 0 from the environment, or undefined when unset or not one. */
+function envInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** The parallel sales ingest's settings from the environment: CRM_THREADS, CRM_PARALLEL_MIN_BYTES. */
+export function parallelSettings(env: NodeJS.ProcessEnv): ParallelSettings {
+  const threads = envInteger(env, 'CRM_THREADS');
+  const minBytes = envInteger(env, 'CRM_PARALLEL_MIN_BYTES');
+  return { ...(threads !== undefined ? { threads } : {}), ...(minBytes !== undefined ? { minBytes } : {}) };
+}
+
 /** Reads the inputs and resolves the window. @throws UsageError, InputError */
 export async function readInputs(
   cmd: Command,
@@ -124,6 +140,7 @@ export async function readInputs(
         ingest,
         window: { asOf, calibrationEnd },
         unknown: unknownPolicy(options),
+        parallel: parallelSettings(io.env),
       },
       { stdin: io.stdin, rejects, progress: progressReporter(io, options.quiet) },
     );

@@ -24,7 +24,7 @@ export interface LoadRequest {
   ingest: Record<InputKind, IngestOptions>;
   window: SalesWindow;
   unknown: UnknownPolicy;
-  /** The parallel sales ingest (parallel.ts); default: CRM_THREADS and CRM_PARALLEL_MIN_BYTES, or the defaults. */
+  /** The parallel sales ingest (parallel.ts); the defaults when absent (the CLI passes CRM_THREADS and CRM_PARALLEL_MIN_BYTES). */
   parallel?: ParallelSettings;
 }
 

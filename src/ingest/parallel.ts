@@ -24,11 +24,11 @@ import { DEFAULT_MAX_FIELD } from './records.js';
 import { ROW_AFTER, ROW_MARGIN, ROW_ORDER, segmentOf, type LogChunk, type LogSegment, type RangeColumns, type RangeJob, type RangeMessage, type RangeOrder } from './sales-range.js';
 import { latestDay, readTable, type FastRows, type FieldReader, type IngestOptions, type ResolvedColumns, type RowAccount, type TableIo } from './table.js';
 
-/** Settings of the parallel ingest; undefined fields come from the environment or the defaults. */
+/** Settings of the parallel ingest; undefined fields take the defaults (library code reads no environment). */
 export interface ParallelSettings {
-  /** Threads for the sales ingest (1 = sequential). Default: CRM_THREADS, else min(cores, 2). */
+  /** Threads for the sales ingest (1 = sequential). Default min(cores, 2); the CLI takes CRM_THREADS. */
   threads?: number;
-  /** Smallest file read in parallel. Default: CRM_PARALLEL_MIN_BYTES, else 32 MiB. */
+  /** Smallest file read in parallel. Default 32 MiB; the CLI takes CRM_PARALLEL_MIN_BYTES. */
   minBytes?: number;
   /**
    * Share of the file read by the main thread, which also adds the rows of the other ranges (and reads its
@@ -66,16 +66,9 @@ export interface SalesIngestInfo {
 const DEFAULT_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_THREADS = 16;
 
-function envInteger(name: string): number | undefined {
-  const text = process.env[name];
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 ? n : undefined;
-}
-
 /** The number of threads for the sales ingest. */
 export function salesThreads(settings: ParallelSettings = {}): number {
-  const n = settings.threads ?? envInteger('CRM_THREADS') ?? Math.min(availableParallelism(), 2);
+  const n = settings.threads ?? Math.min(availableParallelism(), 2);
   return Math.max(1, Math.min(MAX_THREADS, n));
 }
 
@@ -105,7 +98,7 @@ export async function planRanges(path: string, options: IngestOptions, settings:
   } catch {
     return 'cannot stat the file';
   }
-  if (size < (settings.minBytes ?? envInteger('CRM_PARALLEL_MIN_BYTES') ?? DEFAULT_MIN_BYTES)) return 'small file';
+  if (size < (settings.minBytes ?? DEFAULT_MIN_BYTES)) return 'small file';
   const first = settings.firstShare ?? 0.6 / threads;
   const handle = await open(path, 'r');
   try {
