@@ -20,6 +20,7 @@ import { registerFit } from './commands/fit.js';
 import { registerValue } from './commands/value.js';
 import { registerValidate } from './commands/validate.js';
 import { registerProfile } from './commands/profile.js';
+import { registerKpi } from './commands/kpi.js';
 
 
 /** Builds the program with every command registered. */
@@ -46,6 +47,7 @@ export function buildProgram(io: Io): Command {
   registerPayments(program, io);
   registerSql(program, io);
   registerProfile(program, io);
+  registerKpi(program, io);
   // Before any command runs: no output is an input, every output can be written (docs/reliability.md).
   program.hook('preAction', (_program, action) => {
     const options = action.options.some((o) => o.attributeName() === 'config') ? resolveOptions(action, io).options : action.opts();
