@@ -11,11 +11,12 @@ import type { ValueResult } from '../value/types.js';
 import type { AtRiskRow } from '../churn/at-risk.js';
 import type { ChurnResult } from '../churn/result.js';
 import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
+import type { KpiResult } from '../performance/kpi.js';
 
 export const SCHEMA_VERSION = 2;
 
 /** The sections of the report that can fail on their own while the others are still computed. */
-export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk'] as const;
+export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk', 'kpi'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** Human names of the sections, for messages. */
@@ -25,6 +26,7 @@ export const SECTION_TITLES: Record<SectionName, string> = {
   churn: 'retention and churn',
   payments: 'payments',
   atRisk: 'at-risk list',
+  kpi: 'KPIs over time',
 };
 
 export type { AtRiskRow } from '../churn/at-risk.js';
@@ -55,6 +57,8 @@ export interface ReportDocument {
   churn: ChurnResult | null;
   payments: PaymentsAnalysis | null;
   atRisk: AtRiskRow[] | null;
+  /** The monthly KPI scorecard (docs/kpi.md); absent in documents of older runs. */
+  kpi?: KpiResult | null;
   /** Warnings and notes of the run (fits, fallbacks, excluded customers, unknown customers), in order. */
   notes: string[];
   /** The reason of every section that could not be computed (its value above is null). */
@@ -71,6 +75,7 @@ export function jsonDocument(doc: ReportDocument): Record<string, unknown> {
     const reason = doc.errors[name];
     if (doc[name] === null && reason !== undefined) out[name] = { error: reason };
   }
+  delete out.kpi; // not in docs/report.schema.json yet (its top level has additionalProperties: false)
   return out;
 }
 

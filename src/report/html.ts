@@ -10,6 +10,7 @@ import type { KaplanMeierCurve } from '../churn/kaplan-meier.js';
 import type { FittedModel } from '../models/types.js';
 import type { AtRiskRow, ReportDocument, SectionName } from './document.js';
 import { count, fixed, percent } from './format.js';
+import { kpiSection } from './html-kpi.js';
 import {
   axisBottom,
   axisLeft,
@@ -79,6 +80,7 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
   add('retention', 'Retention and survival', doc.churn ? retentionSection(doc.churn) : failed('churn'));
   add('payments', 'Payments and receivables', doc.payments ? paymentsSection(doc.payments) : failed('payments'));
   add('at-risk', 'Customers at risk', doc.atRisk ? atRiskSection(doc.atRisk) : failed('atRisk'));
+  add('kpi', 'KPIs over time', doc.kpi ? kpiSection(doc.kpi) : failed('kpi'));
   add('notes', 'Notes and warnings', doc.notes?.length ? `<ul class="notes">${doc.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : null);
 
   const meta = doc.meta;

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { dayToIso, type Day } from '../../core/days.js';
 import { compareIds, CustomerState, histories, type SalesAccumulator } from '../../accumulate/sales.js';
-import { describeChurnWindow, resolveChurnWindow } from '../../churn/lifetimes.js';
+import { describeChurnWindow, resolveChurnWindow, type ChurnWindow } from '../../churn/lifetimes.js';
+import type { CustomerHistory } from '../../core/types.js';
+import type { CsvValue } from '../../report/csv.js';
 import { UsageError } from '../../errors.js';
 import { kpiByPeriod, receivablesAtPeriodEnds, withReceivables, type KpiCustomer, type KpiResult, type KpiRow } from '../../performance/kpi.js';
 import { KPI_UNITS, parseKpiUnit } from '../../performance/periods.js';
@@ -57,6 +59,20 @@ export function computeKpis(
   return { result, excludedPayments };
 }
 
+/**
+ * The monthly scorecard of `crm report`: the run's churn window (that of its retention section, else chosen
+ * from the histories by the rule of crm churn); no receivables per period there.
+ */
+export function reportKpis(sales: SalesAccumulator, asOf: Day, all: readonly CustomerHistory[], window: ChurnWindow | null | undefined): KpiResult {
+  return kpiByPeriod(kpiCustomers(sales), { asOf, unit: 'month', window: window ?? resolveChurnWindow(all, asOf) });
+}
+
+/** The scorecard as CSV rows, header first (the report's CSV folder). */
+export function kpiCsvRows(result: KpiResult): CsvValue[][] {
+  const columns = kpiColumns(result.periods.some((p) => p.dso !== undefined));
+  return [columns.names, ...result.periods.map((p) => columns.values(p))];
+}
+
 /** Lines that say what is provisional or partial. */
 export function kpiNotes(result: KpiResult): string[] {
   const notes: string[] = [];
@@ -69,14 +85,15 @@ export function kpiNotes(result: KpiResult): string[] {
 }
 
 /** The terminal report of `crm kpi`. */
-export function renderKpi(result: KpiResult, color: boolean, withPayments: boolean, asOfRule?: string): string {
+export function renderKpi(result: KpiResult, color: boolean, withPayments: boolean, asOfRule?: string, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(color);
   let out = `${paint.bold(`KPIs by ${result.unit} as of ${dayToIso(result.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${count(result.customers)} customers; churn window ${describeChurnWindow(result.window)}\n`;
-  const headers = ['period', 'active', 'new', 'returning', 'reactivated', 'lost', 'retention', 'revenue', 'orders', 'AOV', 'rev/active', 'top 20%', ...(withPayments ? ['DSO', 'overdue'] : [])];
+  // compact (crm report, 100 columns): without returning (active − new), revenue per active customer and the receivables.
+  const headers = ['period', 'active', 'new', ...(compact ? [] : ['returning']), compact ? 'react.' : 'reactivated', 'lost', compact ? 'retained' : 'retention', 'revenue', 'orders', 'AOV', ...(compact ? [] : ['rev/active']), 'top 20%', ...(withPayments && !compact ? ['DSO', 'overdue'] : [])];
   const rows = result.periods.map((r) => [
-    `${r.period}${r.partial ? '*' : ''}`, count(r.activeCustomers), count(r.newCustomers), count(r.returningCustomers), count(r.reactivatedCustomers),
+    `${r.period}${r.partial ? '*' : ''}`, count(r.activeCustomers), count(r.newCustomers), ...(compact ? [] : [count(r.returningCustomers)]), count(r.reactivatedCustomers),
     `${count(r.lostCustomers)}${r.lostProvisional ? '?' : ''}`, percent(r.retentionRate), fixed(r.revenue), count(r.orders), fixed(r.averageOrderValue),
-    fixed(r.revenuePerActive), percent(r.top20RevenueShare), ...(withPayments ? [fixed(r.dso, 1), percent(r.overdueShare)] : []),
+    ...(compact ? [] : [fixed(r.revenuePerActive)]), percent(r.top20RevenueShare), ...(withPayments && !compact ? [fixed(r.dso, 1), percent(r.overdueShare)] : []),
   ]);
   out += renderTable(headers, rows, { color });
   out += `* partial period (as-of before its end); ? lost count provisional (period ends within the churn window of as-of)\n`;

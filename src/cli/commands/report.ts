@@ -43,6 +43,7 @@ import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
 import { renderPayments } from './payments.js';
+import { kpiCsvRows, renderKpi, reportKpis } from './kpi.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
@@ -226,6 +227,8 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   if (!value) errors.atRisk ??= `it ranks customers by the valuation's P(alive), which was not computed (${errors.value})`;
   trace('churn: at-risk');
   if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
+  const kpi = section('kpi', () => reportKpis(sales, asOf, all, churn?.churnWindow));
+  trace('kpi');
 
   let transactions = 0;
   let revenue = 0;
@@ -264,6 +267,7 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
     churn,
     payments,
     atRisk,
+    kpi,
     notes: notes.slice(accounted),
     errors,
   };
@@ -309,6 +313,7 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
     tables.ageing = [['bucket', 'amount', 'count', 'share'], ...doc.payments.ageing.total.buckets.map((b) => [b.label, b.amount, b.count, b.share])];
     tables.debtors = [['customer_id', 'outstanding', 'overdue', 'balance', 'max_days_past_due', 'class'], ...doc.payments.topDebtors.map((d) => [d.customerId, d.outstanding, d.overdue, d.balance, d.maxDaysPastDue, d.class])];
   }
+  if (doc.kpi) tables.kpi = kpiCsvRows(doc.kpi);
   if (doc.atRisk) tables['at-risk'] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class', 'reason'], ...doc.atRisk.map((a) => [a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass, a.reason])];
   return tables;
 }
@@ -351,6 +356,8 @@ export function renderReport(doc: ReportDocument, color: boolean): string {
   else if (doc.errors.payments) out += h('Payments and ageing') + failed('payments');
   if (doc.atRisk && doc.churn?.atRisk) out += h('At risk') + renderAtRisk(doc.atRisk, doc.churn.atRisk.model.model, color);
   else if (doc.errors.atRisk) out += h('At risk') + failed('atRisk');
+  if (doc.kpi) out += h('KPIs over time') + renderKpi(doc.kpi, color, false, undefined, { compact: true });
+  else if (doc.errors.kpi) out += h('KPIs over time') + failed('kpi');
   if (doc.notes.length > 0) out += h('Notes') + doc.notes.map((n) => `${n}\n`).join('');
   return out.split('\n').map((line) => wrapProse(line, 100)).join('\n');
 }
