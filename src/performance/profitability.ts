@@ -1,0 +1,261 @@
+/**
+ * Customer profitability and cost-to-serve: per customer, revenue, product margin (the sales' cost or margin
+ * column), cost-to-serve events (sum and by kind), contribution = margin − cost-to-serve, and the CLV net of
+ * the customer's cost-to-serve rate; then the "worth keeping" view, customers by contribution (>= 0 or < 0)
+ * and net CLV (above or not above the median) with the debtors and late payers of the payments analysis.
+ * Pure: plain data in, plain data out. See docs/profitability.md.
+ */
+import { addMoney } from '../core/money.js';
+import type { Day } from '../core/days.js';
+import { UsageError } from '../errors.js';
+
+/** One cost-to-serve event: a cost caused by serving the customer (delivery, support call, return handling...). */
+export interface CostEvent {
+  customerId: string;
+  day: Day;
+  /** Cost in the currency of the sales; a negative amount reduces the cost (a refund of a cost). */
+  amount: number;
+  /** Kind of cost, e.g. `shipping`, `support`; '' when not given. */
+  kind: string;
+}
+
+/** What the profitability knows of one customer's sales (e.g. a CustomerSummary). */
+export interface CustomerSales {
+  id: string;
+  /** Net revenue up to as-of, returns included. */
+  revenue: number;
+  /** Product margin (amount − cost, or the margin column); null when the sales carry neither. */
+  margin: number | null;
+}
+
+/** The valuation of one customer: its CLV and the margin share the CLV applied to its expected spend. */
+export interface CustomerClv {
+  clv: number;
+  /** Margin share of the valuation (CLV = discounted expected spend × margin). */
+  margin: number;
+}
+
+/** What the payments analysis says of one customer. */
+export interface CustomerPaymentFacts {
+  class: string;
+  outstanding: number;
+  overdue: number;
+}
+
+/** Options of {@link customerProfitability}. */
+export interface ProfitabilityOptions {
+  asOf: Day;
+  /** Cost-to-serve events; those dated after as-of are left out and counted. */
+  costs?: Iterable<CostEvent>;
+  /** Margin share of revenue for customers whose sales carry no margin (no cost column). Default 1: margin = revenue. */
+  marginShare?: number;
+  /** CLV by customer (the valuation); without it the view has no value side. */
+  clv?: ReadonlyMap<string, CustomerClv>;
+  /** Payment facts by customer (the payments analysis); without them no customer is a debtor or late payer. */
+  payments?: ReadonlyMap<string, CustomerPaymentFacts>;
+}
+
+/** Payment classes that make a customer a late payer. */
+export const LATE_CLASSES: readonly string[] = ['late', 'delinquent'];
+
+/** The four quadrants of the "worth keeping" view (and the two without a valuation). */
+export type Quadrant =
+  | 'profitable, high value'
+  | 'profitable, low value'
+  | 'unprofitable, high value'
+  | 'unprofitable, low value'
+  | 'profitable, value unknown'
+  | 'unprofitable, value unknown';
+
+/** What to do with the customers of each quadrant. */
+export const QUADRANT_ACTIONS: Record<Quadrant, string> = {
+  'profitable, high value': 'keep: protect and grow',
+  'profitable, low value': 'serve efficiently; grow spend where the CLV allows',
+  'unprofitable, high value': 'fix the cost-to-serve (channel, delivery, support) before it eats the future value',
+  'unprofitable, low value': 'reprice, move to a cheaper service level, or let go',
+  'profitable, value unknown': 'keep',
+  'unprofitable, value unknown': 'review the cost-to-serve',
+};
+
+/** One customer's profitability. */
+export interface CustomerProfitability {
+  customerId: string;
+  revenue: number;
+  /** Product margin: from the sales, or revenue × marginShare (`marginSource`). */
+  margin: number;
+  marginSource: 'sales' | 'margin share';
+  /** Sum of the cost-to-serve events up to as-of. */
+  costToServe: number;
+  /** Cost-to-serve by kind. */
+  costByKind: Record<string, number>;
+  /** margin − costToServe. */
+  contribution: number;
+  /** costToServe / revenue; null when revenue <= 0. */
+  costRate: number | null;
+  /** CLV of the valuation; null without one. */
+  clv: number | null;
+  /** clv − costRate × clv / valuation margin (the CLV's expected revenue, discounted, times the cost rate); clv when there is no rate. */
+  netClv: number | null;
+  quadrant: Quadrant;
+  unprofitable: boolean;
+  paymentClass: string | null;
+  /** An open amount at as-of. */
+  debtor: boolean;
+  /** Payment class late or delinquent. */
+  latePayer: boolean;
+  outstanding: number;
+}
+
+/** One quadrant of the view. */
+export interface QuadrantSummary {
+  quadrant: Quadrant;
+  action: string;
+  customers: number;
+  revenue: number;
+  contribution: number;
+  /** Σ net CLV: the future value at stake; null without a valuation. */
+  netClv: number | null;
+  unprofitable: number;
+  debtors: number;
+  latePayers: number;
+  /** Σ outstanding of the quadrant's customers. */
+  outstanding: number;
+}
+
+/** Result of {@link customerProfitability}. */
+export interface ProfitabilityResult {
+  asOf: Day;
+  /** Where the margin came from: the sales' cost column for every customer, a share, or both. */
+  marginSource: 'sales' | 'margin share' | 'mixed';
+  marginShare: number;
+  /** Median net CLV (the value split); null without a valuation. */
+  medianNetClv: number | null;
+  customers: CustomerProfitability[];
+  quadrants: QuadrantSummary[];
+  totals: { customers: number; revenue: number; margin: number; costToServe: number; contribution: number; unprofitable: number; costByKind: Record<string, number> };
+  /** Cost events read, used, and left out by reason (`cost after as-of`); customers with costs but no sales. */
+  costAccount: { events: number; used: number; excluded: Record<string, number>; customersWithoutSales: number };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Profitability per customer and the "worth keeping" quadrants (definitions in docs/profitability.md).
+ * Customers are those of the sales plus any with cost-to-serve events but no sales (revenue 0), in the
+ * order given, then the cost-only ones in first-seen order.
+ *
+ * O(customers log customers + cost events).
+ *
+ * @throws {UsageError} when marginShare is not a number from 0 to 1
+ * @example
+ * const r = customerProfitability([{ id: 'a', revenue: 100, margin: 40 }], { asOf: 10, costs: [{ customerId: 'a', day: 5, amount: 50, kind: 'support' }] });
+ * r.customers[0].contribution // => -10
+ */
+export function customerProfitability(sales: Iterable<CustomerSales>, options: ProfitabilityOptions): ProfitabilityResult {
+  const marginShare = options.marginShare ?? 1;
+  if (!(marginShare >= 0 && marginShare <= 1)) throw new UsageError(`margin share must be from 0 to 1, found ${marginShare}`);
+  const costs = new Map<string, { total: number; byKind: Map<string, number> }>();
+  const costAccount = { events: 0, used: 0, excluded: {} as Record<string, number>, customersWithoutSales: 0 };
+  for (const event of options.costs ?? []) {
+    costAccount.events++;
+    if (event.day > options.asOf) {
+      costAccount.excluded['cost after as-of'] = (costAccount.excluded['cost after as-of'] ?? 0) + 1;
+      continue;
+    }
+    costAccount.used++;
+    let c = costs.get(event.customerId);
+    if (!c) costs.set(event.customerId, (c = { total: 0, byKind: new Map() }));
+    c.total = addMoney(c.total, event.amount);
+    c.byKind.set(event.kind, addMoney(c.byKind.get(event.kind) ?? 0, event.amount));
+  }
+  const rows: CustomerSales[] = [];
+  const seen = new Set<string>();
+  for (const s of sales) {
+    rows.push(s);
+    seen.add(s.id);
+  }
+  for (const id of costs.keys()) {
+    if (seen.has(id)) continue;
+    rows.push({ id, revenue: 0, margin: null });
+    costAccount.customersWithoutSales++;
+  }
+  const partial = rows.map((s) => {
+    const cost = costs.get(s.id);
+    const costToServe = cost?.total ?? 0;
+    const margin = s.margin ?? s.revenue * marginShare;
+    const costRate = s.revenue > 0 ? costToServe / s.revenue : null;
+    const valued = options.clv?.get(s.id);
+    const clv = valued ? valued.clv : null;
+    const netClv = valued ? (costRate !== null && valued.margin > 0 ? valued.clv - (costRate * valued.clv) / valued.margin : valued.clv) : null;
+    return { s, cost, costToServe, margin, costRate, clv, netClv };
+  });
+  const medianNetClv = options.clv ? median(partial.filter((p) => p.netClv !== null).map((p) => p.netClv as number)) : null;
+  const customers: CustomerProfitability[] = partial.map(({ s, cost, costToServe, margin, costRate, clv, netClv }) => {
+    const contribution = margin - costToServe;
+    const unprofitable = contribution < 0;
+    const value = netClv === null || medianNetClv === null ? 'value unknown' : netClv > medianNetClv ? 'high value' : 'low value';
+    const pay = options.payments?.get(s.id);
+    return {
+      customerId: s.id,
+      revenue: s.revenue,
+      margin,
+      marginSource: s.margin === null ? 'margin share' : 'sales',
+      costToServe,
+      costByKind: Object.fromEntries([...(cost?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      contribution,
+      costRate,
+      clv,
+      netClv,
+      quadrant: `${unprofitable ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant,
+      unprofitable,
+      paymentClass: pay?.class ?? null,
+      debtor: (pay?.outstanding ?? 0) > 0,
+      latePayer: pay !== undefined && LATE_CLASSES.includes(pay.class),
+      outstanding: pay?.outstanding ?? 0,
+    };
+  });
+  const order: Quadrant[] = options.clv
+    ? ['profitable, high value', 'profitable, low value', 'unprofitable, high value', 'unprofitable, low value']
+    : ['profitable, value unknown', 'unprofitable, value unknown'];
+  const byQuadrant = new Map<Quadrant, QuadrantSummary>();
+  const summaryOf = (q: Quadrant): QuadrantSummary => {
+    let s = byQuadrant.get(q);
+    if (!s) byQuadrant.set(q, (s = { quadrant: q, action: QUADRANT_ACTIONS[q], customers: 0, revenue: 0, contribution: 0, netClv: options.clv ? 0 : null, unprofitable: 0, debtors: 0, latePayers: 0, outstanding: 0 }));
+    return s;
+  };
+  for (const q of order) summaryOf(q);
+  const totals = { customers: customers.length, revenue: 0, margin: 0, costToServe: 0, contribution: 0, unprofitable: 0, costByKind: {} as Record<string, number> };
+  for (const c of customers) {
+    const q = summaryOf(c.quadrant);
+    q.customers++;
+    q.revenue = addMoney(q.revenue, c.revenue);
+    q.contribution = addMoney(q.contribution, c.contribution);
+    if (q.netClv !== null && c.netClv !== null) q.netClv += c.netClv;
+    if (c.unprofitable) q.unprofitable++;
+    if (c.debtor) q.debtors++;
+    if (c.latePayer) q.latePayers++;
+    q.outstanding = addMoney(q.outstanding, c.outstanding);
+    totals.revenue = addMoney(totals.revenue, c.revenue);
+    totals.margin = addMoney(totals.margin, c.margin);
+    totals.costToServe = addMoney(totals.costToServe, c.costToServe);
+    totals.contribution = addMoney(totals.contribution, c.contribution);
+    if (c.unprofitable) totals.unprofitable++;
+    for (const [kind, amount] of Object.entries(c.costByKind)) totals.costByKind[kind] = addMoney(totals.costByKind[kind] ?? 0, amount);
+  }
+  const sources = new Set(customers.map((c) => c.marginSource));
+  return {
+    asOf: options.asOf,
+    marginSource: sources.size > 1 ? 'mixed' : sources.has('margin share') ? 'margin share' : 'sales',
+    marginShare,
+    medianNetClv,
+    customers,
+    quadrants: [...byQuadrant.values()],
+    totals,
+    costAccount,
+  };
+}
