@@ -259,3 +259,24 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     costAccount,
   };
 }
+
+/** The inputs of a run, as `crm report` and `crm profile` have them. */
+export interface RunProfitabilityInput {
+  asOf: Day;
+  /** The customer summaries (revenue with returns, margin). */
+  summaries: readonly CustomerSales[];
+  /** The valuation's customers (CLV and margin share), when there is a valuation. */
+  valuation?: { customers: readonly { customerId: string; clv: number; margin: number }[] } | null;
+  /** The payments analysis' customers, when there is one. */
+  payments?: { customers: readonly { customerId: string; class: string; outstanding: number; overdue: number }[] } | null;
+  costs?: Iterable<CostEvent>;
+  /** Margin share for sales without a cost column (crm report's --margin). Default 1. */
+  marginShare?: number;
+}
+
+/** {@link customerProfitability} from the results of a run (summaries, valuation, payments analysis). */
+export function runProfitability(input: RunProfitabilityInput): ProfitabilityResult {
+  const clv = input.valuation ? new Map(input.valuation.customers.map((c) => [c.customerId, { clv: c.clv, margin: c.margin }])) : undefined;
+  const payments = input.payments ? new Map(input.payments.customers.map((c) => [c.customerId, { class: c.class, outstanding: c.outstanding, overdue: c.overdue }])) : undefined;
+  return customerProfitability(input.summaries, { asOf: input.asOf, costs: input.costs, marginShare: input.marginShare, clv, payments });
+}

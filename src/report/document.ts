@@ -12,11 +12,12 @@ import type { AtRiskRow } from '../churn/at-risk.js';
 import type { ChurnResult } from '../churn/result.js';
 import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
 import type { KpiResult } from '../performance/kpi.js';
+import type { ProfitabilityResult } from '../performance/profitability.js';
 
 export const SCHEMA_VERSION = 2;
 
 /** The sections of the report that can fail on their own while the others are still computed. */
-export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk', 'kpi'] as const;
+export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk', 'kpi', 'profitability'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** Human names of the sections, for messages. */
@@ -27,6 +28,7 @@ export const SECTION_TITLES: Record<SectionName, string> = {
   payments: 'payments',
   atRisk: 'at-risk list',
   kpi: 'KPIs over time',
+  profitability: 'profitability and cost-to-serve',
 };
 
 export type { AtRiskRow } from '../churn/at-risk.js';
@@ -59,6 +61,8 @@ export interface ReportDocument {
   atRisk: AtRiskRow[] | null;
   /** The monthly KPI scorecard (docs/kpi.md); absent in documents of older runs. */
   kpi?: KpiResult | null;
+  /** Customer profitability and the worth-keeping quadrants (docs/profitability.md); absent in older documents. */
+  profitability?: ProfitabilityResult | null;
   /** Warnings and notes of the run (fits, fallbacks, excluded customers, unknown customers), in order. */
   notes: string[];
   /** The reason of every section that could not be computed (its value above is null). */
@@ -75,7 +79,8 @@ export function jsonDocument(doc: ReportDocument): Record<string, unknown> {
     const reason = doc.errors[name];
     if (doc[name] === null && reason !== undefined) out[name] = { error: reason };
   }
-  delete out.kpi; // not in docs/report.schema.json yet (its top level has additionalProperties: false)
+  delete out.kpi; // kpi and profitability: not in docs/report.schema.json yet (its top level has additionalProperties: false)
+  delete out.profitability;
   return out;
 }
 

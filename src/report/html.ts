@@ -11,6 +11,7 @@ import type { FittedModel } from '../models/types.js';
 import type { AtRiskRow, ReportDocument, SectionName } from './document.js';
 import { count, fixed, percent } from './format.js';
 import { kpiSection } from './html-kpi.js';
+import { profitabilitySection } from './html-profitability.js';
 import {
   axisBottom,
   axisLeft,
@@ -81,6 +82,7 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
   add('payments', 'Payments and receivables', doc.payments ? paymentsSection(doc.payments) : failed('payments'));
   add('at-risk', 'Customers at risk', doc.atRisk ? atRiskSection(doc.atRisk) : failed('atRisk'));
   add('kpi', 'KPIs over time', doc.kpi ? kpiSection(doc.kpi) : failed('kpi'));
+  add('profitability', 'Profitability and cost-to-serve', doc.profitability ? profitabilitySection(doc.profitability) : failed('profitability'));
   add('notes', 'Notes and warnings', doc.notes?.length ? `<ul class="notes">${doc.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : null);
 
   const meta = doc.meta;

@@ -8,6 +8,7 @@ import type { CsvValue } from '../../report/csv.js';
 import { UsageError } from '../../errors.js';
 import { kpiByPeriod, receivablesAtPeriodEnds, withReceivables, type KpiCustomer, type KpiResult, type KpiRow } from '../../performance/kpi.js';
 import { KPI_UNITS, parseKpiUnit } from '../../performance/periods.js';
+import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
 import { count, fixed, percent } from '../../report/format.js';
 import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
 import { painter, renderTable } from '../../report/table.js';
@@ -150,4 +151,33 @@ export function registerKpi(program: Command, io: Io): void {
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });
+}
+
+/** The terminal view of the profitability (crm report): totals and the quadrants, within 100 columns. */
+export function renderProfitability(p: ProfitabilityResult, color: boolean): string {
+  const t = p.totals;
+  const kinds = Object.entries(t.costByKind).map(([k, v]) => `${k || '(no kind)'} ${fixed(v)}`).join(', ');
+  let out = `Revenue ${fixed(t.revenue)}, product margin ${fixed(t.margin)}${p.marginSource === 'sales' ? '' : ` (${percent(p.marginShare)} of revenue where the sales have no cost)`}, cost-to-serve ${fixed(t.costToServe)}${kinds ? ` (${kinds})` : ''}, contribution ${fixed(t.contribution)}; ${count(t.unprofitable)} of ${count(t.customers)} customers unprofitable${p.medianNetClv !== null ? `; high value = net CLV above the median ${fixed(p.medianNetClv)}` : ''}\n`;
+  out += renderTable(
+    ['quadrant', 'customers', 'contribution', 'net CLV', 'debtors', 'late', 'outstanding'],
+    p.quadrants.map((q) => [q.quadrant, count(q.customers), fixed(q.contribution), q.netClv === null ? '' : fixed(q.netClv), count(q.debtors), count(q.latePayers), fixed(q.outstanding)]),
+    { color },
+    'Worth keeping (contribution x net CLV)',
+  );
+  return out;
+}
+
+/** The per-customer profitability as CSV rows, header first. */
+export function profitabilityCsvRows(p: ProfitabilityResult): CsvValue[][] {
+  const kinds = Object.keys(p.totals.costByKind).sort();
+  return [
+    ['customer_id', 'revenue', 'margin', 'margin_source', 'cost_to_serve', ...kinds.map((k) => `cost_${k || 'other'}`), 'contribution', 'cost_rate', 'clv', 'net_clv', 'quadrant', 'unprofitable', 'payment_class', 'debtor', 'late_payer', 'outstanding'],
+    ...p.customers.map((c: CustomerProfitability) => [c.customerId, c.revenue, c.margin, c.marginSource, c.costToServe, ...kinds.map((k) => c.costByKind[k] ?? 0), c.contribution, c.costRate, c.clv, c.netClv, c.quadrant, c.unprofitable, c.paymentClass, c.debtor, c.latePayer, c.outstanding]),
+  ];
+}
+
+/** One line on a customer's profitability (crm profile). */
+export function profitabilityLine(c: CustomerProfitability): string {
+  const flags = [c.unprofitable ? 'unprofitable' : '', c.debtor ? 'debtor' : '', c.latePayer ? 'late payer' : ''].filter(Boolean);
+  return `contribution ${fixed(c.contribution)} = margin ${fixed(c.margin)} - cost-to-serve ${fixed(c.costToServe)}${c.netClv !== null ? `; net CLV ${fixed(c.netClv)}` : ''}; ${c.quadrant}${flags.length ? ` (${flags.join(', ')})` : ''}`;
 }

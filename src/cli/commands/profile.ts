@@ -31,6 +31,8 @@ import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { VERSION } from '../version.js';
+import { runProfitability, type CustomerProfitability } from '../../performance/profitability.js';
+import { profitabilityLine } from './kpi.js';
 
 /** An id that none of the inputs knows. Exit code 1. */
 export class UnknownCustomerError extends CrmError {}
@@ -121,6 +123,8 @@ export interface CustomerProfile {
   } | null;
   /** Payment behaviour at as-of and the open items; null without the payments file or invoices of the customer. */
   payments: (Omit<CustomerPayments, 'customerId'> & { openItems: OpenItem[] }) | null;
+  /** Contribution, cost-to-serve, net CLV and worth-keeping quadrant (docs/profitability.md); null when not a customer of the sales. */
+  profitability?: CustomerProfitability | null;
   /** Rank among the customers with a purchase in the window. */
   rank: { customers: number; byRevenue: PortfolioRank | null; byClv: PortfolioRank | null };
 }
@@ -274,6 +278,7 @@ export async function buildProfile(
     }
   }
 
+  const profitability = runProfitability({ asOf, summaries, valuation: value, payments: payments ? { customers: [{ customerId: id, class: payments.class, outstanding: payments.outstanding, overdue: payments.overdue }] } : null, marginShare: options.margin !== undefined ? Number(options.margin) : undefined });
   const profile: CustomerProfile = {
     command: 'profile',
     tool: 'crm',
@@ -304,6 +309,7 @@ export async function buildProfile(
       ? { stage: stage.stage, reason: stage.reason, churnWindowDays: lifecycle.rules.churnWindow.days, daysSinceLast: stage.daysSinceLast, medianGapDays: stage.medianGap, pAlive: stage.pAlive }
       : null,
     payments,
+    profitability: profitability.customers.find((c) => c.customerId === id) ?? null,
     rank: {
       customers: summaries.length,
       byRevenue: summary ? portfolioRank(summary.revenue, summaries.map((s) => s.revenue)) : null,
@@ -392,6 +398,7 @@ export function renderProfile(p: CustomerProfile, color: boolean, { last = 10 }:
     ['expected', `${fixed(v.expectedTransactions, 2)} transactions at ${fixed(v.expectedSpend)} each`],
   ]);
 
+  if (p.profitability) out += keyValues([['profitability', profitabilityLine(p.profitability)]]);
   out += h('Life-cycle stage');
   const l = p.lifecycle;
   if (!l) out += '  not classified (no purchase on or before as-of)\n';

@@ -43,7 +43,8 @@ import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
 import { renderPayments } from './payments.js';
-import { kpiCsvRows, renderKpi, reportKpis } from './kpi.js';
+import { kpiCsvRows, profitabilityCsvRows, renderKpi, renderProfitability, reportKpis } from './kpi.js';
+import { runProfitability } from '../../performance/profitability.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
@@ -229,6 +230,7 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
   const kpi = section('kpi', () => reportKpis(sales, asOf, all, churn?.churnWindow));
   trace('kpi');
+  const profitability = section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, marginShare: options.margin !== undefined ? Number(options.margin) : undefined }));
 
   let transactions = 0;
   let revenue = 0;
@@ -268,6 +270,7 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
     payments,
     atRisk,
     kpi,
+    profitability,
     notes: notes.slice(accounted),
     errors,
   };
@@ -314,6 +317,7 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
     tables.debtors = [['customer_id', 'outstanding', 'overdue', 'balance', 'max_days_past_due', 'class'], ...doc.payments.topDebtors.map((d) => [d.customerId, d.outstanding, d.overdue, d.balance, d.maxDaysPastDue, d.class])];
   }
   if (doc.kpi) tables.kpi = kpiCsvRows(doc.kpi);
+  if (doc.profitability) tables.profitability = profitabilityCsvRows(doc.profitability);
   if (doc.atRisk) tables['at-risk'] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class', 'reason'], ...doc.atRisk.map((a) => [a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass, a.reason])];
   return tables;
 }
@@ -358,6 +362,8 @@ export function renderReport(doc: ReportDocument, color: boolean): string {
   else if (doc.errors.atRisk) out += h('At risk') + failed('atRisk');
   if (doc.kpi) out += h('KPIs over time') + renderKpi(doc.kpi, color, false, undefined, { compact: true });
   else if (doc.errors.kpi) out += h('KPIs over time') + failed('kpi');
+  if (doc.profitability) out += h('Profitability and cost-to-serve') + renderProfitability(doc.profitability, color);
+  else if (doc.errors.profitability) out += h('Profitability and cost-to-serve') + failed('profitability');
   if (doc.notes.length > 0) out += h('Notes') + doc.notes.map((n) => `${n}\n`).join('');
   return out.split('\n').map((line) => wrapProse(line, 100)).join('\n');
 }
