@@ -21,6 +21,7 @@ import { registerValue } from './commands/value.js';
 import { registerValidate } from './commands/validate.js';
 import { registerProfile } from './commands/profile.js';
 import { registerKpi } from './commands/kpi.js';
+import { registerScore } from './commands/score.js';
 
 
 /** Builds the program with every command registered. */
@@ -48,6 +49,7 @@ export function buildProgram(io: Io): Command {
   registerSql(program, io);
   registerProfile(program, io);
   registerKpi(program, io);
+  registerScore(program, io);
   // Before any command runs: no output is an input, every output can be written (docs/reliability.md).
   program.hook('preAction', (_program, action) => {
     const options = action.options.some((o) => o.attributeName() === 'config') ? resolveOptions(action, io).options : action.opts();
