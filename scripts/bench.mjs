@@ -8,6 +8,7 @@
  *   npm run bench                    # 100,000 and 1,000,000 customers (about 0.8M and 8M sales rows)
  *   npm run bench -- --scales 100000 --runs 3
  *   npm run bench -- --scales 1000000 --report-runs 1   # the 1M report takes minutes a run
+ *   npm run bench -- --only score --score-customers 10000000 --runs 1   # crm fit + crm score on a summary
  *
  * Data is generated once with crm generate and cached in bench-data/ (git-ignored).
  */
@@ -47,9 +48,9 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function bench(name, command, rows, bytes) {
-  const n = name.includes('report') ? reportRuns : runs;
-  measure(command); // warm-up
+function bench(name, command, rows, bytes, { warmUp = true, count } = {}) {
+  const n = count ?? (name.includes('report') ? reportRuns : runs);
+  if (warmUp) measure(command);
   const samples = [];
   for (let i = 0; i < n; i++) samples.push(measure(command));
   const wall = median(samples.map((s) => s.wall));
@@ -59,7 +60,8 @@ function bench(name, command, rows, bytes) {
 
 const duckScript = join(root, 'scripts', 'bench-duckdb.mjs');
 const results = [];
-for (const customers of scales) {
+const salesScales = only && only.every((o) => o === 'score') ? [] : scales;
+for (const customers of salesScales) {
   const dir = join(root, 'bench-data', `c${customers}`);
   if (!existsSync(join(dir, 'sales.csv'))) {
     mkdirSync(dir, { recursive: true });
@@ -97,6 +99,36 @@ for (const customers of scales) {
     }
   }
   results.push({ customers, rows, bytes, cases: scale });
+}
+
+// crm score: a synthetic weekly summary (scripts/bench-summary.mjs, simulated from BG/NBD and Gamma-Gamma),
+// fitted with crm fit --save, scored with the saved models. Peak RSS shows memory does not grow with customers.
+if (!only || only.includes('score')) {
+  const customers = Number(arg('score-customers', 10_000_000));
+  const dir = join(root, 'bench-data', `score-${customers}`);
+  const summary = join(dir, 'summary.csv');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(summary)) {
+    console.error(`generating a summary of ${customers} customers in ${dir} ...`);
+    const g = measure(`node ${join(root, 'scripts', 'bench-summary.mjs')} ${customers} > ${summary}`);
+    console.error(`generated in ${g.wall.toFixed(1)} s`);
+  }
+  const bytes = statSync(summary).size;
+  const bg = join(dir, 'bgnbd.json');
+  const gg = join(dir, 'gammagamma.json');
+  const cases = [
+    ['crm fit bgnbd (summary)', `node ${crm} fit --model bgnbd --summary ${summary} --period week --save ${bg} --format json -q > /dev/null`],
+    ['crm fit gammagamma (summary)', `node ${crm} fit --model gammagamma --summary ${summary} --period week --save ${gg} --format json -q > /dev/null`],
+    ['crm score', `node ${crm} score --summary ${summary} --model-file ${bg} --spend-model-file ${gg} -q > /dev/null`],
+  ];
+  const scale = [];
+  for (const [name, command] of cases) {
+    // One run each, no warm-up, unless asked (--score-runs): at 10M customers a score run takes minutes.
+    const r = bench(name, command, customers, bytes, { warmUp: false, count: Number(arg('score-runs', 1)) });
+    scale.push(r);
+    console.error(`${customers} customers, ${name}: ${r.wall.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB`);
+  }
+  results.push({ customers, rows: customers, bytes, cases: scale });
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

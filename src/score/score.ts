@@ -72,8 +72,14 @@ export interface CustomerScore {
   clv: number;
 }
 
-/** The most distinct (frequency, recency, T) kept in the cache of model figures: memory stays bounded. */
-const CACHE_LIMIT = 100_000;
+/**
+ * Distinct (frequency, recency, T) per generation of the cache of model figures: two generations (the
+ * current one and the one before, whose hits are carried over) keep the frequent tuples, such as the
+ * one-time buyers', and at most 2 × 30,000 entries (about 15 MB).
+ */
+const CACHE_GENERATION = 30_000;
+
+type Figures = { pAlive: number; discounted: number; total: number; p: number[] };
 
 /**
  * A scoring function for one customer at a time. Model figures depend on the customer only through
@@ -93,11 +99,13 @@ export function createScorer(settings: ScoreSettings): (row: SummaryInput) => Cu
     stepRate: stepRate(settings.annualDiscountRate, settings.stepDays),
   };
   const windows = (settings.windowsDays ?? [30, 90]).map((d) => d / settings.periodDays);
-  const cache = new Map<string, { pAlive: number; discounted: number; total: number; p: number[] }>();
+  let cache = new Map<string, Figures>();
+  let previous = new Map<string, Figures>();
   return (row) => {
     const { frequency: f, recency: r, T } = row;
     const key = `${f} ${r} ${T}`;
     let figures = cache.get(key);
+    if (figures === undefined) figures = previous.get(key);
     if (figures === undefined) {
       const d = discountedTransactions(model, params, clv, f, r, T);
       figures = {
@@ -106,9 +114,12 @@ export function createScorer(settings: ScoreSettings): (row: SummaryInput) => Cu
         total: d.total,
         p: windows.map((t) => probabilityOfPurchaseWithin(modelName, params, t, f, r, T)),
       };
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(key, figures);
     }
+    if (cache.size >= CACHE_GENERATION) {
+      previous = cache;
+      cache = new Map();
+    }
+    if (!cache.has(key)) cache.set(key, figures);
     const spend = settings.spendModel ? spendOf(settings.spendModel, 0, f, row.monetary) : row.monetary;
     return {
       customerId: row.id,
