@@ -133,7 +133,7 @@ export interface ProfitabilityResult {
   customers: CustomerProfitability[];
   quadrants: QuadrantSummary[];
   totals: { customers: number; revenue: number; margin: number; costToServe: number; contribution: number; unprofitable: number; costByKind: Record<string, number> };
-  /** Cost events read, used, and left out by reason (`cost after as-of`); customers with costs but no sales. */
+  /** Cost events read, used, and left out by reason (`after as-of`); customers with costs but no sales. */
   costAccount: { events: number; used: number; excluded: Record<string, number>; customersWithoutSales: number };
 }
 
@@ -164,7 +164,7 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
   for (const event of options.costs ?? []) {
     costAccount.events++;
     if (event.day > options.asOf) {
-      costAccount.excluded['cost after as-of'] = (costAccount.excluded['cost after as-of'] ?? 0) + 1;
+      costAccount.excluded['after as-of'] = (costAccount.excluded['after as-of'] ?? 0) + 1;
       continue;
     }
     costAccount.used++;
