@@ -137,6 +137,8 @@ export async function readInputs(
         customers: needs.customers ? (options.customers as string | undefined) : undefined,
         sales: needs.sales ? (options.sales as string | undefined) : undefined,
         payments: needs.payments ? (options.payments as string | undefined) : undefined,
+        contacts: needs.contacts ? (options.contacts as string | undefined) : undefined,
+        costs: needs.costs ? (options.costs as string | undefined) : undefined,
         ingest,
         window: { asOf, calibrationEnd },
         unknown: unknownPolicy(options),
@@ -193,6 +195,8 @@ export function accountLines(data: LoadedData): string[] {
   };
   unknown('sales', data.unknownSales);
   unknown('payments', data.unknownPayments);
+  unknown('contacts', data.unknownContacts);
+  unknown('costs', data.unknownCosts);
   return lines;
 }
 
@@ -208,6 +212,8 @@ export function inputsMeta(data: LoadedData): Json {
     unknownCustomers: {
       ...(data.unknownSales ? { sales: data.unknownSales } : {}),
       ...(data.unknownPayments ? { payments: data.unknownPayments } : {}),
+      ...(data.unknownContacts ? { contacts: data.unknownContacts } : {}),
+      ...(data.unknownCosts ? { costs: data.unknownCosts } : {}),
     },
   };
 }

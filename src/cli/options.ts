@@ -34,6 +34,8 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
       sales: 'sales CSV (customer_id, date, amount, ...)',
       payments: 'payments CSV (invoices and payments)',
       summary: 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value), e.g. from crm summary or crm sql',
+      contacts: 'campaign contacts CSV (customer_id, campaign, date, group treatment|control, cost, channel, offer)',
+      costs: 'cost-to-serve events CSV (customer_id, date, amount, kind)',
     }[kind];
     cmd.option(`--${kind} <file>`, `${what}; - for stdin, .gz accepted`);
   }
@@ -94,7 +96,7 @@ export function loadConfig(path: string | undefined, io: Io): Json {
 /** Settings a command's config section may hold that have no flag. */
 const FLAGLESS_SETTINGS: Record<string, Record<string, 'object'>> = { segment: { segmentTable: 'object' } };
 /** The inputs that may have their own ingest settings under `inputs`. */
-const INPUT_KINDS = ['customers', 'sales', 'payments', 'summary'];
+const INPUT_KINDS = ['customers', 'sales', 'payments', 'summary', 'contacts', 'costs'];
 /** Ingest options that are not per input (they concern the run, not how one file is read). */
 const NOT_PER_INPUT = new Set(['config', 'rejects', 'unknown']);
 
@@ -295,7 +297,10 @@ export function ingestOptions(options: Json, config: Json, cmd: Command, now: Da
       periodDays,
     };
   };
-  return { customers: build('customers'), sales: build('sales'), payments: build('payments'), summary: build('summary') };
+  return {
+    customers: build('customers'), sales: build('sales'), payments: build('payments'), summary: build('summary'),
+    contacts: build('contacts'), costs: build('costs'),
+  };
 }
 
 /** The `--unknown` policy (default keep). */

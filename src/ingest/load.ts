@@ -1,10 +1,11 @@
 /**
- * Reads the inputs of a run, each once: customers (attributes), sales (folded into per-customer state)
- * and payments (invoice rows). Cross-checks ids against the customers file: rows of unknown customers
+ * Reads the inputs of a run, each once: customers (attributes), sales (folded into per-customer state),
+ * payments (invoice rows), campaign contacts and cost-to-serve events. Cross-checks ids against the customers file: rows of unknown customers
  * are counted and reported with examples, and kept, dropped or refused as asked.
  */
 import type { Readable } from 'node:stream';
 import type { PaymentRecord } from '../core/types.js';
+import { dayToIso, type Day } from '../core/days.js';
 import { PaymentLedger } from '../payments/ledger.js';
 import { InputError } from '../errors.js';
 import { own, shownValue, ValuePool } from '../core/strings.js';
@@ -17,11 +18,40 @@ import { inputName } from './source.js';
 /** What to do with sales or payments of a customer_id missing from the customers file. */
 export type UnknownPolicy = 'keep' | 'drop' | 'error';
 
+/** One campaign contact (the contacts input). */
+export interface ContactRow {
+  customerId: string;
+  campaign: string;
+  day: Day;
+  group: 'treatment' | 'control';
+  /** Cost of the contact; null when the file has no cost or the cell is empty. */
+  cost: number | null;
+  /** '' when not given. */
+  channel: string;
+  offer: string;
+  /** Line of the row in its file. */
+  line: number;
+}
+
+/** One cost-to-serve event (the costs input); the shape of performance/profitability.ts's CostEvent. */
+export interface CostRow {
+  customerId: string;
+  day: Day;
+  amount: number;
+  /** '' when not given. */
+  kind: string;
+}
+
 export interface LoadRequest {
   customers?: string;
   sales?: string;
   payments?: string;
-  ingest: Record<InputKind, IngestOptions>;
+  /** Campaign contacts (customer_id, campaign, date, group, ...). */
+  contacts?: string;
+  /** Cost-to-serve events (customer_id, date, amount, kind). */
+  costs?: string;
+  /** Ingest options per input; contacts and costs take the customers' options when absent. */
+  ingest: Record<'customers' | 'sales' | 'payments' | 'summary', IngestOptions> & Partial<Record<InputKind, IngestOptions>>;
   window: SalesWindow;
   unknown: UnknownPolicy;
   /** The parallel sales ingest (parallel.ts); the defaults when absent (the CLI passes CRM_THREADS and CRM_PARALLEL_MIN_BYTES). */
@@ -47,6 +77,15 @@ export interface LoadedData {
   accounts: RowAccount[];
   unknownSales?: UnknownCustomers;
   unknownPayments?: UnknownCustomers;
+  /**
+   * Campaign contacts in file order. Contacts dated after an --as-of day are excluded ('after as-of'); a
+   * duplicate (same customer, campaign and day) is a bad row ('duplicate contact').
+   */
+  contacts?: ContactRow[];
+  unknownContacts?: UnknownCustomers;
+  /** Cost-to-serve events in file order (events after an --as-of day excluded, 'after as-of'). */
+  costs?: CostRow[];
+  unknownCosts?: UnknownCustomers;
   /** How the sales file was read (in parallel byte ranges or sequentially, and why). */
   salesIngest?: SalesIngestInfo;
 }
@@ -80,7 +119,7 @@ function unknownTracker(): { note(id: string): void; result(): UnknownCustomers 
 
 /** Reads the inputs named in the request. @throws InputError, UsageError */
 export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<LoadedData> {
-  const stdinUsers = [request.customers, request.sales, request.payments].filter((p) => p === '-').length;
+  const stdinUsers = [request.customers, request.sales, request.payments, request.contacts, request.costs].filter((p) => p === '-').length;
   if (stdinUsers > 1) throw new InputError({ file: '<stdin>' }, 'only one input can be read from stdin');
   const data: LoadedData = { accounts: [], attributeNames: [] };
 
@@ -279,6 +318,90 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     data.payments = payments;
     data.accounts.push(account);
     if (data.customers) data.unknownPayments = tracker.result();
+  }
+
+  if (request.contacts !== undefined) {
+    const contacts: ContactRow[] = [];
+    const tracker = unknownTracker();
+    const asOf = request.window.asOf ?? Infinity;
+    const seen = new Set<string>();
+    const values = new ValuePool();
+    let dateColumn = 0; // of the header, for the duplicate's message
+
+    const { account } = await readTable<ContactRow | null>(
+      request.contacts,
+      'contacts',
+      request.ingest.contacts ?? request.ingest.customers,
+      io,
+      (reader, cols) => {
+        const ix = cols.index;
+        dateColumn = ix.date + 1;
+        const customerId = reader.requiredText(ix.customer_id);
+        const campaign = reader.requiredText(ix.campaign);
+        const day = reader.date(ix.date);
+        const groupText = reader.requiredText(ix.group);
+        const lower = groupText.toLowerCase();
+        if (lower !== 'treatment' && lower !== 'control') {
+          throw new RowError(`invalid group ${shownValue(groupText)} (treatment or control)`, 'invalid group', ix.group + 1);
+        }
+        const cost = reader.optionalAmount(ix.cost);
+        if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
+        return {
+          customerId: own(customerId),
+          campaign: values.get(ix.campaign, campaign),
+          day,
+          group: lower,
+          cost,
+          channel: ix.channel < 0 ? '' : values.get(ix.channel, reader.text(ix.channel)),
+          offer: ix.offer < 0 ? '' : values.get(ix.offer, reader.text(ix.offer)),
+          line: 0,
+        };
+      },
+      (row, line) => {
+        if (row === null) return 'unknown customer';
+        if (row.day > asOf) return 'after as-of';
+        const key = `${row.customerId}\u0000${row.campaign}\u0000${row.day}`;
+        if (seen.has(key)) {
+          throw new RowError(`duplicate contact: customer ${shownValue(row.customerId)}, campaign ${shownValue(row.campaign)}, ${dayToIso(row.day)} is on an earlier line`, 'duplicate contact', dateColumn);
+        }
+        seen.add(key);
+        row.line = line;
+        contacts.push(row);
+      },
+    );
+    data.contacts = contacts;
+    data.accounts.push(account);
+    if (data.customers) data.unknownContacts = tracker.result();
+  }
+
+  if (request.costs !== undefined) {
+    const costs: CostRow[] = [];
+    const tracker = unknownTracker();
+    const asOf = request.window.asOf ?? Infinity;
+    const values = new ValuePool();
+    const { account } = await readTable<CostRow | null>(
+      request.costs,
+      'costs',
+      request.ingest.costs ?? request.ingest.customers,
+      io,
+      (reader, cols) => {
+        const ix = cols.index;
+        const customerId = reader.requiredText(ix.customer_id);
+        const day = reader.date(ix.date);
+        const amount = reader.amount(ix.amount);
+        const kind = ix.kind < 0 ? '' : values.get(ix.kind, reader.text(ix.kind));
+        if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
+        return { customerId: own(customerId), day, amount, kind };
+      },
+      (row) => {
+        if (row === null) return 'unknown customer';
+        if (row.day > asOf) return 'after as-of';
+        costs.push(row);
+      },
+    );
+    data.costs = costs;
+    data.accounts.push(account);
+    if (data.customers) data.unknownCosts = tracker.result();
   }
   return data;
 }

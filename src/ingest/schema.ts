@@ -1,11 +1,11 @@
 /**
- * The three inputs and their columns. Header names match ignoring case, spaces, underscores and
+ * The inputs and their columns. Header names match ignoring case, spaces, underscores and
  * hyphens; a mapping (`--map field=Header`) names the header of a field in foreign exports.
  * See docs/data-formats.md.
  */
 import { UsageError } from '../errors.js';
 
-export type InputKind = 'customers' | 'sales' | 'payments' | 'summary';
+export type InputKind = 'customers' | 'sales' | 'payments' | 'summary' | 'contacts' | 'costs';
 
 export interface FieldSpec {
   /** Canonical field name. */
@@ -46,6 +46,21 @@ export const FIELDS: Record<InputKind, FieldSpec[]> = {
     { name: 'frequency_holdout', required: false, description: 'purchases in the holdout' },
     { name: 'monetary_value_holdout', required: false, description: 'mean purchase value in the holdout' },
     { name: 'duration_holdout', required: false, description: 'length of the holdout, in periods' },
+  ],
+  contacts: [
+    { name: 'customer_id', required: true, description: 'customer identifier (text)' },
+    { name: 'campaign', required: true, description: 'campaign name or code (text)' },
+    { name: 'date', required: true, description: 'contact date' },
+    { name: 'group', required: true, description: 'treatment or control (case-insensitive)' },
+    { name: 'cost', required: false, description: 'cost of this contact (amount)' },
+    { name: 'channel', required: false, description: 'contact channel (text)' },
+    { name: 'offer', required: false, description: 'offer (text)' },
+  ],
+  costs: [
+    { name: 'customer_id', required: true, description: 'customer identifier (text)' },
+    { name: 'date', required: true, description: 'date of the cost-to-serve event' },
+    { name: 'amount', required: true, description: 'cost (amount); negative for a refund of a cost' },
+    { name: 'kind', required: false, description: 'kind of cost, e.g. shipping, support (text)' },
   ],
 };
 
