@@ -247,6 +247,7 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     if (c.unprofitable) totals.unprofitable++;
     for (const [kind, amount] of Object.entries(c.costByKind)) totals.costByKind[kind] = addMoney(totals.costByKind[kind] ?? 0, amount);
   }
+  totals.costByKind = Object.fromEntries(Object.entries(totals.costByKind).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const sources = new Set(customers.map((c) => c.marginSource));
   return {
     asOf: options.asOf,

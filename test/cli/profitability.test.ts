@@ -65,3 +65,67 @@ describe('profitability in crm profile', () => {
     expect(JSON.parse(j.stdout).profitability).toMatchObject({ customerId: 'A', revenue: 220, margin: 90, contribution: 90, unprofitable: false, debtor: false });
   });
 });
+
+describe('cost-to-serve events (--costs)', () => {
+  const costs = join(dir, 'costs.csv');
+  // A: shipping 30 (02-01), support 20 (03-01), shipping 999 (04-05, after as-of 2024-03-31); B: support 15 (01-25);
+  // C: returns 10 (02-10).
+  writeFileSync(costs, `customer_id,date,amount,kind
+A,2024-02-01,30,shipping
+A,2024-03-01,20,support
+A,2024-04-05,999,shipping
+B,2024-01-25,15,support
+C,2024-02-10,10,returns
+`);
+
+  it('contribution = margin - cost-to-serve, by kind; the event after --as-of excluded and accounted', async () => {
+    const out = join(dir, 'csv-costs');
+    const r = await runCli(['report', '--sales', sales, '--costs', costs, '--as-of', '2024-03-31', '--output-dir', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const rows = new Map((parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => [row.customer_id, row]));
+    // A: 90 - (30 + 20) = 40; B: -20 - 15 = -35; C: 0 - 10 = -10.
+    expect(rows.get('A')).toMatchObject({ cost_to_serve: '50', cost_shipping: '30', cost_support: '20', cost_returns: '0', contribution: '40', unprofitable: 'false' });
+    expect(rows.get('B')).toMatchObject({ cost_to_serve: '15', cost_support: '15', contribution: '-35', unprofitable: 'true' });
+    expect(rows.get('C')).toMatchObject({ cost_to_serve: '10', cost_returns: '10', contribution: '-10', unprofitable: 'true', cost_rate: '' });
+    // A's cost rate: 50 / 220
+    expect(Number(rows.get('A')!.cost_rate)).toBeCloseTo(50 / 220, 10);
+    const notes = readFileSync(join(out, 'notes.txt'), 'utf8');
+    expect(notes).toMatch(/costs .*costs\.csv: read 5, used 4, rejected 0, excluded 1 \(after as-of\)/);
+  });
+
+  it('without --as-of: events after the last sale date are left out of the analysis and the row account says so', async () => {
+    // As-of = the last sale date 2024-02-10: A's 03-01 and 04-05 events are after it; A keeps the shipping 30.
+    const r = await runCli(['report', '--sales', sales, '--costs', costs, '--format', 'json', '--quiet']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.meta.inputs.find((a: { kind: string }) => a.kind === 'costs')).toMatchObject({ read: 5, used: 3, excluded: { 'after as-of': 2 } });
+    const t = await runCli(['report', '--sales', sales, '--costs', costs, '--format', 'table']);
+    // cost-to-serve 30 + 15 + 10 = 55; contribution 70 - 55 = 15
+    expect(t.stdout.replace(/\n +/g, ' ')).toContain('cost-to-serve 55.00 (returns 10.00, shipping 30.00, support 15.00), contribution 15.00');
+  });
+
+  it('a cost of a customer missing from --customers follows --unknown', async () => {
+    const customers = join(dir, 'customers.csv');
+    writeFileSync(customers, 'customer_id\nA\nB\nC\n');
+    const withZ = join(dir, 'costs-z.csv');
+    writeFileSync(withZ, 'customer_id,date,amount,kind\nA,2024-02-01,30,shipping\nZ,2024-02-01,500,support\n');
+    const out = join(dir, 'csv-z');
+    const dropped = await runCli(['report', '--sales', sales, '--customers', customers, '--costs', withZ, '--unknown', 'drop', '--as-of', '2024-03-31', '--output-dir', out, '--quiet']);
+    expect(dropped.code).toBe(0);
+    const ids = (parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => row.customer_id);
+    expect(ids).toEqual(['A', 'B', 'C']);
+    const kept = await runCli(['report', '--sales', sales, '--customers', customers, '--costs', withZ, '--unknown', 'keep', '--as-of', '2024-03-31', '--format', 'table']);
+    // Z is kept: revenue 0, contribution -500, counted unprofitable (2 of 4: B and Z).
+    expect(kept.stdout).toMatch(/2 of 4 customers\s+unprofitable/);
+    const refused = await runCli(['report', '--sales', sales, '--customers', customers, '--costs', withZ, '--unknown', 'error', '--as-of', '2024-03-31', '--format', 'json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/customer_id "Z" is not in the customers file/);
+  });
+
+  it('crm profile: the customer\'s cost-to-serve in its line', async () => {
+    const r = await runCli(['profile', 'A', '--sales', sales, '--costs', costs, '--as-of', '2024-03-31', '--format', 'table']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/contribution 40\.00 = margin 90\.00 - cost-to-serve 50\.00/);
+  });
+});
+

@@ -197,7 +197,7 @@ export async function buildProfile(
 ): Promise<{ profile: CustomerProfile; notes: string[] }> {
   const id = customerId.trim();
   if (id === '') throw new UsageError('empty customer id');
-  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
+  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional' }, { holdout: false });
   const notes = accountLines(data);
   const w = window!;
   const asOf = w.asOf;
@@ -278,7 +278,7 @@ export async function buildProfile(
     }
   }
 
-  const profitability = runProfitability({ asOf, summaries, valuation: value, payments: payments ? { customers: [{ customerId: id, class: payments.class, outstanding: payments.outstanding, overdue: payments.overdue }] } : null, marginShare: options.margin !== undefined ? Number(options.margin) : undefined });
+  const profitability = runProfitability({ asOf, summaries, valuation: value, payments: payments ? { customers: [{ customerId: id, class: payments.class, outstanding: payments.outstanding, overdue: payments.overdue }] } : null, costs: data.costs, marginShare: options.margin !== undefined ? Number(options.margin) : undefined });
   const profile: CustomerProfile = {
     command: 'profile',
     tool: 'crm',
@@ -455,7 +455,7 @@ export function registerProfile(program: Command, io: Io): void {
     .option('--last <n>', 'table: purchase days listed (default 10)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-q, --quiet', 'no diagnostics on stderr on success');
-  addInputOptions(cmd, ['customers', 'sales', 'payments']);
+  addInputOptions(cmd, ['customers', 'sales', 'payments', 'costs']);
   addWindowOptions(cmd, { holdout: false });
   cmd.action(async (customerId: string) => {
     const { options, config } = resolveOptions(cmd, io);

@@ -121,7 +121,7 @@ function historyById(all: readonly CustomerHistory[], id: string): CustomerHisto
 
 /** Builds the whole report document from the inputs. */
 export async function buildReport(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<{ doc: ReportDocument; notes: string[] }> {
-  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional' }, { holdout: false });
+  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional' }, { holdout: false });
   trace('read inputs');
   const notes = accountLines(data);
   const accounted = data.accounts.length;
@@ -230,7 +230,12 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
   if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
   const kpi = section('kpi', () => reportKpis(sales, asOf, all, churn?.churnWindow));
   trace('kpi');
-  const profitability = section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, marginShare: options.margin !== undefined ? Number(options.margin) : undefined }));
+  const profitability = section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, costs: data.costs, marginShare: options.margin !== undefined ? Number(options.margin) : undefined }));
+  if (profitability) {
+    // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
+    excludeRows(data, 'costs', profitability.costAccount.excluded);
+    notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
+  }
 
   let transactions = 0;
   let revenue = 0;
@@ -399,7 +404,7 @@ export function registerReport(program: Command, io: Io): void {
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-q, --quiet', 'print nothing on success')
     .option('--strict', 'exit 1 (after writing the report) when a section could not be computed or a warning was raised');
-  addInputOptions(cmd, ['customers', 'sales', 'payments']);
+  addInputOptions(cmd, ['customers', 'sales', 'payments', 'costs']);
   addWindowOptions(cmd, { holdout: false });
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
