@@ -132,7 +132,8 @@ if (!only || only.includes('score')) {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const lines = [`Machine: ${machine}. Median of ${runs} runs after a warm-up; peak RSS is the largest of the runs.`, ''];
+const scoreNote = !only || only.includes('score') ? ` The crm score block (a synthetic summary): ${Number(arg('score-runs', 1))} run(s), no warm-up.` : '';
+const lines = [`Machine: ${machine}. Median of ${runs} runs after a warm-up; peak RSS is the largest of the runs.${scoreNote}`, ''];
 lines.push('| customers | sales rows | MB | command | runs | median s | rows/s | MB/s | peak RSS MB | ÷ DuckDB | ÷ read |');
 lines.push('| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const s of results) {
