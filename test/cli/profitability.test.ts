@@ -126,6 +126,10 @@ C,2024-02-10,10,returns
     const r = await runCli(['profile', 'A', '--sales', sales, '--costs', costs, '--as-of', '2024-03-31', '--format', 'table']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/contribution 40\.00 = margin 90\.00 - cost-to-serve 50\.00/);
+    // Without --as-of (as-of 2024-02-10) A's events of 03-01 and 04-05 are left out: cost 30, contribution 60.
+    const latest = await runCli(['profile', 'A', '--sales', sales, '--costs', costs, '--format', 'table']);
+    expect(latest.stdout).toMatch(/contribution 60\.00 = margin 90\.00 - cost-to-serve 30\.00/);
+    expect(latest.stderr).toMatch(/costs .*costs\.csv: read 5, used 3, rejected 0, excluded 2 \(after as-of\)/);
   });
 });
 

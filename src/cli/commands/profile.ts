@@ -26,7 +26,7 @@ import { PURCHASE_MODEL_NAMES } from '../../models/registry.js';
 import type { CustomerValue } from '../../value/types.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
 import { painter, renderTable } from '../../report/table.js';
-import { accountLines, readInputs } from '../inputs.js';
+import { accountLines, excludeRows, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
@@ -279,6 +279,9 @@ export async function buildProfile(
   }
 
   const profitability = runProfitability({ asOf, summaries, valuation: value, payments: payments ? { customers: [{ customerId: id, class: payments.class, outstanding: payments.outstanding, overdue: payments.overdue }] } : null, costs: data.costs, marginShare: options.margin !== undefined ? Number(options.margin) : undefined });
+  // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
+  excludeRows(data, 'costs', profitability.costAccount.excluded);
+  notes.splice(0, data.accounts.length, ...accountLines(data).slice(0, data.accounts.length));
   const profile: CustomerProfile = {
     command: 'profile',
     tool: 'crm',
