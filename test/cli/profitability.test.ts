@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { parse } from 'csv-parse/sync';
+import { fixture } from '../helpers/data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-profit-'));
 const sales = join(dir, 'sales.csv');
@@ -130,6 +131,27 @@ C,2024-02-10,10,returns
     const latest = await runCli(['profile', 'A', '--sales', sales, '--costs', costs, '--format', 'table']);
     expect(latest.stdout).toMatch(/contribution 60\.00 = margin 90\.00 - cost-to-serve 30\.00/);
     expect(latest.stderr).toMatch(/costs .*costs\.csv: read 5, used 3, rejected 0, excluded 2 \(after as-of\)/);
+  });
+});
+
+describe('worth keeping on the fixtures (with a valuation)', () => {
+  it('high value = net CLV above the median of the net CLVs', async () => {
+    const out = join(dir, 'csv-fixtures');
+    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--output-dir', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const rows = parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    // The median of the net CLV column, recomputed here; high value = strictly above it.
+    const sorted = rows.map((row) => Number(row.net_clv)).sort((a, b) => a - b);
+    const median = (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2; // 300 customers: even
+    for (const row of rows) expect(row.quadrant.endsWith('high value'), row.customer_id).toBe(Number(row.net_clv) > median);
+    expect(rows.filter((row) => row.quadrant.endsWith('high value')).length).toBeGreaterThan(140);
+    // No cost-to-serve: the net CLV is the CLV, and contribution is the margin.
+    for (const row of rows) {
+      expect(row.net_clv).toBe(row.clv);
+      expect(row.contribution).toBe(row.margin);
+    }
+    const html = await runCli(['report', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--format', 'html', '--quiet']);
+    expect(html.stdout).toContain('data-chart="worth-keeping"');
   });
 });
 
