@@ -1,0 +1,239 @@
+/**
+ * The statistics of campaign measurement, pure: Wilson score intervals, Newcombe's hybrid score interval for
+ * a difference of two proportions, the pooled two-proportion z test, the normal and Student t quantiles, and
+ * Welch's interval for a difference of two means. See docs/campaign.md for the formulas and references.
+ */
+import { lgamma } from '../models/special.js';
+import { regularizedUpperGamma } from '../churn/chi-square.js';
+
+/** z of a two-sided 95% interval: the 0.975 quantile of the standard normal. */
+export const Z95 = 1.959963984540054;
+
+/** erfc(x) for x >= 0, from the regularized upper incomplete gamma: erfc(x) = Q(1/2, x²). */
+function erfcPositive(x: number): number {
+  return x === 0 ? 1 : regularizedUpperGamma(0.5, x * x);
+}
+
+/** The standard normal CDF Φ(x). */
+export function normalCdf(x: number): number {
+  const tail = 0.5 * erfcPositive(Math.abs(x) / Math.SQRT2);
+  return x < 0 ? tail : 1 - tail;
+}
+
+/**
+ * The standard normal quantile Φ⁻¹(p), 0 < p < 1: Acklam's rational approximation (relative error 1.15e-9)
+ * refined by one Halley step on Φ.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  let x: number;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - low) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  // One Halley step: e = Φ(x) - p, u = e √(2π) exp(x²/2).
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+  return x - u / (1 + (x * u) / 2);
+}
+
+/**
+ * The regularized incomplete beta function I_x(a, b), by the continued fraction of Numerical Recipes
+ * (Press et al. 2007, §6.4, modified Lentz), using the symmetry I_x(a,b) = 1 − I_{1−x}(b,a) where it converges
+ * faster.
+ */
+export function regularizedBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return (front * betaFraction(x, a, b)) / a;
+  return 1 - (front * betaFraction(1 - x, b, a)) / b;
+}
+
+function betaFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 10000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** The CDF of Student's t with `df` > 0 degrees of freedom (df need not be whole). */
+export function tCdf(t: number, df: number): number {
+  if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
+  const tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+  return t > 0 ? 1 - tail : tail;
+}
+
+/**
+ * The quantile of Student's t with `df` > 0 degrees of freedom (df need not be whole, as Welch's are): the root
+ * of tCdf(t, df) = p, found by bisection on a bracket that starts from the normal quantile (the t quantile is
+ * farther from 0), to a relative precision of 1e-12. Closed forms for df = 1 and 2 are not used, so that the
+ * tests of those cases check the general method.
+ */
+export function tQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1) || !(df > 0)) return NaN;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  if (df > 1e7) return normalQuantile(p);
+  let lo = normalQuantile(p);
+  let hi = Math.max(2 * lo, 1);
+  while (tCdf(hi, df) < p) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e300) return Infinity;
+  }
+  for (let i = 0; i < 400 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** An interval [low, high]. */
+export type Interval = [number, number];
+
+/**
+ * Wilson's score interval for a proportion x/n (Wilson 1927): the roots in p of (x/n − p)² = z² p(1 − p)/n,
+ * (2x + z² ± z √(z² + 4x(n − x)/n)) / (2(n + z²)). x may be fractional (used when solving for a sample size).
+ */
+export function wilsonInterval(x: number, n: number, z = Z95): Interval {
+  if (!(n > 0)) return [NaN, NaN];
+  const p = x / n;
+  const z2 = z * z;
+  const centre = (2 * n * p + z2) / (2 * (n + z2));
+  const half = (z * Math.sqrt(z2 + 4 * n * p * (1 - p))) / (2 * (n + z2));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Newcombe's hybrid score interval for p1 − p2 (Newcombe 1998, method 10), from the Wilson intervals (l1, u1)
+ * and (l2, u2) of each proportion: δ − √((p1 − l1)² + (u2 − p2)²) to δ + √((u1 − p1)² + (p2 − l2)²).
+ */
+export function newcombeInterval(x1: number, n1: number, x2: number, n2: number, z = Z95): Interval {
+  const p1 = x1 / n1;
+  const p2 = x2 / n2;
+  const [l1, u1] = wilsonInterval(x1, n1, z);
+  const [l2, u2] = wilsonInterval(x2, n2, z);
+  const delta = p1 - p2;
+  return [delta - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), delta + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
+}
+
+/**
+ * The two-sided p-value of the pooled two-proportion z test of p1 = p2: z = (p1 − p2) / √(p̂(1 − p̂)(1/n1 + 1/n2))
+ * with p̂ = (x1 + x2)/(n1 + n2), p = 2(1 − Φ(|z|)). When p̂ is 0 or 1 (no variance), 1 (the two rates are equal).
+ */
+export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): { z: number; pValue: number } {
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  const diff = x1 / n1 - x2 / n2;
+  if (!(se > 0)) return { z: 0, pValue: 1 };
+  const z = diff / se;
+  return { z, pValue: erfcPositive(Math.abs(z) / Math.SQRT2) };
+}
+
+/** Mean and sample variance (n − 1) of values. */
+export function meanVariance(values: ArrayLike<number>): { n: number; mean: number; variance: number } {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean = n > 0 ? mean / n : NaN;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  return { n, mean, variance: n > 1 ? ss / (n - 1) : NaN };
+}
+
+/** Welch's interval for a difference of two means. */
+export interface WelchResult {
+  difference: number;
+  standardError: number;
+  /** Welch–Satterthwaite degrees of freedom; null when both variances are 0. */
+  df: number | null;
+  /** The t quantile used; null with df. */
+  t: number | null;
+  interval: Interval;
+}
+
+/**
+ * Welch's interval for mean1 − mean2 (Welch 1947): se = √(s1²/n1 + s2²/n2), df = se⁴ / ((s1²/n1)²/(n1 − 1) +
+ * (s2²/n2)²/(n2 − 1)) (Satterthwaite 1946), difference ± t(0.975, df) · se. Null when a group has fewer than 2
+ * values. Both variances 0: the interval is the difference itself (df null).
+ */
+export function welchInterval(a: { n: number; mean: number; variance: number }, b: { n: number; mean: number; variance: number }, level = 0.95): WelchResult | null {
+  if (a.n < 2 || b.n < 2) return null;
+  const va = a.variance / a.n;
+  const vb = b.variance / b.n;
+  const se = Math.sqrt(va + vb);
+  const difference = a.mean - b.mean;
+  if (!(se > 0)) return { difference, standardError: 0, df: null, t: null, interval: [difference, difference] };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  const t = tQuantile(1 - (1 - level) / 2, df);
+  return { difference, standardError: se, df, t, interval: [difference - t * se, difference + t * se] };
+}
+
+/**
+ * The smallest control size with which Newcombe's interval (same method as the lift's) excludes zero, the treated
+ * size and both observed rates fixed (the control's successes scaled: p2 · n2, fractional). Null when no control
+ * size does (the lift is 0, or the treated group alone is too uncertain: as n2 grows the interval tends to
+ * δ ∓ (p1 − l1) or δ + (u1 − p1), which may still hold zero). Searched up to 10^9.
+ */
+export function controlSizeForSignificance(p1: number, n1: number, p2: number, z = Z95): number | null {
+  const delta = p1 - p2;
+  if (delta === 0 || !(n1 > 0)) return null;
+  const excludes = (n2: number): boolean => {
+    const [low, high] = newcombeInterval(p1 * n1, n1, p2 * n2, n2, z);
+    return delta > 0 ? low > 0 : high < 0;
+  };
+  let hi = 2;
+  while (!excludes(hi)) {
+    hi *= 2;
+    if (hi > 1e9) return null;
+  }
+  let lo = hi / 2;
+  if (lo < 1 || excludes(lo)) lo = 1;
+  if (excludes(lo)) return lo;
+  // excludes(lo) false, excludes(hi) true: the interval narrows as n2 grows.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (excludes(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
