@@ -22,6 +22,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerProfile } from './commands/profile.js';
 import { registerKpi } from './commands/kpi.js';
 import { registerScore } from './commands/score.js';
+import { registerCampaign } from './commands/campaign.js';
 
 
 /** Builds the program with every command registered. */
@@ -50,6 +51,7 @@ export function buildProgram(io: Io): Command {
   registerProfile(program, io);
   registerKpi(program, io);
   registerScore(program, io);
+  registerCampaign(program, io);
   // Before any command runs: no output is an input, every output can be written (docs/reliability.md).
   program.hook('preAction', (_program, action) => {
     const options = action.options.some((o) => o.attributeName() === 'config') ? resolveOptions(action, io).options : action.opts();
