@@ -13,11 +13,12 @@ import type { ChurnResult } from '../churn/result.js';
 import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
 import type { KpiResult } from '../performance/kpi.js';
 import type { ProfitabilityResult } from '../performance/profitability.js';
+import type { CampaignAnalysis } from '../marketing/campaign.js';
 
 export const SCHEMA_VERSION = 2;
 
 /** The sections of the report that can fail on their own while the others are still computed. */
-export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk', 'kpi', 'profitability'] as const;
+export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk', 'kpi', 'profitability', 'campaigns'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** Human names of the sections, for messages. */
@@ -29,6 +30,7 @@ export const SECTION_TITLES: Record<SectionName, string> = {
   atRisk: 'at-risk list',
   kpi: 'KPIs over time',
   profitability: 'profitability and cost-to-serve',
+  campaigns: 'campaigns',
 };
 
 export type { AtRiskRow } from '../churn/at-risk.js';
@@ -63,6 +65,8 @@ export interface ReportDocument {
   kpi?: KpiResult | null;
   /** Customer profitability and the worth-keeping quadrants (docs/profitability.md); absent in older documents. */
   profitability?: ProfitabilityResult | null;
+  /** Campaign response and lift with --contacts (docs/campaign.md); absent in older documents. */
+  campaigns?: CampaignAnalysis | null;
   /** Warnings and notes of the run (fits, fallbacks, excluded customers, unknown customers), in order. */
   notes: string[];
   /** The reason of every section that could not be computed (its value above is null). */
@@ -81,6 +85,7 @@ export function jsonDocument(doc: ReportDocument): Record<string, unknown> {
   }
   delete out.kpi; // kpi and profitability: not in docs/report.schema.json yet (its top level has additionalProperties: false)
   delete out.profitability;
+  delete out.campaigns; // not in docs/report.schema.json yet either
   return out;
 }
 

@@ -12,6 +12,7 @@ import type { AtRiskRow, ReportDocument, SectionName } from './document.js';
 import { count, fixed, percent } from './format.js';
 import { kpiSection } from './html-kpi.js';
 import { profitabilitySection } from './html-profitability.js';
+import { campaignSection } from './html-campaign.js';
 import {
   axisBottom,
   axisLeft,
@@ -83,6 +84,7 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
   add('at-risk', 'Customers at risk', doc.atRisk ? atRiskSection(doc.atRisk) : failed('atRisk'));
   add('kpi', 'KPIs over time', doc.kpi ? kpiSection(doc.kpi) : failed('kpi'));
   add('profitability', 'Profitability and cost-to-serve', doc.profitability ? profitabilitySection(doc.profitability) : failed('profitability'));
+  add('campaigns', 'Campaigns', doc.campaigns ? campaignSection(doc.campaigns) : failed('campaigns'));
   add('notes', 'Notes and warnings', doc.notes?.length ? `<ul class="notes">${doc.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : null);
 
   const meta = doc.meta;

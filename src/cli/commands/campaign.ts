@@ -104,6 +104,18 @@ function breakdowns(data: LoadedData, asOf: Day, by: string[], segments: boolean
   return out;
 }
 
+/**
+ * The campaign analysis of a run whose inputs are read (`crm report --contacts`): default window (30 days), RFM
+ * segment breakdown, margin share as `crm campaign` finds it. Notes (margin source, segments not computed) go
+ * to `notes`.
+ */
+export function runCampaigns(data: LoadedData, asOf: Day, options: Record<string, unknown>, notes: string[], windowDays?: number): CampaignAnalysis {
+  const margin = marginShareOf(data.sales!, asOf, options.margin);
+  if (margin.note) notes.push(`note: campaigns: ${margin.note}`);
+  const sales = data.sales!;
+  return analyseCampaigns(data.contacts!, { asOf, windowDays, marginShare: margin.share, history: (id) => sales.customers.get(id), breakdowns: breakdowns(data, asOf, [], true, notes) });
+}
+
 export function registerCampaign(program: Command, io: Io): void {
   const cmd = program
     .command('campaign')

@@ -44,6 +44,7 @@ import { renderValue } from './value.js';
 import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
 import { renderPayments } from './payments.js';
 import { kpiCsvRows, profitabilityCsvRows, renderKpi, renderProfitability, reportKpis } from './kpi.js';
+import { runCampaigns } from './campaign.js';
 import { runProfitability } from '../../performance/profitability.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
@@ -121,7 +122,7 @@ function historyById(all: readonly CustomerHistory[], id: string): CustomerHisto
 
 /** Builds the whole report document from the inputs. */
 export async function buildReport(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<{ doc: ReportDocument; notes: string[] }> {
-  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional' }, { holdout: false });
+  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional', contacts: 'optional' }, { holdout: false });
   trace('read inputs');
   const notes = accountLines(data);
   const accounted = data.accounts.length;
@@ -237,6 +238,14 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
     notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
   }
 
+  // Campaigns (--contacts): contacts the analysis leaves out (after as-of, the other group) are excluded in the account.
+  const campaigns = data.contacts ? section('campaigns', () => runCampaigns(data, asOf, options, notes)) : null;
+  if (campaigns) {
+    excludeRows(data, 'contacts', campaigns.account.excluded);
+    notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
+    notes.push(...campaigns.warnings.map((w) => `warning: campaigns: ${w}`));
+  }
+
   let transactions = 0;
   let revenue = 0;
   let margin: number | null = null;
@@ -276,6 +285,7 @@ export async function buildReport(cmd: Command, options: Record<string, unknown>
     atRisk,
     kpi,
     profitability,
+    campaigns,
     notes: notes.slice(accounted),
     errors,
   };
@@ -404,7 +414,7 @@ export function registerReport(program: Command, io: Io): void {
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-q, --quiet', 'print nothing on success')
     .option('--strict', 'exit 1 (after writing the report) when a section could not be computed or a warning was raised');
-  addInputOptions(cmd, ['customers', 'sales', 'payments', 'costs']);
+  addInputOptions(cmd, ['customers', 'sales', 'payments', 'costs', 'contacts']);
   addWindowOptions(cmd, { holdout: false });
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
