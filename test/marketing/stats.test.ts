@@ -1,6 +1,6 @@
 /**
  * The statistics of campaign measurement against published values and hand calculations: Wilson and Newcombe
- * (Newcombe 1998, Statistics in Medicine 17:873-890, Table II example (a): 56/70 − 48/80), the pooled z test,
+ * (Newcombe 1998, Statistics in Medicine 17:873-890, worked example 56/70 − 48/80), the pooled z test,
  * the normal quantile, Student's t quantile against t tables and closed forms, Welch's interval.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import {
 } from '../../src/marketing/stats.js';
 
 describe('Wilson and Newcombe intervals', () => {
-  it('Wilson 56/70 and 48/80 (Newcombe 1998, Table I: 0.6918-0.8770, 0.4905-0.7004)', () => {
+  it('Wilson 56/70 and 48/80 (0.6918-0.8770, 0.4905-0.7004)', () => {
     // 56/70: p = 0.8, z² = 3.8415; centre = (2·56 + 3.8415)/(2·73.8415) = 0.78443;
     // half = 1.96·√(3.8415 + 4·70·0.8·0.2)/(2·73.8415) = 1.96·√48.6415/147.683 = 0.09256 → 0.6919 to 0.8770
     const [l1, u1] = wilsonInterval(56, 70);
