@@ -107,6 +107,15 @@ describe('crm campaign', () => {
     expect(r.stdout).toMatch(/warning: campaign "spring": the 95% interval of the lift holds zero, and no control group size would exclude it .* with 10 treated customers/);
   });
 
+  it('NDJSON: the same rows as objects', async () => {
+    const r = await runCli(['campaign', '--contacts', contacts, '--sales', sales, '-f', 'ndjson', '-q', '--no-segments']);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    // spring: all × treatment, control; autumn: all × treatment
+    expect(rows.map((x) => [x.campaign, x.group, x.responders])).toEqual([['spring', 'treatment', 4], ['spring', 'control', 1], ['autumn', 'treatment', 1]]);
+    expect(rows[0].lift).toBeCloseTo(0.2, 12);
+    expect(rows[2].lift).toBeNull();
+  });
+
   it('--window 40 counts t6 (day 31) as a responder', async () => {
     const r = await runCli(['campaign', '--contacts', contacts, '--sales', sales, '--window', '40', '-f', 'json', '-q', '--no-segments']);
     const spring = JSON.parse(r.stdout).campaigns.find((c: { campaign: string }) => c.campaign === 'spring');
