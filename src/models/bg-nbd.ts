@@ -354,6 +354,82 @@ export function probabilityOfPurchases(params: Readonly<Record<string, number>>,
   return first + Math.exp(lbeta(a + 1, b + n - 1) - lbeta(a, b)) * nbdTailProbability(r, alpha, t, n);
 }
 
+/**
+ * Probability of at least one purchase in (T, T + t] for a customer with history (x, t_x, T):
+ *
+ *   P(X(T, T + t] >= 1) = P(alive) · [1 − ((α + T)/(α + T + t))^(r+x)].
+ *
+ * Derivation: a customer who has dropped out buys nothing. One alive at T has λ ~ Gamma(r + x, α + T) (the
+ * "alive" term of the likelihood is λˣ e^(−λT) (1 − p)ˣ, which factorises in λ and p), and the first
+ * purchase after T comes at rate λ whatever p: dropout happens only right after a purchase, so it cannot
+ * prevent the first one. P(first purchase within t | λ) = 1 − e^(−λt), whose mean over Gamma(r + x, α + T)
+ * is the bracket. The same holds in the MBG/NBD (mbg-nbd.ts), with its P(alive).
+ *
+ * Cost: O(1).
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * probabilityPurchaseWithin({ r: 1, alpha: 1, a: 1, b: 1 }, 1, 0, 0, 1) // => 1 − (2/3)¹ = 0.3333333333333333
+ */
+export function probabilityPurchaseWithin(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
+  const [r, alpha] = read(params);
+  if (t === 0) return 0;
+  return probabilityAlive(params, frequency, recency, T) * -Math.expm1(-(r + frequency) * Math.log1p(t / (alpha + T)));
+}
+
+/**
+ * Probability that a customer with history (x, t_x, T) is still alive at T + t:
+ *
+ *   P(alive at T + t) = P(alive at T) · E[e^(−λpt)] = P(alive at T) · (1 − a · B(a + b − r, a + 1, a + b + x, t/(α + T + t))),
+ *
+ * with B = {@link hyp2f1Bracket}. Derivation: dropout happens only right after a purchase, with probability
+ * p each; given λ and p, the purchases in (T, T + t] are Poisson(λt), and surviving all of them has
+ * probability E[(1 − p)^N] = e^(−λpt) (the Poisson generating function). Alive at T, λ ~ Gamma(r + x, α + T)
+ * and p ~ Beta(a, b + x) independently, so E[e^(−λpt)] = E_p[((α + T)/(α + T + pt))^(r+x)]
+ * = ((α + T)/(α + T + t))^(r+x) ₂F₁(r + x, b + x; a + b + x; t/(α + T + t)) (Euler's integral after
+ * Pfaff's transformation), = (1 − z)^a ₂F₁(a + b − r, a; a + b + x; z) by Euler's transformation, which is
+ * 1 − a·B(...). For x = 0 it still falls with t: the customer drops out after future purchases.
+ *
+ * Cost: O(terms of the series), as {@link expectedTransactions}.
+ *
+ * @throws {ModelError} for non-positive parameters
+ */
+export function probabilityAliveAfter(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
+  const [r, alpha, a, b] = read(params);
+  const alive = probabilityAlive(params, frequency, recency, T);
+  if (t === 0) return alive;
+  return alive * survivalAfterPurchases(r + frequency, alpha + T, a, a + b + frequency, t);
+}
+
+/**
+ * E[e^(−λpt)] for λ ~ Gamma(shape, rate A) and p ~ Beta(a, c − a): (1 − z)^a ₂F₁(c − shape, a; c; z) with
+ * z = t/(A + t), = 1 − a·{@link hyp2f1Bracket}(c − shape, a + 1, c, z). Shared with the MBG/NBD. Here the
+ * shape is r + x, so c − shape = a + b − r (BG/NBD) or a + b + 1 − r (MBG/NBD).
+ */
+export function survivalAfterPurchases(shape: number, rateA: number, a: number, c: number, t: number): number {
+  const z = t / (rateA + t);
+  const value = 1 - a * hyp2f1Bracket(c - shape, a + 1, c, z);
+  return Math.min(1, Math.max(0, value));
+}
+
+/**
+ * Median time to the next purchase of a customer with history (x, t_x, T) who is alive at T, in model
+ * periods: the waiting time W has P(W > u) = E[e^(−λu)] = ((α + T)/(α + T + u))^(r+x) (λ ~ Gamma(r + x, α + T);
+ * dropout cannot come before the next purchase), so the median is (α + T)·(2^(1/(r+x)) − 1). The same in
+ * the MBG/NBD.
+ *
+ * Cost: O(1).
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * medianTimeToPurchase({ r: 1, alpha: 2, a: 1, b: 1 }, 0, 0, 3) // => 5 (= (2 + 3)·(2 − 1))
+ */
+export function medianTimeToPurchase(params: Readonly<Record<string, number>>, frequency: number, recency: number, T: number): number {
+  const [r, alpha] = read(params);
+  void recency;
+  return (alpha + T) * Math.expm1(Math.LN2 / (r + frequency));
+}
+
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
   /** Number of customers. */

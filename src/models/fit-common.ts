@@ -449,6 +449,7 @@ export function fitMaximumLikelihood(problem: LikelihoodProblem, options: FitOpt
     trusted: problems.length === 0,
     problems,
     bounds,
+    covariance: covariance !== null && covariance.every((row) => row.every(Number.isFinite)) ? covariance.map((row) => [...row]) : null,
   };
 }
 

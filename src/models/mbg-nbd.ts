@@ -17,7 +17,7 @@
  */
 import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
-import { simulatePurchases } from './bg-nbd.js';
+import { simulatePurchases, survivalAfterPurchases } from './bg-nbd.js';
 import type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
 import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, IndexedRfm } from './compress.js';
@@ -323,6 +323,55 @@ export function probabilityOfPurchases(params: Readonly<Record<string, number>>,
   if (t === 0) return n === 0 ? 1 : 0;
   const survive = Math.exp(lbeta(a, b + n + 1) - lbeta(a, b) + logNbdProbability(r, alpha, t, n));
   return survive + Math.exp(lbeta(a + 1, b + n) - lbeta(a, b)) * nbdTailProbability(r, alpha, t, n);
+}
+
+/**
+ * Probability of at least one purchase in (T, T + t]: P(alive) · [1 − ((α + T)/(α + T + t))^(r+x)], as in
+ * the BG/NBD (bg-nbd.ts): the extra dropout chance of the MBG/NBD is at time 0 and after purchases, never
+ * before the first purchase after T; alive at T, λ ~ Gamma(r + x, α + T). Only P(alive) differs (it is
+ * below 1 for x = 0).
+ *
+ * Cost: O(1).
+ *
+ * @throws {ModelError} for non-positive parameters
+ * @example
+ * probabilityPurchaseWithin({ r: 1, alpha: 1, a: 1, b: 1 }, 1, 0, 0, 1) // => (1/3) · (1 − 2/3) = 0.1111111111111111
+ */
+export function probabilityPurchaseWithin(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
+  const [r, alpha] = read(params);
+  if (t === 0) return 0;
+  return probabilityAlive(params, frequency, recency, T) * -Math.expm1(-(r + frequency) * Math.log1p(t / (alpha + T)));
+}
+
+/**
+ * Probability of being alive at T + t: P(alive at T) · E[e^(−λpt)], with λ ~ Gamma(r + x, α + T) and
+ * p ~ Beta(a, b + x + 1) (alive at T means x + 1 survived dropout chances: at time 0 and after each repeat
+ * purchase) = P(alive) · (1 − a·{@link hyp2f1Bracket}(a + b + 1 − r, a + 1, a + b + x + 1, t/(α + T + t)));
+ * derivation as the BG/NBD's `probabilityAliveAfter`.
+ *
+ * Cost: O(terms of the series).
+ *
+ * @throws {ModelError} for non-positive parameters
+ */
+export function probabilityAliveAfter(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
+  const [r, alpha, a, b] = read(params);
+  const alive = probabilityAlive(params, frequency, recency, T);
+  if (t === 0) return alive;
+  return alive * survivalAfterPurchases(r + frequency, alpha + T, a, a + b + frequency + 1, t);
+}
+
+/**
+ * Median time to the next purchase of a customer alive at T, in model periods: (α + T)·(2^(1/(r+x)) − 1), as
+ * in the BG/NBD.
+ *
+ * Cost: O(1).
+ *
+ * @throws {ModelError} for non-positive parameters
+ */
+export function medianTimeToPurchase(params: Readonly<Record<string, number>>, frequency: number, recency: number, T: number): number {
+  const [r, alpha] = read(params);
+  void recency;
+  return (alpha + T) * Math.expm1(Math.LN2 / (r + frequency));
 }
 
 /**

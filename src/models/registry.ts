@@ -19,6 +19,12 @@ export interface PurchaseModel {
   probabilityAlive(params: Params, frequency: number, recency: number, T: number): number;
   expectedTransactions(params: Params, t: number, frequency: number, recency: number, T: number): number;
   expectedTransactionsNew(params: Params, t: number): number;
+  /** P(at least one purchase in (T, T + t]) for a customer with history (frequency, recency, T). */
+  probabilityPurchaseWithin(params: Params, t: number, frequency: number, recency: number, T: number): number;
+  /** P(alive at T + t). */
+  probabilityAliveAfter(params: Params, t: number, frequency: number, recency: number, T: number): number;
+  /** Median time to the next purchase if alive at T, in model periods (Infinity when less likely than not). */
+  medianTimeToPurchase(params: Params, frequency: number, recency: number, T: number): number;
 }
 
 export const PURCHASE_MODELS: Record<PurchaseModelName, PurchaseModel> = {

@@ -53,4 +53,10 @@ export interface FittedModel {
   problems: string[];
   /** The bounds the optimiser enforced on each parameter, [lower, upper] in the parameter's units. */
   bounds?: Record<string, [number, number]>;
+  /**
+   * Covariance matrix of the estimates, [−∇²LL(θ̂)]⁻¹ in the natural parameters, rows and columns in the
+   * order of `params` (the model's parameter order); null when the Hessian is not positive definite. Absent
+   * in models saved before it was kept. `crm value` draws parameters from it for its intervals (docs/value.md).
+   */
+  covariance?: number[][] | null;
 }
