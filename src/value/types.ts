@@ -25,6 +25,24 @@ export interface CustomerValue {
   /** Pareto/NBD only: discounted expected residual transactions over an infinite horizon, and its value. */
   dert?: number;
   clvInfinite?: number;
+  /**
+   * Intervals from parameter uncertainty (`ValueOptions.interval`; docs/value.md, "Intervals"): the central
+   * interval of the given level of each prediction; null when not available for this customer.
+   */
+  pAliveLow?: number | null;
+  pAliveHigh?: number | null;
+  expectedTransactionsLow?: number | null;
+  expectedTransactionsHigh?: number | null;
+  expectedSpendLow?: number | null;
+  expectedSpendHigh?: number | null;
+  clvLow?: number | null;
+  clvHigh?: number | null;
+  /** Median days to the next purchase if alive at as-of (null when the customer is more likely to die first). */
+  medianDaysToPurchase?: number | null;
+  /** P(at least one purchase within each of `ValueResult.shortHorizon.withinDays`). */
+  purchaseWithin?: number[];
+  /** P(alive) at each of `ValueResult.shortHorizon.aliveAtDays` days after as-of. */
+  aliveAt?: number[];
 }
 
 export interface ValueDecile {
@@ -73,4 +91,22 @@ export interface ValueResult {
   whatIf: { retentionUplift: number; baselineEquity: number; baselineEquityAfter: number; modelEquityAfter: number | null } | null;
   customers: CustomerValue[];
   warnings: string[];
+  /**
+   * The intervals' settings and the portfolio's: equity and mean CLV (quantiles of the per-draw sums), when
+   * intervals were asked for; `available` false (with the reason in `warnings`) when the purchase model has
+   * no covariance.
+   */
+  intervals?: {
+    level: number;
+    available: boolean;
+    method: string;
+    draws: number;
+    seed: number;
+    /** Whether the spend model's parameter uncertainty is included (Gamma-Gamma with a covariance). */
+    spendUncertainty: boolean;
+    equity: [number, number] | null;
+    meanClv: [number, number] | null;
+  };
+  /** The short-horizon scores computed: windows and future dates in days after as-of. */
+  shortHorizon?: { withinDays: number[]; aliveAtDays: number[] };
 }

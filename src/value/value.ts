@@ -6,12 +6,13 @@
 import { rowIndex } from '../models/compress.js';
 import type { CustomerHistory } from '../core/types.js';
 import type { ModelInput } from '../accumulate/model-input.js';
-import { withLowerDropout, PURCHASE_MODELS, type PurchaseModelName } from '../models/registry.js';
+import { withLowerDropout, PURCHASE_MODELS, type PurchaseModel, type PurchaseModelName } from '../models/registry.js';
 import { dert } from '../models/pareto-nbd.js';
 import type { FittedModel } from '../models/types.js';
 import { discountedTransactions, retentionFormulaClv, spendOf, stepRate, type ClvSettings } from './clv.js';
 import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './types.js';
 import type { SpendMethod } from './fit-valuation.js';
+import { equityDraws, logCovariance, purchaseSensitivity, quadratic, sortedQuantile, spendGradient, zOf } from './uncertainty.js';
 
 export interface ValueOptions {
   asOf: string;
@@ -42,6 +43,15 @@ export interface ValueOptions {
   /** Collection rate per customer (1 = everything invoiced is collected), for --collected. */
   collectionRates?: Map<string, number>;
   retentionUplift?: number;
+  /**
+   * Intervals from parameter uncertainty: the level (e.g. 0.9; 0 or absent: none), the number of draws for
+   * the equity (default 200) and the seed (default 16). See uncertainty.ts and docs/value.md.
+   */
+  interval?: { level: number; draws?: number; seed?: number };
+  /** Windows in days after as-of: P(at least one purchase within each), and the median days to the next purchase. */
+  withinDays?: number[];
+  /** Days after as-of: P(alive) then. */
+  aliveAtDays?: number[];
 }
 
 const YEAR = 365.25;
@@ -184,6 +194,10 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   if (customers.some((c) => !Number.isFinite(c.clv))) {
     warnings.push('the Gamma-Gamma spend model has q <= 1: expected spend is infinite, so CLV is infinite for some customers; use --no-spend-model or more data');
   }
+  const shortHorizon = scoreShortHorizon(model, params, input, tuples, customers, options);
+  const intervals = options.interval && options.interval.level > 0
+    ? addIntervals(model, params, settings, input, tuples, customers, options, method, warnings)
+    : undefined;
   const equity = customers.reduce((s, c) => s + c.clv, 0);
   // Deciles by CLV, highest first.
   const sorted = [...customers].sort((a, b) => b.clv - a.clv);
@@ -272,5 +286,122 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     whatIf,
     customers,
     warnings,
+    ...(intervals ? { intervals } : {}),
+    ...(shortHorizon ? { shortHorizon } : {}),
   };
+}
+
+/**
+ * P(at least one purchase within each window), the median days to the next purchase (with windows), and
+ * P(alive) at each future day, once per distinct (frequency, recency, T) tuple; written into `customers`.
+ */
+function scoreShortHorizon(
+  model: PurchaseModel,
+  params: Readonly<Record<string, number>>,
+  input: ModelInput,
+  tuples: { index: Int32Array; distinct: number },
+  customers: CustomerValue[],
+  options: ValueOptions,
+): ValueResult['shortHorizon'] {
+  const within = options.withinDays ?? [];
+  const aliveAt = options.aliveAtDays ?? [];
+  if (within.length === 0 && aliveAt.length === 0) return undefined;
+  const days = options.period.days;
+  const done = new Uint8Array(tuples.distinct);
+  const buy = within.map(() => new Float64Array(tuples.distinct));
+  const alive = aliveAt.map(() => new Float64Array(tuples.distinct));
+  const median = new Float64Array(tuples.distinct);
+  for (let i = 0; i < customers.length; i++) {
+    const k = tuples.index[i];
+    const f = input.frequency[i];
+    const r = input.recency[i];
+    const T = input.T[i];
+    if (done[k] === 0) {
+      done[k] = 1;
+      within.forEach((d, j) => (buy[j][k] = model.probabilityPurchaseWithin(params, d / days, f, r, T)));
+      aliveAt.forEach((d, j) => (alive[j][k] = model.probabilityAliveAfter(params, d / days, f, r, T)));
+      if (within.length > 0) median[k] = model.medianTimeToPurchase(params, f, r, T) * days;
+    }
+    const c = customers[i];
+    if (within.length > 0) {
+      c.medianDaysToPurchase = Number.isFinite(median[k]) ? median[k] : null;
+      c.purchaseWithin = buy.map((column) => column[k]);
+    }
+    if (aliveAt.length > 0) c.aliveAt = alive.map((column) => column[k]);
+  }
+  return { withinDays: [...within], aliveAtDays: [...aliveAt] };
+}
+
+/**
+ * Intervals of P(alive), expected transactions, expected spend and CLV from the parameters' asymptotic
+ * normal (uncertainty.ts), written into `customers`; the equity's and the mean CLV's from draws.
+ */
+function addIntervals(
+  model: PurchaseModel,
+  params: Readonly<Record<string, number>>,
+  settings: ClvSettings,
+  input: ModelInput,
+  tuples: { index: Int32Array; distinct: number },
+  customers: CustomerValue[],
+  options: ValueOptions,
+  method: SpendMethod,
+  warnings: string[],
+): NonNullable<ValueResult['intervals']> {
+  const level = options.interval!.level;
+  const draws = options.interval!.draws ?? 200;
+  const seed = options.interval!.seed ?? 16;
+  const methodText = 'first-order expansion on the log (logit for P(alive)) scale about the estimate, parameters ~ asymptotic normal on the log scale; equity by draws';
+  const purchaseCov = logCovariance(options.purchaseModel);
+  const none = { level, available: false, method: methodText, draws, seed, spendUncertainty: false, equity: null, meanClv: null };
+  if (purchaseCov === null) {
+    warnings.push('no intervals: the purchase model has no covariance matrix (a model saved before it was kept, or a Hessian that is not positive definite); refit it');
+    return none;
+  }
+  const spendCov = method === 'gammagamma' && options.spendModel ? logCovariance(options.spendModel) : null;
+  if (method === 'gammagamma' && spendCov === null) warnings.push('intervals: the spend model has no covariance matrix, so its parameters are taken as known');
+  if (method !== 'gammagamma') warnings.push('intervals: spend is not modelled (observed or portfolio means), so the intervals reflect the purchase model\'s parameters only');
+  // the first customer of each distinct tuple
+  const first = new Int32Array(tuples.distinct).fill(-1);
+  for (let i = 0; i < customers.length; i++) if (first[tuples.index[i]] < 0) first[tuples.index[i]] = i;
+  const pick = (column: ArrayLike<number>) => Float64Array.from(first, (i) => column[i]);
+  const sens = purchaseSensitivity(model, params, settings, pick(input.frequency), pick(input.recency), pick(input.T));
+  const k = sens.k;
+  const z = zOf(level);
+  const spendGrad = spendCov ? new Float64Array(3 * customers.length) : null;
+  const clv = new Float64Array(customers.length);
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i];
+    const t = tuples.index[i];
+    const o = t * k;
+    let spendVariance = 0;
+    if (spendGrad && spendCov) {
+      spendGradient(options.spendModel!.params, c.frequency, input.monetaryValue[i], spendGrad, 3 * i);
+      spendVariance = quadratic(spendGrad, 3 * i, spendCov);
+    }
+    const band = (value: number, variance: number): [number, number] | [null, null] => {
+      if (!Number.isFinite(value)) return [null, null];
+      if (!(value > 0)) return [value, value];
+      const spread = z * Math.sqrt(Math.max(0, variance));
+      return [value * Math.exp(-spread), value * Math.exp(spread)];
+    };
+    const p = c.pAlive;
+    if (p > 0 && p < 1) {
+      const spread = z * Math.sqrt(Math.max(0, quadratic(sens.alive, o, purchaseCov)));
+      const l = Math.log(p) - Math.log1p(-p);
+      c.pAliveLow = 1 / (1 + Math.exp(-(l - spread)));
+      c.pAliveHigh = 1 / (1 + Math.exp(-(l + spread)));
+    } else {
+      c.pAliveLow = p;
+      c.pAliveHigh = p;
+    }
+    [c.expectedTransactionsLow, c.expectedTransactionsHigh] = band(c.expectedTransactions, quadratic(sens.total, o, purchaseCov));
+    [c.expectedSpendLow, c.expectedSpendHigh] = band(c.expectedSpend, spendVariance);
+    [c.clvLow, c.clvHigh] = band(c.clv, quadratic(sens.discounted, o, purchaseCov) + spendVariance);
+    clv[i] = Number.isFinite(c.clv) ? c.clv : 0;
+  }
+  const sums = equityDraws({ clv, tupleOf: tuples.index, purchaseGrad: sens.discounted, k, purchaseCov, spendGrad, spendCov, draws, seed });
+  const lower = (1 - level) / 2;
+  const equity: [number, number] = [sortedQuantile(sums, lower), sortedQuantile(sums, 1 - lower)];
+  const n = Math.max(1, customers.length);
+  return { level, available: true, method: methodText, draws, seed, spendUncertainty: spendCov !== null, equity, meanClv: [equity[0] / n, equity[1] / n] };
 }

@@ -20,10 +20,47 @@ import { loadModelData, type ModelData } from '../model-input.js';
 import { fitValuationModels } from '../../value/fit-valuation.js';
 import type { SavedModel } from './fit.js';
 
-export const valueColumns = (hasDert: boolean): RecordColumns<CustomerValue> => ({
-  names: ['customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_transactions', 'expected_spend', 'margin', 'clv', 'past_revenue', 'segment', 'baseline_clv', ...(hasDert ? ['dert', 'clv_infinite'] : [])],
-  values: (c) => [c.customerId, c.frequency, c.recency, c.T, c.pAlive, c.expectedTransactions, c.expectedSpend, c.margin, c.clv, c.pastRevenue, c.segment, c.baselineClv, ...(hasDert ? [c.dert, c.clvInfinite] : [])],
+/** The columns after the existing ones: intervals, then the short-horizon scores (docs/value.md). */
+export interface ValueExtraColumns {
+  interval: boolean;
+  withinDays: number[];
+  aliveAtDays: number[];
+}
+
+export const valueColumns = (hasDert: boolean, extra: ValueExtraColumns = { interval: false, withinDays: [], aliveAtDays: [] }): RecordColumns<CustomerValue> => ({
+  names: [
+    'customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_transactions', 'expected_spend', 'margin', 'clv', 'past_revenue', 'segment', 'baseline_clv',
+    ...(hasDert ? ['dert', 'clv_infinite'] : []),
+    ...(extra.interval ? ['p_alive_low', 'p_alive_high', 'expected_transactions_low', 'expected_transactions_high', 'expected_spend_low', 'expected_spend_high', 'clv_low', 'clv_high'] : []),
+    ...(extra.withinDays.length > 0 ? ['median_days_to_purchase', ...extra.withinDays.map((d) => `p_purchase_${dayLabel(d)}`)] : []),
+    ...extra.aliveAtDays.map((d) => `p_alive_${dayLabel(d)}`),
+  ],
+  values: (c) => [
+    c.customerId, c.frequency, c.recency, c.T, c.pAlive, c.expectedTransactions, c.expectedSpend, c.margin, c.clv, c.pastRevenue, c.segment, c.baselineClv,
+    ...(hasDert ? [c.dert, c.clvInfinite] : []),
+    ...(extra.interval ? [c.pAliveLow ?? null, c.pAliveHigh ?? null, c.expectedTransactionsLow ?? null, c.expectedTransactionsHigh ?? null, c.expectedSpendLow ?? null, c.expectedSpendHigh ?? null, c.clvLow ?? null, c.clvHigh ?? null] : []),
+    ...(extra.withinDays.length > 0 ? [c.medianDaysToPurchase ?? null, ...extra.withinDays.map((_, j) => c.purchaseWithin?.[j] ?? null)] : []),
+    ...extra.aliveAtDays.map((_, j) => c.aliveAt?.[j] ?? null),
+  ],
 });
+
+/** 30 -> "30d", 0.5 -> "0.5d". */
+function dayLabel(days: number): string {
+  return `${days}d`;
+}
+
+/** "30,90" or "30d,90d" -> [30, 90]: positive numbers of days, distinct, in the order given. */
+export function parseDayList(value: unknown, flag: string): number[] {
+  if (value === undefined) return [];
+  const out: number[] = [];
+  for (const part of String(value).split(',')) {
+    const text = part.trim().replace(/d$/i, '');
+    const n = Number(text);
+    if (text === '' || !Number.isFinite(n) || !(n > 0) || n > 36525) throw new UsageError(`${flag} takes days after as-of, e.g. 30,90 or 90d; "${part.trim()}" is not a positive number of days up to 36525`);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
 
 const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
 
@@ -63,6 +100,9 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   if (!(stepName in STEP_DAYS)) throw new UsageError(`invalid --horizon-unit "${stepName}"`, { hint: Object.keys(STEP_DAYS).join(', ') });
   const uplift = options.retentionUplift !== undefined ? numberOption(options.retentionUplift, '--retention-uplift', 0, 1, 0) : undefined;
   if (options.collected && options.payments === undefined) throw new UsageError('--collected needs --payments');
+  const intervalLevel = numberOption(options.interval, '--interval', 0, 0.999, 0.9);
+  const withinDays = parseDayList(options.within, '--within');
+  const aliveAtDays = parseDayList(options.aliveAt, '--alive-at');
   const loaded = await loadModelData(cmd, options, config, io, { customers: 'optional', payments: options.collected ? 'required' : 'optional' }, { holdout: false });
   const notes = [...loaded.notes];
   if (saved && parsePeriod(String(options.period ?? 'day')).days !== saved.period.days) {
@@ -126,6 +166,9 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
     asOfDay,
     collectionRates,
     retentionUplift: uplift,
+    ...(intervalLevel > 0 ? { interval: { level: intervalLevel } } : {}),
+    withinDays,
+    aliveAtDays,
   });
   for (const w of result.warnings) notes.push(`warning: ${w}`);
   return { result, loaded, notes };
@@ -149,7 +192,10 @@ export function registerValue(program: Command, io: Io): void {
     .command('value')
     .description('customer lifetime value (NPV of expected contributions), customer equity, deciles, value by segment, baseline and what-if')
     .option('--summary <file>', 'a ready summary CSV instead of --sales')
-    .option('--top <n>', 'top customers shown (default 10)');
+    .option('--top <n>', 'top customers shown (default 10)')
+    .option('--interval <level>', 'intervals of P(alive), expected transactions, spend, CLV and equity from parameter uncertainty at this level (default 0.9; 0: none)')
+    .option('--within <days>', 'P(at least one purchase within these days), e.g. 30,90, and the median days to the next purchase')
+    .option('--alive-at <days>', 'P(alive) this many days after as-of, e.g. 90d');
   addValueOptions(cmd);
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addWindowOptions(cmd, { holdout: false });
@@ -158,7 +204,11 @@ export function registerValue(program: Command, io: Io): void {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
     const { result, loaded, notes } = await runValue(cmd, options, config, io);
-    const columns = valueColumns(result.purchaseModel.model === 'paretonbd');
+    const columns = valueColumns(result.purchaseModel.model === 'paretonbd', {
+      interval: result.intervals !== undefined,
+      withinDays: result.shortHorizon?.withinDays ?? [],
+      aliveAtDays: result.shortHorizon?.aliveAtDays ?? [],
+    });
     const top = numberOption(options.top, '--top', 0, 1e6, 10);
     await withOutput(options.output, io, async (sink) => {
       if (format === 'csv') await writeCsv(sink, columns, result.customers);
@@ -180,6 +230,10 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
   const paint = painter(color);
   const m = r.purchaseModel;
   let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${count(r.customers.length)} customers, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
+  const iv = r.intervals;
+  if (iv?.available && iv.equity && iv.meanClv) {
+    out += `${percent(iv.level, 0)} interval from parameter uncertainty: equity ${fixed(iv.equity[0])} – ${fixed(iv.equity[1])}, mean CLV ${fixed(iv.meanClv[0])} – ${fixed(iv.meanClv[1])}${iv.spendUncertainty ? '' : ' (purchase model only)'}\n`;
+  }
   out += `Model: ${m.model} (${Object.entries(m.params).map(([k, v]) => `${k}=${fixed(v, 4)}`).join(', ')}; time unit ${r.period.name})`;
   out += r.spendModel
     ? `; spend: Gamma-Gamma (${Object.entries(r.spendModel.params).map(([k, v]) => `${k}=${fixed(v, 3)}`).join(', ')})\n`
@@ -202,7 +256,13 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
   }
   const best = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, top);
   if (best.length > 0) {
-    out += '\n' + renderTable(['customer_id', 'CLV', 'P(alive)', 'exp. tx', 'exp. spend', 'past revenue', 'segment'], best.map((c) => [c.customerId, fixed(c.clv), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']), { color }, 'Top customers by CLV');
+    const withInterval = iv?.available === true;
+    out += '\n' + renderTable(
+      ['customer_id', 'CLV', ...(withInterval ? [`CLV ${percent(iv!.level, 0)} interval`] : []), 'P(alive)', 'exp. tx', 'exp. spend', 'past revenue', 'segment'],
+      best.map((c) => [c.customerId, fixed(c.clv), ...(withInterval ? [c.clvLow != null && c.clvHigh != null ? `${fixed(c.clvLow)} – ${fixed(c.clvHigh)}` : ''] : []), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']),
+      { color },
+      'Top customers by CLV',
+    );
   }
   return out;
 }
