@@ -196,7 +196,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   }
   const shortHorizon = scoreShortHorizon(model, params, input, tuples, customers, options);
   const intervals = options.interval && options.interval.level > 0
-    ? addIntervals(model, params, settings, input, tuples, customers, options, method, warnings)
+    ? addIntervals(model, params, settings, input, tuples, { alive: tuplePAlive, total: tupleTotal, discounted: tupleDiscounted }, customers, options, method, warnings)
     : undefined;
   const equity = customers.reduce((s, c) => s + c.clv, 0);
   // Deciles by CLV, highest first.
@@ -342,6 +342,7 @@ function addIntervals(
   settings: ClvSettings,
   input: ModelInput,
   tuples: { index: Int32Array; distinct: number },
+  base: { alive: Float64Array; total: Float64Array; discounted: Float64Array },
   customers: CustomerValue[],
   options: ValueOptions,
   method: SpendMethod,
@@ -364,7 +365,7 @@ function addIntervals(
   const first = new Int32Array(tuples.distinct).fill(-1);
   for (let i = 0; i < customers.length; i++) if (first[tuples.index[i]] < 0) first[tuples.index[i]] = i;
   const pick = (column: ArrayLike<number>) => Float64Array.from(first, (i) => column[i]);
-  const sens = purchaseSensitivity(model, params, settings, pick(input.frequency), pick(input.recency), pick(input.T));
+  const sens = purchaseSensitivity(model, params, settings, pick(input.frequency), pick(input.recency), pick(input.T), base);
   const k = sens.k;
   const z = zOf(level);
   const spendGrad = spendCov ? new Float64Array(3 * customers.length) : null;
