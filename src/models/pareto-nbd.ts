@@ -426,6 +426,21 @@ function waitingIntegrand(shape: number, ageA: number, s: number, ageB: number):
   };
 }
 
+/**
+ * ∫_{F₀}^1 g(F) dF of {@link probabilityPurchaseWithin}, in y = −ln(1 − F)/R, where it is
+ * ∫ R e^(−Ry) (1 + (A/B)(e^y − 1))^(−S) dy: no endpoint singularity (in F the integrand behaves like
+ * (1 − F)^(S/R) at 1, which adaptive quadrature resolves only with dozens of bisections), an exponential
+ * tail ≈ R (B/A)^S e^(−(R+S)y), integrated to Y with e^(−(R+S)Y) ≈ 1e-16 and the rest added in closed form.
+ */
+function everBuysAfter(shape: number, ageA: number, s: number, ageB: number, from: number): number {
+  const start = -Math.log1p(-from) / shape;
+  const ratio = ageA / ageB;
+  const end = start + (37 + Math.max(0, s * Math.log(1 / ratio))) / (shape + s);
+  const f = (y: number): number => shape * Math.exp(-shape * y - s * Math.log1p(ratio * Math.expm1(y)));
+  const tail = (shape / (shape + s)) * Math.exp(-(shape + s) * end - s * Math.log(ratio));
+  return integrate(f, start, end, 1e-13) + tail;
+}
+
 function purchaseIntegral(g: (F: number) => number, from: number, to: number): number {
   return integrate(g, from, to, 1e-12 * Math.max(to - from, 1e-300));
 }
@@ -463,8 +478,7 @@ export function medianTimeToPurchase(params: Readonly<Record<string, number>>, f
   const shape = r + frequency;
   const g = waitingIntegrand(shape, alpha + T, s, beta + T);
   const half = purchaseIntegral(g, 0, 0.5);
-  const total = half + purchaseIntegral(g, 0.5, 1);
-  if (!(total >= 0.5)) return Infinity;
+  if (!(half + everBuysAfter(shape, alpha + T, s, beta + T, 0.5) >= 0.5)) return Infinity;
   let F = 0.5;
   let value = half;
   for (let i = 0; i < 100 && 0.5 - value > 1e-13; i++) {
