@@ -47,7 +47,7 @@ export function diagnostics(io: Io, quiet: unknown, lines: string[]): void {
 /** Options that name files the command writes, and whether each is a file or a folder. */
 const OUTPUT_OPTIONS: Record<string, 'file' | 'folder'> = { output: 'file', rejects: 'file', save: 'file', outputDir: 'folder', out: 'folder' };
 /** Options that name files the command reads. */
-const INPUT_OPTIONS = ['sales', 'customers', 'payments', 'summary', 'modelFile', 'config'];
+const INPUT_OPTIONS = ['sales', 'customers', 'payments', 'summary', 'contacts', 'costs', 'modelFile', 'spendModelFile', 'config'];
 
 interface Identity {
   /** The option, as written on the command line (e.g. --sales). */
