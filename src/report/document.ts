@@ -83,9 +83,9 @@ export function jsonDocument(doc: ReportDocument): Record<string, unknown> {
     const reason = doc.errors[name];
     if (doc[name] === null && reason !== undefined) out[name] = { error: reason };
   }
-  delete out.kpi; // kpi and profitability: not in docs/report.schema.json yet (its top level has additionalProperties: false)
+  // Profitability is a per-customer table (in the CSV folder's profitability.csv and the HTML): kept out of the
+  // JSON document, which already has a row per customer in `summary`.
   delete out.profitability;
-  delete out.campaigns; // not in docs/report.schema.json yet either
   return out;
 }
 
