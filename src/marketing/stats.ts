@@ -5,6 +5,7 @@
  */
 import { lgamma } from '../models/special.js';
 import { regularizedUpperGamma } from '../churn/chi-square.js';
+import { normalQuantile as kaplanMeierNormalQuantile } from '../churn/kaplan-meier.js';
 
 /** z of a two-sided 95% interval: the 0.975 quantile of the standard normal. */
 export const Z95 = 1.959963984540054;
@@ -21,32 +22,12 @@ export function normalCdf(x: number): number {
 }
 
 /**
- * The standard normal quantile Φ⁻¹(p), 0 < p < 1: Acklam's rational approximation (relative error 1.15e-9)
- * refined by one Halley step on Φ.
+ * The standard normal quantile Φ⁻¹(p): the one of src/churn/kaplan-meier.ts (Acklam's approximation refined by
+ * a Halley step) inside (0, 1), and ±Infinity at 0 and 1 (NaN outside) instead of its RangeError.
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const low = 0.02425;
-  let x: number;
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - low) {
-    const q = p - 0.5;
-    const r = q * q;
-    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  // One Halley step: e = Φ(x) - p, u = e √(2π) exp(x²/2).
-  const e = normalCdf(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
-  return x - u / (1 + (x * u) / 2);
+  return kaplanMeierNormalQuantile(p);
 }
 
 /**
