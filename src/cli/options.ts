@@ -330,3 +330,11 @@ export function outputFormat(options: Json, io: Io, allowed: Format[] = ['table'
 export function useColor(options: Json, io: Io): boolean {
   return Boolean(io.stdout.isTTY) && options.color !== false && !io.env.NO_COLOR && options.output === undefined;
 }
+
+/** A number option within [min, max], or `fallback` when not given. @throws UsageError naming the flag */
+export function numberOption(value: unknown, flag: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${value}"`);
+  return n;
+}

@@ -3,7 +3,6 @@
  * query) with saved models: P(alive), expected purchases, P(purchase within 30 and 90 days), expected spend
  * and CLV (the formula of crm value). Memory does not grow with the number of customers. docs/scale.md.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { parsePeriod } from '../../accumulate/summary.js';
@@ -14,9 +13,9 @@ import { streamSummaryFile } from '../../ingest/summary-file.js';
 import { csvLine } from '../../report/csv.js';
 import { createScorer, type CustomerScore } from '../../score/score.js';
 import type { Io } from '../io.js';
-import { ingestOptions, resolveOptions } from '../options.js';
+import { ingestOptions, numberOption, resolveOptions } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
-import type { SavedModel } from './fit.js';
+import { readSavedModel } from './fit.js';
 
 const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
 
@@ -24,25 +23,6 @@ export const SCORE_COLUMNS = ['customer_id', 'frequency', 'recency', 'T', 'p_ali
 
 function scoreValues(s: CustomerScore): (string | number)[] {
   return [s.customerId, s.frequency, s.recency, s.T, s.pAlive, s.expectedPurchases, s.pPurchase[0], s.pPurchase[1], s.expectedSpend, s.clv];
-}
-
-function readModel(path: string, flag: string): SavedModel {
-  let model: SavedModel;
-  try {
-    model = JSON.parse(readFileSync(path, 'utf8')) as SavedModel;
-  } catch (err) {
-    throw new UsageError(`cannot read ${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!model || typeof model.params !== 'object' || typeof model.model !== 'string') throw new UsageError(`${path} is not a model saved by crm fit --save`);
-  if (model.trusted === false) throw new ModelError(`${path}: the saved ${model.model} fit is not trusted (${(model.problems ?? []).join('; ')})`, { hint: 'refit it; crm fit says why' });
-  return model;
-}
-
-function numberOption(value: unknown, flag: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${value}"`);
-  return n;
 }
 
 export function registerScore(program: Command, io: Io): void {
@@ -70,9 +50,9 @@ export function registerScore(program: Command, io: Io): void {
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     if (options.modelFile === undefined) throw new UsageError('crm score needs --model-file (a model saved by crm fit --save)', { hint: 'crm fit --model bgnbd --summary summary.csv --period week --save model.json' });
-    const model = readModel(String(options.modelFile), '--model-file');
+    const model = readSavedModel(String(options.modelFile), '--model-file', { refuseUntrusted: true });
     if (model.model === 'gammagamma') throw new UsageError('--model-file is the purchase model; give the Gamma-Gamma model as --spend-model-file');
-    const spendModel = options.spendModelFile !== undefined ? readModel(String(options.spendModelFile), '--spend-model-file') : null;
+    const spendModel = options.spendModelFile !== undefined ? readSavedModel(String(options.spendModelFile), '--spend-model-file', { refuseUntrusted: true }) : null;
     if (spendModel && spendModel.model !== 'gammagamma') throw new UsageError(`--spend-model-file must be a gammagamma model, not ${spendModel.model}`);
     if (spendModel && !(spendModel.params.q > 1)) throw new ModelError(`the spend model has q = ${spendModel.params.q} <= 1: its expected spend is infinite`, { hint: 'leave out --spend-model-file to use each customer\'s monetary value' });
     if (!model.period || !Number.isFinite(model.period.days)) throw new UsageError(`${String(options.modelFile)} records no period in days (not a BG/NBD or MBG/NBD model?)`);

@@ -1,5 +1,4 @@
 /** `crm value`: CLV as the NPV of expected future contributions, customer equity, segments, baseline, what-if. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { compareIds, parsePeriod, summarize } from '../../accumulate/summary.js';
@@ -14,11 +13,11 @@ import { count, fixed, percent } from '../../report/format.js';
 import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
 import { painter, renderTable } from '../../report/table.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
 import { fitValuationModels } from '../../value/fit-valuation.js';
-import type { SavedModel } from './fit.js';
+import { readSavedModel } from './fit.js';
 
 /** The columns after the existing ones: intervals, then the short-horizon scores (docs/value.md). */
 export interface ValueExtraColumns {
@@ -64,24 +63,6 @@ export function parseDayList(value: unknown, flag: string): number[] {
 
 const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
 
-function readModelFile(path: string): SavedModel {
-  let model: SavedModel;
-  try {
-    model = JSON.parse(readFileSync(path, 'utf8')) as SavedModel;
-  } catch (err) {
-    throw new UsageError(`cannot read model file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!model || typeof model.params !== 'object' || typeof model.model !== 'string') throw new UsageError(`${path} is not a model saved by crm fit --save`);
-  return model;
-}
-
-function numberOption(value: unknown, flag: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${value}"`);
-  return n;
-}
-
 export interface ValueRun {
   result: ValueResult;
   loaded: ModelData;
@@ -90,7 +71,7 @@ export interface ValueRun {
 
 /** Fits (or reads) the models and values the portfolio: shared by `crm value` and `crm report`. */
 export async function runValue(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<ValueRun> {
-  const saved = options.modelFile !== undefined ? readModelFile(String(options.modelFile)) : null;
+  const saved = options.modelFile !== undefined ? readSavedModel(String(options.modelFile), 'model file') : null;
   if (saved && options.period === undefined && saved.period) options = { ...options, period: saved.period.name === 'day' || saved.period.name === 'week' || saved.period.name === 'month' || saved.period.name === 'year' ? saved.period.name : String(saved.period.days) };
   const margin = options.margin !== undefined ? numberOption(options.margin, '--margin', 0, 1, 1) : undefined;
   const annual = numberOption(options.discountRate, '--discount-rate', 0, 10, 0.1);
