@@ -6,18 +6,18 @@ import type { Command } from 'commander';
 import { dayToIso, type Day } from '../core/days.js';
 import type { PeriodUnit } from '../core/types.js';
 import { InputError, UsageError } from '../errors.js';
-import { loadInputs, type LoadedData, type UnknownCustomers } from '../ingest/load.js';
+import { loadInputs, type LoadedData } from '../ingest/load.js';
 import type { ParallelSettings } from '../ingest/parallel.js';
 import type { InputKind } from '../ingest/schema.js';
 import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink, RowAccount } from '../ingest/table.js';
 import { parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
 import { csvLine } from '../report/csv.js';
-import { shownValue } from '../core/strings.js';
 import { fileSink, type Sink } from '../report/output.js';
 import { ingestOptions, parseDateOption, unknownPolicy } from './options.js';
 import type { Io } from './io.js';
 import { progressReporter } from './progress.js';
+import { unknownCustomers, unknownCustomerWarnings } from '../analysis/accounting.js';
 
 type Json = Record<string, unknown>;
 
@@ -55,20 +55,7 @@ export function resolveAsOf(given: Day | undefined, data: Pick<LoadedData, 'sale
   return undefined;
 }
 
-/**
- * Moves rows an analysis left out on purpose (e.g. invoices dated after the as-of day) from `used` to
- * `excluded` in the row account of the input of `kind`, so that the account says what the analysis used:
- * read = used + rejected + Σ excluded still holds.
- */
-export function excludeRows(data: LoadedData, kind: InputKind, excluded: Readonly<Record<string, number>>): void {
-  const account = data.accounts.find((a) => a.kind === kind);
-  if (!account) return;
-  for (const [reason, n] of Object.entries(excluded)) {
-    if (n <= 0) continue;
-    account.used -= n;
-    account.excluded[reason] = (account.excluded[reason] ?? 0) + n;
-  }
-}
+export { excludeRows } from '../analysis/accounting.js';
 
 /** Which inputs a command takes. */
 export type InputNeeds = Partial<Record<InputKind, 'required' | 'optional'>>;
@@ -186,17 +173,7 @@ export function describeAccount(a: RowAccount): string {
 /** Lines for stderr: the row account per input and the unknown customers. */
 export function accountLines(data: LoadedData): string[] {
   const lines = data.accounts.map((a) => `${a.kind} ${a.file}: ${describeAccount(a)}`);
-  const unknown = (what: string, u: UnknownCustomers | undefined): void => {
-    if (u && u.rows > 0) {
-      lines.push(
-        `warning: ${u.rows} ${what} rows of ${u.customers} customer(s) not in the customers file (e.g. ${u.examples.map((e) => shownValue(e)).join(', ')})`,
-      );
-    }
-  };
-  unknown('sales', data.unknownSales);
-  unknown('payments', data.unknownPayments);
-  unknown('contacts', data.unknownContacts);
-  unknown('costs', data.unknownCosts);
+  lines.push(...unknownCustomerWarnings(data));
   return lines;
 }
 
@@ -209,11 +186,6 @@ export function inputsMeta(data: LoadedData): Json {
   return {
     ...(rule !== undefined ? { asOfRule: rule } : {}),
     inputs: data.accounts,
-    unknownCustomers: {
-      ...(data.unknownSales ? { sales: data.unknownSales } : {}),
-      ...(data.unknownPayments ? { payments: data.unknownPayments } : {}),
-      ...(data.unknownContacts ? { contacts: data.unknownContacts } : {}),
-      ...(data.unknownCosts ? { costs: data.unknownCosts } : {}),
-    },
+    unknownCustomers: unknownCustomers(data),
   };
 }

@@ -8,7 +8,7 @@ import { fsErrorReason, removeTemporariesSync } from '../report/output.js';
 import { processIo, type Io } from './io.js';
 import { resolveOptions } from './options.js';
 import { checkRunPaths } from './output.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../core/version.js';
 import { registerReport } from './commands/report.js';
 import { registerSummary } from './commands/summary.js';
 import { registerGenerate } from './commands/generate.js';

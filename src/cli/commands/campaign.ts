@@ -4,12 +4,8 @@
  * See docs/campaign.md.
  */
 import type { Command } from 'commander';
-import type { SalesAccumulator } from '../../accumulate/sales.js';
-import type { Day } from '../../core/days.js';
-import { CrmError, UsageError } from '../../errors.js';
-import type { LoadedData } from '../../ingest/load.js';
-import { analyseCampaigns, campaignRows, type CampaignAnalysis, type CampaignBreakdown, type CampaignEffect, type CampaignRow, type GroupStats } from '../../marketing/campaign.js';
-import { NO_PURCHASE_BEFORE, segmentsAsOf } from '../../marketing/segments.js';
+import { UsageError } from '../../errors.js';
+import { analyseCampaigns, campaignRows, type CampaignAnalysis, type CampaignEffect, type CampaignRow, type GroupStats } from '../../marketing/campaign.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
 import { writeCsv, writeNdjson, type RecordColumns } from '../../report/records.js';
 import { painter, renderTable } from '../../report/table.js';
@@ -17,6 +13,8 @@ import { accountLines, excludeRows, inputsMeta, readInputs } from '../inputs.js'
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
+import { campaignBreakdowns, marginShareOf } from '../../analysis/campaigns.js';
+import { marginOption } from '../settings.js';
 
 /** The CSV/NDJSON columns: one row per campaign × breakdown cell × group. */
 export const campaignColumns: RecordColumns<CampaignRow> = {
@@ -47,75 +45,6 @@ function list(value: unknown): string[] {
   return String(value).split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/**
- * The margin share of the ROI and the window margins: the sales' cost or margin column (Σ margin / Σ net revenue
- * up to as-of), else `--margin`, else 1; with the note saying which.
- */
-export function marginShareOf(sales: SalesAccumulator, asOf: Day, given: unknown): { share: number; source: string; note?: string } {
-  let flag: number | undefined;
-  if (given !== undefined) {
-    flag = Number(given);
-    if (!Number.isFinite(flag) || flag < -1 || flag > 1) throw new UsageError(`--margin must be a share from -1 to 1 (e.g. 0.35), not "${given}"`);
-  }
-  if (sales.hasMargin) {
-    let margin = 0;
-    let revenue = 0;
-    for (const id of sales.customers.keys()) {
-      const state = sales.customers.get(id)!;
-      margin += state.margin + state.marginHoldout;
-      for (let i = 0; i < state.days.length && state.days[i] <= asOf; i++) revenue += state.amounts[i];
-    }
-    if (revenue > 0) {
-      const share = margin / revenue;
-      return { share, source: 'the sales\' cost or margin column', note: flag !== undefined ? `--margin ${given} not used: the sales carry a cost or margin column (margin share ${percent(share)})` : undefined };
-    }
-  }
-  if (flag !== undefined) return { share: flag, source: '--margin' };
-  return { share: 1, source: 'none', note: 'no cost or margin in the sales and no --margin: margin share 1 (margins equal revenue; give --margin 0.35 for a margin of 35%)' };
-}
-
-/** The breakdowns: RFM segment before each campaign, and customer attributes. */
-function breakdowns(data: LoadedData, asOf: Day, by: string[], segments: boolean, notes: string[]): CampaignBreakdown[] {
-  const out: CampaignBreakdown[] = [];
-  if (segments) {
-    const first = new Map<string, Day>();
-    for (const c of data.contacts!) if (c.day <= asOf && c.day < (first.get(c.campaign) ?? Infinity)) first.set(c.campaign, c.day);
-    const cache = new Map<string, Map<string, string> | null>();
-    const segmentMap = (campaign: string): Map<string, string> | null => {
-      if (!cache.has(campaign)) {
-        try {
-          cache.set(campaign, segmentsAsOf(data.sales!, first.get(campaign)! - 1));
-        } catch (err) {
-          if (!(err instanceof CrmError)) throw err;
-          notes.push(`warning: RFM segments before campaign ${JSON.stringify(campaign)} not computed: ${err.message}`);
-          cache.set(campaign, null);
-        }
-      }
-      return cache.get(campaign)!;
-    };
-    out.push({ by: 'segment', valueOf: (id, campaign) => {
-      const map = segmentMap(campaign);
-      return map === null ? '(not computed)' : (map.get(id) ?? NO_PURCHASE_BEFORE);
-    } });
-  }
-  for (const column of by) {
-    out.push({ by: column, valueOf: (id) => data.customers?.get(id)?.[column] ?? '' });
-  }
-  return out;
-}
-
-/**
- * The campaign analysis of a run whose inputs are read (`crm report --contacts`): default window (30 days), RFM
- * segment breakdown, margin share as `crm campaign` finds it. Notes (margin source, segments not computed) go
- * to `notes`.
- */
-export function runCampaigns(data: LoadedData, asOf: Day, options: Record<string, unknown>, notes: string[], windowDays?: number): CampaignAnalysis {
-  const margin = marginShareOf(data.sales!, asOf, options.margin);
-  if (margin.note) notes.push(`note: campaigns: ${margin.note}`);
-  const sales = data.sales!;
-  return analyseCampaigns(data.contacts!, { asOf, windowDays, marginShare: margin.share, history: (id) => sales.customers.get(id), breakdowns: breakdowns(data, asOf, [], true, notes) });
-}
-
 export function registerCampaign(program: Command, io: Io): void {
   const cmd = program
     .command('campaign')
@@ -138,7 +67,7 @@ export function registerCampaign(program: Command, io: Io): void {
       if (!data.attributeNames.includes(column)) throw new UsageError(`--by ${column}: no such column in the customers file`, { hint: data.attributeNames.join(', ') });
     }
     const asOf = window!.asOf;
-    const margin = marginShareOf(data.sales!, asOf, options.margin);
+    const margin = marginShareOf(data.sales!, asOf, marginOption(options.margin));
     const notes: string[] = [];
     const sales = data.sales!;
     const analysis = analyseCampaigns(data.contacts!, {
@@ -146,7 +75,7 @@ export function registerCampaign(program: Command, io: Io): void {
       windowDays,
       marginShare: margin.share,
       history: (id) => sales.customers.get(id),
-      breakdowns: breakdowns(data, asOf, by, options.segments !== false, notes),
+      breakdowns: campaignBreakdowns(data, asOf, by, options.segments !== false, notes),
     });
     // Contacts the analysis left out (after the as-of day, the other group of a campaign) are excluded in the account too.
     excludeRows(data, 'contacts', analysis.account.excluded);

@@ -2,24 +2,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { dayToIso, type Day } from '../../core/days.js';
-import { compareIds, summarize } from '../../accumulate/summary.js';
-import { modelInputFromSummaries } from '../../accumulate/model-input.js';
-import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/registry.js';
-import { segmentPortfolio } from '../../segment/segment-portfolio.js';
-import { analysePayments } from '../../payments/analyse-payments.js';
-import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, atRiskList, type AtRiskRow } from '../../churn/at-risk.js';
-import { histories } from '../../accumulate/sales.js';
+import { type PurchaseModelName } from '../../models/registry.js';
+import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, type AtRiskRow } from '../../churn/at-risk.js';
 import { ModelError, StrictError, UsageError } from '../../errors.js';
-import { parseCalendarUnit, periodIndex, periodOfIndex, type CalendarUnit } from '../../churn/calendar-period.js';
-import { cohortRetention, MISSING_GROUP, type CohortRetention } from '../../churn/cohorts.js';
-import { contractLifetimes, describeChurnWindow, purchaseLifetimes, resolveChurnWindow, survivalDefinition, SURVIVAL_VIEWS, type ChurnWindow, type Contract, type LifetimeData, type SurvivalView } from '../../churn/lifetimes.js';
-import { kaplanMeier, survivalAt } from '../../churn/kaplan-meier.js';
-import { logRankTest, type LogRankResult } from '../../churn/log-rank.js';
-import { churnRates } from '../../churn/churn-rate.js';
-import { lifecycleStages, LIFECYCLE_STAGES, type LifecycleResult } from '../../churn/lifecycle.js';
-import { activeCounts } from '../../churn/sbg-counts.js';
-import { fitSbg, sbgExpectedResidualLifetime, sbgProjection } from '../../models/sbg.js';
-import type { FittedModel } from '../../models/types.js';
+import { parseCalendarUnit } from '../../churn/calendar-period.js';
+import { describeChurnWindow, survivalDefinition, SURVIVAL_VIEWS, type Contract, type SurvivalView } from '../../churn/lifetimes.js';
+import { survivalAt } from '../../churn/kaplan-meier.js';
+import { LIFECYCLE_STAGES } from '../../churn/lifecycle.js';
 import { createDateParser, DateParseError } from '../../ingest/dates.js';
 import { count, fixed, percent } from '../../report/format.js';
 import { csvLine } from '../../report/csv.js';
@@ -30,8 +19,9 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
+import { analyseChurn } from '../../analysis/churn.js';
+import { CHURN_SECTIONS, type ChurnRun, type ChurnSection } from '../../churn/result.js';
 
-const UNIT_DAYS: Record<CalendarUnit, number> = { week: 7, month: 365.25 / 12, quarter: 365.25 / 4 };
 const TABLES = ['cohorts', 'revenue', 'survival', 'churn-rates', 'stages', 'transitions', 'sbg', 'at-risk'] as const;
 type ChurnTable = (typeof TABLES)[number];
 
@@ -51,7 +41,6 @@ function numberList(text: string, flag: string): number[] {
 }
 
 export { CHURN_SECTIONS, type ChurnResult, type ChurnRun, type ChurnSection, type ChurnSurvival } from '../../churn/result.js';
-import { CHURN_SECTIONS, type ChurnResult, type ChurnRun, type ChurnSection, type ChurnSurvival } from '../../churn/result.js';
 
 const SECTION_TITLES: Record<ChurnSection, string> = {
   cohorts: 'cohort triangle',
@@ -60,8 +49,6 @@ const SECTION_TITLES: Record<ChurnSection, string> = {
   lifecycle: 'life-cycle stages',
   atRisk: 'at-risk list',
 };
-
-const NEEDS_SALES = 'needs --sales: it is built from the purchase histories';
 
 const INPUTS_HELP = `
 Inputs each analysis reads (an analysis whose input is missing is skipped, with the reason in the output):
@@ -73,31 +60,6 @@ Inputs each analysis reads (an analysis whose input is missing is skipped, with 
 Contracts without sales:  crm churn --customers c.csv --start signup_date --end cancel_date
 sBG from counts alone:    crm churn --counts 1000,631,468,382
 `;
-
-/** The survival and churn-rate tables of a run, from its lifetimes. */
-export function survivalOf(lifetimes: LifetimeData, by: string | undefined, times: number[]): { survival: ChurnSurvival; logRank: LogRankResult | null } {
-  const overall = kaplanMeier(lifetimes.lifetimes);
-  const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? MISSING_GROUP))].sort() : [];
-  const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? MISSING_GROUP) === g)) }));
-  const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? MISSING_GROUP }))) : null;
-  const survival: ChurnSurvival = {
-    view: lifetimes.source === 'contracts' ? 'contracts' : (lifetimes.view ?? 'observed'),
-    definition: lifetimes.definition ?? survivalDefinition(lifetimes),
-    overall,
-    groups,
-    times,
-    at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))],
-  };
-  return { survival, logRank };
-}
-
-/** The lifetimes of a result without the per-customer rows, dates as ISO. */
-export function lifetimesMeta(l: LifetimeData): ChurnResult['lifetimes'] {
-  return { source: l.source, view: l.view ?? null, definition: l.definition, asOf: dayToIso(l.asOf), window: l.window, by: l.by, churned: l.churned, censored: l.censored, reactivated: l.reactivated, excluded: l.excluded };
-}
-
-/** Expected purchases over the next 12 months, as the purchase model gives them (weekly units, P(alive)-weighted). */
-const YEAR_WEEKS = 365.25 / 7;
 
 export function registerChurn(program: Command, io: Io): void {
   const cmd = program
@@ -153,121 +115,16 @@ export function registerChurn(program: Command, io: Io): void {
     const by = options.by as string | undefined;
     if (by !== undefined && data.sales === undefined && !contractual) throw new UsageError('--by groups the survival curves: give --sales, or --customers with --start/--end');
     const attributes = asOfDay !== undefined ? groupAttributes(by, data, asOfDay) : undefined;
-    const notComputed: Partial<Record<ChurnSection, string>> = {};
-
-    const all = data.sales && asOfDay !== undefined ? histories(data.sales, asOfDay, compareIds) : null;
-    // One churn window for every analysis of the run (survival, churn rates, life-cycle stages).
-    const churnWindow: ChurnWindow | null = all ? resolveChurnWindow(all, asOfDay!, churnAfter) : null;
-    if (churnAfter !== undefined && !all) throw new UsageError('--churn-after dates churn after the last purchase: it needs --sales');
-
-    let cohorts: CohortRetention | null = null;
-    if (all) cohorts = cohortRetention(all, asOfDay!, { unit, by, attributes });
-    else notComputed.cohorts = NEEDS_SALES;
-
-    let lifetimes: LifetimeData | null = null;
-    if (contractList) lifetimes = contractLifetimes(contractList, asOfDay!, { by, attributes });
-    else if (all) lifetimes = purchaseLifetimes(all, asOfDay!, { window: churnWindow!, view, by, attributes });
-    else notComputed.survival = 'needs --sales (purchase lifetimes) or --customers with --start/--end (contract lifetimes)';
-    if (options.survival !== undefined && lifetimes?.source !== 'purchases') throw new UsageError('--survival chooses how purchase lifetimes are measured: it needs --sales without --start/--end');
-    const computed = lifetimes ? survivalOf(lifetimes, by, times) : null;
-    const rates = lifetimes ? churnRates(lifetimes, { unit }) : null;
-
-    let sbg: ChurnResult['sbg'] = null;
-    let sbgCounts = counts;
-    let sbgSource = 'given with --counts';
-    if (!sbgCounts && lifetimes?.source === 'contracts') {
-      // sBG is a contractual model: from the data only with observed cancellations (--start/--end).
-      // The earliest cohort with at least three observed periods (two transitions to fit two parameters).
-      const byCohort = new Map<number, typeof lifetimes.lifetimes>();
-      for (const l of lifetimes.lifetimes) {
-        const k = periodIndex(l.start, unit);
-        if (!byCohort.has(k)) byCohort.set(k, []);
-        byCohort.get(k)!.push(l);
-      }
-      for (const k of [...byCohort.keys()].sort((a, b) => a - b)) {
-        const c = activeCounts(byCohort.get(k)!, UNIT_DAYS[unit]);
-        if (c.length >= 3 && c[0] >= 10) {
-          sbgCounts = c;
-          sbgSource = `cohort ${periodOfIndex(k, unit).label}, ${unit}s since acquisition`;
-          break;
-        }
-      }
-    }
-    if (sbgCounts && sbgCounts.length >= 2) {
-      // An sBG fit that cannot be trusted (no churn at all, a parameter at its bound) is a reason, not a projection.
-      let model: FittedModel | null = null;
-      try {
-        model = fitSbg(sbgCounts);
-        if (model.trusted === false) {
-          notComputed.sbg = `the sBG fit cannot be used: ${model.problems.join('; ')}`;
-          model = null;
-        }
-      } catch (err) {
-        if (!(err instanceof ModelError)) throw err;
-        notComputed.sbg = err.message;
-      }
-      if (model) {
-        sbg = {
-          source: sbgSource,
-          counts: sbgCounts,
-          model,
-          projection: sbgProjection(model.params, sbgCounts, horizon),
-          expectedResidualPeriods: sbgExpectedResidualLifetime(model.params, sbgCounts.length - 1),
-        };
-      }
-    } else {
-      notComputed.sbg = sbgCounts
-        ? '--counts needs at least two periods'
-        : contractual
-          ? 'no cohort of at least 10 contracts observed for three periods'
-          : 'the sBG model is contractual: give --counts, or --customers with --start/--end';
-    }
-    // P(alive) from a purchase model fitted on the summary at as-of (weekly units): the at-risk list and stages.
-    let atRisk: ChurnResult['atRisk'] = null;
-    let atRiskError: string | undefined;
-    let pAlive: Map<string, number> | undefined;
-    const summaries = data.sales && window ? summarize(data.sales, { ...window, period: { name: 'week', days: 7 } }).customers : null;
-    if (!summaries) notComputed.atRisk = NEEDS_SALES;
-    else if (options.atRisk !== false) {
-      const input = modelInputFromSummaries(summaries);
-      try {
-        const model = PURCHASE_MODELS[options.model as PurchaseModelName];
-        const fitted = model.fit({ frequency: input.frequency, recency: input.recency, T: input.T });
-        pAlive = new Map(summaries.map((c) => [c.id, model.probabilityAlive(fitted.params, c.frequency, c.recency, c.T)]));
-        const byId = new Map(summaries.map((c) => [c.id, c]));
-        const expectedPurchases = { get: (id: string): number | undefined => {
-          const c = byId.get(id);
-          return c ? model.expectedTransactions(fitted.params, YEAR_WEEKS, c.frequency, c.recency, c.T) : undefined;
-        } };
-        const segments = new Map(segmentPortfolio(summaries, { asOf: asOfDay!, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
-        const paymentClasses = data.payments ? new Map(analysePayments(data.payments, asOfDay!).customers.map((c) => [c.customerId, c.class as string])) : undefined;
-        const top = options.top !== undefined ? Number(options.top) : 20;
-        if (!Number.isInteger(top) || top < 1) throw new UsageError('--top must be a positive whole number');
-        atRisk = { model: fitted, rows: atRiskList(summaries, { asOf: asOfDay!, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: new Map(all!.map((h) => [h.id, h])), top }) };
-      } catch (err) {
-        if (!(err instanceof ModelError)) throw err;
-        atRiskError = err.message + (err.hint ? ` (hint: ${err.hint})` : '');
-      }
-    }
-    let lifecycle: LifecycleResult | null = null;
-    if (all && summaries) {
-      lifecycle = lifecycleStages(all, asOfDay!, { compareAsOf, pAlive, rules: { churnWindow: churnWindow! }, revenue: new Map(summaries.map((c) => [c.id, c.revenue])) });
-    } else notComputed.lifecycle = NEEDS_SALES;
-
-    const result: ChurnRun = {
-      asOf: asOfDay === undefined ? null : dayToIso(asOfDay),
-      churnWindow,
-      cohorts,
-      lifetimes: lifetimes ? lifetimesMeta(lifetimes) : null,
-      survival: computed?.survival ?? null,
-      logRank: computed?.logRank ?? null,
-      churnRates: rates,
-      sbg,
-      lifecycle,
-      atRisk,
-      ...(atRiskError === undefined ? {} : { atRiskError }),
-      notComputed,
-    };
+    if (churnAfter !== undefined && !(data.sales && asOfDay !== undefined)) throw new UsageError('--churn-after dates churn after the last purchase: it needs --sales');
+    if (options.survival !== undefined && (contractList || !data.sales)) throw new UsageError('--survival chooses how purchase lifetimes are measured: it needs --sales without --start/--end');
+    const top = options.top !== undefined ? Number(options.top) : 20;
+    if (data.sales && window && options.atRisk !== false && (!Number.isInteger(top) || top < 1)) throw new UsageError('--top must be a positive whole number');
+    const result: ChurnRun = analyseChurn({ sales: data.sales, payments: data.payments, window }, asOfDay, {
+      unit, by, attributes, churnAfter, view, times, counts, horizon, compareAsOf, contracts: contractList,
+      atRisk: options.atRisk !== false, model: options.model as PurchaseModelName, top,
+    });
+    const notComputed = result.notComputed ?? {};
+    const atRiskError = result.atRiskError;
     const table: ChurnTable = (options.table as ChurnTable | undefined) ?? defaultTable(result);
     const notes = accountLines(data);
     const skipped = CHURN_SECTIONS.filter((name) => notComputed[name] !== undefined && !(name === 'sbg' && !contractual && counts === undefined)).map((name) => `note: ${SECTION_TITLES[name]} not computed: ${notComputed[name]}`);
@@ -278,7 +135,7 @@ export function registerChurn(program: Command, io: Io): void {
       asOf: result.asOf,
       ...(inputs.asOfRule === undefined && asOfRule !== undefined ? { asOfRule } : {}),
       cohortUnit: unit,
-      churnWindow,
+      churnWindow: result.churnWindow,
       survival: result.survival?.view ?? null,
       ...inputs,
     };

@@ -1,12 +1,10 @@
 /** `crm kpi`: the CRM scorecard per calendar period (customers, retention, revenue, orders, receivables). */
 import type { Command } from 'commander';
-import { dayToIso, type Day } from '../../core/days.js';
-import { compareIds, CustomerState, histories, type SalesAccumulator } from '../../accumulate/sales.js';
-import { describeChurnWindow, resolveChurnWindow, type ChurnWindow } from '../../churn/lifetimes.js';
-import type { CustomerHistory } from '../../core/types.js';
+import { dayToIso } from '../../core/days.js';
+import { describeChurnWindow } from '../../churn/lifetimes.js';
 import type { CsvValue } from '../../report/csv.js';
 import { UsageError } from '../../errors.js';
-import { kpiByPeriod, receivablesAtPeriodEnds, withReceivables, type KpiCustomer, type KpiResult, type KpiRow } from '../../performance/kpi.js';
+import { type KpiResult, type KpiRow } from '../../performance/kpi.js';
 import { KPI_UNITS, parseKpiUnit } from '../../performance/periods.js';
 import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
 import { count, fixed, percent } from '../../report/format.js';
@@ -17,6 +15,8 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { parseDays } from './churn.js';
+import { computeKpis } from '../../analysis/kpi.js';
+export { computeKpis, kpiCustomers, reportKpis } from '../../analysis/kpi.js';
 
 /** The CSV / NDJSON / JSON columns; dso and overdue_share only with payments. */
 export function kpiColumns(withPayments: boolean): RecordColumns<KpiRow> {
@@ -30,42 +30,6 @@ export function kpiColumns(withPayments: boolean): RecordColumns<KpiRow> {
       r.revenue, r.orders, r.averageOrderValue, r.revenuePerActive, r.top20RevenueShare, ...(withPayments ? [r.dso, r.overdueShare] : []), r.partial,
     ],
   };
-}
-
-/** Every customer's day entries (purchase days and return-only days) up to `asOf`, one customer at a time, in id order. */
-export function* kpiCustomers(sales: SalesAccumulator): Generator<KpiCustomer> {
-  const state = new CustomerState();
-  for (const c of sales.order(compareIds)) {
-    sales.stateAt(c, state);
-    yield { id: sales.ids[c], days: state.days, amounts: state.amounts, purchase: state.purchase };
-  }
-}
-
-/** The scorecard of a run: the churn window (given or from the histories) and the KPIs, with receivables at each period end when a ledger is given. */
-export function computeKpis(
-  sales: SalesAccumulator,
-  asOf: Day,
-  { unit, churnAfter, payments, dsoWindowDays }: { unit: ReturnType<typeof parseKpiUnit>; churnAfter?: number; payments?: Parameters<typeof receivablesAtPeriodEnds>[0]; dsoWindowDays?: number },
-): { result: KpiResult; excludedPayments: Record<string, number> } {
-  // One churn window rule for crm churn and crm kpi: --churn-after, else the 90th percentile of the gaps.
-  const window = resolveChurnWindow(churnAfter === undefined ? histories(sales, asOf, compareIds) : [], asOf, churnAfter);
-  const result = kpiByPeriod(kpiCustomers(sales), { asOf, unit, window });
-  let excludedPayments: Record<string, number> = {};
-  if (payments) {
-    const ends = result.periods.map((p) => Math.min(p.end, asOf));
-    const { points, account } = receivablesAtPeriodEnds(payments, ends, { dsoWindowDays });
-    result.periods = withReceivables(result.periods, points);
-    excludedPayments = account?.excluded ?? {};
-  }
-  return { result, excludedPayments };
-}
-
-/**
- * The monthly scorecard of `crm report`: the run's churn window (that of its retention section, else chosen
- * from the histories by the rule of crm churn); no receivables per period there.
- */
-export function reportKpis(sales: SalesAccumulator, asOf: Day, all: readonly CustomerHistory[], window: ChurnWindow | null | undefined): KpiResult {
-  return kpiByPeriod(kpiCustomers(sales), { asOf, unit: 'month', window: window ?? resolveChurnWindow(all, asOf) });
 }
 
 /** The scorecard as CSV rows, header first (the report's CSV folder). */

@@ -10,7 +10,6 @@
  * itself is not called because its document keeps neither the purchase days nor the invoices.
  */
 import type { Command } from 'commander';
-import { reportValuation } from './report.js';
 import { Option } from 'commander';
 import { dayToIso, dayToYmd, type Day } from '../../core/days.js';
 import type { CustomerHistory, CustomerSummary } from '../../core/types.js';
@@ -30,9 +29,11 @@ import { accountLines, excludeRows, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../core/version.js';
 import { runProfitability, type CustomerProfitability } from '../../performance/profitability.js';
 import { profitabilityLine } from './kpi.js';
+import { valuationSection, WEEK } from '../../analysis/valuation.js';
+import { marginOption, valuationFromOptions } from '../settings.js';
 
 /** An id that none of the inputs knows. Exit code 1. */
 export class UnknownCustomerError extends CrmError {}
@@ -221,7 +222,10 @@ export async function buildProfile(
   const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
   for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
   const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
-  const value = reportValuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, notes, { defaultModel: 'bgnbd' });
+  const valuation = valuationSection(summarize(sales, { ...w, period: { ...WEEK } }).customers, asOf, valuationFromOptions(options, { defaultModel: 'bgnbd' }), { segments });
+  notes.push(...valuation.notes);
+  if (valuation.value === null) notes.push(`warning: no valuation: ${valuation.reason}`);
+  const value = valuation.value;
   const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
   const lifecycle = lifecycleStages(all, asOf, { pAlive });
 
@@ -278,7 +282,7 @@ export async function buildProfile(
     }
   }
 
-  const profitability = runProfitability({ asOf, summaries, valuation: value, payments: payments ? { customers: [{ customerId: id, class: payments.class, outstanding: payments.outstanding, overdue: payments.overdue }] } : null, costs: data.costs, marginShare: options.margin !== undefined ? Number(options.margin) : undefined });
+  const profitability = runProfitability({ asOf, summaries, valuation: value, payments: payments ? { customers: [{ customerId: id, class: payments.class, outstanding: payments.outstanding, overdue: payments.overdue }] } : null, costs: data.costs, marginShare: marginOption(options.margin)?.share });
   // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
   excludeRows(data, 'costs', profitability.costAccount.excluded);
   notes.splice(0, data.accounts.length, ...accountLines(data).slice(0, data.accounts.length));

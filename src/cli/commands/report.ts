@@ -6,46 +6,29 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { dayToIso, type Day } from '../../core/days.js';
-import type { CustomerHistory, CustomerSummary } from '../../core/types.js';
-import type { ValueResult } from '../../value/types.js';
-import { compareIds, summarize } from '../../accumulate/summary.js';
-import { histories } from '../../accumulate/sales.js';
-import { modelInputFromSummaries } from '../../accumulate/model-input.js';
-import { CrmError, ModelError, StrictError, UsageError } from '../../errors.js';
-import { segmentPortfolio } from '../../segment/segment-portfolio.js';
-import { analysePayments } from '../../payments/analyse-payments.js';
-import { cohortRetention } from '../../churn/cohorts.js';
-import { purchaseLifetimes } from '../../churn/lifetimes.js';
-import { kaplanMeier, survivalAt } from '../../churn/kaplan-meier.js';
-import { logRankTest } from '../../churn/log-rank.js';
-import { churnRates } from '../../churn/churn-rate.js';
-import { lifecycleStages } from '../../churn/lifecycle.js';
-import { atRiskList } from '../../churn/at-risk.js';
-import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
-import type { FittedModel } from '../../models/types.js';
-import { valuePortfolio } from '../../value/value.js';
-import { fitValuationModels } from '../../value/fit-valuation.js';
-import { jsonDocument, SCHEMA_VERSION, SECTION_NAMES, SECTION_TITLES, strictProblems, type ReportDocument, type SectionName } from '../../report/document.js';
+import { dayToIso } from '../../core/days.js';
+import { StrictError, UsageError } from '../../errors.js';
+import { PURCHASE_MODEL_NAMES } from '../../models/registry.js';
+import { jsonDocument, SECTION_NAMES, SECTION_TITLES, strictProblems, type ReportDocument, type SectionName } from '../../report/document.js';
 import { renderHtml } from '../../report/html.js';
 import { csvLine, type CsvValue } from '../../report/csv.js';
 import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
 import { folderOutput } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';
 import { painter } from '../../report/table.js';
-import { accountLines, describeAccount, excludeRows, inputsMeta, readInputs } from '../inputs.js';
+import { accountLines, describeAccount, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { refuseInputOverwrite, withOutput } from '../output.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../core/version.js';
 import { trace } from '../trace.js';
+import { analyseReport } from '../../analysis/report.js';
+import { reportFromOptions } from '../settings.js';
 import { renderSegment } from './segment.js';
 import { renderValue } from './value.js';
-import { renderAtRisk, renderChurn, type ChurnResult } from './churn.js';
+import { renderAtRisk, renderChurn } from './churn.js';
 import { renderPayments } from './payments.js';
-import { kpiCsvRows, profitabilityCsvRows, renderKpi, renderProfitability, reportKpis } from './kpi.js';
-import { runCampaigns } from './campaign.js';
-import { runProfitability } from '../../performance/profitability.js';
+import { kpiCsvRows, profitabilityCsvRows, renderKpi, renderProfitability } from './kpi.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
@@ -53,243 +36,6 @@ const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 't
 export function reportReplacer(key: string, value: unknown): unknown {
   if (DAY_KEYS.has(key) && typeof value === 'number' && Number.isInteger(value)) return dayToIso(value);
   return jsonReplacer(key, value);
-}
-
-/**
- * The valuation of the report (and of `crm profile`): weekly model input, the models from
- * {@link fitValuationModels} (`--model`, or `defaultModel`; auto = the trusted fit of lowest BIC; an
- * untrusted purchase model refuses the valuation; an untrusted or unusable Gamma-Gamma model is replaced by
- * each customer's observed mean repeat spend), 12 monthly steps at the annual discount rate, margin from
- * --margin or the sales' cost. Null, with the reason as a "warning: no valuation: ..." note, when no
- * purchase model can be used.
- */
-export function reportValuation(
-  weekly: CustomerSummary[],
-  asOf: Day,
-  options: Record<string, unknown>,
-  segments: Map<string, string>,
-  notes: string[],
-  { defaultModel, collectionRates }: { defaultModel: string; collectionRates?: Map<string, number> },
-): ValueResult | null {
-  const input = modelInputFromSummaries(weekly);
-  trace('valuation: model input');
-  try {
-    const choice = String(options.model ?? defaultModel);
-    const models = fitValuationModels(input, { model: choice === 'auto' ? 'auto' : (choice as PurchaseModelName), fitSpend: options.spendModel !== false });
-    trace(`valuation: fit ${choice} and spend`);
-    notes.push(...models.notes);
-    const purchase: FittedModel = models.purchase;
-    const marginShare = options.margin !== undefined
-      ? Number(options.margin)
-      : input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;
-    const value = valuePortfolio(input, {
-      asOf: dayToIso(asOf),
-      period: { name: 'week', days: 7 },
-      purchaseModel: purchase,
-      spendModel: models.spend,
-      spendMethod: models.spendMethod,
-      spendFallbackReason: models.spendFallbackReason,
-      horizonSteps: 12,
-      stepDays: 365.25 / 12,
-      stepName: 'month',
-      annualDiscountRate: options.discountRate !== undefined ? Number(options.discountRate) : 0.1,
-      margin: { share: marginShare, source: options.margin !== undefined ? '--margin' : input.margin ? 'the sales (total margin / total revenue)' : 'none: CLV in revenue' },
-      segments,
-      collectionRates,
-    });
-    for (const warning of value.warnings) notes.push(`warning: value: ${warning}`);
-    return value;
-  } catch (err) {
-    if (!(err instanceof ModelError)) throw err;
-    notes.push(`warning: no valuation: ${err.message}`);
-    return null;
-  }
-}
-
-/** The history of `id` in `all` (ordered by compareIds, as histories() gives them) by binary search. */
-function historyById(all: readonly CustomerHistory[], id: string): CustomerHistory | undefined {
-  let lo = 0;
-  let hi = all.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = compareIds(all[mid].id, id);
-    if (c === 0) return all[mid];
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}
-
-/** Builds the whole report document from the inputs. */
-export async function buildReport(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<{ doc: ReportDocument; notes: string[] }> {
-  const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional', contacts: 'optional' }, { holdout: false });
-  trace('read inputs');
-  const notes = accountLines(data);
-  const accounted = data.accounts.length;
-  const w = window!;
-  const asOf = w.asOf;
-  const sales = data.sales!;
-  const { customers: summaries } = summarize(sales, w);
-  trace('summary');
-  // Each section is computed on its own: one that fails (a model that cannot be fitted, data it cannot use)
-  // keeps its reason in `errors` and the others go on.
-  const errors: ReportDocument['errors'] = {};
-  const section = <T>(name: SectionName, compute: () => T): T | null => {
-    try {
-      return compute();
-    } catch (err) {
-      if (!(err instanceof CrmError) || err instanceof UsageError) throw err;
-      errors[name] = err.message + (err.hint ? ` (hint: ${err.hint})` : '');
-      return null;
-    }
-  };
-  const segment = section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } }));
-  for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
-  const segments = new Map(segment?.customers.map((c) => [c.customerId, c.segment]) ?? []);
-  trace('segment');
-  const payments = data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null;
-  // Invoices dated after the as-of day are left out of the analysis: the row account says so.
-  if (payments) {
-    excludeRows(data, 'payments', payments.account.excluded);
-    notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
-  }
-  // The payment rows are not needed after the analysis: let them go before the valuation (4.5M rows of a
-  // 1M-customer ledger are about 380 MB of heap that the fits would otherwise work beside).
-  data.payments = undefined;
-  trace('payments');
-  const paymentClasses = payments ? new Map(payments.customers.map((c) => [c.customerId, c.class as string])) : undefined;
-
-  // Valuation: models in weekly units, chosen by BIC unless given.
-  const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
-  const valuationNotes: string[] = [];
-  const value = section('value', () => reportValuation(summarize(sales, { ...w, period: { name: 'week', days: 7 } }).customers, asOf, options, segments, valuationNotes, { defaultModel: 'auto', collectionRates }));
-  // reportValuation answers null with its reason as a "no valuation" note: that reason is the section's error.
-  for (const note of valuationNotes) {
-    const failed = /^warning: no valuation: (.*)$/s.exec(note);
-    if (failed && value === null) errors.value ??= failed[1];
-    else notes.push(note);
-  }
-  if (value === null) errors.value ??= 'no purchase model could be fitted to these data';
-  trace('valuation');
-  const purchase = value?.purchaseModel ?? null;
-  const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
-
-  // Churn: cohorts, survival (by payment class when the payments are there), rates, stages. The purchase
-  // histories are made here, after the valuation, so that they do not weigh on its heap.
-  const all = histories(sales, asOf, compareIds);
-  trace('histories');
-  // Survival by payment class: one shared { payment_class } record per class, not a copy per customer.
-  const classRecords = new Map<string, Record<string, string>>();
-  const classRecord = (cls: string): Record<string, string> => {
-    let record = classRecords.get(cls);
-    if (!record) classRecords.set(cls, (record = { payment_class: cls }));
-    return record;
-  };
-  const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
-  const by = paymentClasses ? 'payment_class' : undefined;
-  const churn = section('churn', (): ChurnResult => {
-    const cohorts = cohortRetention(all, asOf, { unit: 'month' });
-    trace('churn: cohorts');
-    // Survival of the observed lifetimes (first to last purchase), as crm churn by default; the churn window
-    // chosen here is the one window of every churn analysis (survival, rates, life-cycle stages).
-    const lifetimes = purchaseLifetimes(all, asOf, { view: 'observed', by, attributes });
-    trace('churn: lifetimes');
-    const overall = kaplanMeier(lifetimes.lifetimes);
-    const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? '(missing)'))].sort() : [];
-    const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? '(missing)') === g)) }));
-    const times = [30, 90, 180, 365];
-    const survival = { view: lifetimes.view ?? 'observed', definition: lifetimes.definition, overall, groups, times, at: [{ group: 'all', points: survivalAt(overall, times) }, ...groups.map((g) => ({ group: g.group, points: survivalAt(g.curve, times) }))] };
-    const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? '(missing)' }))) : null;
-    trace('churn: survival, log-rank');
-    const rates = churnRates(lifetimes, { unit: 'month' });
-    trace('churn: rates');
-    // Revenue per customer from the summary (it includes returns booked on days without a purchase).
-    const lifecycle = lifecycleStages(all, asOf, { pAlive, rules: { churnWindow: lifetimes.window! }, revenue: new Map(summaries.map((s) => [s.id, s.revenue])) });
-    trace('churn: life-cycle stages');
-    const result: ChurnResult = {
-      asOf: dayToIso(asOf),
-      churnWindow: lifetimes.window,
-      cohorts,
-      lifetimes: { source: lifetimes.source, view: lifetimes.view, definition: lifetimes.definition, asOf: dayToIso(lifetimes.asOf), window: lifetimes.window, by: lifetimes.by, churned: lifetimes.churned, censored: lifetimes.censored, reactivated: lifetimes.reactivated, excluded: lifetimes.excluded },
-      survival,
-      logRank,
-      churnRates: rates,
-      sbg: null,
-      lifecycle,
-      atRisk: null,
-    };
-    return result;
-  });
-  // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),
-  // with the valuation's expected transactions over its 12-month horizon.
-  const expectedPurchases = value ? new Map(value.customers.map((c) => [c.customerId, c.expectedTransactions])) : undefined;
-  const atRisk = pAlive && purchase
-    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: options.top !== undefined ? Number(options.top) : 20 }))
-    : null;
-  if (!value) errors.atRisk ??= `it ranks customers by the valuation's P(alive), which was not computed (${errors.value})`;
-  trace('churn: at-risk');
-  if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
-  const kpi = section('kpi', () => reportKpis(sales, asOf, all, churn?.churnWindow));
-  trace('kpi');
-  const profitability = section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, costs: data.costs, marginShare: options.margin !== undefined ? Number(options.margin) : undefined }));
-  if (profitability) {
-    // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
-    excludeRows(data, 'costs', profitability.costAccount.excluded);
-    notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
-  }
-
-  // Campaigns (--contacts): contacts the analysis leaves out (after as-of, the other group) are excluded in the account.
-  const campaigns = data.contacts ? section('campaigns', () => runCampaigns(data, asOf, options, notes)) : null;
-  if (campaigns) {
-    excludeRows(data, 'contacts', campaigns.account.excluded);
-    notes.splice(0, accounted, ...accountLines(data).slice(0, accounted));
-    notes.push(...campaigns.warnings.map((w) => `warning: campaigns: ${w}`));
-  }
-
-  let transactions = 0;
-  let revenue = 0;
-  let margin: number | null = null;
-  let repeat = 0;
-  for (const s of summaries) {
-    transactions += s.transactions;
-    revenue += s.revenue;
-    if (s.margin !== null) margin = (margin ?? 0) + s.margin;
-    if (s.frequency > 0) repeat++;
-  }
-  const meta = inputsMeta(data);
-  const doc: ReportDocument = {
-    schemaVersion: SCHEMA_VERSION,
-    meta: {
-      tool: 'crm',
-      version: VERSION,
-      asOf: dayToIso(asOf),
-      period: w.period,
-      inputs: meta.inputs as unknown[],
-      unknownCustomers: meta.unknownCustomers,
-      dateRange: { first: dayToIso(sales.minDay), last: dayToIso(sales.maxDay) },
-    },
-    overview: {
-      customers: summaries.length,
-      transactions,
-      revenue,
-      margin,
-      repeatShare: summaries.length ? repeat / summaries.length : 0,
-      firstPurchase: dayToIso(sales.minDay),
-      lastPurchase: dayToIso(sales.maxDay),
-    },
-    summary: summaries,
-    segment,
-    value,
-    churn,
-    payments,
-    atRisk,
-    kpi,
-    profitability,
-    campaigns,
-    notes: notes.slice(accounted),
-    errors,
-  };
-  return { doc, notes };
 }
 
 type Row = CsvValue[];
@@ -420,7 +166,12 @@ export function registerReport(program: Command, io: Io): void {
     const { options, config } = resolveOptions(cmd, io);
     const format = (options.format as string | undefined) ?? (options.outputDir !== undefined ? 'csv' : options.output !== undefined && String(options.output).endsWith('.html') ? 'html' : options.output !== undefined && String(options.output).endsWith('.json') ? 'json' : io.stdout.isTTY ? 'table' : 'json');
     if (format === 'csv' && options.outputDir === undefined) throw new UsageError('--format csv writes one file per table: give --output-dir DIR');
-    const { doc, notes } = await buildReport(cmd, options, config, io);
+    const settings = reportFromOptions(options);
+    const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional', contacts: 'optional' }, { holdout: false });
+    trace('read inputs');
+    const doc = analyseReport(data, window!, settings, { tool: { name: 'crm', version: VERSION }, tracer: trace });
+    // stderr: the row account (as the analyses left it), then the document's notes.
+    const notes = [...accountLines(data).slice(0, data.accounts.length), ...doc.notes];
     const dated = (name: string, ext: string): string => (options.dated ? `${name}-${doc.meta.asOf}.${ext}` : `${name}.${ext}`);
     if (format === 'csv') {
       // The folder is written as a whole: a temporary folder beside it, renamed into place when every file

@@ -1,0 +1,178 @@
+/**
+ * The whole analysis of `crm report` in one pass over inputs read once: overview, segments, payments,
+ * valuation, churn, at-risk, KPIs, profitability and campaigns. Each section is computed on its own: one that
+ * fails (a model that cannot be fitted, data it cannot use) keeps its reason in `errors` and the others go on.
+ * The order matters for memory: the payment rows are let go before the valuation, the purchase histories are
+ * made after it.
+ */
+import { dayToIso } from '../core/days.js';
+import type { CustomerHistory, CustomerSummary } from '../core/types.js';
+import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
+import { histories } from '../accumulate/sales.js';
+import { CrmError, UsageError } from '../errors.js';
+import type { LoadedData } from '../ingest/load.js';
+import { segmentPortfolio } from '../segment/segment-portfolio.js';
+import { analysePayments } from '../payments/analyse-payments.js';
+import { atRiskList } from '../churn/at-risk.js';
+import { runProfitability } from '../performance/profitability.js';
+import { excludeRows, unknownCustomers, unknownCustomerWarnings } from './accounting.js';
+import { reportCampaigns } from './campaigns.js';
+import { portfolioChurn } from './churn.js';
+import { SCHEMA_VERSION, type ReportDocument, type SectionName } from './document.js';
+import { reportKpis } from './kpi.js';
+import type { ReportSettings } from './settings.js';
+import { trace, type Tracer } from './trace.js';
+import { valuationSection, WEEK } from './valuation.js';
+
+/** What the report says about the tool that made it. */
+export interface ToolInfo {
+  name: string;
+  version: string;
+}
+
+/** The history of `id` in `all` (ordered by compareIds, as histories() gives them) by binary search. */
+function historyById(all: readonly CustomerHistory[], id: string): CustomerHistory | undefined {
+  let lo = 0;
+  let hi = all.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareIds(all[mid].id, id);
+    if (c === 0) return all[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** The overview: customers, transactions, revenue, margin and the share who bought more than once. */
+export function overviewSection(summaries: readonly CustomerSummary[], first: number, last: number): NonNullable<ReportDocument['overview']> {
+  let transactions = 0;
+  let revenue = 0;
+  let margin: number | null = null;
+  let repeat = 0;
+  for (const s of summaries) {
+    transactions += s.transactions;
+    revenue += s.revenue;
+    if (s.margin !== null) margin = (margin ?? 0) + s.margin;
+    if (s.frequency > 0) repeat++;
+  }
+  return {
+    customers: summaries.length,
+    transactions,
+    revenue,
+    margin,
+    repeatShare: summaries.length ? repeat / summaries.length : 0,
+    firstPurchase: dayToIso(first),
+    lastPurchase: dayToIso(last),
+  };
+}
+
+/**
+ * The report document of `data` (sales required; customers, payments, costs, contacts optional) in `window`.
+ * The row accounts of `data` are updated with the rows the analyses leave out (invoices, costs and contacts
+ * after as-of, ...); `data.payments` is released after the payments section.
+ *
+ * @throws {UsageError} only for settings that cannot be used; a section's own failure is its `errors` entry
+ */
+export function analyseReport(data: LoadedData, window: SummaryWindow, settings: ReportSettings, { tool, tracer }: { tool: ToolInfo; tracer?: Tracer }): ReportDocument {
+  if (!data.sales) throw new UsageError('the report needs the sales');
+  const notes: string[] = unknownCustomerWarnings(data);
+  const asOf = window.asOf;
+  const sales = data.sales;
+  const { customers: summaries } = summarize(sales, window);
+  trace(tracer, 'summary');
+  const errors: ReportDocument['errors'] = {};
+  const section = <T>(name: SectionName, compute: () => T): T | null => {
+    try {
+      return compute();
+    } catch (err) {
+      if (!(err instanceof CrmError) || err instanceof UsageError) throw err;
+      errors[name] = err.message + (err.hint ? ` (hint: ${err.hint})` : '');
+      return null;
+    }
+  };
+  const segment = section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } }));
+  for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
+  const segments = new Map(segment?.customers.map((c) => [c.customerId, c.segment]) ?? []);
+  trace(tracer, 'segment');
+  const payments = data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null;
+  // Invoices dated after the as-of day are left out of the analysis: the row account says so.
+  if (payments) excludeRows(data, 'payments', payments.account.excluded);
+  // The payment rows are not needed after the analysis: let them go before the valuation (4.5M rows of a
+  // 1M-customer ledger are about 380 MB of heap that the fits would otherwise work beside).
+  data.payments = undefined;
+  trace(tracer, 'payments');
+  const paymentClasses = payments ? new Map(payments.customers.map((c) => [c.customerId, c.class as string])) : undefined;
+
+  // Valuation: models in weekly units, chosen by BIC unless given.
+  const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
+  const valuation = section('value', () => valuationSection(summarize(sales, { ...window, period: { ...WEEK } }).customers, asOf, settings.valuation, { segments, collectionRates, tracer }));
+  if (valuation) notes.push(...valuation.notes);
+  const value = valuation?.value ?? null;
+  if (valuation && valuation.value === null) errors.value ??= valuation.reason;
+  if (value === null) errors.value ??= 'no purchase model could be fitted to these data';
+  trace(tracer, 'valuation');
+  const purchase = value?.purchaseModel ?? null;
+  const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
+
+  // Churn: cohorts, survival (by payment class when the payments are there), rates, stages. The purchase
+  // histories are made here, after the valuation, so that they do not weigh on its heap.
+  const all = histories(sales, asOf, compareIds);
+  trace(tracer, 'histories');
+  // Survival by payment class: one shared { payment_class } record per class, not a copy per customer.
+  const classRecords = new Map<string, Record<string, string>>();
+  const classRecord = (cls: string): Record<string, string> => {
+    let record = classRecords.get(cls);
+    if (!record) classRecords.set(cls, (record = { payment_class: cls }));
+    return record;
+  };
+  const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
+  const by = paymentClasses ? 'payment_class' : undefined;
+  const churn = section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, summaries, tracer }));
+  // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),
+  // with the valuation's expected transactions over its 12-month horizon.
+  const expectedPurchases = value ? new Map(value.customers.map((c) => [c.customerId, c.expectedTransactions])) : undefined;
+  const atRisk = pAlive && purchase
+    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: settings.top }))
+    : null;
+  if (!value) errors.atRisk ??= `it ranks customers by the valuation's P(alive), which was not computed (${errors.value})`;
+  trace(tracer, 'churn: at-risk');
+  if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
+  const kpi = section('kpi', () => reportKpis(sales, asOf, all, churn?.churnWindow));
+  trace(tracer, 'kpi');
+  const profitability = section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, costs: data.costs, marginShare: settings.valuation.margin?.share }));
+  // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
+  if (profitability) excludeRows(data, 'costs', profitability.costAccount.excluded);
+
+  // Campaigns: contacts the analysis leaves out (after as-of, the other group) are excluded in the account.
+  const campaigns = data.contacts ? section('campaigns', () => reportCampaigns(data, asOf, settings.campaignMargin, notes)) : null;
+  if (campaigns) {
+    excludeRows(data, 'contacts', campaigns.account.excluded);
+    notes.push(...campaigns.warnings.map((w) => `warning: campaigns: ${w}`));
+  }
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    meta: {
+      tool: tool.name,
+      version: tool.version,
+      asOf: dayToIso(asOf),
+      period: window.period,
+      inputs: data.accounts,
+      unknownCustomers: unknownCustomers(data),
+      dateRange: { first: dayToIso(sales.minDay), last: dayToIso(sales.maxDay) },
+    },
+    overview: overviewSection(summaries, sales.minDay, sales.maxDay),
+    summary: summaries,
+    segment,
+    value,
+    churn,
+    payments,
+    atRisk,
+    kpi,
+    profitability,
+    campaigns,
+    notes,
+    errors,
+  };
+}
