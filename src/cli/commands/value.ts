@@ -1,13 +1,9 @@
 /** `crm value`: CLV as the NPV of expected future contributions, customer equity, segments, baseline, what-if. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { compareIds, parsePeriod, summarize } from '../../accumulate/summary.js';
-import { histories } from '../../accumulate/sales.js';
+import { parsePeriod } from '../../accumulate/summary.js';
 import { UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
-import { segmentPortfolio } from '../../segment/segment-portfolio.js';
-import { analysePayments } from '../../payments/analyse-payments.js';
-import { valuePortfolio } from '../../value/value.js';
 import type { CustomerValue, ValueResult } from '../../value/types.js';
 import { count, fixed, percent } from '../../report/format.js';
 import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
@@ -16,8 +12,9 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
-import { fitValuationModels } from '../../value/fit-valuation.js';
 import { readSavedModel } from './fit.js';
+import { analyseValue, STEP_DAYS } from '../../analysis/value.js';
+import { valuationFromOptions } from '../settings.js';
 
 /** The columns after the existing ones: intervals, then the short-horizon scores (docs/value.md). */
 export interface ValueExtraColumns {
@@ -61,7 +58,6 @@ export function parseDayList(value: unknown, flag: string): number[] {
   return out;
 }
 
-const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
 
 export interface ValueRun {
   result: ValueResult;
@@ -74,7 +70,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   const saved = options.modelFile !== undefined ? readSavedModel(String(options.modelFile), 'model file') : null;
   if (saved && options.period === undefined && saved.period) options = { ...options, period: saved.period.name === 'day' || saved.period.name === 'week' || saved.period.name === 'month' || saved.period.name === 'year' ? saved.period.name : String(saved.period.days) };
   const margin = options.margin !== undefined ? numberOption(options.margin, '--margin', 0, 1, 1) : undefined;
-  const annual = numberOption(options.discountRate, '--discount-rate', 0, 10, 0.1);
+  const valuation = valuationFromOptions({ ...options, margin: undefined }, { defaultModel: 'bgnbd' });
   const steps = numberOption(options.horizon, '--horizon', 1, 1200, 12);
   if (!Number.isInteger(steps)) throw new UsageError('--horizon must be a whole number of steps');
   const stepName = String(options.horizonUnit ?? 'month');
@@ -85,7 +81,6 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   const withinDays = parseDayList(options.within, '--within');
   const aliveAtDays = parseDayList(options.aliveAt, '--alive-at');
   const loaded = await loadModelData(cmd, options, config, io, { customers: 'optional', payments: options.collected ? 'required' : 'optional' }, { holdout: false });
-  const notes = [...loaded.notes];
   if (saved && parsePeriod(String(options.period ?? 'day')).days !== saved.period.days) {
     throw new UsageError(`the model was fitted in ${saved.period.name}s but --period is ${loaded.period.name}`, { hint: `--period ${saved.period.name}` });
   }
@@ -93,66 +88,25 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   if (saved && saved.model !== 'gammagamma' && !PURCHASE_MODEL_NAMES.includes(saved.model as PurchaseModelName)) {
     throw new UsageError(`crm value needs a purchase model (bgnbd, paretonbd, mbgnbd), not ${saved.model}`);
   }
-  const choice = String(options.model ?? 'bgnbd');
-  const models = fitValuationModels(loaded.input, {
-    model: choice === 'auto' ? 'auto' : (choice as PurchaseModelName),
-    purchaseModel: saved && saved.model !== 'gammagamma' ? saved : null,
-    spendModel: saved?.model === 'gammagamma' ? saved : null,
-    fitSpend: options.spendModel !== false,
-  });
-  notes.push(...models.notes);
-  const purchase = models.purchase;
-  const spend = models.spend;
-  let marginInfo: { share: number; source: string };
-  if (margin !== undefined) marginInfo = { share: margin, source: '--margin' };
-  else if (loaded.input.margin && loaded.input.revenue) {
-    const m = loaded.input.margin.reduce((s, v) => s + v, 0);
-    const r = loaded.input.revenue.reduce((s, v) => s + v, 0);
-    marginInfo = { share: r > 0 ? m / r : 1, source: 'the sales (total margin / total revenue)' };
-  } else {
-    marginInfo = { share: 1, source: 'none given: CLV is in revenue, not margin (use --margin)' };
-    notes.push('note: no margin given and the sales carry no cost: CLV is expected revenue (use --margin 0.3 for contribution)');
-  }
-  const asOfDay = loaded.window?.asOf;
-  const segments = loaded.summaries && asOfDay !== undefined
-    ? new Map(segmentPortfolio(loaded.summaries, { asOf: asOfDay, clusters: false }).customers.map((c) => [c.customerId, c.segment]))
-    : undefined;
-  // Segments a year earlier, from the histories up to then, for the baseline retention per segment.
-  let earlierSegments: Map<string, string> | undefined;
-  if (loaded.data?.sales && loaded.window && asOfDay !== undefined) {
-    const earlier = asOfDay - 365;
-    const past = summarize(loaded.data.sales, { ...loaded.window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
-    if (past.length > 0) earlierSegments = new Map(segmentPortfolio(past, { asOf: earlier, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
-  }
-  let collectionRates: Map<string, number> | undefined;
-  if (options.collected && loaded.data?.payments && asOfDay !== undefined) {
-    const analysis = analysePayments(loaded.data.payments, asOfDay);
-    collectionRates = new Map(analysis.customers.map((c) => [c.customerId, c.collectionRate ?? 1]));
-  }
-  const result = valuePortfolio(loaded.input, {
-    asOf: String(loaded.meta.asOf ?? ''),
-    period: loaded.period,
-    purchaseModel: purchase,
-    spendModel: spend,
-    spendMethod: models.spendMethod,
-    spendFallbackReason: models.spendFallbackReason,
-    horizonSteps: steps,
-    stepDays: STEP_DAYS[stepName],
-    stepName,
-    annualDiscountRate: annual,
-    margin: marginInfo,
-    segments,
-    histories: loaded.data?.sales && asOfDay !== undefined ? histories(loaded.data.sales, asOfDay, compareIds) : undefined,
-    earlierSegments,
-    asOfDay,
-    collectionRates,
-    retentionUplift: uplift,
-    ...(intervalLevel > 0 ? { interval: { level: intervalLevel } } : {}),
-    withinDays,
-    aliveAtDays,
-  });
-  for (const w of result.warnings) notes.push(`warning: ${w}`);
-  return { result, loaded, notes };
+  const { result, notes } = analyseValue(
+    { input: loaded.input, period: loaded.period, asOf: String(loaded.meta.asOf ?? ''), summaries: loaded.summaries, sales: loaded.data?.sales, payments: loaded.data?.payments, window: loaded.window },
+    {
+      ...valuation,
+      ...(margin !== undefined ? { margin: { share: margin, source: '--margin' } } : {}),
+      horizonSteps: steps,
+      horizonUnit: stepName,
+      collected: Boolean(options.collected),
+      retentionUplift: uplift,
+      intervalLevel,
+      withinDays,
+      aliveAtDays,
+      purchaseModel: saved && saved.model !== 'gammagamma' ? saved : null,
+      spendModel: saved?.model === 'gammagamma' ? saved : null,
+      noMarginSource: 'none given: CLV is in revenue, not margin (use --margin)',
+      noMarginNote: 'note: no margin given and the sales carry no cost: CLV is expected revenue (use --margin 0.3 for contribution)',
+    },
+  );
+  return { result, loaded, notes: [...loaded.notes, ...notes] };
 }
 
 export function addValueOptions(cmd: Command): Command {

@@ -1,0 +1,115 @@
+/**
+ * The valuation of `crm value`: the models fitted (or given, as saved by crm fit --save), CLV as the NPV of
+ * expected contributions over the horizon, equity, deciles, value by segment, the baseline retention of each
+ * segment a year earlier, collection-adjusted CLV, the what-if of a retention uplift, intervals and short-horizon
+ * scores. From a model input with, when it came from sales, the summaries, the sales and the window.
+ */
+import type { Day } from '../core/days.js';
+import type { CustomerSummary } from '../core/types.js';
+import type { ModelInput } from '../accumulate/model-input.js';
+import { histories, type SalesAccumulator } from '../accumulate/sales.js';
+import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
+import type { FittedModel } from '../models/types.js';
+import type { PaymentLedger } from '../payments/ledger.js';
+import { analysePayments } from '../payments/analyse-payments.js';
+import { segmentPortfolio } from '../segment/segment-portfolio.js';
+import { fitValuationModels } from '../value/fit-valuation.js';
+import type { ValueResult } from '../value/types.js';
+import { valuePortfolio } from '../value/value.js';
+import type { ValuationSettings } from './settings.js';
+
+/** The length in days of each step of the horizon. */
+export const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
+
+/** The settings of `crm value`: the valuation's, with the horizon, the what-if and the extra scores. */
+export interface ValueSettings extends ValuationSettings {
+  /** Steps of the horizon and their unit (a key of {@link STEP_DAYS}). */
+  horizonSteps: number;
+  horizonUnit: string;
+  /** Discount each CLV by the customer's observed collection rate (needs the payments). */
+  collected: boolean;
+  /** What-if: retention this much higher. */
+  retentionUplift?: number;
+  /** Level of the intervals from parameter uncertainty; 0: none. */
+  intervalLevel: number;
+  /** P(at least one purchase within these days). */
+  withinDays: number[];
+  /** P(alive) these days after as-of. */
+  aliveAtDays: number[];
+  /** Models given instead of fitted (crm fit --save): a purchase model and/or Gamma-Gamma. */
+  purchaseModel?: FittedModel | null;
+  spendModel?: FittedModel | null;
+  /** Written beside a CLV in revenue when no margin is given and the sales carry no cost. */
+  noMarginSource: string;
+  /** The note of that case (null: none). */
+  noMarginNote: string | null;
+}
+
+/** What the valuation reads: the model input, and with sales the summaries, the sales, the window and the payments. */
+export interface ValueData {
+  input: ModelInput;
+  period: { name: string; days: number };
+  /** ISO as-of ('' for a summary file, which has none). */
+  asOf: string;
+  summaries: CustomerSummary[] | null;
+  sales?: SalesAccumulator;
+  payments?: PaymentLedger;
+  window: SummaryWindow | null;
+}
+
+/** Values the portfolio. The notes are the fits' notes, the margin note and the valuation's warnings. */
+export function analyseValue(data: ValueData, s: ValueSettings): { result: ValueResult; notes: string[] } {
+  const notes: string[] = [];
+  const models = fitValuationModels(data.input, { model: s.model, purchaseModel: s.purchaseModel ?? null, spendModel: s.spendModel ?? null, fitSpend: s.fitSpend });
+  notes.push(...models.notes);
+  let margin: { share: number; source: string };
+  if (s.margin !== undefined) margin = s.margin;
+  else if (data.input.margin && data.input.revenue) {
+    const m = data.input.margin.reduce((a, v) => a + v, 0);
+    const r = data.input.revenue.reduce((a, v) => a + v, 0);
+    margin = { share: r > 0 ? m / r : 1, source: 'the sales (total margin / total revenue)' };
+  } else {
+    margin = { share: 1, source: s.noMarginSource };
+    if (s.noMarginNote !== null) notes.push(s.noMarginNote);
+  }
+  const asOfDay: Day | undefined = data.window?.asOf;
+  const segments = data.summaries && asOfDay !== undefined
+    ? new Map(segmentPortfolio(data.summaries, { asOf: asOfDay, clusters: false }).customers.map((c) => [c.customerId, c.segment]))
+    : undefined;
+  // Segments a year earlier, from the histories up to then, for the baseline retention per segment.
+  let earlierSegments: Map<string, string> | undefined;
+  if (data.sales && data.window && asOfDay !== undefined) {
+    const earlier = asOfDay - 365;
+    const past = summarize(data.sales, { ...data.window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
+    if (past.length > 0) earlierSegments = new Map(segmentPortfolio(past, { asOf: earlier, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
+  }
+  let collectionRates: Map<string, number> | undefined;
+  if (s.collected && data.payments && asOfDay !== undefined) {
+    const analysis = analysePayments(data.payments, asOfDay);
+    collectionRates = new Map(analysis.customers.map((c) => [c.customerId, c.collectionRate ?? 1]));
+  }
+  const result = valuePortfolio(data.input, {
+    asOf: data.asOf,
+    period: data.period,
+    purchaseModel: models.purchase,
+    spendModel: models.spend,
+    spendMethod: models.spendMethod,
+    spendFallbackReason: models.spendFallbackReason,
+    horizonSteps: s.horizonSteps,
+    stepDays: STEP_DAYS[s.horizonUnit],
+    stepName: s.horizonUnit,
+    annualDiscountRate: s.annualDiscountRate,
+    margin,
+    segments,
+    histories: data.sales && asOfDay !== undefined ? histories(data.sales, asOfDay, compareIds) : undefined,
+    earlierSegments,
+    asOfDay,
+    collectionRates,
+    retentionUplift: s.retentionUplift,
+    ...(s.intervalLevel > 0 ? { interval: { level: s.intervalLevel } } : {}),
+    withinDays: s.withinDays,
+    aliveAtDays: s.aliveAtDays,
+  });
+  for (const w of result.warnings) notes.push(`warning: ${w}`);
+  return { result, notes };
+}
