@@ -26,7 +26,8 @@ import type { FittedModel } from '../models/types.js';
 import type { PaymentLedger } from '../payments/ledger.js';
 import { analysePayments } from '../payments/analyse-payments.js';
 import { segmentPortfolio } from '../segment/segment-portfolio.js';
-import { DEFAULTS } from './settings.js';
+import { DEFAULTS, type ModelChoice } from './settings.js';
+import { fitValuationModels } from '../value/fit-valuation.js';
 import { trace, type Tracer } from './trace.js';
 
 /** The survival and churn-rate tables of a run, from its lifetimes. */
@@ -117,7 +118,8 @@ export interface ChurnSettings {
   contracts?: Contract[];
   /** Make the at-risk list (fits the purchase model). */
   atRisk: boolean;
-  model: PurchaseModelName;
+  /** The purchase model of P(alive); auto: the trusted fit of lowest BIC. */
+  model: ModelChoice;
   top: number;
 }
 
@@ -147,7 +149,7 @@ export function analyseChurn(data: ChurnData, asOfDay: Day | undefined, s: Churn
   const rates = lifetimes ? churnRates(lifetimes, { unit: s.unit }) : null;
 
   const sbg = sbgSection(lifetimes, s, notComputed);
-  const { atRisk, atRiskError, pAlive, summaries } = atRiskSection(data, asOfDay, all, s, notComputed);
+  const { atRisk, atRiskError, pAlive, summaries, notes } = atRiskSection(data, asOfDay, all, s, notComputed);
   let lifecycle: LifecycleResult | null = null;
   if (all && summaries) {
     lifecycle = lifecycleStages(all, asOfDay!, { compareAsOf: s.compareAsOf, pAlive, rules: { churnWindow: churnWindow! }, revenue: new Map(summaries.map((c) => [c.id, c.revenue])) });
@@ -166,6 +168,7 @@ export function analyseChurn(data: ChurnData, asOfDay: Day | undefined, s: Churn
     atRisk,
     ...(atRiskError === undefined ? {} : { atRiskError }),
     notComputed,
+    notes: notes ?? [],
   };
 }
 
@@ -228,7 +231,7 @@ function atRiskSection(
   all: CustomerHistory[] | null,
   s: ChurnSettings,
   notComputed: Partial<Record<ChurnSection, string>>,
-): { atRisk: ChurnResult['atRisk']; atRiskError?: string; pAlive?: Map<string, number>; summaries: CustomerSummary[] | null } {
+): { atRisk: ChurnResult['atRisk']; atRiskError?: string; pAlive?: Map<string, number>; summaries: CustomerSummary[] | null; notes?: string[] } {
   const summaries = data.sales && data.window ? summarize(data.sales, { ...data.window, period: { name: 'week', days: 7 } }).customers : null;
   if (!summaries) {
     notComputed.atRisk = NEEDS_SALES;
@@ -238,8 +241,10 @@ function atRiskSection(
   const input = modelInputFromSummaries(summaries);
   let pAlive: Map<string, number> | undefined;
   try {
-    const model = PURCHASE_MODELS[s.model];
-    const fitted = model.fit({ frequency: input.frequency, recency: input.recency, T: input.T });
+    // The purchase model as every valuation chooses it (the settings' model; auto: the trusted fit of lowest BIC).
+    const models = fitValuationModels(input, { model: s.model, fitSpend: false });
+    const fitted = models.purchase;
+    const model = PURCHASE_MODELS[fitted.model as PurchaseModelName];
     pAlive = new Map(summaries.map((c) => [c.id, model.probabilityAlive(fitted.params, c.frequency, c.recency, c.T)]));
     const byId = new Map(summaries.map((c) => [c.id, c]));
     const expectedPurchases = { get: (id: string): number | undefined => {
@@ -249,7 +254,7 @@ function atRiskSection(
     const segments = new Map(segmentPortfolio(summaries, { asOf: asOfDay!, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
     const paymentClasses = data.payments ? new Map(analysePayments(data.payments, asOfDay!).customers.map((c) => [c.customerId, c.class as string])) : undefined;
     const rows = atRiskList(summaries, { asOf: asOfDay!, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: new Map(all!.map((h) => [h.id, h])), top: s.top });
-    return { atRisk: { model: fitted, rows }, pAlive, summaries };
+    return { atRisk: { model: fitted, rows }, pAlive, summaries, notes: models.notes };
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;
     return { atRisk: null, atRiskError: err.message + (err.hint ? ` (hint: ${err.hint})` : ''), pAlive, summaries };

@@ -57,4 +57,6 @@ export type ChurnRun = Omit<ChurnResult, 'asOf' | 'cohorts' | 'lifetimes' | 'sur
   lifecycle: LifecycleResult | null;
   /** Why each section that is null was not computed. */
   notComputed?: Partial<Record<ChurnSection, string>>;
+  /** Notes of the model fit of the at-risk list (the model chosen, models left out, warnings). */
+  notes?: string[];
 };

@@ -22,7 +22,7 @@ describe('crm profile', () => {
   let profile: Record<string, any>;
   beforeAll(async () => {
     const r = await runCli(['profile', ID, ...inputs, '--format', 'json']);
-    expect(r.stderr).not.toMatch(/error/);
+    expect(r.stderr).not.toMatch(/crm: error/);
     expect(r.code).toBe(0);
     profile = JSON.parse(r.stdout);
   });

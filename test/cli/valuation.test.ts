@@ -11,7 +11,7 @@ import * as gammagamma from '../../src/models/gamma-gamma.js';
 const cdnow = ['--sales', sharedData('cdnow_sample_transactions.csv'), '--period', 'week'];
 const json = async (args: string[]) => {
   const r = await runCli([...args, '--format', 'json']);
-  expect(r.stderr.match(/error/) ? r.stderr : '').toBe('');
+  expect(r.stderr.match(/crm: error/) ? r.stderr : '').toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
 };

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { sharedData } from '../helpers/data.js';
 
-const cdnow = ['value', '--sales', sharedData('cdnow_sample_transactions.csv'), '--period', 'week', '--as-of', '1997-09-30'];
+// BG/NBD by name: the checks below are its closed forms (the default, auto, may choose another model).
+const cdnow = ['value', '--sales', sharedData('cdnow_sample_transactions.csv'), '--period', 'week', '--as-of', '1997-09-30', '--model', 'bgnbd'];
 
 function parseCsv(text: string): { header: string[]; rows: string[][] } {
   const lines = text.trim().split('\n');

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { dayToIso, type Day } from '../../core/days.js';
-import { type PurchaseModelName } from '../../models/registry.js';
 import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, type AtRiskRow } from '../../churn/at-risk.js';
 import { ModelError, StrictError, UsageError } from '../../errors.js';
 import { parseCalendarUnit } from '../../churn/calendar-period.js';
@@ -20,6 +19,7 @@ import { addInputOptions, addOutputOptions, outputFormat, parseDateOption, resol
 import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
 import { analyseChurn } from '../../analysis/churn.js';
+import { modelOption } from '../settings.js';
 import { CHURN_SECTIONS, type ChurnRun, type ChurnSection } from '../../churn/result.js';
 
 const TABLES = ['cohorts', 'revenue', 'survival', 'churn-rates', 'stages', 'transitions', 'sbg', 'at-risk'] as const;
@@ -75,7 +75,7 @@ export function registerChurn(program: Command, io: Io): void {
     .option('--counts <list>', 'sBG: customers active at the start of each period, e.g. 1000,631,468,382 (no --sales needed)')
     .option('--horizon <n>', 'sBG: periods to project (default 5)')
     .option('--compare-as-of <date>', 'life-cycle transitions from this earlier date to --as-of')
-    .addOption(new Option('--model <model>', 'purchase model for P(alive) in the at-risk list and the life-cycle stages').choices(['bgnbd', 'paretonbd', 'mbgnbd']).default('bgnbd'))
+    .addOption(new Option('--model <model>', 'purchase model for P(alive) in the at-risk list and the life-cycle stages (default auto: the trusted fit of lowest BIC)').choices(['bgnbd', 'paretonbd', 'mbgnbd', 'auto']))
     .option('--no-at-risk', 'skip the at-risk list (and the model fit it needs)')
     .option('--top <n>', 'customers in the at-risk list (default 20)')
     .option('--strict', 'exit 1 (after writing the output) when the at-risk list could not be computed')
@@ -121,12 +121,12 @@ export function registerChurn(program: Command, io: Io): void {
     if (data.sales && window && options.atRisk !== false && (!Number.isInteger(top) || top < 1)) throw new UsageError('--top must be a positive whole number');
     const result: ChurnRun = analyseChurn({ sales: data.sales, payments: data.payments, window }, asOfDay, {
       unit, by, attributes, churnAfter, view, times, counts, horizon, compareAsOf, contracts: contractList,
-      atRisk: options.atRisk !== false, model: options.model as PurchaseModelName, top,
+      atRisk: options.atRisk !== false, model: modelOption(options.model), top,
     });
     const notComputed = result.notComputed ?? {};
     const atRiskError = result.atRiskError;
     const table: ChurnTable = (options.table as ChurnTable | undefined) ?? defaultTable(result);
-    const notes = accountLines(data);
+    const notes = [...accountLines(data), ...(result.notes ?? [])];
     const skipped = CHURN_SECTIONS.filter((name) => notComputed[name] !== undefined && !(name === 'sbg' && !contractual && counts === undefined)).map((name) => `note: ${SECTION_TITLES[name]} not computed: ${notComputed[name]}`);
     const warnings = atRiskError === undefined ? [] : [`warning: at-risk list not computed: ${atRiskError}`];
     const inputs = inputsMeta(data);
@@ -141,7 +141,7 @@ export function registerChurn(program: Command, io: Io): void {
     };
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') {
-        const { lifecycle: lc, atRiskError: failed, notComputed: reasons, ...rest } = result;
+        const { lifecycle: lc, atRiskError: failed, notComputed: reasons, notes: _fitNotes, ...rest } = result;
         const orError = <T>(value: T | null, name: ChurnSection): T | { error: string } | null => (value === null && reasons?.[name] !== undefined ? { error: reasons[name]! } : value);
         const survivalReason = reasons?.survival;
         const doc = {

@@ -157,7 +157,7 @@ export function registerProfile(program: Command, io: Io): void {
     .argument('<customer-id>', 'the customer id')
     .addOption(new Option('-f, --format <format>', 'table (default on a terminal) or json (default when piped)').choices(['table', 'json']))
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .addOption(new Option('--model <model>', 'purchase model (default bgnbd; auto: lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
+    .addOption(new Option('--model <model>', 'purchase model (default auto: the trusted fit of lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
     .option('--margin <share>', 'contribution margin as a share of spend (default: from cost in the sales)')
     .option('--discount-rate <rate>', 'annual discount rate (default 0.1)')
     .option('--last <n>', 'table: purchase days listed (default 10)')
@@ -167,7 +167,6 @@ export function registerProfile(program: Command, io: Io): void {
   addWindowOptions(cmd, { holdout: false });
   cmd.action(async (customerId: string) => {
     const { options, config } = resolveOptions(cmd, io);
-    options.model = options.model ?? 'bgnbd';
     const format = (options.format as string | undefined) ?? (options.output !== undefined && String(options.output).endsWith('.json') ? 'json' : io.stdout.isTTY ? 'table' : 'json');
     if (format !== 'table' && format !== 'json') throw new UsageError(`invalid --format "${format}"`, { hint: 'table or json' });
     const last = options.last !== undefined ? Number(options.last) : 10;
@@ -177,7 +176,7 @@ export function registerProfile(program: Command, io: Io): void {
       if (options[key] !== undefined && !(Number.isFinite(n) && n >= 0 && n <= max)) throw new UsageError(`${flag} must be a number from 0 to ${max}, not "${options[key]}"`);
     }
     if (customerId.trim() === '') throw new UsageError('empty customer id');
-    const settings = valuationFromOptions({ ...options, margin: undefined }, { defaultModel: 'bgnbd' });
+    const settings = valuationFromOptions({ ...options, margin: undefined });
     const margin = marginOption(options.margin);
     const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional' }, { holdout: false });
     const run = profileCustomer(data, window!, customerId, margin ? { ...settings, margin } : settings, { name: 'crm', version: VERSION });

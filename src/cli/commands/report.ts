@@ -153,7 +153,7 @@ export function registerReport(program: Command, io: Io): void {
     .option('--output-dir <dir>', 'csv: the folder for one CSV per table')
     .option('--dated', 'name the output files by the as-of date (report-YYYY-MM-DD.html, customers-YYYY-MM-DD.csv, ...)')
     .option('--no-formula-safe', 'csv: do not neutralise cells that begin with = + - @ (formula injection)')
-    .addOption(new Option('--model <model>', 'purchase model (default auto: lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
+    .addOption(new Option('--model <model>', 'purchase model (default auto: the trusted fit of lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
     .option('--margin <share>', 'contribution margin as a share of spend (default: from cost in the sales)')
     .option('--discount-rate <rate>', 'annual discount rate (default 0.1)')
     .option('--top <n>', 'customers in the at-risk list (default 20)')

@@ -70,7 +70,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   const saved = options.modelFile !== undefined ? readSavedModel(String(options.modelFile), 'model file') : null;
   if (saved && options.period === undefined && saved.period) options = { ...options, period: saved.period.name === 'day' || saved.period.name === 'week' || saved.period.name === 'month' || saved.period.name === 'year' ? saved.period.name : String(saved.period.days) };
   const margin = options.margin !== undefined ? numberOption(options.margin, '--margin', 0, 1, 1) : undefined;
-  const valuation = valuationFromOptions({ ...options, margin: undefined }, { defaultModel: 'bgnbd' });
+  const valuation = valuationFromOptions({ ...options, margin: undefined });
   const steps = numberOption(options.horizon, '--horizon', 1, 1200, 12);
   if (!Number.isInteger(steps)) throw new UsageError('--horizon must be a whole number of steps');
   const stepName = String(options.horizonUnit ?? 'month');
@@ -111,7 +111,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
 
 export function addValueOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--model <model>', 'purchase model (auto: lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
+    .addOption(new Option('--model <model>', 'purchase model (default auto: the trusted fit of lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
     .option('--model-file <file>', 'use a model saved by crm fit --save instead of fitting')
     .option('--no-spend-model', 'value transactions at the mean repeat spend instead of the Gamma-Gamma model')
     .option('--horizon <n>', 'number of future steps (default 12)')
