@@ -53,7 +53,7 @@ export type { ChurnResult } from './churn/result.js';
 export { analysePayments, type PaymentsAnalysis, type PaymentsOptions } from './payments/analyse-payments.js';
 
 // Outputs
-export { csvLine } from './report/csv.js';
+export { csvLine } from './report/csv/line.js';
 export { renderHtml, type HtmlOptions } from './report/html.js';
 export type { ReportDocument } from './report/document.js';
 export { summarySql, SQL_DIALECTS, type SqlDialect, type SummarySqlOptions } from './sql/summary-sql.js';

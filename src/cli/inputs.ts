@@ -12,7 +12,7 @@ import type { InputKind } from '../ingest/schema.js';
 import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink, RowAccount } from '../ingest/table.js';
 import { parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
-import { csvLine } from '../report/csv.js';
+import { csvLine } from '../report/csv/line.js';
 import { fileSink, type Sink } from '../report/output.js';
 import { ingestOptions, parseDateOption, unknownPolicy } from './options.js';
 import type { Io } from './io.js';

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { PURCHASE_MODEL_NAMES } from '../models/registry.js';
 import { DEFAULTS, reportSettings, valuationSettings, type GivenShare, type ModelChoice, type ReportSettings, type ValuationSettings } from '../analysis/settings.js';
 import { numberOption } from './options.js';
+import { checkSegmentTable, type SegmentTable } from '../segment/segments.js';
 
 type Json = Record<string, unknown>;
 
@@ -49,4 +50,83 @@ export function valuationFromOptions(options: Json, { defaultModel = DEFAULTS.mo
 export function reportFromOptions(options: Json): ReportSettings {
   const valuation = valuationFromOptions(options);
   return reportSettings({ valuation, top: topOption(options.top), ...(valuation.margin !== undefined ? { campaignMargin: valuation.margin } : {}) });
+}
+
+function integerOption(value: unknown, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`);
+  return n;
+}
+
+function list(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map(String);
+  return String(value).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The segmentation options from the command's options (shared with `crm report`). */
+export function segmentOptions(options: Record<string, unknown>): {
+  bins?: number;
+  monetary: 'total' | 'mean';
+  valueMeasure: 'revenue' | 'margin';
+  abc?: [number, number];
+  k?: number;
+  seed: number;
+  features: string[];
+  clusters: boolean;
+  profiles: string[];
+  segmentTable?: SegmentTable;
+} {
+  const abc = options.abc !== undefined ? list(options.abc).map(Number) : undefined;
+  if (abc && (abc.length !== 2 || !(abc[0] > 0 && abc[0] < abc[1] && abc[1] <= 1))) {
+    throw new UsageError(`invalid --abc "${options.abc}"`, { hint: 'two cumulative shares, e.g. 0.8,0.95' });
+  }
+  const table = options.segmentTable as SegmentTable | undefined;
+  if (table !== undefined) {
+    if (typeof table !== 'object' || !Array.isArray(table.rules) || !Array.isArray(table.segments)) {
+      throw new UsageError('invalid segmentTable in the config file', { hint: 'see docs/segment.md for its shape' });
+    }
+    checkSegmentTable(table);
+  }
+  return {
+    bins: integerOption(options.bins, '--bins', 2, 9),
+    monetary: (options.monetary as 'total' | 'mean' | undefined) ?? 'total',
+    valueMeasure: (options.byValue as 'revenue' | 'margin' | undefined) ?? 'revenue',
+    abc: abc as [number, number] | undefined,
+    k: integerOption(options.k, '--k', 1, 50),
+    seed: integerOption(options.seed, '--seed', 0, 2 ** 31) ?? 1,
+    features: list(options.features),
+    clusters: options.clusters !== false,
+    profiles: list(options.by),
+    segmentTable: table,
+  };
+}
+
+/** "30,90" or "30d,90d" -> [30, 90]: positive numbers of days, distinct, in the order given. */
+export function parseDayList(value: unknown, flag: string): number[] {
+  if (value === undefined) return [];
+  const out: number[] = [];
+  for (const part of String(value).split(',')) {
+    const text = part.trim().replace(/d$/i, '');
+    const n = Number(text);
+    if (text === '' || !Number.isFinite(n) || !(n > 0) || n > 36525) throw new UsageError(`${flag} takes days after as-of, e.g. 30,90 or 90d; "${part.trim()}" is not a positive number of days up to 36525`);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** Parses `90d`, `90`, `12w`, `3m` into days. @throws UsageError */
+export function parseDays(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(d|days?|w|weeks?|m|months?|y|years?)?$/i.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`invalid ${flag} "${text}"`, { hint: 'e.g. 90d, 12w, 3m' });
+  const unit = (m[2] ?? 'd').toLowerCase()[0];
+  const days = Number(m[1]) * (unit === 'w' ? 7 : unit === 'm' ? 365.25 / 12 : unit === 'y' ? 365.25 : 1);
+  return Math.round(days);
+}
+
+export function numberList(text: string, flag: string): number[] {
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new UsageError(`invalid ${flag} "${text}": numbers >= 0 separated by commas`);
+  return values;
 }

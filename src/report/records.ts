@@ -2,7 +2,7 @@
  * Writes a list of records as CSV (header + rows), JSON (`{ meta, <key>: [...] }`, streamed) or NDJSON
  * (one object per line).
  */
-import { csvLine, type CsvValue } from './csv.js';
+import { csvLine, type CsvValue } from './csv/line.js';
 import { jsonReplacer } from './format.js';
 import type { Sink } from './output.js';
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { dayToIso } from '../../core/days.js';
 import { describeChurnWindow } from '../../churn/lifetimes.js';
-import type { CsvValue } from '../../report/csv.js';
+import type { CsvValue } from '../../report/csv/line.js';
 import { UsageError } from '../../errors.js';
 import { type KpiResult, type KpiRow } from '../../performance/kpi.js';
 import { KPI_UNITS, parseKpiUnit } from '../../performance/periods.js';
@@ -14,7 +14,7 @@ import { accountLines, excludeRows, inputsMeta, readInputs } from '../inputs.js'
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
-import { parseDays } from './churn.js';
+import { parseDays } from '../settings.js';
 import { computeKpis } from '../../analysis/kpi.js';
 export { computeKpis, kpiCustomers, reportKpis } from '../../analysis/kpi.js';
 

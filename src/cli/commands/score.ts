@@ -10,7 +10,7 @@ import { ModelError, UsageError } from '../../errors.js';
 import { parseMapOption, type ColumnMap } from '../../ingest/schema.js';
 import { databaseSource, isDatabaseUrl, type DatabaseSource } from '../../ingest/database.js';
 import { streamSummaryFile } from '../../ingest/summary-file.js';
-import { csvLine } from '../../report/csv.js';
+import { csvLine } from '../../report/csv/line.js';
 import { createScorer, type CustomerScore } from '../../score/score.js';
 import type { Io } from '../io.js';
 import { ingestOptions, numberOption, resolveOptions } from '../options.js';

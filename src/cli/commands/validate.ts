@@ -6,7 +6,7 @@ import { ModelError, UsageError } from '../../errors.js';
 import { PURCHASE_MODELS, PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
 import { tracking, validatePurchases, validateSpend, type ModelValidation, type SpendValidation } from '../../value/validate.js';
 import { count, fixed, jsonReplacer } from '../../report/format.js';
-import { csvLine } from '../../report/csv.js';
+import { csvLine } from '../../report/csv/line.js';
 import { painter, renderTable } from '../../report/table.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';

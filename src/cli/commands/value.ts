@@ -4,10 +4,8 @@ import { Option } from 'commander';
 import { parsePeriod } from '../../accumulate/summary.js';
 import { UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
-import type { CustomerValue, ValueResult } from '../../value/types.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
-import { painter, renderTable } from '../../report/table.js';
+import type { ValueResult } from '../../value/types.js';
+import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
@@ -15,49 +13,9 @@ import { loadModelData, type ModelData } from '../model-input.js';
 import { readSavedModel } from './fit.js';
 import { analyseValue, STEP_DAYS } from '../../analysis/value.js';
 import { valuationFromOptions } from '../settings.js';
-
-/** The columns after the existing ones: intervals, then the short-horizon scores (docs/value.md). */
-export interface ValueExtraColumns {
-  interval: boolean;
-  withinDays: number[];
-  aliveAtDays: number[];
-}
-
-export const valueColumns = (hasDert: boolean, extra: ValueExtraColumns = { interval: false, withinDays: [], aliveAtDays: [] }): RecordColumns<CustomerValue> => ({
-  names: [
-    'customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_transactions', 'expected_spend', 'margin', 'clv', 'past_revenue', 'segment', 'baseline_clv',
-    ...(hasDert ? ['dert', 'clv_infinite'] : []),
-    ...(extra.interval ? ['p_alive_low', 'p_alive_high', 'expected_transactions_low', 'expected_transactions_high', 'expected_spend_low', 'expected_spend_high', 'clv_low', 'clv_high'] : []),
-    ...(extra.withinDays.length > 0 ? ['median_days_to_purchase', ...extra.withinDays.map((d) => `p_purchase_${dayLabel(d)}`)] : []),
-    ...extra.aliveAtDays.map((d) => `p_alive_${dayLabel(d)}`),
-  ],
-  values: (c) => [
-    c.customerId, c.frequency, c.recency, c.T, c.pAlive, c.expectedTransactions, c.expectedSpend, c.margin, c.clv, c.pastRevenue, c.segment, c.baselineClv,
-    ...(hasDert ? [c.dert, c.clvInfinite] : []),
-    ...(extra.interval ? [c.pAliveLow ?? null, c.pAliveHigh ?? null, c.expectedTransactionsLow ?? null, c.expectedTransactionsHigh ?? null, c.expectedSpendLow ?? null, c.expectedSpendHigh ?? null, c.clvLow ?? null, c.clvHigh ?? null] : []),
-    ...(extra.withinDays.length > 0 ? [c.medianDaysToPurchase ?? null, ...extra.withinDays.map((_, j) => c.purchaseWithin?.[j] ?? null)] : []),
-    ...extra.aliveAtDays.map((_, j) => c.aliveAt?.[j] ?? null),
-  ],
-});
-
-/** 30 -> "30d", 0.5 -> "0.5d". */
-function dayLabel(days: number): string {
-  return `${days}d`;
-}
-
-/** "30,90" or "30d,90d" -> [30, 90]: positive numbers of days, distinct, in the order given. */
-export function parseDayList(value: unknown, flag: string): number[] {
-  if (value === undefined) return [];
-  const out: number[] = [];
-  for (const part of String(value).split(',')) {
-    const text = part.trim().replace(/d$/i, '');
-    const n = Number(text);
-    if (text === '' || !Number.isFinite(n) || !(n > 0) || n > 36525) throw new UsageError(`${flag} takes days after as-of, e.g. 30,90 or 90d; "${part.trim()}" is not a positive number of days up to 36525`);
-    if (!out.includes(n)) out.push(n);
-  }
-  return out;
-}
-
+import { valueColumns } from '../../report/columns.js';
+import { renderValue } from '../../report/text/value.js';
+import { parseDayList } from '../settings.js';
 
 export interface ValueRun {
   result: ValueResult;
@@ -158,46 +116,4 @@ export function registerValue(program: Command, io: Io): void {
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });
-}
-
-/** The terminal report of `crm value`. */
-export function renderValue(r: ValueResult, top: number, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
-  const paint = painter(color);
-  const m = r.purchaseModel;
-  let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${count(r.customers.length)} customers, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
-  const iv = r.intervals;
-  if (iv?.available && iv.equity && iv.meanClv) {
-    out += `${percent(iv.level, 0)} interval from parameter uncertainty: equity ${fixed(iv.equity[0])} – ${fixed(iv.equity[1])}, mean CLV ${fixed(iv.meanClv[0])} – ${fixed(iv.meanClv[1])}${iv.spendUncertainty ? '' : ' (purchase model only)'}\n`;
-  }
-  out += `Model: ${m.model} (${Object.entries(m.params).map(([k, v]) => `${k}=${fixed(v, 4)}`).join(', ')}; time unit ${r.period.name})`;
-  out += r.spendModel
-    ? `; spend: Gamma-Gamma (${Object.entries(r.spendModel.params).map(([k, v]) => `${k}=${fixed(v, 3)}`).join(', ')})\n`
-    : r.spend?.method === 'observed-mean'
-      ? `; spend: each customer's observed mean repeat spend (fallback: ${r.spend.fallbackReason ?? 'no spend model'})\n`
-      : '; spend: mean repeat spend\n';
-  out += `Discounting: ${percent(r.discount.annualRate, 1)} a year = ${percent(r.discount.perStep, 3)} per ${r.horizon.unit}; margin ${percent(r.margin.share, 1)} (${r.margin.source})\n`;
-  if (r.collected) out += `Collected (x observed collection rate): equity ${fixed(r.collected.equity)}, ${fixed(r.collected.removed)} less than invoiced value\n`;
-  if (r.whatIf) {
-    out += `What-if retention +${fixed(r.whatIf.retentionUplift * 100, 1)} points: baseline formula equity ${fixed(r.whatIf.baselineEquity)} → ${fixed(r.whatIf.baselineEquityAfter)}; model equity ${fixed(r.equity)} → ${fixed(r.whatIf.modelEquityAfter)}\n`;
-  }
-  out += '\n' + renderTable(['decile', 'customers', 'CLV', 'share of equity', 'CLV range'], r.deciles.map((d) => [String(d.decile), count(d.customers), fixed(d.clv), percent(d.shareOfEquity), `${fixed(d.minClv)} – ${fixed(d.maxClv)}`]), { color }, 'CLV deciles (1 = highest)');
-  if (r.segments.length > 0) {
-    out += '\n' + renderTable(
-      ['segment', 'customers', 'CLV', 'share', ...(compact ? [] : ['mean CLV']), 'P(alive)', 'ret./yr', 'margin/yr', 'formula'],
-      r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), ...(compact ? [] : [fixed(s.meanClv)]), fixed(s.meanPAlive, 2), percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)]),
-      { color },
-      'Value by RFM segment; formula CLV = m·r/(1+d−r) with r and m of the segment\'s customers a year ago',
-    );
-  }
-  const best = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, top);
-  if (best.length > 0) {
-    const withInterval = iv?.available === true;
-    out += '\n' + renderTable(
-      ['customer_id', 'CLV', ...(withInterval ? [`CLV ${percent(iv!.level, 0)} interval`] : []), 'P(alive)', 'exp. tx', 'exp. spend', 'past revenue', 'segment'],
-      best.map((c) => [c.customerId, fixed(c.clv), ...(withInterval ? [c.clvLow != null && c.clvHigh != null ? `${fixed(c.clvLow)} – ${fixed(c.clvHigh)}` : ''] : []), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']),
-      { color },
-      'Top customers by CLV',
-    );
-  }
-  return out;
 }

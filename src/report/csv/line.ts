@@ -3,7 +3,7 @@
  * spreadsheet would run as a formula (starting with = + - @ tab or CR) are prefixed with a single quote
  * unless `formulaSafe` is off; numbers stay numbers.
  */
-import { clean } from './format.js';
+import { clean } from '../format.js';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
