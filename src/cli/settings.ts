@@ -59,7 +59,7 @@ function integerOption(value: unknown, flag: string, min: number, max: number): 
   return n;
 }
 
-function list(value: unknown): string[] {
+export function list(value: unknown): string[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) return value.map(String);
   return String(value).split(',').map((s) => s.trim()).filter(Boolean);
@@ -129,4 +129,12 @@ export function numberList(text: string, flag: string): number[] {
   const values = text.split(',').map((v) => Number(v.trim()));
   if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new UsageError(`invalid ${flag} "${text}": numbers >= 0 separated by commas`);
   return values;
+}
+
+/** A whole number of days >= 1, or undefined when not given. @throws UsageError */
+export function positiveInteger(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number of days, not "${value}"`);
+  return n;
 }

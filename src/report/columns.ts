@@ -2,6 +2,9 @@
 import { type CustomerSegment } from '../segment/segment-portfolio.js';
 import { type RecordColumns } from '../report/records.js';
 import type { CustomerValue } from '../value/types.js';
+import type { CustomerPayments } from '../payments/behaviour.js';
+import type { KpiRow } from '../performance/kpi.js';
+import type { CampaignRow } from '../marketing/campaign.js';
 
 export const segmentColumns: RecordColumns<CustomerSegment> = {
   names: ['customer_id', 'R', 'F', 'M', 'rfm', 'segment', 'abc', 'cluster'],
@@ -36,3 +39,48 @@ export const valueColumns = (hasDert: boolean, extra: ValueExtraColumns = { inte
 function dayLabel(days: number): string {
   return `${days}d`;
 }
+
+export const paymentColumns: RecordColumns<CustomerPayments> = {
+  names: [
+    'customer_id', 'class', 'worsening', 'invoices', 'credit_notes', 'invoiced', 'credited', 'paid', 'refunded', 'outstanding', 'overdue', 'credit', 'balance',
+    'open_invoices', 'overdue_invoices', 'max_days_past_due', 'settled_invoices', 'days_to_pay_mean', 'days_to_pay_median', 'days_to_pay_p90',
+    'days_late_mean', 'days_late_median', 'days_late_p90', 'days_late_weighted', 'share_paid_late', 'share_unpaid_past_due', 'collection_rate',
+    'lateness', 'trend_recent_mean_days_late', 'trend_earlier_mean_days_late', 'trend_increase',
+  ],
+  values: (c) => [
+    c.customerId, c.class, c.worsening, c.invoices, c.creditNotes, c.invoiced, c.credited, c.paid, c.refunded, c.outstanding, c.overdue, c.credit, c.balance,
+    c.openInvoices, c.overdueInvoices, c.maxDaysPastDue, c.settledInvoices, c.daysToPay?.mean, c.daysToPay?.median, c.daysToPay?.p90,
+    c.daysLate?.mean, c.daysLate?.median, c.daysLate?.p90, c.daysLateWeighted, c.sharePaidLate, c.shareUnpaidPastDue, c.collectionRate,
+    c.lateness, c.trend?.recentMeanDaysLate, c.trend?.earlierMeanDaysLate, c.trend?.increase,
+  ],
+};
+
+/** The CSV / NDJSON / JSON columns; dso and overdue_share only with payments. */
+export function kpiColumns(withPayments: boolean): RecordColumns<KpiRow> {
+  return {
+    names: [
+      'period', 'active_customers', 'new_customers', 'returning_customers', 'reactivated_customers', 'lost_customers', 'retention_rate',
+      'revenue', 'orders', 'average_order_value', 'revenue_per_active', 'top20_revenue_share', ...(withPayments ? ['dso', 'overdue_share'] : []), 'partial',
+    ],
+    values: (r) => [
+      r.period, r.activeCustomers, r.newCustomers, r.returningCustomers, r.reactivatedCustomers, r.lostCustomers, r.retentionRate,
+      r.revenue, r.orders, r.averageOrderValue, r.revenuePerActive, r.top20RevenueShare, ...(withPayments ? [r.dso, r.overdueShare] : []), r.partial,
+    ],
+  };
+}
+
+/** The CSV/NDJSON columns: one row per campaign × breakdown cell × group. */
+export const campaignColumns: RecordColumns<CampaignRow> = {
+  names: [
+    'campaign', 'by', 'value', 'group', 'contacted', 'contacts', 'responders', 'response_rate', 'response_rate_low', 'response_rate_high',
+    'revenue', 'revenue_per_contacted', 'margin', 'margin_per_contacted', 'cost', 'incomplete',
+    'lift', 'lift_low', 'lift_high', 'p_value', 'incremental_revenue', 'incremental_revenue_low', 'incremental_revenue_high', 'incremental_margin',
+    'total_cost', 'roi', 'note',
+  ],
+  values: ({ campaign, by, value, group, stats: s, effect: e }) => [
+    campaign, by, value, group, s.contacted, s.contacts, s.responders, s.responseRate, s.responseRateInterval[0], s.responseRateInterval[1],
+    s.revenue, s.revenuePerContacted, s.margin, s.marginPerContacted, s.cost, s.incomplete,
+    e.lift, e.liftInterval?.[0], e.liftInterval?.[1], e.pValue, e.incrementalRevenue, e.incrementalRevenueInterval?.[0], e.incrementalRevenueInterval?.[1], e.incrementalMargin,
+    e.totalCost, e.roi, [e.liftNote, e.roiNote].filter(Boolean).join('; '),
+  ],
+};

@@ -2,6 +2,7 @@
 import { dayToIso } from '../core/days.js';
 import { jsonReplacer } from '../report/format.js';
 import { type ChurnRun, type ChurnSection } from '../churn/result.js';
+import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf']);
 
@@ -30,5 +31,18 @@ export function churnDocument(result: ChurnRun, meta: Record<string, unknown>, r
     atRisk: failed === undefined ? orError(rest.atRisk, 'atRisk') : { error: failed },
     lifecycle: lc ? { ...lc, customers: lc.customers } : orError(lc, 'lifecycle'),
     notes: [...runNotes, ...problems],
+  };
+}
+
+/** The portfolio sections of the JSON output (dates as ISO text). */
+export function paymentsSections(a: PaymentsAnalysis): Record<string, unknown> {
+  return {
+    settings: a.settings,
+    totals: a.totals,
+    classes: a.classes,
+    ageing: a.ageing,
+    dso: { ...a.dso, windowStart: dayToIso(a.dso.windowStart), windowEnd: dayToIso(a.dso.windowEnd) },
+    topDebtors: a.topDebtors,
+    issues: a.issues,
   };
 }

@@ -5,45 +5,18 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { analyseCampaigns, campaignRows, type CampaignAnalysis, type CampaignEffect, type CampaignRow, type GroupStats } from '../../marketing/campaign.js';
-import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
-import { writeCsv, writeNdjson, type RecordColumns } from '../../report/records.js';
-import { painter, renderTable } from '../../report/table.js';
+import { analyseCampaigns, campaignRows } from '../../marketing/campaign.js';
+import { jsonReplacer } from '../../report/format.js';
+import { writeCsv, writeNdjson } from '../../report/records.js';
 import { accountLines, excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { campaignBreakdowns, marginShareOf } from '../../analysis/campaigns.js';
 import { marginOption } from '../settings.js';
-
-/** The CSV/NDJSON columns: one row per campaign × breakdown cell × group. */
-export const campaignColumns: RecordColumns<CampaignRow> = {
-  names: [
-    'campaign', 'by', 'value', 'group', 'contacted', 'contacts', 'responders', 'response_rate', 'response_rate_low', 'response_rate_high',
-    'revenue', 'revenue_per_contacted', 'margin', 'margin_per_contacted', 'cost', 'incomplete',
-    'lift', 'lift_low', 'lift_high', 'p_value', 'incremental_revenue', 'incremental_revenue_low', 'incremental_revenue_high', 'incremental_margin',
-    'total_cost', 'roi', 'note',
-  ],
-  values: ({ campaign, by, value, group, stats: s, effect: e }) => [
-    campaign, by, value, group, s.contacted, s.contacts, s.responders, s.responseRate, s.responseRateInterval[0], s.responseRateInterval[1],
-    s.revenue, s.revenuePerContacted, s.margin, s.marginPerContacted, s.cost, s.incomplete,
-    e.lift, e.liftInterval?.[0], e.liftInterval?.[1], e.pValue, e.incrementalRevenue, e.incrementalRevenueInterval?.[0], e.incrementalRevenueInterval?.[1], e.incrementalMargin,
-    e.totalCost, e.roi, [e.liftNote, e.roiNote].filter(Boolean).join('; '),
-  ],
-};
-
-function positiveInteger(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number of days, not "${value}"`);
-  return n;
-}
-
-function list(value: unknown): string[] {
-  if (value === undefined) return [];
-  if (Array.isArray(value)) return value.map(String);
-  return String(value).split(',').map((s) => s.trim()).filter(Boolean);
-}
+import { campaignColumns } from '../../report/columns.js';
+import { renderCampaigns } from '../../report/text/campaign.js';
+import { list, positiveInteger } from '../settings.js';
 
 export function registerCampaign(program: Command, io: Io): void {
   const cmd = program
@@ -97,57 +70,4 @@ export function registerCampaign(program: Command, io: Io): void {
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });
-}
-
-function interval(i: [number, number] | null, show: (v: number) => string): string {
-  return i === null ? '' : `${show(i[0])} to ${show(i[1])}`;
-}
-
-const points = (v: number): string => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
-
-/** The lines under a campaign's table: lift, incremental revenue, ROI. */
-export function effectLines(e: CampaignEffect): string[] {
-  if (e.lift === null) return [`Lift: ${e.liftNote ?? 'no control group: lift cannot be measured'}`];
-  const lines = [`Lift ${points(e.lift)} (95% interval ${interval(e.liftInterval, points)}, Newcombe; p = ${fixed(e.pValue, 4)}, two-proportion z test)`];
-  if (e.incrementalRevenue !== null) {
-    lines.push(`Incremental revenue ${fixed(e.incrementalRevenue)}${e.incrementalRevenueInterval ? ` (95% interval ${interval(e.incrementalRevenueInterval, (v) => fixed(v))}, Welch)` : ' (no interval: fewer than 2 customers in a group)'}; incremental margin ${fixed(e.incrementalMargin)}`);
-  }
-  lines.push(e.roi !== null ? `ROI ${percent(e.roi)} on a cost of ${fixed(e.totalCost)}` : `ROI: ${e.roiNote ?? 'not computed'}`);
-  return lines;
-}
-
-function groupRow(name: string, s: GroupStats | null): string[] {
-  if (s === null) return [name, '(none)', '', '', '', '', '', '', ''];
-  return [name, count(s.contacted), count(s.responders), percent(s.responseRate), interval(s.responseRateInterval, (v) => percent(v)), fixed(s.revenuePerContacted), fixed(s.marginPerContacted), fixed(s.cost), s.incomplete > 0 ? count(s.incomplete) : ''];
-}
-
-/** The terminal report of `crm campaign`. */
-export function renderCampaigns(a: CampaignAnalysis, color: boolean, marginSource?: string): string {
-  const paint = painter(color);
-  let out = `${paint.bold(`Campaigns as of ${a.asOf}`)}: response = a purchase day 1 to ${a.windowDays} days after a contact (the contact day excluded); margin share ${percent(a.marginShare)}${marginSource ? ` (from ${marginSource})` : ''}\n`;
-  for (const c of a.campaigns) {
-    out += '\n' + renderTable(
-      ['group', 'contacted', 'responders', 'rate', '95% interval (Wilson)', 'revenue / contacted', 'margin / contacted', 'cost', 'incomplete'],
-      [groupRow('treatment', c.treatment), groupRow('control', c.control)],
-      { color },
-      `Campaign ${c.campaign} (contacts ${c.firstContact}${c.lastContact !== c.firstContact ? ` to ${c.lastContact}` : ''})`,
-    );
-    out += effectLines(c).map((l) => `${l}\n`).join('');
-    const byNames = [...new Set(c.breakdowns.map((b) => b.by))];
-    for (const by of byNames) {
-      const cells = c.breakdowns.filter((b) => b.by === by);
-      out += '\n' + renderTable(
-        [by, 'treated', 'rate', 'control', 'rate', 'lift', '95% interval', 'incremental revenue'],
-        cells.map((b) => [
-          b.value === '' ? '(missing)' : b.value,
-          b.treatment ? count(b.treatment.contacted) : '0', percent(b.treatment?.responseRate),
-          b.control ? count(b.control.contacted) : '0', percent(b.control?.responseRate),
-          b.lift === null ? 'n/a' : points(b.lift), interval(b.liftInterval, points), fixed(b.incrementalRevenue),
-        ]),
-        { color },
-        `Campaign ${c.campaign} by ${by === 'segment' ? 'RFM segment before the campaign' : by}`,
-      );
-    }
-  }
-  return out;
 }

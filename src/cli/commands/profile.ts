@@ -20,7 +20,7 @@ import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { VERSION } from '../../core/version.js';
-import { profitabilityLine } from './kpi.js';
+import { profitabilityLine } from '../../report/text/kpi.js';
 import { marginOption, valuationFromOptions } from '../settings.js';
 import { profileCustomer } from '../../analysis/profile.js';
 import type { CustomerProfile, PortfolioRank } from '../../analysis/profile.js';

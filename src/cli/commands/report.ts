@@ -27,8 +27,9 @@ import { reportFromOptions } from '../settings.js';
 import { renderSegment } from '../../report/text/segment.js';
 import { renderValue } from '../../report/text/value.js';
 import { renderAtRisk, renderChurn } from '../../report/text/churn.js';
-import { renderPayments } from './payments.js';
-import { kpiCsvRows, profitabilityCsvRows, renderKpi, renderProfitability } from './kpi.js';
+import { renderPayments } from '../../report/text/payments.js';
+import { kpiCsvRows, profitabilityCsvRows } from '../../report/csv/kpi.js';
+import { renderKpi, renderProfitability } from '../../report/text/kpi.js';
 
 const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
 
