@@ -10,14 +10,15 @@ import { loadInputs, type LoadedData } from '../ingest/load.js';
 import type { ParallelSettings } from '../ingest/parallel.js';
 import type { InputKind } from '../ingest/schema.js';
 import { ledgerEnd } from '../payments/invoices.js';
-import type { RejectSink, RowAccount } from '../ingest/table.js';
+import type { RejectSink } from '../ingest/table.js';
 import { parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
 import { csvLine } from '../report/csv/line.js';
 import { fileSink, type Sink } from '../report/output.js';
 import { ingestOptions, parseDateOption, unknownPolicy } from './options.js';
 import type { Io } from './io.js';
 import { progressReporter } from './progress.js';
-import { unknownCustomers, unknownCustomerWarnings } from '../analysis/accounting.js';
+import { unknownCustomers } from '../analysis/accounting.js';
+import { describeAccount } from '../report/text/accounts.js';
 
 type Json = Record<string, unknown>;
 
@@ -159,22 +160,6 @@ export async function readInputs(
   const resolved = resolveAsOf(asOf, data);
   if (resolved) asOfRules.set(data, resolved.rule);
   return { data, window, asOf: resolved };
-}
-
-/** `read 6919: used 6900, rejected 19 (invalid date 19), excluded 0` */
-export function describeAccount(a: RowAccount): string {
-  const parts = [`read ${a.read}`, `used ${a.used}`];
-  const reasons = Object.entries(a.rejectedByReason).map(([r, n]) => `${r} ${n}`);
-  parts.push(`rejected ${a.rejected}${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
-  for (const [reason, n] of Object.entries(a.excluded)) parts.push(`excluded ${n} (${reason})`);
-  return parts.join(', ');
-}
-
-/** Lines for stderr: the row account per input and the unknown customers. */
-export function accountLines(data: LoadedData): string[] {
-  const lines = data.accounts.map((a) => `${a.kind} ${a.file}: ${describeAccount(a)}`);
-  lines.push(...unknownCustomerWarnings(data));
-  return lines;
 }
 
 /**

@@ -11,7 +11,8 @@ import { UsageError } from '../errors.js';
 import type { LoadedData } from '../ingest/load.js';
 import { readSummaryFile } from '../ingest/summary-file.js';
 import { ingestOptions } from './options.js';
-import { accountLines, inputsMeta, readInputs, type InputNeeds } from './inputs.js';
+import { inputsMeta, readInputs, type InputNeeds } from './inputs.js';
+import { accountLines } from '../report/text/accounts.js';
 import type { Io } from './io.js';
 
 type Json = Record<string, unknown>;

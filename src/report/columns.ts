@@ -5,6 +5,10 @@ import type { CustomerValue } from '../value/types.js';
 import type { CustomerPayments } from '../payments/behaviour.js';
 import type { KpiRow } from '../performance/kpi.js';
 import type { CampaignRow } from '../marketing/campaign.js';
+import type { CustomerSummary } from '../core/types.js';
+import { dayToIso } from '../core/days.js';
+import type { SummaryWindow } from '../accumulate/summary.js';
+import type { CustomerScore } from '../score/score.js';
 
 export const segmentColumns: RecordColumns<CustomerSegment> = {
   names: ['customer_id', 'R', 'F', 'M', 'rfm', 'segment', 'abc', 'cluster'],
@@ -84,3 +88,25 @@ export const campaignColumns: RecordColumns<CampaignRow> = {
     e.totalCost, e.roi, [e.liftNote, e.roiNote].filter(Boolean).join('; '),
   ],
 };
+
+export function summaryColumns(window: SummaryWindow, hasMargin: boolean): RecordColumns<CustomerSummary> {
+  const names = ['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', 'recency', 'T', 'monetary_value', 'revenue'];
+  if (hasMargin) names.push('margin');
+  if (window.holdout) names.push('frequency_holdout', 'monetary_value_holdout', 'duration_holdout');
+  return {
+    names,
+    values: (c) => {
+      const v: (string | number | null)[] = [c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue];
+      if (hasMargin) v.push(c.margin);
+      if (window.holdout) v.push(c.frequencyHoldout ?? 0, c.monetaryValueHoldout ?? 0, c.durationHoldout ?? 0);
+      return v;
+    },
+  };
+}
+
+export const SCORE_COLUMNS = ['customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_purchases', 'p_purchase_30d', 'p_purchase_90d', 'expected_spend', 'clv'];
+
+/** One row of `crm score` in the order of SCORE_COLUMNS. */
+export function scoreValues(s: CustomerScore): (string | number)[] {
+  return [s.customerId, s.frequency, s.recency, s.T, s.pAlive, s.expectedPurchases, s.pPurchase[0], s.pPurchase[1], s.expectedSpend, s.clv];
+}

@@ -46,3 +46,11 @@ export function paymentsSections(a: PaymentsAnalysis): Record<string, unknown> {
     issues: a.issues,
   };
 }
+
+const REPORT_DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
+
+/** JSON replacer of the report: day numbers under date keys as ISO dates, numbers cleaned, non-finite as null. */
+export function reportReplacer(key: string, value: unknown): unknown {
+  if (REPORT_DAY_KEYS.has(key) && typeof value === 'number' && Number.isInteger(value)) return dayToIso(value);
+  return jsonReplacer(key, value);
+}

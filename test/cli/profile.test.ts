@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/run-cli.js';
 import { fixture } from '../helpers/data.js';
-import { closeIds, portfolioRank } from '../../src/cli/commands/profile.js';
+import { closeIds, portfolioRank } from '../../src/analysis/profile.js';
 
 const AS_OF = '2025-12-29';
 /** 17 purchase days, 15 invoices paid, one open invoice past due and one not yet due at AS_OF. */

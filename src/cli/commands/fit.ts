@@ -8,28 +8,19 @@ import * as gammagamma from '../../models/gamma-gamma.js';
 import * as bgbb from '../../models/bg-bb.js';
 import type { FittedModel } from '../../models/types.js';
 import { fitPurchaseModels, fitSpendModel, spendData, untrustedReason } from '../../value/fit-valuation.js';
-import { fixed } from '../../report/format.js';
 import { jsonReplacer } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
 import { fileSink } from '../../report/output.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
 import type { Io } from '../io.js';
+import { renderFits } from '../../report/text/fit.js';
+import type { SavedModel } from '../saved-model.js';
 
 export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto'] as const;
 
-/** A saved model: the fit and the units it was fitted in (what `crm value --model-file` reads). */
-export interface SavedModel extends FittedModel {
-  period: { name: string; days: number };
-  asOf: string | null;
-  /** Present for gammagamma: the frequency-spend correlation. */
-  frequencySpendCorrelation?: number;
-}
-
 // The valuation's fitting step lives in src/value/fit-valuation.ts (shared by value, report, profile and
 // validate); re-exported here for the commands that import it from this file.
-export { fitPurchaseModels, spendData, spendExclusionNote } from '../../value/fit-valuation.js';
 
 function readPatterns(path: string): { frequency: number[]; recency: number[]; periods: number[]; weights: number[] } {
   let text: string;
@@ -134,61 +125,4 @@ export function registerFit(program: Command, io: Io): void {
       throw new ModelError(`the ${best.model} fit cannot be trusted: ${untrustedReason(best)}`, { hint: 'see the warnings; --period week can help too' });
     }
   });
-}
-
-/** Parameters with standard errors and intervals; for several fits, the BIC comparison. */
-export function renderFits(fits: FittedModel[], period: { name: string }, color: boolean): string {
-  const paint = painter(color);
-  const best = fits[0];
-  let out = '';
-  if (fits.length > 1) {
-    out += renderTable(
-      ['model', 'log-likelihood', 'AIC', 'BIC', 'status'],
-      fits.map((f, i) => [`${f.model}${i === 0 && f.trusted ? ' (chosen)' : ''}`, fixed(f.logLikelihood, 1), fixed(f.aic, 1), fixed(f.bic, 1), fitStatus(f)]),
-      { color },
-      'Purchase models compared by BIC (lower is better; only trusted fits are chosen)',
-    );
-    out += '\n';
-  }
-  out += renderTable(
-    ['parameter', 'estimate', 'std. error', '95% interval'],
-    Object.entries(best.params).map(([k, v]) => {
-      const se = best.stdErrors[k];
-      const ci = best.intervals[k];
-      return [k, fixed(v, 4), se === null ? '' : fixed(se, 4), ci ? `${fixed(ci[0], 4)} – ${fixed(ci[1], 4)}` : ''];
-    }),
-    { color },
-    `${best.model} fitted to ${best.n.toLocaleString('en-US')} customers (${best.nDistinct.toLocaleString('en-US')} distinct)${best.model === 'gammagamma' ? ' with a repeat purchase' : ''}; time unit: ${period.name}`,
-  );
-  out += `${paint.bold('log-likelihood')} ${fixed(best.logLikelihood, 2)}, AIC ${fixed(best.aic, 2)}, BIC ${fixed(best.bic, 2)}; ${best.trusted ? 'converged' : paint.red(fitStatus(best))} in ${best.iterations} iterations from ${best.starts} starting point(s)\n`;
-  for (const problem of best.problems) out += `${paint.red('not trusted')}: ${problem}\n`;
-  return out;
-}
-
-/** A fit's status in one word or two: converged, at a bound, not converged, ... */
-function fitStatus(f: FittedModel): string {
-  if (f.trusted) return 'converged';
-  if (f.problems.some((p) => /ran to the (upper|lower) bound/.test(p))) return 'untrusted: at a bound';
-  if (!f.converged) return 'untrusted: did not converge';
-  return 'untrusted';
-}
-
-/**
- * Reads a model saved by `crm fit --save`. `what` names it in messages ("model file", "--spend-model-file");
- * with `refuseUntrusted`, a fit saved as not trusted is a ModelError naming its problems.
- *
- * @throws {UsageError} when the file cannot be read or is not a saved model
- */
-export function readSavedModel(path: string, what: string, { refuseUntrusted = false }: { refuseUntrusted?: boolean } = {}): SavedModel {
-  let model: SavedModel;
-  try {
-    model = JSON.parse(readFileSync(path, 'utf8')) as SavedModel;
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!model || typeof model.params !== 'object' || typeof model.model !== 'string') throw new UsageError(`${path} is not a model saved by crm fit --save`);
-  if (refuseUntrusted && model.trusted === false) {
-    throw new ModelError(`${path}: the saved ${model.model} fit is not trusted (${(model.problems ?? []).join('; ')})`, { hint: 'refit it; crm fit says why' });
-  }
-  return model;
 }

@@ -6,17 +6,15 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { dayToIso } from '../../core/days.js';
 import { StrictError, UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES } from '../../models/registry.js';
-import { jsonDocument, SECTION_NAMES, SECTION_TITLES, strictProblems, type ReportDocument, type SectionName } from '../../report/document.js';
+import { jsonDocument, SECTION_NAMES, SECTION_TITLES, strictProblems } from '../../report/document.js';
 import { renderHtml } from '../../report/html.js';
-import { csvLine, type CsvValue } from '../../report/csv/line.js';
-import { count, fixed, jsonReplacer, percent } from '../../report/format.js';
+import { csvLine } from '../../report/csv/line.js';
 import { folderOutput } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';
-import { painter } from '../../report/table.js';
-import { accountLines, describeAccount, readInputs } from '../inputs.js';
+import { readInputs } from '../inputs.js';
+import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
 import { refuseInputOverwrite, withOutput } from '../output.js';
@@ -24,126 +22,9 @@ import { VERSION } from '../../core/version.js';
 import { trace } from '../trace.js';
 import { analyseReport } from '../../analysis/report.js';
 import { reportFromOptions } from '../settings.js';
-import { renderSegment } from '../../report/text/segment.js';
-import { renderValue } from '../../report/text/value.js';
-import { renderAtRisk, renderChurn } from '../../report/text/churn.js';
-import { renderPayments } from '../../report/text/payments.js';
-import { kpiCsvRows, profitabilityCsvRows } from '../../report/csv/kpi.js';
-import { renderKpi, renderProfitability } from '../../report/text/kpi.js';
-
-const DAY_KEYS = new Set(['start', 'end', 'asOf', 'lastPurchase', 'fromAsOf', 'toAsOf', 'windowStart', 'windowEnd', 'firstDay', 'lastDay', 'invoiceDate', 'dueDate']);
-
-/** JSON replacer of the report: day numbers under date keys as ISO dates, numbers cleaned, non-finite as null. */
-export function reportReplacer(key: string, value: unknown): unknown {
-  if (DAY_KEYS.has(key) && typeof value === 'number' && Number.isInteger(value)) return dayToIso(value);
-  return jsonReplacer(key, value);
-}
-
-type Row = CsvValue[];
-
-/** The report's tables as CSV files: name → rows (header first). */
-export function reportTables(doc: ReportDocument): Record<string, Row[]> {
-  const tables: Record<string, Row[]> = {};
-  const seg = new Map(doc.segment?.customers.map((c) => [c.customerId, c]) ?? []);
-  const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
-  const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
-  if (doc.summary) {
-    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', 'recency_days', 'T_days', 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding']];
-    for (const c of doc.summary) {
-      const s = seg.get(c.id);
-      const v = val.get(c.id);
-      const p = pay.get(c.id);
-      rows.push([c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin, s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.clv, p?.class, p?.outstanding]);
-    }
-    tables.customers = rows;
-  }
-  if (doc.segment) {
-    tables.segments = [['segment', 'customers', 'share_of_customers', 'revenue', 'share_of_revenue', 'margin', 'mean_recency_days', 'mean_transactions', 'mean_monetary', 'action'], ...doc.segment.segments.map((s) => [s.segment, s.customers, s.shareOfCustomers, s.revenue, s.shareOfRevenue, s.margin, s.meanRecencyDays, s.meanTransactions, s.meanMonetary, s.action])];
-    tables.grid = [['R', 'F', 'customers', 'mean_monetary'], ...doc.segment.grid.map((g) => [g.R, g.F, g.customers, g.meanMonetary])];
-    tables.lorenz = [['customer_share', 'value_share'], ...doc.segment.concentration.lorenz.map((l) => [l.customerShare, l.valueShare])];
-  }
-  if (doc.value) {
-    tables.value_deciles = [['decile', 'customers', 'clv', 'share_of_equity', 'min_clv', 'max_clv'], ...doc.value.deciles.map((d) => [d.decile, d.customers, d.clv, d.shareOfEquity, d.minClv, d.maxClv])];
-    tables.value_segments = [['segment', 'customers', 'clv', 'share_of_equity', 'mean_clv', 'mean_p_alive'], ...doc.value.segments.map((s) => [s.segment, s.customers, s.clv, s.shareOfEquity, s.meanClv, s.meanPAlive])];
-  }
-  if (doc.churn) {
-    const width = Math.max(0, ...doc.churn.cohorts.cohorts.map((c) => c.cells.length));
-    tables.cohorts = [['cohort', 'size', ...Array.from({ length: width }, (_, k) => `period_${k}`)], ...doc.churn.cohorts.cohorts.map((c) => [c.label, c.size, ...c.cells.map((x) => x.customerRetention)])];
-    const survival: Row[] = [['group', 'time_days', 'at_risk', 'events', 'survival', 'lower_95', 'upper_95']];
-    for (const { group, curve } of [{ group: 'all', curve: doc.churn.survival.overall }, ...doc.churn.survival.groups]) for (const s of curve.steps) survival.push([group, s.time, s.atRisk, s.events, s.survival, s.lower, s.upper]);
-    tables.survival = survival;
-    tables.stages = [['stage', 'customers', 'share', 'revenue'], ...doc.churn.lifecycle.stages.map((s) => [s.stage, s.customers, s.share, s.revenue])];
-  }
-  if (doc.payments) {
-    tables.ageing = [['bucket', 'amount', 'count', 'share'], ...doc.payments.ageing.total.buckets.map((b) => [b.label, b.amount, b.count, b.share])];
-    tables.debtors = [['customer_id', 'outstanding', 'overdue', 'balance', 'max_days_past_due', 'class'], ...doc.payments.topDebtors.map((d) => [d.customerId, d.outstanding, d.overdue, d.balance, d.maxDaysPastDue, d.class])];
-  }
-  if (doc.kpi) tables.kpi = kpiCsvRows(doc.kpi);
-  if (doc.profitability) tables.profitability = profitabilityCsvRows(doc.profitability);
-  if (doc.atRisk) tables['at-risk'] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class', 'reason'], ...doc.atRisk.map((a) => [a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass, a.reason])];
-  return tables;
-}
-
-/**
- * The CSV folder's notes.txt: the row accounting, every section that could not be computed with its reason,
- * and every note and warning of the run (what the terminal and HTML reports show beside their tables).
- */
-export function reportNotesText(doc: ReportDocument): string {
-  let out = `crm report as of ${doc.meta.asOf}\n\nData accounting\n`;
-  for (const a of doc.meta.inputs as Parameters<typeof describeAccount>[0][]) out += `${a.kind} ${a.file}: ${describeAccount(a)}\n`;
-  const missing = SECTION_NAMES.filter((name) => doc.errors[name] !== undefined);
-  out += '\nSections not computed\n';
-  out += missing.length === 0 ? 'none: every section of the inputs given was computed\n' : missing.map((name) => `${SECTION_TITLES[name]}: ${doc.errors[name]}\n`).join('');
-  out += '\nNotes and warnings\n';
-  out += doc.notes.length === 0 ? 'none\n' : doc.notes.map((n) => `${n}\n`).join('');
-  return out;
-}
-
-/** The terminal report: every section, readable at 100 columns. */
-export function renderReport(doc: ReportDocument, color: boolean): string {
-  const paint = painter(color);
-  const h = (title: string): string => `\n${paint.bold.underline(title)}\n\n`;
-  let out = `${paint.bold(`crm report as of ${doc.meta.asOf}`)} (data ${doc.meta.dateRange?.first} to ${doc.meta.dateRange?.last})\n`;
-  out += h('Data accounting');
-  for (const a of doc.meta.inputs as Parameters<typeof describeAccount>[0][]) out += `${a.kind} ${a.file}: ${describeAccount(a)}\n`;
-  if (doc.overview) {
-    const o = doc.overview;
-    out += h('Portfolio overview');
-    out += `${count(o.customers)} customers, ${count(o.transactions)} transactions, revenue ${fixed(o.revenue)}${o.margin !== null ? `, margin ${fixed(o.margin)}` : ''}; ${percent(o.repeatShare)} bought more than once\n`;
-  }
-  const failed = (name: SectionName): string => `${paint.red('Not computed')}: ${doc.errors[name]}\n`;
-  if (doc.segment) out += h('Segments, R x F grid, concentration, clusters') + renderSegment(doc.segment, color, { compact: true });
-  else if (doc.errors.segment) out += h('Segments, R x F grid, concentration, clusters') + failed('segment');
-  if (doc.value) out += h('Customer value and equity') + renderValue(doc.value, 10, color, { compact: true });
-  else if (doc.errors.value) out += h('Customer value and equity') + failed('value');
-  if (doc.churn) out += h('Retention and survival') + renderChurn({ ...doc.churn, atRisk: null }, color);
-  else if (doc.errors.churn) out += h('Retention and survival') + failed('churn');
-  if (doc.payments) out += h('Payments and ageing') + renderPayments(doc.payments, color);
-  else if (doc.errors.payments) out += h('Payments and ageing') + failed('payments');
-  if (doc.atRisk && doc.churn?.atRisk) out += h('At risk') + renderAtRisk(doc.atRisk, doc.churn.atRisk.model.model, color);
-  else if (doc.errors.atRisk) out += h('At risk') + failed('atRisk');
-  if (doc.kpi) out += h('KPIs over time') + renderKpi(doc.kpi, color, false, undefined, { compact: true });
-  else if (doc.errors.kpi) out += h('KPIs over time') + failed('kpi');
-  if (doc.profitability) out += h('Profitability and cost-to-serve') + renderProfitability(doc.profitability, color);
-  else if (doc.errors.profitability) out += h('Profitability and cost-to-serve') + failed('profitability');
-  if (doc.notes.length > 0) out += h('Notes') + doc.notes.map((n) => `${n}\n`).join('');
-  return out.split('\n').map((line) => wrapProse(line, 100)).join('\n');
-}
-
-/** Wraps a prose line (not a table row) at `width` columns on spaces. */
-function wrapProse(line: string, width: number): string {
-  if ([...line].length <= width || /^[│┌└├]/.test(line)) return line;
-  const out: string[] = [];
-  let current = '';
-  for (const word of line.split(' ')) {
-    if (current !== '' && [...current].length + 1 + [...word].length > width) {
-      out.push(current);
-      current = `  ${word}`;
-    } else current = current === '' ? word : `${current} ${word}`;
-  }
-  if (current !== '') out.push(current);
-  return out.join('\n');
-}
+import { reportNotesText, reportTables } from '../../report/csv/report.js';
+import { renderReport } from '../../report/text/report.js';
+import { reportReplacer } from '../../report/json.js';
 
 export function registerReport(program: Command, io: Io): void {
   const cmd = program

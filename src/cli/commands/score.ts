@@ -11,19 +11,13 @@ import { parseMapOption, type ColumnMap } from '../../ingest/schema.js';
 import { databaseSource, isDatabaseUrl, type DatabaseSource } from '../../ingest/database.js';
 import { streamSummaryFile } from '../../ingest/summary-file.js';
 import { csvLine } from '../../report/csv/line.js';
-import { createScorer, type CustomerScore } from '../../score/score.js';
+import { createScorer } from '../../score/score.js';
 import type { Io } from '../io.js';
 import { ingestOptions, numberOption, resolveOptions } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
-import { readSavedModel } from './fit.js';
-
-const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
-
-export const SCORE_COLUMNS = ['customer_id', 'frequency', 'recency', 'T', 'p_alive', 'expected_purchases', 'p_purchase_30d', 'p_purchase_90d', 'expected_spend', 'clv'];
-
-function scoreValues(s: CustomerScore): (string | number)[] {
-  return [s.customerId, s.frequency, s.recency, s.T, s.pAlive, s.expectedPurchases, s.pPurchase[0], s.pPurchase[1], s.expectedSpend, s.clv];
-}
+import { readSavedModel } from '../saved-model.js';
+import { SCORE_COLUMNS, scoreValues } from '../../report/columns.js';
+import { STEP_DAYS } from '../../analysis/value.js';
 
 export function registerScore(program: Command, io: Io): void {
   const cmd = program

@@ -1,59 +1,16 @@
 /** `crm summary`: the per-customer summary (frequency, recency, T, monetary value) that every model uses. */
 import type { Command } from 'commander';
 import { dayToIso } from '../../core/days.js';
-import type { CustomerSummary } from '../../core/types.js';
-import { summarize, type SummaryWindow } from '../../accumulate/summary.js';
-import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../report/records.js';
-import { renderTable, painter } from '../../report/table.js';
-import { count, fixed, percent } from '../../report/format.js';
+import { summarize } from '../../accumulate/summary.js';
+import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
-import { accountLines, describeAccount, inputsMeta, readInputs } from '../inputs.js';
+import { inputsMeta, readInputs } from '../inputs.js';
+import { accountLines } from '../../report/text/accounts.js';
 import { diagnostics, withOutput } from '../output.js';
 import type { Io } from '../io.js';
-import type { LoadedData } from '../../ingest/load.js';
-
-export function summaryColumns(window: SummaryWindow, hasMargin: boolean): RecordColumns<CustomerSummary> {
-  const names = ['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', 'recency', 'T', 'monetary_value', 'revenue'];
-  if (hasMargin) names.push('margin');
-  if (window.holdout) names.push('frequency_holdout', 'monetary_value_holdout', 'duration_holdout');
-  return {
-    names,
-    values: (c) => {
-      const v: (string | number | null)[] = [c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue];
-      if (hasMargin) v.push(c.margin);
-      if (window.holdout) v.push(c.frequencyHoldout ?? 0, c.monetaryValueHoldout ?? 0, c.durationHoldout ?? 0);
-      return v;
-    },
-  };
-}
-
-/** Portfolio totals shown under the table and in JSON. */
-export function summaryTotals(customers: CustomerSummary[]): Record<string, number | null> {
-  let transactions = 0;
-  let revenue = 0;
-  let margin: number | null = null;
-  let repeat = 0;
-  let frequency = 0;
-  let holdout = 0;
-  for (const c of customers) {
-    transactions += c.transactions;
-    revenue += c.revenue;
-    if (c.margin !== null) margin = (margin ?? 0) + c.margin;
-    if (c.frequency > 0) repeat++;
-    frequency += c.frequency;
-    holdout += c.frequencyHoldout ?? 0;
-  }
-  return {
-    customers: customers.length,
-    transactions,
-    revenue,
-    margin,
-    repeatCustomers: repeat,
-    repeatShare: customers.length ? repeat / customers.length : 0,
-    meanFrequency: customers.length ? frequency / customers.length : 0,
-    holdoutPurchases: holdout,
-  };
-}
+import { summaryColumns } from '../../report/columns.js';
+import { customersWithoutSales, summaryTotals } from '../../analysis/summary.js';
+import { renderSummary } from '../../report/text/summary.js';
 
 export function registerSummary(program: Command, io: Io): void {
   const cmd = program
@@ -97,30 +54,9 @@ export async function runSummary(cmd: Command, io: Io): Promise<void> {
     else if (format === 'ndjson') await writeNdjson(sink, columns, customers);
     else if (format === 'json') await writeJson(sink, meta, 'customers', columns, customers);
     else {
-      const color = useColor(options, io);
-      const limit = Math.max(0, Number(options.limit ?? 20));
-      const rows = customers.slice(0, limit).map((c) =>
-        columns.values(c).map((v, i) => (typeof v === 'number' ? fixed(v, ['transactions', 'frequency', 'frequency_holdout'].includes(columns.names[i]) ? 0 : 2) : String(v ?? ''))),
-      );
-      const title = `Customer summary as of ${meta.asOf}${window!.holdout ? ` (calibration to ${meta.calibrationEnd})` : ''}; time in ${window!.period.name}s`;
-      await sink.write(renderTable(columns.names, rows, { color }, title));
-      if (customers.length > limit) await sink.write(`… ${count(customers.length - limit)} more customers (--format csv for all)\n`);
-      const paint = painter(color);
-      await sink.write(
-        `\n${paint.bold('Totals')}: ${count(customers.length)} customers, ${count(totals.transactions!)} transactions, revenue ${fixed(totals.revenue)}` +
-          `${totals.margin !== null ? `, margin ${fixed(totals.margin)}` : ''}; repeat customers ${count(totals.repeatCustomers!)} (${percent(totals.repeatShare)})` +
-          `${window!.holdout ? `; holdout purchases ${count(totals.holdoutPurchases!)}` : ''}\n`,
-      );
-      await sink.write(`${paint.bold('Rows')}: ${data.accounts.map((a) => `${a.kind} ${describeAccount(a)}`).join('; ')}\n`);
+      await sink.write(renderSummary(customers, columns, totals, { asOf: meta.asOf, calibrationEnd: meta.calibrationEnd, window: window!, limit: Math.max(0, Number(options.limit ?? 20)), accounts: data.accounts }, useColor(options, io)));
       for (const n of notes.slice(data.accounts.length)) await sink.write(`${n}\n`);
     }
   });
   if (format !== 'table') diagnostics(io, options.quiet, notes);
-}
-
-function customersWithoutSales(data: LoadedData): number | null {
-  if (!data.customers || !data.sales) return null;
-  let n = 0;
-  for (const id of data.customers.keys()) if (!data.sales.customers.has(id)) n++;
-  return n;
 }

@@ -10,7 +10,7 @@ import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
-import { readSavedModel } from './fit.js';
+import { readSavedModel } from '../saved-model.js';
 import { analyseValue, STEP_DAYS } from '../../analysis/value.js';
 import { valuationFromOptions } from '../settings.js';
 import { valueColumns } from '../../report/columns.js';

@@ -1,5 +1,5 @@
 /** The KPI scorecard and the per-customer profitability as CSV rows (the report's CSV folder). */
-import type { CsvValue } from '../../report/csv/line.js';
+import type { CsvValue } from '../csv/line.js';
 import { type KpiResult } from '../../performance/kpi.js';
 import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
 import { kpiColumns } from '../columns.js';

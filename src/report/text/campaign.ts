@@ -1,7 +1,7 @@
 /** Terminal report of campaign response against control groups (`crm campaign`, `crm report`). */
 import { type CampaignAnalysis, type CampaignEffect, type GroupStats } from '../../marketing/campaign.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
+import { count, fixed, percent } from '../format.js';
+import { painter, renderTable } from '../table.js';
 
 function interval(i: [number, number] | null, show: (v: number) => string): string {
   return i === null ? '' : `${show(i[0])} to ${show(i[1])}`;

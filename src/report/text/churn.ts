@@ -4,10 +4,9 @@ import { AT_RISK_BELOW, AT_RISK_GONE_BELOW, type AtRiskRow } from '../../churn/a
 import { describeChurnWindow, survivalDefinition } from '../../churn/lifetimes.js';
 import { survivalAt } from '../../churn/kaplan-meier.js';
 import { LIFECYCLE_STAGES } from '../../churn/lifecycle.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
+import { count, fixed, percent } from '../format.js';
+import { painter, renderTable } from '../table.js';
 import { type ChurnRun, type ChurnSection } from '../../churn/result.js';
-
 
 export const SECTION_TITLES: Record<ChurnSection, string> = {
   cohorts: 'cohort triangle',

@@ -3,8 +3,8 @@ import { dayToIso } from '../../core/days.js';
 import { describeChurnWindow } from '../../churn/lifetimes.js';
 import { type KpiResult } from '../../performance/kpi.js';
 import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
+import { count, fixed, percent } from '../format.js';
+import { painter, renderTable } from '../table.js';
 
 /** Lines that say what is provisional or partial. */
 export function kpiNotes(result: KpiResult): string[] {

@@ -2,8 +2,8 @@
 import { dayToIso } from '../../core/days.js';
 import { type PaymentsAnalysis } from '../../payments/analyse-payments.js';
 import type { AgeingTable } from '../../payments/portfolio.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
+import { count, fixed, percent } from '../format.js';
+import { painter, renderTable } from '../table.js';
 
 /** Ageing tables as text rows. */
 export function ageingRows(tables: { name: string; table: AgeingTable }[]): { headers: string[]; rows: string[][] } {

@@ -1,9 +1,8 @@
 /** Terminal report of the customer portfolio (`crm segment`, and the segment section of `crm report`). */
 import { type SegmentPortfolioResult } from '../../segment/segment-portfolio.js';
 import type { ScoreBand } from '../../segment/rfm.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
-
+import { count, fixed, percent } from '../format.js';
+import { painter, renderTable } from '../table.js';
 
 /** `F=3`; `F=1–2` for a score that stands for skipped ones; `F=2 (→1)` for a skipped score. */
 function scoreLabel(measure: string, band: ScoreBand): string {

@@ -1,8 +1,7 @@
 /** Terminal report of customer value (`crm value`, and the value section of `crm report`). */
 import type { ValueResult } from '../../value/types.js';
-import { count, fixed, percent } from '../../report/format.js';
-import { painter, renderTable } from '../../report/table.js';
-
+import { count, fixed, percent } from '../format.js';
+import { painter, renderTable } from '../table.js';
 
 /** The terminal report of `crm value`. */
 export function renderValue(r: ValueResult, top: number, color: boolean, { compact = false }: { compact?: boolean } = {}): string {

@@ -1,0 +1,34 @@
+/** Terminal table of the per-customer summary (`crm summary`): the first rows, the totals and the row account. */
+import type { SummaryWindow } from '../../accumulate/summary.js';
+import type { CustomerSummary } from '../../core/types.js';
+import type { RowAccount } from '../../ingest/table.js';
+import { count, fixed, percent } from '../format.js';
+import type { RecordColumns } from '../records.js';
+import { painter, renderTable } from '../table.js';
+import { describeAccount } from './accounts.js';
+
+export interface SummaryView {
+  asOf: string;
+  calibrationEnd: string | null;
+  window: SummaryWindow;
+  /** Rows shown. */
+  limit: number;
+  accounts: RowAccount[];
+}
+
+export function renderSummary(customers: CustomerSummary[], columns: RecordColumns<CustomerSummary>, totals: Record<string, number | null>, view: SummaryView, color: boolean): string {
+  const { window, limit } = view;
+  const rows = customers.slice(0, limit).map((c) =>
+    columns.values(c).map((v, i) => (typeof v === 'number' ? fixed(v, ['transactions', 'frequency', 'frequency_holdout'].includes(columns.names[i]) ? 0 : 2) : String(v ?? ''))),
+  );
+  const title = `Customer summary as of ${view.asOf}${window.holdout ? ` (calibration to ${view.calibrationEnd})` : ''}; time in ${window.period.name}s`;
+  let out = renderTable(columns.names, rows, { color }, title);
+  if (customers.length > limit) out += `… ${count(customers.length - limit)} more customers (--format csv for all)\n`;
+  const paint = painter(color);
+  out +=
+    `\n${paint.bold('Totals')}: ${count(customers.length)} customers, ${count(totals.transactions!)} transactions, revenue ${fixed(totals.revenue)}` +
+    `${totals.margin !== null ? `, margin ${fixed(totals.margin)}` : ''}; repeat customers ${count(totals.repeatCustomers!)} (${percent(totals.repeatShare)})` +
+    `${window.holdout ? `; holdout purchases ${count(totals.holdoutPurchases!)}` : ''}\n`;
+  out += `${paint.bold('Rows')}: ${view.accounts.map((a) => `${a.kind} ${describeAccount(a)}`).join('; ')}\n`;
+  return out;
+}
