@@ -1,6 +1,7 @@
 /**
- * The direction of imports in src/: no cycles between modules (type imports included), and nothing outside
- * src/cli/ imports from it (the CLI is on top: library code never depends on commands, options or output).
+ * The direction of imports in src/: no cycles between modules (type imports included), nothing outside
+ * src/cli/ imports from it (the CLI is on top: library code never depends on commands, options or output), and
+ * each folder imports only from its own layer or the layers below it (LAYERS; docs/architecture.md).
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -67,6 +68,46 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return out;
 }
 
+/**
+ * The layers of src/, lowest first. A folder imports from its own layer and the layers below. The domain
+ * analyses share a layer: they may use one another (value uses churn's normal quantile, KPIs use payments),
+ * and the cycle check keeps that acyclic.
+ */
+const LAYERS: string[][] = [
+  ['core', 'errors.ts'],
+  ['math'],
+  ['accumulate'],
+  ['ingest'],
+  ['models'],
+  ['segment', 'churn', 'payments', 'performance', 'marketing', 'value', 'score', 'sql', 'generate'],
+  ['analysis'],
+  ['report'],
+  ['cli', 'index.ts'],
+];
+
+/** Imports that cross the layers downward-only rule on purpose, with the reason. */
+const ALLOWED_UPWARD: Record<string, string> = {
+  'ingest/load.ts -> payments/ledger.ts': 'payment rows are folded into the ledger while they are read (one pass, no row list)',
+};
+
+function layerOf(path: string): number {
+  const top = path.includes('/') ? path.split('/')[0] : path;
+  return LAYERS.findIndex((layer) => layer.includes(top));
+}
+
+/** Imports from a lower layer to a higher one, as `from -> to` (relative to src/). */
+function upwardImports(graph: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const [file, deps] of graph) {
+    const from = relative(src, file);
+    for (const dep of deps) {
+      const to = relative(src, dep);
+      if (layerOf(to) > layerOf(from) && ALLOWED_UPWARD[`${from} -> ${to}`] === undefined) out.push(`${from} -> ${to}`);
+    }
+  }
+  return out;
+}
+
 describe('imports in src/', () => {
   const graph = importGraph();
 
@@ -96,5 +137,21 @@ describe('imports in src/', () => {
       for (const dep of deps) if (relative(src, dep).startsWith('cli/')) upward.push(`${from} -> ${relative(src, dep)}`);
     }
     expect(upward).toEqual([]);
+  });
+
+  it('places every top-level folder of src/ in a layer', () => {
+    const unplaced = [...new Set([...graph.keys()].map((f) => relative(src, f)).filter((f) => layerOf(f) < 0).map((f) => f.split('/')[0]))];
+    expect(unplaced).toEqual([]);
+  });
+
+  it('imports only downward through the layers (or within one)', () => {
+    expect(upwardImports(graph)).toEqual([]);
+  });
+
+  it('detects an upward import (the check can fail)', () => {
+    const withUpward = new Map(graph);
+    const a = join(src, 'core', 'days.ts');
+    withUpward.set(a, [...(graph.get(a) ?? []), join(src, 'report', 'format.ts')]);
+    expect(upwardImports(withUpward)).toEqual(['core/days.ts -> report/format.ts']);
   });
 });
