@@ -92,7 +92,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // A command group without its subcommand (`crm sql`): the help went to stderr; a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       const message = err.message.replace(/^error: /, '');
       io.stderr.write(`crm: error: ${message.split('\n')[0]}\n`);
       return 2;

@@ -338,3 +338,16 @@ export function numberOption(value: unknown, flag: string, min: number, max: num
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${value}"`);
   return n;
 }
+
+/**
+ * Declares a flag other commands take but this one has no use for (hidden from its help), so that giving it
+ * is a usage error that says why instead of "unknown option". A value from the config file is ignored.
+ */
+export function addInapplicableOption(cmd: Command, flags: string, reason: string): Command {
+  const option = new Option(flags).hideHelp();
+  cmd.addOption(option);
+  cmd.hook('preAction', (_command, action) => {
+    if (action === cmd && cmd.getOptionValueSource(option.attributeName()) === 'cli') throw new UsageError(`crm ${cmd.name()} does not take ${option.long}: ${reason}`);
+  });
+  return cmd;
+}

@@ -9,6 +9,7 @@ import type { CustomerSummary } from '../core/types.js';
 import { dayToIso } from '../core/days.js';
 import type { SummaryWindow } from '../accumulate/summary.js';
 import type { CustomerScore } from '../score/score.js';
+import type { FittedModel } from '../models/types.js';
 
 export const segmentColumns: RecordColumns<CustomerSegment> = {
   names: ['customer_id', 'R', 'F', 'M', 'rfm', 'segment', 'abc', 'cluster'],
@@ -109,4 +110,25 @@ export const SCORE_COLUMNS = ['customer_id', 'frequency', 'recency', 'T', 'p_ali
 /** One row of `crm score` in the order of SCORE_COLUMNS. */
 export function scoreValues(s: CustomerScore): (string | number)[] {
   return [s.customerId, s.frequency, s.recency, s.T, s.pAlive, s.expectedPurchases, s.pPurchase[0], s.pPurchase[1], s.expectedSpend, s.clv];
+}
+
+/** One row of `crm fit` as CSV: a parameter of a fitted model, with the fit's criteria (every model compared). */
+export interface FitParameterRow {
+  fit: FittedModel;
+  chosen: boolean;
+  parameter: string;
+  timeUnit: string;
+}
+
+export const fitColumns: RecordColumns<FitParameterRow> = {
+  names: ['model', 'chosen', 'parameter', 'estimate', 'std_error', 'ci_low_95', 'ci_high_95', 'log_likelihood', 'aic', 'bic', 'trusted', 'customers', 'time_unit'],
+  values: ({ fit, chosen, parameter, timeUnit }) => [
+    fit.model, chosen, parameter, fit.params[parameter], fit.stdErrors[parameter], fit.intervals[parameter]?.[0], fit.intervals[parameter]?.[1],
+    fit.logLikelihood, fit.aic, fit.bic, fit.trusted, fit.n, timeUnit,
+  ],
+};
+
+/** The parameter rows of fitted models, the chosen (first, trusted) model first. */
+export function fitParameterRows(fits: FittedModel[], timeUnit: string): FitParameterRow[] {
+  return fits.flatMap((fit, i) => Object.keys(fit.params).map((parameter) => ({ fit, chosen: i === 0 && fit.trusted, parameter, timeUnit })));
 }

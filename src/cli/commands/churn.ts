@@ -10,7 +10,7 @@ import { jsonReplacer } from '../../report/format.js';
 import { inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, useColor } from '../options.js';
+import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
 import { analyseChurn } from '../../analysis/churn.js';
@@ -58,6 +58,7 @@ export function registerChurn(program: Command, io: Io): void {
     .option('--as-of <date>', 'end of observation (default: the last date in the sales; without sales, the last contract date)');
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addOutputOptions(cmd);
+  addInapplicableOption(cmd, '--period <unit>', 'cohorts and churn rates are by calendar --cohort month, quarter or week; survival is in days (--period sets the unit of the purchase models in value, fit, report)');
   cmd.addHelpText('after', INPUTS_HELP);
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);

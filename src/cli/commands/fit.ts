@@ -16,6 +16,8 @@ import { loadModelData } from '../model-input.js';
 import type { Io } from '../io.js';
 import { renderFits } from '../../report/text/fit.js';
 import type { SavedModel } from '../saved-model.js';
+import { fitColumns, fitParameterRows } from '../../report/columns.js';
+import { writeCsv, writeNdjson } from '../../report/records.js';
 
 export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto'] as const;
 
@@ -61,7 +63,7 @@ export function registerFit(program: Command, io: Io): void {
   addOutputOptions(cmd);
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
-    const format = outputFormat(options, io, ['table', 'json']);
+    const format = outputFormat(options, io);
     const name = options.model as (typeof FIT_MODELS)[number];
     let fits: FittedModel[];
     let failures: { model: string; error: string }[] = [];
@@ -115,7 +117,9 @@ export function registerFit(program: Command, io: Io): void {
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') {
         await sink.write(`${JSON.stringify({ ...saved, meta, ...(fits.length > 1 ? { comparison: fits.map(({ model, logLikelihood, aic, bic, converged, trusted, problems }) => ({ model, logLikelihood, aic, bic, converged, trusted, problems })) } : {}) }, jsonReplacer, 2)}\n`);
-      } else {
+      } else if (format === 'csv') await writeCsv(sink, fitColumns, fitParameterRows(fits, period.name));
+      else if (format === 'ndjson') await writeNdjson(sink, fitColumns, fitParameterRows(fits, period.name));
+      else {
         await sink.write(renderFits(fits, period, useColor(options, io)));
         for (const n of notes) await sink.write(`${n}\n`);
       }

@@ -8,7 +8,7 @@ import { renderTable } from '../../report/table.js';
 import { inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
 import { segmentColumns } from '../../report/columns.js';
@@ -32,6 +32,7 @@ export function registerSegment(program: Command, io: Io): void {
     .option('--as-of <date>', 'recency is measured to this date (default: the last date in the sales)');
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addOutputOptions(cmd);
+  addInapplicableOption(cmd, '--period <unit>', 'RFM recency is measured in days to as-of, and the segments need no time unit (--period sets the unit of the purchase models in value, fit, report)');
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);

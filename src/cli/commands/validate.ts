@@ -1,5 +1,6 @@
 /** `crm validate`: fit on the calibration period, predict the holdout, compare (grouped, totals, tracking). */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { compareIds } from '../../accumulate/summary.js';
 import { histories } from '../../accumulate/sales.js';
 import { ModelError, UsageError } from '../../errors.js';
@@ -17,8 +18,9 @@ import { renderValidation } from '../../report/text/validate.js';
 export function registerValidate(program: Command, io: Io): void {
   const cmd = program
     .command('validate')
-    .description('calibration/holdout validation: predicted vs actual holdout transactions by calibration frequency, MAE, RMSE, tracking, spend')
-    .option('--models <list>', 'purchase models to validate (default bgnbd,paretonbd)')
+    .description('calibration/holdout validation: predicted vs actual holdout transactions by calibration frequency, MAE, RMSE, tracking, spend (needs --calibration-end, or --summary with holdout columns)')
+    .option('--model <list>', `purchase models to validate, comma-separated (${PURCHASE_MODEL_NAMES.join(', ')}; default bgnbd,paretonbd)`)
+    .addOption(new Option('--models <list>', 'the former name of --model').hideHelp())
     .option('--summary <file>', 'a ready summary CSV with holdout columns (frequency_holdout, duration_holdout) instead of --sales');
   addInputOptions(cmd, ['sales']);
   addWindowOptions(cmd);
@@ -27,7 +29,7 @@ export function registerValidate(program: Command, io: Io): void {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
     if (options.summary === undefined && options.calibrationEnd === undefined) throw new UsageError('crm validate needs --calibration-end DATE', { hint: 'the holdout runs from it to --as-of' });
-    const names = String(options.models ?? 'bgnbd,paretonbd').split(',').map((s) => s.trim()) as PurchaseModelName[];
+    const names = String(options.model ?? options.models ?? 'bgnbd,paretonbd').split(',').map((s) => s.trim()) as PurchaseModelName[];
     for (const n of names) if (!PURCHASE_MODEL_NAMES.includes(n)) throw new UsageError(`unknown model "${n}"`, { hint: PURCHASE_MODEL_NAMES.join(', ') });
     const loaded = await loadModelData(cmd, options, config, io);
     if (!loaded.input.holdout) throw new UsageError('the summary has no holdout columns (frequency_holdout, duration_holdout)');
