@@ -3,6 +3,7 @@
  * concentration, value, churn, payments, at-risk; as a terminal report, one JSON document, a folder of CSVs
  * or a self-contained HTML file.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -48,6 +49,9 @@ export function registerReport(program: Command, io: Io): void {
     const { options, config } = resolveOptions(cmd, io);
     const format = (options.format as string | undefined) ?? (options.outputDir !== undefined ? 'csv' : options.output !== undefined && String(options.output).endsWith('.html') ? 'html' : options.output !== undefined && String(options.output).endsWith('.json') ? 'json' : io.stdout.isTTY ? 'table' : 'json');
     if (format === 'csv' && options.outputDir === undefined) throw new UsageError('--format csv writes one file per table: give --output-dir DIR');
+    const toStdout = options.output === undefined || options.output === '-';
+    if (options.dated && format !== 'csv' && toStdout) throw new UsageError('--dated names the output by the as-of date: give -o FILE or -o FOLDER/ (or --output-dir DIR with --format csv)');
+    if (format === 'html' && toStdout && io.stdout.isTTY) throw new UsageError('an HTML report is not written to a terminal', { hint: '-o report.html, or redirect stdout to a file' });
     const settings = reportFromOptions(options);
     const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional', contacts: 'optional' }, { holdout: false });
     trace('read inputs');
@@ -76,7 +80,10 @@ export function registerReport(program: Command, io: Io): void {
       await folder.close();
     } else {
       let output = options.output as string | undefined;
-      if (output !== undefined && options.dated) output = output.replace(/(\.[^./]+)?$/, (ext) => `-${doc.meta.asOf}${ext}`);
+      if (output !== undefined && options.dated) {
+        output = datedOutput(output, doc.meta.asOf, format);
+        refuseInputOverwrite(output, '--output');
+      }
       await withOutput(output, io, async (sink) => {
         if (format === 'json') await writeJson(sink, jsonDocument(doc), reportReplacer);
         else if (format === 'html') await sink.write(renderHtml(doc));
@@ -96,4 +103,17 @@ export function registerReport(program: Command, io: Io): void {
       }
     }
   });
+}
+
+const EXTENSIONS: Record<string, string> = { html: 'html', json: 'json', table: 'txt' };
+
+/**
+ * The output path under --dated: in a folder (an existing one, or a path ending in /) `report-<as-of>.<ext>`
+ * with the extension of the format; otherwise the as-of date before the file's extension
+ * (`out/report.html` → `out/report-2025-12-29.html`).
+ */
+export function datedOutput(output: string, asOf: string, format: string): string {
+  const isFolder = /[/\\]$/.test(output) || (existsSync(output) && statSync(output).isDirectory());
+  if (isFolder) return join(output, `report-${asOf}.${EXTENSIONS[format] ?? format}`);
+  return output.replace(/(\.[^./\\]+)?$/, (ext) => `-${asOf}${ext}`);
 }
