@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { CrmError } from '../errors.js';
 import { fsErrorReason, removeTemporariesSync } from '../report/output.js';
 import { processIo, type Io } from './io.js';
-import { resolveOptions } from './options.js';
+import { configNote, resolveOptions } from './options.js';
 import { checkRunPaths } from './output.js';
 import { VERSION } from '../core/version.js';
 import { registerReport } from './commands/report.js';
@@ -66,6 +66,12 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** ` (settings from crm.config.json: ...)` when the config file set values in this run, else ''. */
+function configSuffix(io: Io): string {
+  const note = configNote(io);
+  return note === undefined ? '' : ` (${note})`;
+}
+
 function isEpipe(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
@@ -96,12 +102,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // A command group without its subcommand (`crm sql`): the help went to stderr; a usage error.
       if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       const message = err.message.replace(/^error: /, '');
-      io.stderr.write(`crm: error: ${message.split('\n')[0]}\n`);
+      io.stderr.write(`crm: error: ${message.split('\n')[0]}${configSuffix(io)}\n`);
       return 2;
     }
     if (isEpipe(err)) return 0;
     if (err instanceof CrmError) {
-      io.stderr.write(`crm: error: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}\n`);
+      io.stderr.write(`crm: error: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}${configSuffix(io)}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }

@@ -42,6 +42,7 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
   return cmd
     .option('--map <field=Header,...>', 'column mapping for foreign exports, e.g. date="Order Date",amount=Total (sales.amount=... for one input)', collectMap)
     .option('--config <file>', 'config file (default: crm.config.json in the working folder, if present)')
+    .option('--no-config', 'ignore crm.config.json in the working folder')
     .option('-d, --delimiter <char>', 'field delimiter: , ; tab | or whitespace (default: detected from the header line)')
     .option('--no-header', 'the files have no header row (name the columns with --columns)')
     .option('--columns <names>', 'comma-separated column names for files without a header row')
@@ -74,8 +75,9 @@ export function addOutputOptions(cmd: Command): Command {
 
 type Json = Record<string, unknown>;
 
-/** Reads the config file: --config, or crm.config.json in the working folder. @throws UsageError */
-export function loadConfig(path: string | undefined, io: Io): Json {
+/** Reads the config file: --config, or crm.config.json in the working folder; none with --no-config. @throws UsageError */
+export function loadConfig(path: string | false | undefined, io: Io): Json {
+  if (path === false) return {};
   const file = path !== undefined ? resolve(io.cwd, path) : join(io.cwd, 'crm.config.json');
   if (path === undefined && !existsSync(file)) return {};
   let text: string;
@@ -208,6 +210,19 @@ export function validateConfig(config: Json, file: string, root: Command): void 
   checkOptions(top, '', allOptions);
 }
 
+/** The config values a run took (file and keys), so that its errors can name them. */
+const configApplied = new WeakMap<Io, { file: string; keys: string[] }>();
+
+/**
+ * What the config file set in this run, for error messages (any of its values may be the cause), e.g.
+ * `settings from crm.config.json: period, margin; --no-config ignores it`; undefined when it set nothing.
+ */
+export function configNote(io: Io): string | undefined {
+  const applied = configApplied.get(io);
+  if (applied === undefined) return undefined;
+  return `settings from ${applied.file}: ${[...new Set(applied.keys)].join(', ')}; --no-config ignores it`;
+}
+
 /**
  * The command's options with the config file applied: a value given on the command line wins, then the
  * command's section of the config, then its top level, then the default. The config is checked first
@@ -215,24 +230,30 @@ export function validateConfig(config: Json, file: string, root: Command): void 
  */
 export function resolveOptions(cmd: Command, io: Io): { options: Json; config: Json } {
   const cli = cmd.opts() as Json;
-  const config = loadConfig(cli.config as string | undefined, io);
+  const config = loadConfig(cli.config as string | false | undefined, io);
+  const configFile = typeof cli.config === 'string' ? cli.config : 'crm.config.json';
   let root = cmd;
   while (root.parent) root = root.parent;
-  validateConfig(config, (cli.config as string | undefined) ?? 'crm.config.json', root);
+  validateConfig(config, configFile, root);
   // The command's section: commands.<name>, or <name> at the top level when it is an object (a string
   // there is an input path, e.g. "payments": "receivables.csv").
   const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
   const commands = isObject(config.commands) ? config.commands : {};
   const section = (isObject(commands[cmd.name()]) ? commands[cmd.name()] : isObject(config[cmd.name()]) ? config[cmd.name()] : {}) as Json;
   const options: Json = { ...cli };
+  const applied: string[] = [];
   const known = new Set(cmd.options.map((o) => o.attributeName()));
   for (const key of new Set([...Object.keys(config), ...Object.keys(section)])) {
     // The command's own section may also hold settings that have no flag (e.g. segment.segmentTable).
     if ((!known.has(key) && !(key in section)) || cmd.getOptionValueSource(key) === 'cli') continue;
     if (!(key in section) && isObject(config[key]) && key !== 'map') continue; // another command's section
     const value = key in section ? section[key] : config[key];
-    if (value !== undefined) options[key] = value;
+    if (value !== undefined) {
+      options[key] = value;
+      applied.push(key);
+    }
   }
+  if (applied.length > 0) configApplied.set(io, { file: configFile, keys: applied });
   if (cmd.getOptionValueSource('map') === 'cli') {
     options.map = { ...((config.map as ColumnMap) ?? {}), ...((section.map as ColumnMap) ?? {}), ...(cli.map as ColumnMap) };
   }

@@ -38,6 +38,7 @@ export function registerScore(program: Command, io: Io): void {
     .option('-d, --delimiter <char>', 'field delimiter of a CSV summary (default: detected)')
     .option('--skip-invalid', 'skip bad rows (counted on stderr) instead of stopping at the first')
     .option('--config <file>', 'config file (default: crm.config.json in the working folder, if present)')
+    .option('--no-config', 'ignore crm.config.json in the working folder')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'ndjson']))
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('-q, --quiet', 'no diagnostics on stderr on success');
