@@ -5,6 +5,7 @@ import { type CsvValue } from './line.js';
 import { describeAccount } from '../text/accounts.js';
 import { kpiCsvRows, profitabilityCsvRows } from './kpi.js';
 
+
 export type Row = CsvValue[];
 
 /** The report's tables as CSV files: name → rows (header first). */
@@ -14,7 +15,8 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
   const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
   const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
   if (doc.summary) {
-    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', 'recency_days', 'T_days', 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding']];
+    const unit = timeUnitSuffix(doc.meta.period);
+    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding']];
     for (const c of doc.summary) {
       const s = seg.get(c.id);
       const v = val.get(c.id);
@@ -63,4 +65,14 @@ export function reportNotesText(doc: ReportDocument): string {
   out += '\nNotes and warnings\n';
   out += doc.notes.length === 0 ? 'none\n' : doc.notes.map((n) => `${n}\n`).join('');
   return out;
+}
+
+/**
+ * The unit of recency and T in column names: `days`, `weeks`, `months`, `years`, or `periods_14d` for a
+ * period of 14 days (the summary is in the run's --period; a name must not say days when it holds weeks).
+ */
+export function timeUnitSuffix(period: { name: string; days: number } | undefined): string {
+  if (period === undefined) return 'days';
+  if (['day', 'week', 'month', 'year'].includes(period.name)) return `${period.name}s`;
+  return `periods_${period.days}d`;
 }
