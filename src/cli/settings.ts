@@ -8,6 +8,7 @@ import { PURCHASE_MODEL_NAMES } from '../models/registry.js';
 import { DEFAULTS, reportSettings, valuationSettings, type GivenShare, type ModelChoice, type ReportSettings, type ValuationSettings } from '../analysis/settings.js';
 import { numberOption } from './options.js';
 import { checkSegmentTable, type SegmentTable } from '../segment/segments.js';
+import type { CsvPrecision } from '../report/csv/report.js';
 
 type Json = Record<string, unknown>;
 
@@ -137,4 +138,13 @@ export function positiveInteger(value: unknown, flag: string): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number of days, not "${value}"`);
   return n;
+}
+
+/** `--precision`: decimals of money in CSV (0-10; default 2), or `full`. @throws UsageError */
+export function csvPrecision(value: unknown): CsvPrecision {
+  if (value === undefined) return { money: 2 };
+  if (String(value).trim().toLowerCase() === 'full') return 'full';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new UsageError(`invalid --precision "${value}"`, { hint: 'decimals of money from 0 to 10, or full' });
+  return { money: n };
 }

@@ -38,11 +38,11 @@ describe('crm report: KPIs over time', () => {
     expect(section).toContain('provisional');
   });
 
-  it('CSV folder: kpi.csv; terminal: the section', async () => {
+  it('CSV folder: kpi_periods.csv; terminal: the section', async () => {
     const out = join(dir, 'csv');
-    const r = await runCli(['report', '--sales', sales, '--as-of', '2024-03-31', '--output-dir', out, '--quiet']);
+    const r = await runCli(['report', '--sales', sales, '--as-of', '2024-03-31', '--output-dir', out, '--precision', 'full', '--quiet']);
     expect(r.code).toBe(0);
-    const lines = readFileSync(join(out, 'kpi.csv'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(out, 'kpi_periods.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('period,active_customers,new_customers,returning_customers,reactivated_customers,lost_customers,retention_rate,revenue,orders,average_order_value,revenue_per_active,top20_revenue_share,partial');
     // March: B (back after 59 days <= 90: returning, not reactivated) and D (new); 50 + 40 = 90 over 2 days; top
     // ceil(0.4) = 1 customer: B 50 / 90.

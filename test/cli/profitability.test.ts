@@ -29,7 +29,7 @@ B,b1,2024-01-20,2024-02-19,50,,
 describe('profitability in crm report', () => {
   it('CSV folder: profitability.csv with margin, cost-to-serve and contribution per customer', async () => {
     const out = join(dir, 'csv');
-    const r = await runCli(['report', '--sales', sales, '--payments', payments, '--as-of', '2024-03-31', '--output-dir', out, '--quiet']);
+    const r = await runCli(['report', '--sales', sales, '--payments', payments, '--as-of', '2024-03-31', '--output-dir', out, '--precision', 'full', '--quiet']);
     expect(r.code).toBe(0);
     const rows = new Map((parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => [row.customer_id, row]));
     expect(rows.get('A')).toMatchObject({ revenue: '220', margin: '90', margin_source: 'sales', cost_to_serve: '0', contribution: '90', unprofitable: 'false', debtor: 'false' });
@@ -81,7 +81,7 @@ C,2024-02-10,10,returns
 
   it('contribution = margin - cost-to-serve, by kind; the event after --as-of excluded and accounted', async () => {
     const out = join(dir, 'csv-costs');
-    const r = await runCli(['report', '--sales', sales, '--costs', costs, '--as-of', '2024-03-31', '--output-dir', out, '--quiet']);
+    const r = await runCli(['report', '--sales', sales, '--costs', costs, '--as-of', '2024-03-31', '--output-dir', out, '--precision', 'full', '--quiet']);
     expect(r.code).toBe(0);
     const rows = new Map((parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => [row.customer_id, row]));
     // A: 90 - (30 + 20) = 40; B: -20 - 15 = -35; C: 0 - 10 = -10.
@@ -111,7 +111,7 @@ C,2024-02-10,10,returns
     const withZ = join(dir, 'costs-z.csv');
     writeFileSync(withZ, 'customer_id,date,amount,kind\nA,2024-02-01,30,shipping\nZ,2024-02-01,500,support\n');
     const out = join(dir, 'csv-z');
-    const dropped = await runCli(['report', '--sales', sales, '--customers', customers, '--costs', withZ, '--unknown', 'drop', '--as-of', '2024-03-31', '--output-dir', out, '--quiet']);
+    const dropped = await runCli(['report', '--sales', sales, '--customers', customers, '--costs', withZ, '--unknown', 'drop', '--as-of', '2024-03-31', '--output-dir', out, '--precision', 'full', '--quiet']);
     expect(dropped.code).toBe(0);
     const ids = (parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => row.customer_id);
     expect(ids).toEqual(['A', 'B', 'C']);
@@ -137,7 +137,7 @@ C,2024-02-10,10,returns
 describe('worth keeping on the fixtures (with a valuation)', () => {
   it('high value = net CLV above the median of the net CLVs', async () => {
     const out = join(dir, 'csv-fixtures');
-    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--output-dir', out, '--quiet']);
+    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--payments', fixture('payments.csv'), '--output-dir', out, '--precision', 'full', '--quiet']);
     expect(r.code).toBe(0);
     const rows = parse(readFileSync(join(out, 'profitability.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     // The median of the net CLV column, recomputed here; high value = strictly above it.

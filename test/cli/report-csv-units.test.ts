@@ -10,7 +10,7 @@ import { timeUnitSuffix } from '../../src/report/csv/report.js';
 
 async function customers(period: string[]): Promise<Record<string, string>[]> {
   const dir = join(mkdtempSync(join(tmpdir(), 'crm-units-')), 'out');
-  const r = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--output-dir', dir, '--quiet', ...period]);
+  const r = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--output-dir', dir, '--precision', 'full', '--quiet', ...period]);
   expect(r.code, r.stderr).toBe(0);
   return parse(readFileSync(join(dir, 'customers.csv')), { columns: true });
 }

@@ -22,8 +22,8 @@ import { refuseInputOverwrite, withOutput } from '../output.js';
 import { VERSION } from '../../core/version.js';
 import { trace } from '../trace.js';
 import { analyseReport } from '../../analysis/report.js';
-import { reportFromOptions } from '../settings.js';
-import { reportNotesText, reportTables } from '../../report/csv/report.js';
+import { csvPrecision, reportFromOptions } from '../settings.js';
+import { reportNotesText, reportTables, roundTable } from '../../report/csv/report.js';
 import { renderReport } from '../../report/text/report.js';
 import { reportReplacer } from '../../report/json.js';
 
@@ -35,6 +35,7 @@ export function registerReport(program: Command, io: Io): void {
     .option('-o, --output <file>', 'write the report here (atomically)')
     .option('--output-dir <dir>', 'csv: the folder for one CSV per table')
     .option('--dated', 'name the output files by the as-of date (report-YYYY-MM-DD.html, customers-YYYY-MM-DD.csv, ...)')
+    .option('--precision <digits>', 'csv: decimals of money columns (default 2; other fractions keep 6 significant digits), or full for every digit')
     .option('--no-formula-safe', 'csv: do not neutralise cells that begin with = + - @ (formula injection)')
     .addOption(new Option('--model <model>', 'purchase model (default auto: the trusted fit of lowest BIC)').choices([...PURCHASE_MODEL_NAMES, 'auto']))
     .option('--margin <share>', 'contribution margin as a share of spend (default: from cost in the sales)')
@@ -53,6 +54,7 @@ export function registerReport(program: Command, io: Io): void {
     if (options.dated && format !== 'csv' && toStdout) throw new UsageError('--dated names the output by the as-of date: give -o FILE or -o FOLDER/ (or --output-dir DIR with --format csv)');
     if (format === 'html' && toStdout && io.stdout.isTTY) throw new UsageError('an HTML report is not written to a terminal', { hint: '-o report.html, or redirect stdout to a file' });
     const settings = reportFromOptions(options);
+    const precision = csvPrecision(options.precision);
     const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional', contacts: 'optional' }, { holdout: false });
     trace('read inputs');
     const doc = analyseReport(data, window!, settings, { tool: { name: 'crm', version: VERSION }, tracer: trace });
@@ -70,7 +72,7 @@ export function registerReport(program: Command, io: Io): void {
       try {
         for (const [name, rows] of Object.entries(tables)) {
           const sink = folder.file(dated(name, 'csv'));
-          for (const row of rows) await sink.write(csvLine(row, options.formulaSafe !== false));
+          for (const row of roundTable(rows, precision)) await sink.write(csvLine(row, options.formulaSafe !== false));
         }
         await folder.file(dated('notes', 'txt')).write(reportNotesText(doc));
       } catch (err) {

@@ -14,14 +14,15 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
   const seg = new Map(doc.segment?.customers.map((c) => [c.customerId, c]) ?? []);
   const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
   const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
+  const asOf = doc.meta.asOf;
   if (doc.summary) {
     const unit = timeUnitSuffix(doc.meta.period);
-    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding']];
+    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding', 'as_of']];
     for (const c of doc.summary) {
       const s = seg.get(c.id);
       const v = val.get(c.id);
       const p = pay.get(c.id);
-      rows.push([c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin, s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.clv, p?.class, p?.outstanding]);
+      rows.push([c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin, s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.clv, p?.class, p?.outstanding, asOf]);
     }
     tables.customers = rows;
   }
@@ -29,9 +30,17 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
     tables.segments = [['segment', 'customers', 'share_of_customers', 'revenue', 'share_of_revenue', 'margin', 'mean_recency_days', 'mean_transactions', 'mean_monetary', 'action'], ...doc.segment.segments.map((s) => [s.segment, s.customers, s.shareOfCustomers, s.revenue, s.shareOfRevenue, s.margin, s.meanRecencyDays, s.meanTransactions, s.meanMonetary, s.action])];
     tables.grid = [['R', 'F', 'customers', 'mean_monetary'], ...doc.segment.grid.map((g) => [g.R, g.F, g.customers, g.meanMonetary])];
     tables.lorenz = [['customer_share', 'value_share'], ...doc.segment.concentration.lorenz.map((l) => [l.customerShare, l.valueShare])];
+    const k = doc.segment.clusters;
+    if (k) {
+      tables.clusters = [
+        ['cluster', 'customers', 'share_of_customers', 'share_of_revenue', ...k.features.map((f) => `centre_${snake(f)}`), 'description'],
+        ...k.clusters.map((c) => [c.cluster, c.customers, c.shareOfCustomers, c.shareOfRevenue, ...k.features.map((f) => c.centre[f]), c.description]),
+      ];
+    }
   }
   if (doc.value) {
     tables.value_deciles = [['decile', 'customers', 'clv', 'share_of_equity', 'min_clv', 'max_clv'], ...doc.value.deciles.map((d) => [d.decile, d.customers, d.clv, d.shareOfEquity, d.minClv, d.maxClv])];
+    tables.value_top = [['rank', 'customer_id', 'clv', 'p_alive', 'expected_transactions', 'expected_spend', 'past_revenue', 'segment', 'as_of'], ...[...doc.value.customers].sort((a, b) => b.clv - a.clv).slice(0, TOP_CLV).map((c, i) => [i + 1, c.customerId, c.clv, c.pAlive, c.expectedTransactions, c.expectedSpend, c.pastRevenue, c.segment, asOf])];
     tables.value_segments = [['segment', 'customers', 'clv', 'share_of_equity', 'mean_clv', 'mean_p_alive'], ...doc.value.segments.map((s) => [s.segment, s.customers, s.clv, s.shareOfEquity, s.meanClv, s.meanPAlive])];
   }
   if (doc.churn) {
@@ -40,16 +49,55 @@ export function reportTables(doc: ReportDocument): Record<string, Row[]> {
     const survival: Row[] = [['group', 'time_days', 'at_risk', 'events', 'survival', 'lower_95', 'upper_95']];
     for (const { group, curve } of [{ group: 'all', curve: doc.churn.survival.overall }, ...doc.churn.survival.groups]) for (const s of curve.steps) survival.push([group, s.time, s.atRisk, s.events, s.survival, s.lower, s.upper]);
     tables.survival = survival;
+    const rates = doc.churn.churnRates;
+    if (rates) {
+      const rows: Row[] = [['group', 'period', 'partial', 'provisional', 'at_risk', 'lost', 'churn_rate']];
+      for (const { group, series } of [{ group: 'all', series: rates.overall }, ...rates.groups]) for (const q of series.periods) rows.push([group, q.label, q.partial, q.provisional, q.atRisk, q.lost, q.rate]);
+      tables.churn_rates = rows;
+    }
     tables.stages = [['stage', 'customers', 'share', 'revenue'], ...doc.churn.lifecycle.stages.map((s) => [s.stage, s.customers, s.share, s.revenue])];
   }
   if (doc.payments) {
     tables.ageing = [['bucket', 'amount', 'count', 'share'], ...doc.payments.ageing.total.buckets.map((b) => [b.label, b.amount, b.count, b.share])];
-    tables.debtors = [['customer_id', 'outstanding', 'overdue', 'balance', 'max_days_past_due', 'class'], ...doc.payments.topDebtors.map((d) => [d.customerId, d.outstanding, d.overdue, d.balance, d.maxDaysPastDue, d.class])];
+    tables.payment_classes = [['class', 'customers', 'share_of_customers', 'outstanding', 'overdue', 'share_of_outstanding'], ...doc.payments.classes.map((c) => [c.class, c.customers, c.shareOfCustomers, c.outstanding, c.overdue, c.shareOfOutstanding])];
+    tables.debtors = [['customer_id', 'outstanding', 'overdue', 'balance', 'max_days_past_due', 'class', 'as_of'], ...doc.payments.topDebtors.map((d) => [d.customerId, d.outstanding, d.overdue, d.balance, d.maxDaysPastDue, d.class, asOf])];
   }
-  if (doc.kpi) tables.kpi = kpiCsvRows(doc.kpi);
-  if (doc.profitability) tables.profitability = profitabilityCsvRows(doc.profitability);
-  if (doc.atRisk) tables['at-risk'] = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class', 'reason'], ...doc.atRisk.map((a) => [a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass, a.reason])];
+  if (doc.kpi) tables.kpi_periods = kpiCsvRows(doc.kpi);
+  if (doc.profitability) {
+    const [head, ...rows] = profitabilityCsvRows(doc.profitability);
+    tables.profitability = [[...head, 'as_of'], ...rows.map((r) => [...r, asOf])];
+  }
+  if (doc.atRisk) tables.at_risk = [['customer_id', 'value_at_risk', 'p_alive', 'past_revenue', 'days_since_last', 'usual_gap_days', 'segment', 'payment_class', 'reason', 'as_of'], ...doc.atRisk.map((a) => [a.customerId, a.valueAtRisk, a.pAlive, a.value, a.daysSinceLast, a.usualGap, a.segment, a.paymentClass, a.reason, asOf])];
+  tables.kpis = headlineRows(doc);
   return tables;
+}
+
+/** Customers in value_top.csv (the terminal's top list is 10; the full list is in customers.csv). */
+const TOP_CLV = 100;
+
+/** `recencyDays` → `recency_days`. */
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/[^a-z0-9_]+/gi, '_').toLowerCase();
+}
+
+/**
+ * kpis.csv: one row of headline figures at as-of, for appending run after run to a trend sheet; a figure whose
+ * section was not computed is empty (notes.txt says why).
+ */
+export function headlineRows(doc: ReportDocument): Row[] {
+  const o = doc.overview;
+  const atRisk = doc.atRisk ?? null;
+  const rates = doc.churn?.churnRates ?? null;
+  return [
+    ['as_of', 'customers', 'transactions', 'revenue', 'margin', 'repeat_share', 'equity', 'mean_clv', 'purchase_model', 'gini', 'churn_rate', 'churn_rate_unit', 'customers_at_risk', 'value_at_risk', 'outstanding', 'overdue', 'dso_days', 'collection_rate'],
+    [
+      doc.meta.asOf, o?.customers, o?.transactions, o?.revenue, o?.margin, o?.repeatShare,
+      doc.value?.equity, doc.value ? doc.value.equity / Math.max(1, doc.value.customers.length) : null, doc.value?.purchaseModel.model,
+      doc.segment?.concentration.gini, rates?.overall.pooledRate, rates?.unit,
+      atRisk?.length, atRisk ? atRisk.reduce((s, a) => s + a.valueAtRisk, 0) : null,
+      doc.payments?.totals.outstanding, doc.payments?.totals.overdue, doc.payments?.dso.standard, doc.payments?.totals.collectionRate,
+    ],
+  ];
 }
 
 /**
@@ -75,4 +123,28 @@ export function timeUnitSuffix(period: { name: string; days: number } | undefine
   if (period === undefined) return 'days';
   if (['day', 'week', 'month', 'year'].includes(period.name)) return `${period.name}s`;
   return `periods_${period.days}d`;
+}
+
+/** How numbers are written in the CSV folder: money to `money` decimals, other fractions to 6 significant digits; or in full. */
+export type CsvPrecision = { money: number } | 'full';
+
+const PROBABILITY = /(^|_)(share|rate|p|survival|lower|upper|lift|silhouette|gini|probability)(_|$)|^p_|_p_|^mean_p/;
+const MONEY = /(^|_)(revenue|margin|monetary|clv|outstanding|overdue|balance|amount|value|spend|cost|contribution|equity|credit|net|invoiced|paid|refunded)(_|$)/;
+
+/** The precision kind of a column, from its name: 'money', or 'number' (probabilities, shares, times, counts). */
+export function columnKind(name: string): 'money' | 'number' {
+  if (PROBABILITY.test(name)) return 'number';
+  return MONEY.test(name) ? 'money' : 'number';
+}
+
+/** The table with its numbers rounded for a spreadsheet (integers and text unchanged). */
+export function roundTable(rows: Row[], precision: CsvPrecision): Row[] {
+  if (precision === 'full' || rows.length === 0) return rows;
+  const kinds = rows[0].map((name) => columnKind(String(name)));
+  const factor = 10 ** precision.money;
+  return rows.map((row, i) => (i === 0 ? row : row.map((v, j) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || Number.isInteger(v)) return v;
+    if (kinds[j] === 'money') return Math.round(v * factor) / factor;
+    return Number(v.toPrecision(6));
+  })));
 }
