@@ -82,12 +82,14 @@ export function fitSpendModel(input: SpendInput, options: FitOptions = {}): { mo
 export interface PurchaseFits {
   /** Trusted fits by BIC (lowest first), then the untrusted ones by BIC. */
   fits: FittedModel[];
-  /** The trusted fit with the lowest BIC; null when no fit is trusted. */
+  /** The chosen trusted fit: lowest BIC, except MBG/NBD within CLOSE_BIC of BG/NBD; null when no fit is trusted. */
   best: FittedModel | null;
   /** Models that could not be fitted (a ModelError), with the message. */
   failures: { model: PurchaseModelName; error: string }[];
   /** Every model left out of the choice (failed or untrusted) and why. */
   dropped: { model: PurchaseModelName; reason: string }[];
+  /** Why the first fit is not the one of lowest BIC (MBG/NBD preferred to a BG/NBD within CLOSE_BIC), if so. */
+  preference?: string;
 }
 
 /**
@@ -111,7 +113,8 @@ export function fitPurchaseModels(names: readonly PurchaseModelName[], input: Pu
 /**
  * Orders purchase fits for a choice: trusted fits with a finite BIC first, by BIC (lowest first; a tie
  * keeps the given order), then the others by BIC; `best` is the first trusted one (null when none is), and
- * `dropped` every untrusted fit and failure with its reason (the model's name not repeated).
+ * `dropped` every untrusted fit and failure with its reason (the model's name not repeated). When BG/NBD
+ * comes first and a trusted MBG/NBD is within {@link CLOSE_BIC}, MBG/NBD is put first and `preference` says why.
  *
  * @example
  * rankPurchaseFits([untrustedWithLowerBic, trusted], []).best === trusted // => true
@@ -119,7 +122,7 @@ export function fitPurchaseModels(names: readonly PurchaseModelName[], input: Pu
 export function rankPurchaseFits(
   fits: readonly FittedModel[],
   failures: readonly { model: PurchaseModelName; error: string }[],
-): { fits: FittedModel[]; best: FittedModel | null; dropped: { model: PurchaseModelName; reason: string }[] } {
+): { fits: FittedModel[]; best: FittedModel | null; dropped: { model: PurchaseModelName; reason: string }[]; preference?: string } {
   const rank = (f: FittedModel): number => (f.trusted === true && Number.isFinite(f.bic) ? 0 : 1);
   const bic = (f: FittedModel): number => (Number.isFinite(f.bic) ? f.bic : Infinity);
   const sorted = [...fits].sort((a, b) => rank(a) - rank(b) || bic(a) - bic(b));
@@ -127,9 +130,25 @@ export function rankPurchaseFits(
     ...failures.map((f) => ({ model: f.model, reason: f.error.startsWith(`${f.model}: `) ? f.error.slice(f.model.length + 2) : f.error })),
     ...sorted.filter((f) => rank(f) === 1).map((f) => ({ model: f.model as PurchaseModelName, reason: untrustedReason(f) })),
   ];
+  // BG/NBD and MBG/NBD differ in one assumption: under BG/NBD a customer who never bought again cannot have
+  // dropped out (P(alive) = 1), under MBG/NBD they can. When the data cannot tell the two apart (BIC within
+  // CLOSE_BIC), MBG/NBD is chosen so that one-time buyers are not all reported alive.
+  let preference: string | undefined;
+  if (sorted.length > 1 && sorted[0].model === 'bgnbd') {
+    const k = sorted.findIndex((f) => f.model === 'mbgnbd' && rank(f) === 0);
+    if (k > 0 && bic(sorted[k]) - bic(sorted[0]) < CLOSE_BIC) {
+      const difference = bic(sorted[k]) - bic(sorted[0]);
+      const [m] = sorted.splice(k, 1);
+      sorted.unshift(m);
+      preference = `mbgnbd chosen over bgnbd: their BIC differ by ${difference.toFixed(2)} (< ${CLOSE_BIC}, the data do not prefer either), and MBG/NBD does not give P(alive) = 1 to customers who never bought again`;
+    }
+  }
   const best = sorted.length > 0 && rank(sorted[0]) === 0 ? sorted[0] : null;
-  return { fits: sorted, best, dropped };
+  return { fits: sorted, best, dropped, ...(preference !== undefined ? { preference } : {}) };
 }
+
+/** BIC differences below this are "not worth more than a bare mention" (Kass and Raftery 1995, section 3.2). */
+export const CLOSE_BIC = 2;
 
 /** Why a fit is not trusted, in one line, with what to do. */
 export function untrustedReason(fit: FittedModel): string {
@@ -206,6 +225,7 @@ export function fitValuationModels(input: ModelInput, options: ValuationModelOpt
       );
     }
     purchase = fitted.best;
+    if (fitted.preference !== undefined) notes.push(`note: ${fitted.preference}`);
     // a candidate left out while another is used is information, not a problem of the valuation
     for (const d of dropped) notes.push(`note: ${d.model} left out of the model choice: ${d.reason}`);
   }

@@ -63,12 +63,26 @@ const fitted = (model: 'bgnbd' | 'paretonbd' | 'mbgnbd', bic: number, trusted: b
 
 describe('auto: only trusted fits are chosen', () => {
   it('prefers a trusted fit to an untrusted one with a lower or equal BIC, and reports the dropped one with its reason', () => {
-    const ranked = rankPurchaseFits([fitted('paretonbd', 100, false), fitted('bgnbd', 100, true), fitted('mbgnbd', 101, true)], []);
+    const ranked = rankPurchaseFits([fitted('paretonbd', 100, false), fitted('bgnbd', 100, true), fitted('mbgnbd', 103, true)], []);
     expect(ranked.best?.model).toBe('bgnbd');
     expect(ranked.fits.map((f) => f.model)).toEqual(['bgnbd', 'mbgnbd', 'paretonbd']);
     expect(ranked.dropped).toEqual([{ model: 'paretonbd', reason: expect.stringMatching(/^the optimiser did not converge; try another model/) }]);
     const lower = rankPurchaseFits([fitted('paretonbd', 50, false), fitted('bgnbd', 100, true)], []);
     expect(lower.best?.model).toBe('bgnbd');
+  });
+
+  it('prefers MBG/NBD to a BG/NBD whose BIC is less than 2 lower (one-time buyers not all alive), and says why', () => {
+    const close = rankPurchaseFits([fitted('bgnbd', 100, true), fitted('mbgnbd', 101.5, true), fitted('paretonbd', 100.5, true)], []);
+    expect(close.best?.model).toBe('mbgnbd');
+    expect(close.fits.map((f) => f.model)).toEqual(['mbgnbd', 'bgnbd', 'paretonbd']);
+    expect(close.preference).toMatch(/^mbgnbd chosen over bgnbd: their BIC differ by 1\.50 \(< 2/);
+    // not when the difference is 2 or more, nor when MBG/NBD is not trusted, nor when BG/NBD is not first
+    expect(rankPurchaseFits([fitted('bgnbd', 100, true), fitted('mbgnbd', 102, true)], []).best?.model).toBe('bgnbd');
+    expect(rankPurchaseFits([fitted('bgnbd', 100, true), fitted('mbgnbd', 100.5, false)], []).best?.model).toBe('bgnbd');
+    const pareto = rankPurchaseFits([fitted('paretonbd', 99, true), fitted('bgnbd', 100, true), fitted('mbgnbd', 100.5, true)], []);
+    expect(pareto.best?.model).toBe('paretonbd');
+    expect(pareto.preference).toBeUndefined();
+    expect(rankPurchaseFits([fitted('bgnbd', 100, true), fitted('mbgnbd', 103, true)], []).preference).toBeUndefined();
   });
 
   it('has no choice when nothing is trusted, and names each failure once', () => {

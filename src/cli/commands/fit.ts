@@ -98,6 +98,7 @@ export function registerFit(program: Command, io: Io): void {
         }
         fits = fitted.fits;
         failures = fitted.failures;
+        if (fitted.preference !== undefined) notes.push(`note: ${fitted.preference}`);
         for (const d of fitted.dropped) if (name === 'auto' && !failures.some((f) => f.model === d.model)) notes.push(`note: ${d.model} not chosen: ${d.reason}`);
         const zeroRepeat = Array.from(loaded.input.frequency).filter((f) => f === 0).length;
         if (fits[0].model === 'bgnbd' && zeroRepeat > 0) {
