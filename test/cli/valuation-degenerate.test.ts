@@ -82,7 +82,7 @@ describe('degenerate data: no crash, no hang, a trusted fit or the reason', () =
       expect(value, name).toBeGreaterThanOrEqual(low * (1 - 1e-9));
       expect(value, name).toBeLessThanOrEqual(high * (1 + 1e-9));
     }
-    const table = await runCli(['fit', '--model', 'bgnbd', '--sales', cases['one customer']]);
+    const table = await runCli(['fit', '--model', 'bgnbd', '--sales', cases['one customer'], '--format', 'table']);
     expect(table.stdout).not.toMatch(/; converged in/);
     expect(table.stdout).toMatch(/not trusted/);
   });
@@ -107,7 +107,7 @@ describe('--model auto on the fixtures (Pareto/NBD runs to its bound there)', ()
     expect(value.code).toBe(0);
     expect(JSON.parse(value.stdout).purchaseModel.trusted).toBe(true);
     expect(value.stderr).toMatch(/note: paretonbd left out of the model choice: parameter beta = .* ran to the upper bound/);
-    const fit = await runCli(['fit', '--sales', fixture('sales.csv'), '--period', 'week']);
+    const fit = await runCli(['fit', '--sales', fixture('sales.csv'), '--period', 'week', '--format', 'table']);
     expect(fit.code).toBe(0);
     expect(fit.stdout).toMatch(/paretonbd +│.*untrusted: at a bound/);
     expect(fit.stdout).not.toMatch(/paretonbd \(chosen\)/);

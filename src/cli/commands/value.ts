@@ -21,6 +21,8 @@ export interface ValueRun {
   result: ValueResult;
   loaded: ModelData;
   notes: string[];
+  /** The valuation's own notes (model choice, caveats), without the row accounting. */
+  valuationNotes: string[];
 }
 
 /** Fits (or reads) the models and values the portfolio: shared by `crm value` and `crm report`. */
@@ -64,7 +66,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
       noMarginNote: 'note: no margin given and the sales carry no cost: CLV is expected revenue (use --margin 0.3 for contribution)',
     },
   );
-  return { result, loaded, notes: [...loaded.notes, ...notes] };
+  return { result, loaded, notes: [...loaded.notes, ...notes], valuationNotes: notes };
 }
 
 export function addValueOptions(cmd: Command): Command {
@@ -96,7 +98,7 @@ export function registerValue(program: Command, io: Io): void {
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
-    const { result, loaded, notes } = await runValue(cmd, options, config, io);
+    const { result, loaded, notes, valuationNotes } = await runValue(cmd, options, config, io);
     const columns = valueColumns(result.purchaseModel.model === 'paretonbd', {
       interval: result.intervals !== undefined,
       withinDays: result.shortHorizon?.withinDays ?? [],
@@ -108,7 +110,7 @@ export function registerValue(program: Command, io: Io): void {
       else if (format === 'ndjson') await writeNdjson(sink, columns, result.customers);
       else if (format === 'json') {
         const { customers, ...rest } = result;
-        await writeJson(sink, { command: 'value', ...loaded.meta }, 'customers', columns, customers, rest);
+        await writeJson(sink, { command: 'value', ...loaded.meta }, 'customers', columns, customers, { ...rest, notes: valuationNotes });
       } else {
         await sink.write(renderValue(result, top, useColor(options, io)));
         for (const n of notes) await sink.write(`${n}\n`);

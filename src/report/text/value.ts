@@ -25,12 +25,19 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
   }
   out += '\n' + renderTable(['decile', 'customers', 'CLV', 'share of equity', 'CLV range'], r.deciles.map((d) => [String(d.decile), count(d.customers), fixed(d.clv), percent(d.shareOfEquity), `${fixed(d.minClv)} – ${fixed(d.maxClv)}`]), { color }, 'CLV deciles (1 = highest)');
   if (r.segments.length > 0) {
+    // The retention-formula baseline needs the purchase histories a year back (crm value has them; crm report
+    // does not compute it): its columns are shown only when it was computed.
+    const baseline = r.segments.some((s) => s.retention !== null || s.baselineClv !== null);
     out += '\n' + renderTable(
-      ['segment', 'customers', 'CLV', 'share', ...(compact ? [] : ['mean CLV']), 'P(alive)', 'ret./yr', 'margin/yr', 'formula'],
-      r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), ...(compact ? [] : [fixed(s.meanClv)]), fixed(s.meanPAlive, 2), percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)]),
+      ['segment', 'customers', 'CLV', 'share', ...(compact ? [] : ['mean CLV']), 'P(alive)', ...(baseline ? ['ret./yr', 'margin/yr', 'formula'] : [])],
+      r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), ...(compact ? [] : [fixed(s.meanClv)]), fixed(s.meanPAlive, 2), ...(baseline ? [percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)] : [])]),
       { color },
-      'Value by RFM segment; formula CLV = m·r/(1+d−r) with r and m of the segment\'s customers a year ago',
+      baseline ? 'Value by RFM segment; formula CLV = m·r/(1+d−r) with r and m of the segment\'s customers a year ago' : 'Value by RFM segment',
     );
+    if (m.model === 'bgnbd') {
+      const never = r.customers.filter((c) => c.frequency === 0).length;
+      if (never > 0) out += `P(alive) under BG/NBD is 1 for the ${count(never)} customers who never bought again (a property of the model, not a finding); MBG/NBD does not assume it.\n`;
+    }
   }
   const best = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, top);
   if (best.length > 0) {
