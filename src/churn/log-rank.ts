@@ -7,8 +7,8 @@
  * and the statistic (O − E)ᵀ V⁻¹ (O − E) over the first G − 1 groups is chi-square with G − 1 degrees of
  * freedom under the null (Klein & Moeschberger 2003, section 7.3, eqs. 7.3.2–7.3.4).
  */
-import { invertSymmetric } from '../models/optimize.js';
-import { chiSquareSurvival } from './chi-square.js';
+import { invertSymmetric } from '../math/linear-algebra.js';
+import { chiSquareSurvival } from '../math/chi-square.js';
 import type { SurvivalObservation } from './kaplan-meier.js';
 
 /** An observation with its group; observations with a null group (e.g. lifetimes built without `by`) are left out. */

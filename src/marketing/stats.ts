@@ -3,31 +3,21 @@
  * a difference of two proportions, the pooled two-proportion z test, the normal and Student t quantiles, and
  * Welch's interval for a difference of two means. See docs/campaign.md for the formulas and references.
  */
-import { lgamma } from '../models/special.js';
-import { regularizedUpperGamma } from '../churn/chi-square.js';
-import { normalQuantile as kaplanMeierNormalQuantile } from '../churn/kaplan-meier.js';
+import { lgamma } from '../math/special.js';
+import { erfc, normalCdf, normalQuantile as strictNormalQuantile } from '../math/normal.js';
+
+export { normalCdf };
 
 /** z of a two-sided 95% interval: the 0.975 quantile of the standard normal. */
 export const Z95 = 1.959963984540054;
 
-/** erfc(x) for x >= 0, from the regularized upper incomplete gamma: erfc(x) = Q(1/2, x²). */
-function erfcPositive(x: number): number {
-  return x === 0 ? 1 : regularizedUpperGamma(0.5, x * x);
-}
-
-/** The standard normal CDF Φ(x). */
-export function normalCdf(x: number): number {
-  const tail = 0.5 * erfcPositive(Math.abs(x) / Math.SQRT2);
-  return x < 0 ? tail : 1 - tail;
-}
-
 /**
- * The standard normal quantile Φ⁻¹(p): the one of src/churn/kaplan-meier.ts (Acklam's approximation refined by
- * a Halley step) inside (0, 1), and ±Infinity at 0 and 1 (NaN outside) instead of its RangeError.
+ * The standard normal quantile Φ⁻¹(p): the one of src/math/normal.ts (Acklam's approximation refined by a
+ * Halley step) inside (0, 1), and ±Infinity at 0 and 1 (NaN outside) instead of its RangeError.
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
-  return kaplanMeierNormalQuantile(p);
+  return strictNormalQuantile(p);
 }
 
 /**
@@ -147,7 +137,7 @@ export function twoProportionTest(x1: number, n1: number, x2: number, n2: number
   const diff = x1 / n1 - x2 / n2;
   if (!(se > 0)) return { z: 0, pValue: 1 };
   const z = diff / se;
-  return { z, pValue: erfcPositive(Math.abs(z) / Math.SQRT2) };
+  return { z, pValue: erfc(Math.abs(z) / Math.SQRT2) };
 }
 
 /** Mean and sample variance (n − 1) of values. */

@@ -17,7 +17,7 @@ import { ModelError } from '../errors.js';
 import { compressRfm, totalWeight } from './compress.js';
 import { fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { lbeta, lgamma, logAddExp, logBetaRatio, logGammaRatio } from './special.js';
+import { lbeta, lgamma, logAddExp, logBetaRatio, logGammaRatio } from '../math/special.js';
 import type { FittedModel } from './types.js';
 
 /** BG/BB parameters, named as in FHS. `FittedModel.params` of a BG/BB fit has this shape. */

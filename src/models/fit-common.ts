@@ -15,8 +15,10 @@
  * standard error of ln θ̂. They are always positive and asymmetric, unlike θ̂ ± 1.96 SE.
  */
 import { ModelError } from '../errors.js';
-import { hessian, hessianFromGradient, invertSymmetric, minimize, minimizeMultiStart } from './optimize.js';
-import type { MinimizeOptions, MinimizeResult, ValueAndGradient } from './optimize.js';
+import { hessian, hessianFromGradient } from '../math/derivatives.js';
+import { invertSymmetric } from '../math/linear-algebra.js';
+import { minimize, minimizeMultiStart } from '../math/optimize.js';
+import type { MinimizeOptions, MinimizeResult, ValueAndGradient } from '../math/optimize.js';
 import type { FittedModel, ModelName, RfmData } from './types.js';
 
 /** Options of the models' `fit` functions. */

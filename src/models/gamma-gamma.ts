@@ -22,7 +22,7 @@ import { compressSpend, totalWeight } from './compress.js';
 import type { SpendData } from './compress.js';
 import { entryName, fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { CompensatedSum, digammaDifference, logBetaKernel } from './special.js';
+import { CompensatedSum, digammaDifference, logBetaKernel } from '../math/special.js';
 import type { FittedModel } from './types.js';
 
 export type { SpendData } from './compress.js';

@@ -23,7 +23,7 @@ import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
 import type { CompressedRfm, IndexedRfm } from './compress.js';
 import { fitMaximumLikelihood, meanAge, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
-import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from './special.js';
+import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from '../math/special.js';
 import type { FittedModel, RfmData } from './types.js';
 
 export type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';

@@ -39,9 +39,9 @@ import { compressRfm, distinctValues, sampleRfm, totalWeight } from './compress.
 import type { CompressedRfm, DistinctValues } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
-import { logHyp2f1UnitA, logHyperUDiagonal } from './hyp2f1.js';
-import { integrate } from './quadrature.js';
-import { log1mexp, logAddExp, logGammaRatio } from './special.js';
+import { logHyp2f1UnitA, logHyperUDiagonal } from '../math/hyp2f1.js';
+import { integrate } from '../math/quadrature.js';
+import { log1mexp, logAddExp, logGammaRatio } from '../math/special.js';
 import type { FittedModel, RfmData } from './types.js';
 
 /** Pareto/NBD parameters, named as in the papers. `FittedModel.params` of a Pareto/NBD fit has this shape. */

@@ -21,7 +21,7 @@
  */
 import { ModelError } from '../errors.js';
 import { fitMaximumLikelihood, parameterVector, type FitOptions } from './fit-common.js';
-import { lbeta } from './special.js';
+import { lbeta } from '../math/special.js';
 import type { FittedModel } from './types.js';
 
 const PARAMETERS = ['alpha', 'beta'] as const;

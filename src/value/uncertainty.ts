@@ -14,7 +14,7 @@
  * 74,000 distinct tuples); the tests check the expansion against such exact draws.
  */
 import { createRng } from '../core/random.js';
-import { normalQuantile } from '../churn/kaplan-meier.js';
+import { normalQuantile } from '../math/normal.js';
 import type { PurchaseModel } from '../models/registry.js';
 import type { FittedModel } from '../models/types.js';
 import { discountedTransactions, type ClvSettings } from './clv.js';

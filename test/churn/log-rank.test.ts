@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile } from '../../src/churn/kaplan-meier.js';
+import { normalQuantile } from '../../src/math/normal.js';
 import { logRankTest, type GroupedObservation } from '../../src/churn/log-rank.js';
 
 /** Parses "6 6 6 6+ 7" (a + marks a censored time) into observations of a group. */

@@ -9,7 +9,7 @@ import { createRng } from '../../src/core/random.js';
 import { ModelError } from '../../src/errors.js';
 import { expectedTransactions, expectedTransactionsNew, fit, logLikelihood, probabilityAlive, simulate } from '../../src/models/bg-bb.js';
 import type { BgBbData } from '../../src/models/bg-bb.js';
-import { lgamma } from '../../src/models/special.js';
+import { lgamma } from '../../src/math/special.js';
 import { readSharedCsv } from '../helpers/data.js';
 
 const donationRows = readSharedCsv('donations.csv');

@@ -15,7 +15,7 @@ import * as bgnbd from '../../src/models/bg-nbd.js';
 import * as gammagamma from '../../src/models/gamma-gamma.js';
 import * as mbgnbd from '../../src/models/mbg-nbd.js';
 import * as paretonbd from '../../src/models/pareto-nbd.js';
-import { bd0, logBetaRatio, logGammaRatio } from '../../src/models/special.js';
+import { bd0, logBetaRatio, logGammaRatio } from '../../src/math/special.js';
 import type { RfmData } from '../../src/models/types.js';
 
 // (x, t_x, T): the fourth customer has T = 0

@@ -11,7 +11,7 @@ import { fitMaximumLikelihood } from '../../src/models/fit-common.js';
 import type { LikelihoodProblem } from '../../src/models/fit-common.js';
 import * as gammagamma from '../../src/models/gamma-gamma.js';
 import * as mbgnbd from '../../src/models/mbg-nbd.js';
-import { digamma, digammaDifference, lbeta, lbetaRatioGradient, lgamma } from '../../src/models/special.js';
+import { digamma, digammaDifference, lbeta, lbetaRatioGradient, lgamma } from '../../src/math/special.js';
 import type { RfmData } from '../../src/models/types.js';
 import { readSharedCsv } from '../helpers/data.js';
 

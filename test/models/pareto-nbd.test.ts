@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random.js';
 import { ModelError } from '../../src/errors.js';
 import { compressRfm } from '../../src/models/compress.js';
-import { logHyp2f1, logHyp2f1UnitA } from '../../src/models/hyp2f1.js';
+import { logHyp2f1, logHyp2f1UnitA } from '../../src/math/hyp2f1.js';
 import {
   dert,
   expectedTransactions,
@@ -23,7 +23,7 @@ import {
   simulate,
 } from '../../src/models/pareto-nbd.js';
 import { UPPER_BOUND } from '../../src/models/fit-common.js';
-import { lgamma } from '../../src/models/special.js';
+import { lgamma } from '../../src/math/special.js';
 import type { RfmData } from '../../src/models/types.js';
 import { fixture, readSharedCsv, readSimpleCsv } from '../helpers/data.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -10,7 +10,7 @@ import { createRng, type Rng } from '../../src/core/random.js';
 import * as bgnbd from '../../src/models/bg-nbd.js';
 import * as mbgnbd from '../../src/models/mbg-nbd.js';
 import * as paretonbd from '../../src/models/pareto-nbd.js';
-import { integrate } from '../../src/models/quadrature.js';
+import { integrate } from '../../src/math/quadrature.js';
 
 const BG = { r: 0.5, alpha: 6, a: 0.7, b: 2.5 };
 const PARETO = { r: 0.55, alpha: 10.5, s: 0.6, beta: 11.7 };

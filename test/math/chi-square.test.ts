@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquareSurvival, regularizedUpperGamma } from '../../src/churn/chi-square.js';
-import { normalQuantile } from '../../src/churn/kaplan-meier.js';
+import { chiSquareSurvival, regularizedUpperGamma } from '../../src/math/chi-square.js';
+import { normalQuantile } from '../../src/math/normal.js';
 
 describe('chiSquareSurvival', () => {
   it('gives the textbook critical values', () => {

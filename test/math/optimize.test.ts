@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fitMaximumLikelihood, logScaleInterval, LOWER_BOUND, UPPER_BOUND } from '../../src/models/fit-common.js';
-import { hessian, hessianFromGradient, invertSymmetric, minimize, minimizeMultiStart } from '../../src/models/optimize.js';
-import type { ValueAndGradient } from '../../src/models/optimize.js';
+import { hessian, hessianFromGradient } from '../../src/math/derivatives.js';
+import { invertSymmetric } from '../../src/math/linear-algebra.js';
+import { minimize, minimizeMultiStart } from '../../src/math/optimize.js';
+import type { ValueAndGradient } from '../../src/math/optimize.js';
 
 const rosenbrock = ([x, y]: number[]): number => 100 * (y - x * x) ** 2 + (1 - x) ** 2;
 const rosenbrockGradient = ([x, y]: number[]): ValueAndGradient => ({

@@ -1,7 +1,7 @@
 /** Reference values from mpmath (40 digits, evaluated at the double nearest to the argument) unless stated otherwise. */
 import { describe, expect, it } from 'vitest';
 import { gammaln } from 'simple-statistics';
-import { CompensatedSum, hyp2f1Bracket, lbeta, lgamma, log1mexp, logAddExp, logNbdProbability, logSumExp, nbdTailProbability } from '../../src/models/special.js';
+import { CompensatedSum, hyp2f1Bracket, lbeta, lgamma, log1mexp, logAddExp, logNbdProbability, logSumExp, nbdTailProbability } from '../../src/math/special.js';
 
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 

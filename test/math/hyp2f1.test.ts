@@ -4,8 +4,8 @@
  * and non-integer c − a − b), continued fraction, Pfaff for negative z, values beyond the double range.
  */
 import { describe, expect, it } from 'vitest';
-import { hyp2f1, lgammaDifferenceQuotient, logHyp2f1, logHyperUDiagonal } from '../../src/models/hyp2f1.js';
-import { lgamma } from '../../src/models/special.js';
+import { hyp2f1, lgammaDifferenceQuotient, logHyp2f1, logHyperUDiagonal } from '../../src/math/hyp2f1.js';
+import { lgamma } from '../../src/math/special.js';
 
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 

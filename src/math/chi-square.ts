@@ -5,7 +5,7 @@
  * 6.2.7; Abramowitz & Stegun (1964) 6.5.29 and 26.4.19. ln Γ from src/models/special.ts.
  */
 
-import { lgamma } from '../models/special.js';
+import { lgamma } from './special.js';
 
 const EPSILON = 1e-15;
 const TINY = 1e-300;
