@@ -15,24 +15,26 @@
  */
 import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
-import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
-import type { CompressedRfm, IndexedRfm } from './compress.js';
-import { fitMaximumLikelihood, meanAge, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
-import type { FitOptions, LikelihoodProblem } from './fit-common.js';
+import type { IndexedRfm } from './compress.js';
+import { validateRfm } from './fit-common.js';
+import type { FitOptions } from './fit-common.js';
 import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from '../math/special.js';
 import type { FittedModel, RfmData } from './types.js';
+import { fitNbd, nbdLogLikelihood, nbdLogLikelihoodGradient, NBD_PARAMETERS, readNbdParameters, type NbdLikelihood } from './nbd-family.js';
 
 /** BG/NBD parameters, named as in the paper. `FittedModel.params` of a BG/NBD fit has this shape. */
 export type BgNbdParams = { r: number; alpha: number; a: number; b: number };
 
 /** Parameter order of the fitted vectors. */
-export const parameterNames = ['r', 'alpha', 'a', 'b'] as const;
+export const parameterNames = NBD_PARAMETERS;
 
 const MODEL = 'bgnbd';
 
+/** The model's likelihood, for the family's shared fit and evaluation (nbd-family.ts). */
+const LIKELIHOOD: NbdLikelihood = { model: MODEL, evaluate, evaluateWithGradient };
+
 function read(params: Readonly<Record<string, number>>): [number, number, number, number] {
-  const [r, alpha, a, b] = parameterVector(MODEL, params, parameterNames);
-  return [r, alpha, a, b];
+  return readNbdParameters(MODEL, params);
 }
 
 /**
@@ -188,9 +190,7 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
  * // => ln(B(1, 1)/B(1, 1) · 1/2) = -0.6931471805599453
  */
 export function logLikelihood(params: Readonly<Record<string, number>>, data: RfmData): number {
-  const [r, alpha, a, b] = read(params);
-  validateRfm(MODEL, data);
-  return evaluate(indexRfm(data), r, alpha, a, b);
+  return nbdLogLikelihood(LIKELIHOOD, params, data);
 }
 
 /**
@@ -207,9 +207,7 @@ export function logLikelihood(params: Readonly<Record<string, number>>, data: Rf
  * //    (∂/∂r = ψ(1) − ψ(1) + ln 1 − ln 2, ∂/∂α = 1 − 1/2; a and b do not enter when x = 0)
  */
 export function logLikelihoodGradient(params: Readonly<Record<string, number>>, data: RfmData): { value: number; gradient: number[] } {
-  const [r, alpha, a, b] = read(params);
-  validateRfm(MODEL, data);
-  return evaluateWithGradient(indexRfm(data), r, alpha, a, b);
+  return nbdLogLikelihoodGradient(LIKELIHOOD, params, data);
 }
 
 /**
@@ -226,40 +224,7 @@ export function logLikelihoodGradient(params: Readonly<Record<string, number>>, 
  * fit(cdnow).params // => { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 } (to 3 decimals)
  */
 export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
-  validateRfm(MODEL, data);
-  // customers with T = 0 have a likelihood term of 1 (ln 0) whatever the parameters: left out of the search
-  const informative = withPositiveAge(data);
-  const compressed = compressRfm(informative);
-  if (compressed.frequency.every((x) => x === 0)) {
-    throw new ModelError(`${MODEL}: no customer made a repeat purchase, so the dropout process cannot be estimated`, {
-      hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
-    });
-  }
-  return fitMaximumLikelihood(withConstantCustomers(problemOf(compressed), totalWeight(data.weights, data.frequency.length) - totalWeight(informative.weights, informative.frequency.length)), options);
-}
-
-/** The maximum-likelihood problem on compressed data, with its sample for large data (see fit-common.ts). */
-function problemOf(compressed: CompressedRfm): LikelihoodProblem {
-  const indexed = indexRfm(compressed);
-  const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
-  return {
-    model: MODEL,
-    parameterNames,
-    logLikelihood: ([r, alpha, a, b]) => evaluate(indexed, r, alpha, a, b),
-    gradient: ([r, alpha, a, b]) => evaluateWithGradient(indexed, r, alpha, a, b),
-    n: totalWeight(compressed.weights, compressed.frequency.length),
-    nDistinct: compressed.frequency.length,
-    scales: [1, meanAge(compressed.T, compressed.weights), 1, 1],
-    starts: [
-      [1, scale, 1, 1],
-      [0.3, 0.3 * scale, 0.8, 2.5],
-      [3, 3 * scale, 3, 10],
-    ],
-    sample: () => {
-      const sample = compressRfm(sampleRfm(compressed, SAMPLE_CUSTOMERS));
-      return sample.frequency.some((x) => x > 0) ? problemOf(sample) : null;
-    },
-  };
+  return fitNbd(LIKELIHOOD, data, options);
 }
 
 /**

@@ -19,12 +19,11 @@ import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
 import { simulatePurchases, survivalAfterPurchases } from './bg-nbd.js';
 import type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
-import { compressRfm, indexRfm, sampleRfm, totalWeight } from './compress.js';
-import type { CompressedRfm, IndexedRfm } from './compress.js';
-import { fitMaximumLikelihood, meanAge, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
-import type { FitOptions, LikelihoodProblem } from './fit-common.js';
+import type { IndexedRfm } from './compress.js';
+import type { FitOptions } from './fit-common.js';
 import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from '../math/special.js';
 import type { FittedModel, RfmData } from './types.js';
+import { fitNbd, nbdLogLikelihood, nbdLogLikelihoodGradient, NBD_PARAMETERS, readNbdParameters, type NbdLikelihood } from './nbd-family.js';
 
 export type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
 
@@ -32,13 +31,15 @@ export type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
 export type MbgNbdParams = { r: number; alpha: number; a: number; b: number };
 
 /** Parameter order of the fitted vectors. */
-export const parameterNames = ['r', 'alpha', 'a', 'b'] as const;
+export const parameterNames = NBD_PARAMETERS;
 
 const MODEL = 'mbgnbd';
 
+/** The model's likelihood, for the family's shared fit and evaluation (nbd-family.ts). */
+const LIKELIHOOD: NbdLikelihood = { model: MODEL, evaluate, evaluateWithGradient };
+
 function read(params: Readonly<Record<string, number>>): [number, number, number, number] {
-  const [r, alpha, a, b] = parameterVector(MODEL, params, parameterNames);
-  return [r, alpha, a, b];
+  return readNbdParameters(MODEL, params);
 }
 
 /**
@@ -184,9 +185,7 @@ function evaluateWithGradient(data: IndexedRfm, r: number, alpha: number, a: num
  * // => ln(B(1, 2)·½ + B(2, 1)·1) = ln(0.75)
  */
 export function logLikelihood(params: Readonly<Record<string, number>>, data: RfmData): number {
-  const [r, alpha, a, b] = read(params);
-  validateRfm(MODEL, data);
-  return evaluate(indexRfm(data), r, alpha, a, b);
+  return nbdLogLikelihood(LIKELIHOOD, params, data);
 }
 
 /**
@@ -200,9 +199,7 @@ export function logLikelihood(params: Readonly<Record<string, number>>, data: Rf
  * logLikelihoodGradient({ r: 1, alpha: 1, a: 1, b: 1 }, { frequency: [0], recency: [0], T: [1] }).value // => Math.log(0.75)
  */
 export function logLikelihoodGradient(params: Readonly<Record<string, number>>, data: RfmData): { value: number; gradient: number[] } {
-  const [r, alpha, a, b] = read(params);
-  validateRfm(MODEL, data);
-  return evaluateWithGradient(indexRfm(data), r, alpha, a, b);
+  return nbdLogLikelihoodGradient(LIKELIHOOD, params, data);
 }
 
 /**
@@ -217,40 +214,7 @@ export function logLikelihoodGradient(params: Readonly<Record<string, number>>, 
  * fit(cdnow).params // => { r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 } (BTYDplus, to 3 decimals)
  */
 export function fit(data: RfmData, options: FitOptions = {}): FittedModel {
-  validateRfm(MODEL, data);
-  // customers with T = 0 have a likelihood term of 1 (ln 0) whatever the parameters: left out of the search
-  const informative = withPositiveAge(data);
-  const compressed = compressRfm(informative);
-  if (compressed.frequency.every((x) => x === 0)) {
-    throw new ModelError(`${MODEL}: no customer made a repeat purchase, so the dropout process cannot be estimated`, {
-      hint: 'use a longer calibration period, or check that frequency counts repeat purchases',
-    });
-  }
-  return fitMaximumLikelihood(withConstantCustomers(problemOf(compressed), totalWeight(data.weights, data.frequency.length) - totalWeight(informative.weights, informative.frequency.length)), options);
-}
-
-/** The maximum-likelihood problem on compressed data, with its sample for large data (see fit-common.ts). */
-function problemOf(compressed: CompressedRfm): LikelihoodProblem {
-  const indexed = indexRfm(compressed);
-  const scale = purchaseTimeScale(compressed.frequency, compressed.T, compressed.weights);
-  return {
-    model: MODEL,
-    parameterNames,
-    logLikelihood: ([r, alpha, a, b]) => evaluate(indexed, r, alpha, a, b),
-    gradient: ([r, alpha, a, b]) => evaluateWithGradient(indexed, r, alpha, a, b),
-    n: totalWeight(compressed.weights, compressed.frequency.length),
-    nDistinct: compressed.frequency.length,
-    scales: [1, meanAge(compressed.T, compressed.weights), 1, 1],
-    starts: [
-      [1, scale, 1, 1],
-      [0.3, 0.3 * scale, 0.8, 2.5],
-      [3, 3 * scale, 3, 10],
-    ],
-    sample: () => {
-      const sample = compressRfm(sampleRfm(compressed, SAMPLE_CUSTOMERS));
-      return sample.frequency.some((x) => x > 0) ? problemOf(sample) : null;
-    },
-  };
+  return fitNbd(LIKELIHOOD, data, options);
 }
 
 /**
