@@ -54,6 +54,6 @@ export { analysePayments, type PaymentsAnalysis, type PaymentsOptions } from './
 
 // Outputs
 export { csvLine } from './report/csv/line.js';
-export { renderHtml, type HtmlOptions } from './report/html.js';
+export { renderHtml, type HtmlOptions } from './report/html/index.js';
 export type { ReportDocument } from './report/document.js';
 export { summarySql, SQL_DIALECTS, type SqlDialect, type SummarySqlOptions } from './sql/summary-sql.js';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { tempFiles } from '../helpers/ingest.js';
-import { campaignSection } from '../../src/report/html-campaign.js';
+import { campaignSection } from '../../src/report/html/campaign.js';
 import { analyseCampaigns } from '../../src/marketing/campaign.js';
 
 const { write } = tempFiles('crm-campaign-report-');

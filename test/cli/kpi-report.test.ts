@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
-import { kpiSection } from '../../src/report/html-kpi.js';
+import { kpiSection } from '../../src/report/html/kpi.js';
 import type { KpiResult } from '../../src/performance/kpi.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crm-kpi-report-'));

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReportDocument } from '../../src/report/document.js';
-import { escapeHtml, renderHtml } from '../../src/report/html.js';
-import { bandScale, evenSample, linearScale, logScale, niceDomain, niceTicks, sequentialColor, shortNumber, stepPoints } from '../../src/report/svg.js';
+import { escapeHtml, renderHtml } from '../../src/report/html/index.js';
+import { bandScale, evenSample, linearScale, logScale, niceDomain, niceTicks, sequentialColor, shortNumber, stepPoints } from '../../src/report/html/svg.js';
 import { HOSTILE_ID, sampleDocument } from './sample-document.js';
 
 /** Every chart of a full document, by figure id and svg data-chart name. */

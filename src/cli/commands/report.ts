@@ -10,7 +10,7 @@ import { Option } from 'commander';
 import { StrictError, UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES } from '../../models/registry.js';
 import { jsonDocument, SECTION_NAMES, SECTION_TITLES, strictProblems } from '../../report/document.js';
-import { renderHtml } from '../../report/html.js';
+import { renderHtml } from '../../report/html/index.js';
 import { csvLine } from '../../report/csv/line.js';
 import { folderOutput } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';

@@ -2,9 +2,9 @@
  * The "KPIs over time" section of the HTML report: customers (active, new, lost) and revenue by period as
  * line charts, and the scorecard as a table. Pure rendering of a {@link KpiResult}; every value is escaped.
  */
-import { dayToIso } from '../core/days.js';
-import type { KpiResult, KpiRow } from '../performance/kpi.js';
-import { count, fixed, percent } from './format.js';
+import { dayToIso } from '../../core/days.js';
+import type { KpiResult, KpiRow } from '../../performance/kpi.js';
+import { count, fixed, percent } from '../format.js';
 import { axisLeft, bandScale, categoryColor, circle, escapeHtml, frame, legend, line, linearScale, niceDomain, path, pathData, shortNumber, svgDocument, text, type BandScale, type Frame } from './svg.js';
 
 /** Period labels along the bottom: at most about 14 shown, the rest left out evenly. */

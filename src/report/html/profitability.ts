@@ -3,8 +3,8 @@
  * (contribution × net CLV) as a 2 × 2 grid and a table, and the least profitable customers with their payment
  * flags. Pure rendering of a {@link ProfitabilityResult}; every value is escaped.
  */
-import type { ProfitabilityResult, Quadrant, QuadrantSummary } from '../performance/profitability.js';
-import { count, fixed, percent } from './format.js';
+import type { ProfitabilityResult, Quadrant, QuadrantSummary } from '../../performance/profitability.js';
+import { count, fixed, percent } from '../format.js';
 import { escapeHtml, frame, rect, svgDocument, text } from './svg.js';
 
 /** Customers listed in the table of the least profitable. */

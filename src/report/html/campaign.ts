@@ -4,8 +4,8 @@
  * response rates with their Wilson intervals and the lift with its interval. Pure rendering of a
  * {@link CampaignAnalysis}; every value is escaped. See docs/campaign.md.
  */
-import type { CampaignAnalysis, CampaignResult, GroupStats } from '../marketing/campaign.js';
-import { count, fixed, percent } from './format.js';
+import type { CampaignAnalysis, CampaignResult, GroupStats } from '../../marketing/campaign.js';
+import { count, fixed, percent } from '../format.js';
 import { axisBottom, axisLeft, bandScale, categoryColor, circle, escapeHtml, frame, line, linearScale, niceDomain, percentTick, rect, svgDocument, text } from './svg.js';
 
 /** A table; every header and cell escaped. */
