@@ -101,7 +101,7 @@ describe('renderHtml', () => {
       expect(box, id).toHaveLength(4);
       expect(box[2] > 0 && box[3] > 0, id).toBe(true);
       expect(figure).toMatch(/<figcaption><strong>[^<]+\.<\/strong> \S[^<]{40,}<\/figcaption>/);
-      if (id !== 'worth-keeping') expect(figure).toMatch(/<details><summary>[^<]+<\/summary>[\s\S]*<table>[\s\S]*<tbody>\s*<tr>/);
+      expect(figure).toMatch(/<details( open)?><summary>[^<]+<\/summary>[\s\S]*<table>[\s\S]*<tbody>\s*<tr>/);
     }
   });
 
