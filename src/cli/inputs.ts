@@ -7,7 +7,7 @@ import { dayToIso, type Day } from '../core/days.js';
 import type { PeriodUnit } from '../core/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadInputs, type LoadedData } from '../ingest/load.js';
-import type { ParallelSettings } from '../ingest/parallel.js';
+import type { ParallelSettings } from '../ingest/parallel/parallel.js';
 import type { InputKind } from '../ingest/schema.js';
 import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink } from '../ingest/table.js';

@@ -11,9 +11,10 @@ import { InputError } from '../errors.js';
 import { own, shownValue, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
 import { futureDate, latestDay, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
-import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel.js';
+import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel/parallel.js';
 import type { InputKind } from './schema.js';
 import { inputName } from './source.js';
+import { solid } from './chars.js';
 
 /** What to do with sales or payments of a customer_id missing from the customers file. */
 export type UnknownPolicy = 'keep' | 'drop' | 'error';
@@ -96,10 +97,6 @@ export interface LoadIo {
   progress?: ProgressCallback;
 }
 
-/** Whether a character is printable ASCII other than space (so that `trim()` would keep it). */
-function solid(c: number): boolean {
-  return c > 32 && c < 127;
-}
 
 function unknownTracker(): { note(id: string): void; result(): UnknownCustomers } {
   const ids = new Set<string>();

@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { Day } from '../core/days.js';
 import { createDateParser } from './dates.js';
 import { loadInputs, type LoadedData, type UnknownPolicy } from './load.js';
-import type { ParallelSettings } from './parallel.js';
+import type { ParallelSettings } from './parallel/parallel.js';
 import { FIELDS, type InputKind } from './schema.js';
 import type { IngestOptions, RejectSink } from './table.js';
 

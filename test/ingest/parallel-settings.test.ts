@@ -1,7 +1,7 @@
 /** The parallel ingest reads no environment: the CLI turns CRM_THREADS / CRM_PARALLEL_MIN_BYTES into settings. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { salesThreads } from '../../src/ingest/parallel.js';
+import { salesThreads } from '../../src/ingest/parallel/parallel.js';
 import { parallelSettings } from '../../src/cli/inputs.js';
 
 describe('parallel ingest settings', () => {

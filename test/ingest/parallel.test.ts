@@ -4,9 +4,9 @@
  * transactions (orders across the split counted once), margins, counters, row accounts and unknown
  * customers; and where it cannot be sure (quotes, bad rows, --unknown error) it falls back to the
  * sequential path, with the same errors. A small threshold makes small files take the parallel path.
- * The worker runs the compiled module in dist/: `npm run build` first (npm test does).
+ * The worker runs src/ compiled into a temporary folder (test/helpers/compiled.ts), not dist/.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { Readable } from 'node:stream';
 import { createRng } from '../../src/core/random.js';
 import { defaultTruth, generateCompany } from '../../src/generate/company.js';
 import { loadInputs, type UnknownPolicy } from '../../src/ingest/load.js';
-import type { ParallelSettings } from '../../src/ingest/parallel.js';
+import type { ParallelSettings } from '../../src/ingest/parallel/parallel.js';
+import { compiledModule, removeCompiled } from '../helpers/compiled.js';
 import { DEFAULT_INGEST, type IngestOptions } from '../../src/ingest/table.js';
 import { tempFiles, salesState } from '../helpers/ingest.js';
 import { fixture, projectRoot } from '../helpers/data.js';
@@ -70,7 +71,7 @@ async function load(sales: string, parallel: ParallelSettings, extra: Extra = {}
 }
 
 const SEQUENTIAL: ParallelSettings = { threads: 1 };
-const PARALLEL: ParallelSettings = { threads: 2, minBytes: 0 };
+const PARALLEL: ParallelSettings = { threads: 2, minBytes: 0, workerUrl: compiledModule('ingest/parallel/sales-worker.js') };
 
 /** Runs both paths; expects the same state (or error) and returns the parallel run. */
 async function same(path: string, parallel: ParallelSettings = PARALLEL, extra: Extra = {}): Promise<Run> {
@@ -96,12 +97,9 @@ function before(path: string, marker: string, more: ParallelSettings = {}): Para
 
 let company: { sales: string; customers: string; allCustomers: string; byDate: string };
 
+afterAll(removeCompiled);
+
 beforeAll(async () => {
-  const worker = join(projectRoot, 'dist', 'ingest', 'sales-worker.js');
-  const sources = ['sales-range.ts', 'sales-worker.ts', 'table.ts'].map((f) => statSync(join(projectRoot, 'src', 'ingest', f)).mtimeMs);
-  if (!existsSync(worker) || statSync(worker).mtimeMs < Math.max(...sources)) {
-    throw new Error('dist/ingest/sales-worker.js is missing or older than src/ingest: run npm run build first');
-  }
   // A generated company (sorted by customer), and the same sales sorted by date (customers on both sides).
   const parts: Record<string, string[]> = { customers: [], sales: [], payments: [] };
   await generateCompany(defaultTruth({ customers: 400, seed: 11 }), {
@@ -365,7 +363,7 @@ describe('truncated files', () => {
     for (const [k, [ending]] of endings.entries()) {
       const text = `order_id,customer_id,date,amount\n${rows}${ending}`;
       const path = write(`truncated3-${k}.csv`, text);
-      await same(path, { threads: 3, minBytes: 0 });
+      await same(path, { ...PARALLEL, threads: 3 });
       await same(path, { ...PARALLEL, threads: 3, at: [text.indexOf('\nO4'), text.indexOf('\nO9')] });
     }
   });

@@ -10,135 +10,10 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { ORDER_FIRST, ORDER_NEW, ORDER_NONE, ORDER_RETURN, ORDER_SAME } from '../accumulate/sales.js';
-import { DEFAULT_INGEST, LineFields } from './table.js';
-
-/** What the worker is started with (workerData). */
-export interface RangeJob {
-  path: string;
-  start: number;
-  end: number;
-  dateFormat?: string;
-  decimal: '.' | ',';
-  /** Rows after this day are excluded by the accumulator (null = none). */
-  asOf: number | null;
-  /** Rows after this day are errors (a future date, see table.ts latestDay); null = none. */
-  latest: number | null;
-  /** Lines longer than this (in bytes or characters) are left to the sequential reader, which checks --max-field. */
-  maxField: number;
-  /** Bytes read at a time (one log chunk per read). */
-  readBytes: number;
-  /** Rows of a log segment. */
-  segmentRows: number;
-  /** Segments the worker may hold (posted and not yet released by the main thread) before it waits. */
-  maxSegments: number;
-}
-
-/** The header as resolved by the main thread, sent once it is known. */
-export interface RangeColumns {
-  /** Number of fields of the header. */
-  count: number;
-  delimiter: string;
-  customerId: number;
-  date: number;
-  amount: number;
-  /** -1 when absent. */
-  cost: number;
-  margin: number;
-  orderId: number;
-}
-
-/** Flags of a log row. */
-export const ROW_MARGIN = 8;
-export const ROW_AFTER = 16;
-export const ROW_ORDER = 7;
-
-/**
- * The rows of the log, column by column, in a segment: one SharedArrayBuffer of `rows` rows that the worker
- * fills and the main thread reads. Segments are large (always their own memory mapping), so that their memory
- * goes back to the system as soon as both threads are done with them, instead of staying in the allocator.
- */
-export interface LogSegment {
-  rows: number;
-  /** Customer index within the range (in order of first sight). */
-  customer: Int32Array;
-  day: Int32Array;
-  amount: Float64Array;
-  /** Written only when the sales have a cost or margin column. */
-  margin: Float64Array;
-  /** ROW_ORDER bits: the ORDER_* relation (ORDER_RETURN for excluded rows); ROW_MARGIN, ROW_AFTER. */
-  flags: Uint8Array;
-}
-
-/** Bytes per row of a segment. */
-const ROW_BYTES = 25;
-
-/** The columns of a segment buffer of `rows` rows. */
-export function segmentOf(buffer: SharedArrayBuffer, rows: number): LogSegment {
-  return {
-    rows,
-    amount: new Float64Array(buffer, 0, rows),
-    margin: new Float64Array(buffer, 8 * rows, rows),
-    customer: new Int32Array(buffer, 16 * rows, rows),
-    day: new Int32Array(buffer, 20 * rows, rows),
-    flags: new Uint8Array(buffer, 24 * rows, rows),
-  };
-}
-
-/**
- * A piece of the log: the rows of the lines `startLine` (0-based within the range) to `endLine` (exclusive),
- * which are the bytes `startByte` to `endByte` of the file; chunks follow each other without gaps. The rows
- * are rows `from` to `from + rows` of segment `segment` (numbered from 0; `buffer` comes with the first chunk
- * in it).
- */
-export interface LogChunk {
-  startByte: number;
-  endByte: number;
-  startLine: number;
-  endLine: number;
-  segment: number;
-  buffer?: SharedArrayBuffer;
-  from: number;
-  rows: number;
-  /** Ids of the customers first seen in this chunk, in order. */
-  newIds: string[];
-  /** Order ids of the ORDER_FIRST rows of this chunk, in order. */
-  firstOrders: string[];
-  /** The customers whose last order changed in this chunk, with their last order id ('' = none) and day. */
-  updated: number[];
-  lastOrderIds: string[];
-  lastOrderDays: number[];
-}
-
-/** Messages to the worker: the resolved header (once; null = stop), then released segments. */
-export type RangeOrder = RangeColumns | null | { release: number };
-
-/** Messages from the worker. */
-export type RangeMessage =
-  | { type: 'chunk'; chunk: LogChunk }
-  | { type: 'progress'; bytes: number }
-  | { type: 'done'; lines: number }
-  | { type: 'declined'; reason: string };
-
-/** Whether a character is printable ASCII other than space (so that `trim()` would keep it). */
-function solid(c: number): boolean {
-  return c > 32 && c < 127;
-}
-
-/**
- * `text` as a string of its own: V8 makes a slice of 13 characters or more a view of the whole string it was
- * cut from, which would keep every piece of the file alive for the ids kept (a concatenation, then a slice of
- * it, copies).
- */
-function own(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
-}
-
-/** Whether `text` at `start` continues with exactly the characters of `id`. */
-function sameText(text: string, start: number, id: string): boolean {
-  for (let i = 0; i < id.length; i++) if (text.charCodeAt(start + i) !== id.charCodeAt(i)) return false;
-  return true;
-}
+import { ORDER_FIRST, ORDER_NEW, ORDER_NONE, ORDER_RETURN, ORDER_SAME } from '../../accumulate/sales.js';
+import { DEFAULT_INGEST, LineFields } from '../table.js';
+import { own, sameText, solid } from '../chars.js';
+import { ROW_AFTER, ROW_BYTES, ROW_MARGIN, segmentOf, type LogChunk, type LogSegment, type RangeColumns, type RangeJob } from './protocol.js';
 
 /** Folds the lines of one range into log chunks; see the module comment. */
 export class RangeLog {
@@ -314,28 +189,7 @@ export class RangeLog {
    */
   line(text: string, start: number, end: number): boolean {
     if (end - start > this.maxField) return false;
-    const f = this.fields;
-    const starts = f.starts;
-    const ends = f.ends;
-    // LineFields.scan for a one-character delimiter, in one pass over the characters.
-    const d = this.delimiter;
-    const last = f.count - 1;
-    let field = 0;
-    let s = start;
-    for (let i = start; i < end; i++) {
-      if (text.charCodeAt(i) === d) {
-        if (field === last) return false;
-        starts[field] = s;
-        ends[field] = i;
-        field++;
-        s = i + 1;
-      }
-    }
-    if (field !== last) return false;
-    starts[last] = s;
-    ends[last] = end;
-    f.text = text;
-    return this.row(text);
+    return this.fields.scanCode(text, start, end, this.delimiter) && this.row(text);
   }
 
   /**

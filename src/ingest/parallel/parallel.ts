@@ -18,16 +18,21 @@
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ORDER_FIRST, type SalesAccumulator } from '../accumulate/sales.js';
-import { inputName, notCsv, openRange } from './source.js';
-import { DEFAULT_MAX_FIELD } from './records.js';
-import { ROW_AFTER, ROW_MARGIN, ROW_ORDER, segmentOf, type LogChunk, type LogSegment, type RangeColumns, type RangeJob, type RangeMessage, type RangeOrder } from './sales-range.js';
-import { latestDay, readTable, type FastRows, type FieldReader, type IngestOptions, type ResolvedColumns, type RowAccount, type TableIo } from './table.js';
+import { ORDER_FIRST, type SalesAccumulator } from '../../accumulate/sales.js';
+import { inputName, notCsv, openRange } from '../source.js';
+import { DEFAULT_MAX_FIELD } from '../records.js';
+import { ROW_AFTER, ROW_MARGIN, ROW_ORDER, segmentOf, type LogChunk, type LogSegment, type RangeColumns, type RangeJob, type RangeMessage, type RangeOrder } from './protocol.js';
+import { latestDay, readTable, type FastRows, type FieldReader, type IngestOptions, type ResolvedColumns, type RowAccount, type TableIo } from '../table.js';
 
 /** Settings of the parallel ingest; undefined fields take the defaults (library code reads no environment). */
 export interface ParallelSettings {
   /** Threads for the sales ingest (1 = sequential). Default min(cores, 2); the CLI takes CRM_THREADS. */
   threads?: number;
+  /**
+   * The compiled worker module (sales-worker.js). Default: the one beside this module in dist/; code that runs
+   * this module from its TypeScript source (the tests) gives a compiled copy.
+   */
+  workerUrl?: URL;
   /** Smallest file read in parallel. Default 32 MiB; the CLI takes CRM_PARALLEL_MIN_BYTES. */
   minBytes?: number;
   /**
@@ -129,10 +134,9 @@ export async function planRanges(path: string, options: IngestOptions, settings:
   }
 }
 
-/** The compiled worker module: next to this one in dist/, or dist/ingest when this runs from src (tests). */
-function workerUrl(): URL {
-  const own = import.meta.url;
-  return own.endsWith('.ts') ? new URL('../../dist/ingest/sales-worker.js', own) : new URL('./sales-worker.js', own);
+/** The compiled worker module beside this one (in dist/). */
+function defaultWorkerUrl(): URL {
+  return new URL('./sales-worker.js', import.meta.url);
 }
 
 /** One range read by a worker: its log chunks as they come, and its customers. */
@@ -165,9 +169,10 @@ class Range {
     private readonly known: Map<string, unknown> | undefined,
     private readonly refuseUnknown: boolean,
     private readonly onProgress: () => void,
+    workerUrl: URL,
   ) {
     this.resumeByte = job.start;
-    this.worker = new Worker(workerUrl(), { workerData: job });
+    this.worker = new Worker(workerUrl, { workerData: job });
     this.worker.on('message', (m: RangeMessage) => this.receive(m));
     this.worker.on('error', (err) => this.end('declined', `error in the worker: ${err.message}`));
     this.worker.on('exit', () => this.end('declined', 'the worker stopped'));
@@ -337,6 +342,7 @@ export async function readSalesParallel<T>(
         parts.known,
         parts.unknown === 'error',
         report,
+        settings.workerUrl ?? defaultWorkerUrl(),
       ),
   );
   let configured = false;

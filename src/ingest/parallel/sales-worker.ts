@@ -4,7 +4,8 @@
  * Started with a RangeJob as workerData; waits for the resolved header (RangeColumns, or null to stop).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { RangeLog, readRange, type RangeColumns, type RangeJob, type RangeMessage, type RangeOrder } from './sales-range.js';
+import { RangeLog, readRange } from './sales-range.js';
+import type { RangeColumns, RangeJob, RangeMessage, RangeOrder } from './protocol.js';
 
 const port = parentPort!;
 const job = workerData as RangeJob;
