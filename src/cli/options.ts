@@ -36,6 +36,7 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
       summary: 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value), e.g. from crm summary or crm sql',
       contacts: 'campaign contacts CSV (customer_id, campaign, date, group treatment|control, cost, channel, offer)',
       costs: 'cost-to-serve events CSV (customer_id, date, amount, kind)',
+      patterns: 'BG/BB patterns CSV (frequency, recency, periods, weights)',
     }[kind];
     cmd.option(`--${kind} <file>`, `${what}; - for stdin, .gz accepted`);
   }
@@ -321,6 +322,8 @@ export function ingestOptions(options: Json, config: Json, cmd: Command, now: Da
   return {
     customers: build('customers'), sales: build('sales'), payments: build('payments'), summary: build('summary'),
     contacts: build('contacts'), costs: build('costs'),
+    // the BG/BB patterns file comes with --summary: read with the summary's settings
+    patterns: build('summary'),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 
-export type InputKind = 'customers' | 'sales' | 'payments' | 'summary' | 'contacts' | 'costs';
+export type InputKind = 'customers' | 'sales' | 'payments' | 'summary' | 'contacts' | 'costs' | 'patterns';
 
 export interface FieldSpec {
   /** Canonical field name. */
@@ -61,6 +61,12 @@ export const FIELDS: Record<InputKind, FieldSpec[]> = {
     { name: 'date', required: true, description: 'date of the cost-to-serve event' },
     { name: 'amount', required: true, description: 'cost (amount); negative for a refund of a cost' },
     { name: 'kind', required: false, description: 'kind of cost, e.g. shipping, support (text)' },
+  ],
+  patterns: [
+    { name: 'frequency', required: true, description: 'transactions in the calibration opportunities (BG/BB)' },
+    { name: 'recency', required: true, description: 'the opportunity of the last transaction, 0 when none (BG/BB)' },
+    { name: 'periods', required: true, description: 'transaction opportunities observed (BG/BB)' },
+    { name: 'weights', required: false, description: 'customers with this pattern (default 1)' },
   ],
 };
 

@@ -371,6 +371,50 @@ export function checkDuplicateHeaders(headers: string[], file: string): void {
   });
 }
 
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+function quotedList(names: readonly string[]): string {
+  const quoted = names.map((n) => `"${n}"`);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+const DELIMITER_NAMES: [string, string][] = [[';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe'], [',', 'comma']];
+
+/**
+ * When the header is one field that another delimiter would split, what it would split into:
+ * `wrong delimiter? the header is one field, which splits into 3 at each semicolon`.
+ */
+function delimiterGuess(headers: readonly string[]): { text: string; delimiter: string } | null {
+  if (headers.length !== 1) return null;
+  let best: { text: string; delimiter: string; parts: number } | null = null;
+  for (const [d, name] of DELIMITER_NAMES) {
+    const parts = headers[0].split(d).length;
+    if (parts > 1 && (best === null || parts > best.parts)) best = { text: `at each ${name}`, delimiter: d === '\t' ? 'tab' : d, parts };
+  }
+  const words = headers[0].trim().split(/\s{2,}|\s+/).length;
+  if (best === null && words > 1) best = { text: 'at whitespace', delimiter: 'whitespace', parts: words };
+  return best && { text: `wrong delimiter? the header is one field, which splits into ${best.parts} ${best.text}`, delimiter: best.delimiter };
+}
+
+/** The error for columns that are not in the header: all of them, and a wrong delimiter when it looks like one. */
+function missingColumnsError(headers: string[], missing: string[], notFound: { field: string; mapped: string }[], file: string): InputError {
+  const found = headerList(headers);
+  const guess = delimiterGuess(headers);
+  const fields = [...missing, ...notFound.map((n) => n.field)];
+  const hint = guess ? `--delimiter ${guess.delimiter === ';' || guess.delimiter === '|' ? `'${guess.delimiter}'` : guess.delimiter}` : `--map ${fields.map((f) => `${f}=COLUMN`).join(',')}`;
+  const suffix = guess ? `; ${guess.text}` : '';
+  if (fields.length === 1) {
+    const message = notFound.length === 1
+      ? `column ${shownValue(notFound[0].mapped)} (mapped to ${notFound[0].field}) not found; the header has ${found}`
+      : `missing column "${missing[0]}"; the header has ${found}`;
+    return new InputError({ file, line: 1 }, message + suffix, { hint });
+  }
+  const parts = [
+    ...(missing.length > 0 ? [`missing column${missing.length > 1 ? 's' : ''} ${quotedList(missing)}`] : []),
+    ...notFound.map((n) => `column ${shownValue(n.mapped)} (mapped to ${n.field}) not found`),
+  ];
+  return new InputError({ file, line: 1 }, `${parts.join('; ')}; the header has ${found}${suffix}`, { hint });
+}
+
 /**
  * Resolves the fields of `kind` against a header row.
  * @throws InputError for a missing required column, or a field that two columns match (`Amount` and `amount`)
@@ -383,20 +427,21 @@ export function resolveColumns(
 ): ResolvedColumns {
   const normalized = headers.map(normalizeHeader);
   const index: Record<string, number> = {};
+  // Every missing column at once: the unmapped required fields, and the mapped columns not found.
+  const missing: string[] = [];
+  const notFound: { field: string; mapped: string }[] = [];
+  for (const field of FIELDS[kind]) {
+    const mapped = mappedHeader(map, kind, field.name);
+    const i = normalized.indexOf(normalizeHeader(mapped ?? field.name));
+    if (i >= 0 || !(field.required || mapped !== undefined)) continue;
+    if (mapped !== undefined) notFound.push({ field: field.name, mapped });
+    else missing.push(field.name);
+  }
+  if (missing.length + notFound.length > 0) throw missingColumnsError(headers, missing, notFound, file);
   for (const field of FIELDS[kind]) {
     const mapped = mappedHeader(map, kind, field.name);
     const wanted = normalizeHeader(mapped ?? field.name);
     const i = normalized.indexOf(wanted);
-    if (i < 0 && (field.required || mapped !== undefined)) {
-      const found = headerList(headers);
-      throw new InputError(
-        { file, line: 1 },
-        mapped !== undefined
-          ? `column ${shownValue(mapped)} (mapped to ${field.name}) not found; the header has ${found}`
-          : `missing column "${field.name}"; the header has ${found}`,
-        { hint: `--map ${field.name}=COLUMN` },
-      );
-    }
     const again = i < 0 ? -1 : normalized.indexOf(wanted, i + 1);
     if (again >= 0) {
       throw new InputError(

@@ -34,10 +34,15 @@ describe('bad data stops the run with file:line:column and exit code 1', () => {
     expect(r.code).toBe(1);
     expectOneLineError(r.stderr, /bad-amount\.csv:3:4: expected 3 fields, found 4$/);
   });
-  it('missing column names the column and the mapping option', async () => {
+  it('missing columns: all of them at once, with the mapping option for each', async () => {
     const r = await summary('--sales', broken('missing-column.csv'));
     expect(r.code).toBe(1);
-    expectOneLineError(r.stderr, /missing-column\.csv:1: missing column "date"; the header has "customer_id", "order_date", "total" \(hint: --map date=COLUMN\)$/);
+    expectOneLineError(r.stderr, /missing-column\.csv:1: missing columns "date" and "amount"; the header has "customer_id", "order_date", "total" \(hint: --map date=COLUMN,amount=COLUMN\)$/);
+  });
+  it('one missing column keeps the singular message', async () => {
+    const r = await summary('--sales', broken('missing-column.csv'), '--map', 'date=order_date');
+    expect(r.code).toBe(1);
+    expectOneLineError(r.stderr, /missing-column\.csv:1: missing column "amount"; the header has "customer_id", "order_date", "total" \(hint: --map amount=COLUMN\)$/);
   });
   it('the mapping fixes it', async () => {
     const r = await summary('--sales', broken('missing-column.csv'), '--map', 'date=Order Date,amount=TOTAL');
@@ -52,7 +57,7 @@ describe('bad data stops the run with file:line:column and exit code 1', () => {
   it('wrong delimiter given', async () => {
     const r = await summary('--sales', broken('tab-but-told-comma.csv'), '--delimiter', ',');
     expect(r.code).toBe(1);
-    expectOneLineError(r.stderr, /tab-but-told-comma\.csv:1: missing column "customer_id"/);
+    expectOneLineError(r.stderr, /tab-but-told-comma\.csv:1: missing columns "customer_id", "date" and "amount"; the header has "customer_id\\tdate\\tamount"; wrong delimiter\? the header is one field, which splits into 3 at each tab \(hint: --delimiter tab\)$/);
   });
   it('the delimiter is detected from the header line (semicolon, decimal comma)', async () => {
     const r = await summary('--sales', broken('semicolon.csv'), '--decimal', ',');

@@ -1,8 +1,7 @@
 /** `crm fit`: fits a purchase or spend model by maximum likelihood; prints parameters, errors, fit criteria. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { InputError, ModelError, UsageError } from '../../errors.js';
+import { ModelError, UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
 import * as gammagamma from '../../models/gamma-gamma.js';
 import * as bgbb from '../../models/bg-bb.js';
@@ -10,7 +9,7 @@ import type { FittedModel } from '../../models/types.js';
 import { fitPurchaseModels, fitSpendModel, spendData, untrustedReason } from '../../value/fit-valuation.js';
 import { jsonReplacer } from '../../report/format.js';
 import { fileSink } from '../../report/output.js';
-import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, ingestOptions, outputFormat, resolveOptions, useColor } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
 import type { Io } from '../io.js';
@@ -18,38 +17,9 @@ import { renderFits } from '../../report/text/fit.js';
 import type { SavedModel } from '../saved-model.js';
 import { fitColumns, fitParameterRows } from '../../report/columns.js';
 import { writeCsv, writeNdjson } from '../../report/records.js';
+import { readPatterns } from '../../ingest/patterns.js';
 
 export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto'] as const;
-
-// The valuation's fitting step lives in src/value/fit-valuation.ts (shared by value, report, profile and
-// validate); re-exported here for the commands that import it from this file.
-
-function readPatterns(path: string): { frequency: number[]; recency: number[]; periods: number[]; weights: number[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError({ file: path }, 'no such file');
-  }
-  const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
-  const col = (name: string, required = true): number => {
-    const i = header.indexOf(name);
-    if (i < 0 && required) throw new InputError({ file: path, line: 1 }, `missing column "${name}"; BG/BB reads frequency,recency,periods[,weights]`);
-    return i;
-  };
-  const [f, r, n, w] = [col('frequency'), col('recency'), col('periods'), col('weights', false)];
-  const out = { frequency: [] as number[], recency: [] as number[], periods: [] as number[], weights: [] as number[] };
-  lines.slice(1).forEach((line, i) => {
-    const cells = line.split(',').map(Number);
-    if (cells.some((c) => !Number.isFinite(c))) throw new InputError({ file: path, line: i + 2 }, `not a number in "${line}"`);
-    out.frequency.push(cells[f]);
-    out.recency.push(cells[r]);
-    out.periods.push(cells[n]);
-    out.weights.push(w >= 0 ? cells[w] : 1);
-  });
-  return out;
-}
 
 export function registerFit(program: Command, io: Io): void {
   const cmd = program
@@ -73,10 +43,10 @@ export function registerFit(program: Command, io: Io): void {
     let correlation: number | undefined;
     if (name === 'bgbb') {
       if (options.summary === undefined) throw new UsageError('--model bgbb reads --summary FILE with frequency,recency,periods,weights', { hint: 'e.g. ../shared/data/donations.csv' });
-      const patterns = readPatterns(String(options.summary));
+      const { patterns, account } = await readPatterns(String(options.summary), ingestOptions(options, config, cmd).patterns, { stdin: io.stdin });
       fits = [bgbb.fit(patterns)];
       period = { name: 'opportunity', days: NaN };
-      meta = { inputs: [{ file: options.summary, patterns: patterns.frequency.length }] };
+      meta = { inputs: [{ ...account, patterns: patterns.frequency.length }] };
     } else {
       const loaded = await loadModelData(cmd, options, config, io);
       period = loaded.period;
