@@ -3,13 +3,47 @@
  * and maps them to exit codes: UsageError → 2, everything else of ours → 1.
  */
 
+/**
+ * The settings a message can name (the keys of the ingest options and of the config file). Library code
+ * writes `setting('dateFormat', 'DD.MM.YY')` into a message or hint; the message a library user reads says
+ * `dateFormat DD.MM.YY`, the command line's says `--date-format DD.MM.YY` ({@link renderSettings}).
+ */
+export type SettingKey =
+  | 'asOf' | 'columns' | 'dateFormat' | 'decimal' | 'delimiter' | 'encoding' | 'map' | 'maxField' | 'noHeader'
+  | 'period' | 'query' | 'skipInvalid' | 'table' | 'unknown';
+
+const OPEN = '\uE000';
+const VALUE = '\uE002';
+const CLOSE = '\uE001';
+const REFERENCE = /\uE000([A-Za-z]+)(?:\uE002([^\uE001]*))?\uE001/g;
+
+/** A reference to a setting (with the value to give it) inside a message or hint; see {@link SettingKey}. */
+export function setting(key: SettingKey, value?: string): string {
+  return `${OPEN}${key}${value === undefined ? '' : `${VALUE}${value}`}${CLOSE}`;
+}
+
+/**
+ * A message with its setting references written for a reader: `library` names the setting as the library
+ * and the config file do (`dateFormat DD.MM.YY`), `cli` as the command-line flag (`--date-format DD.MM.YY`).
+ */
+export function renderSettings(text: string, style: 'library' | 'cli'): string {
+  if (!text.includes(OPEN)) return text;
+  return text.replace(REFERENCE, (_all, key: string, value: string | undefined) => {
+    const name = style === 'library' ? key : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return value === undefined ? name : style === 'library' ? `${name}=${value}` : `${name} ${value}`;
+  });
+}
+
 /** Base class: `hint` is printed after the message as `(hint: ...)`. */
 export class CrmError extends Error {
   readonly hint?: string;
+  /** The message and hint with their setting references unrendered (see {@link renderSettings}). */
+  readonly text: { message: string; hint?: string };
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(renderSettings(message, 'library'), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.hint = options?.hint;
+    this.hint = options?.hint === undefined ? undefined : renderSettings(options.hint, 'library');
+    this.text = { message, hint: options?.hint };
   }
   /** Exit code for this kind of error. */
   get exitCode(): number {
@@ -44,7 +78,7 @@ export class InputError extends CrmError {
     this.file = position.file;
     this.line = position.line;
     this.column = position.column;
-    this.reason = reason;
+    this.reason = renderSettings(reason, 'library');
   }
 }
 

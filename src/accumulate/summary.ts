@@ -7,7 +7,7 @@
 import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import type { CustomerSummary, PeriodUnit } from '../core/types.js';
-import { UsageError } from '../errors.js';
+import { setting, UsageError } from '../errors.js';
 import { compareIds, CustomerState, type SalesAccumulator } from './sales.js';
 
 /** Parses `--period`: day, week, month, or a number of days. @throws UsageError */
@@ -19,7 +19,7 @@ export function parsePeriod(text: string): PeriodUnit {
   if (t === 'year' || t === 'years' || t === 'y') return { name: 'year', days: 365.25 };
   const m = /^(\d+(?:\.\d+)?)\s*(?:d|days?)?$/.exec(t);
   if (m && Number(m[1]) > 0) return { name: `${Number(m[1])} days`, days: Number(m[1]) };
-  throw new UsageError(`invalid --period "${text}"`, { hint: 'day, week, month, year or a number of days' });
+  throw new UsageError(`invalid ${setting('period')} "${text}"`, { hint: 'day, week, month, year or a number of days' });
 }
 
 /** The summary's window as resolved at the end of the pass. */

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { dayToIso, type Day } from '../core/days.js';
 import type { PeriodUnit } from '../core/types.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, renderSettings, UsageError } from '../errors.js';
 import { loadInputs, type LoadedData } from '../ingest/load.js';
 import type { ParallelSettings } from '../ingest/parallel/parallel.js';
 import type { InputKind } from '../ingest/schema.js';
@@ -70,7 +70,7 @@ function rejectsSink(sink: Sink): RejectSink & { flush(): Promise<void> } {
         header = true;
         pending = pending.then(() => sink.write(csvLine(['file', 'line', 'column', 'reason', 'fields'])));
       }
-      const text = csvLine([file, line, column ?? '', reason, ...fields], true); // formula-safe: a spreadsheet opens it
+      const text = csvLine([file, line, column ?? '', renderSettings(reason, 'cli'), ...fields], true); // formula-safe: a spreadsheet opens it
       pending = pending.then(() => sink.write(text));
     },
     flush: () => pending,

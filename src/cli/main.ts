@@ -3,7 +3,7 @@
  * 0 success, 1 bad data / I/O / model failure, 2 usage error. A closed stdout (EPIPE) exits quietly.
  */
 import { Command, CommanderError } from 'commander';
-import { CrmError } from '../errors.js';
+import { CrmError, renderSettings } from '../errors.js';
 import { fsErrorReason, removeTemporariesSync } from '../report/output.js';
 import { processIo, type Io } from './io.js';
 import { configNote, resolveOptions } from './options.js';
@@ -66,6 +66,12 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** An error as the command line says it: its setting references as flags (`--date-format`), then the hint. */
+export function errorText(err: CrmError): string {
+  const hint = err.text.hint === undefined || err.text.hint === '' ? '' : ` (hint: ${renderSettings(err.text.hint, 'cli')})`;
+  return `${renderSettings(err.text.message, 'cli')}${hint}`;
+}
+
 /** ` (settings from crm.config.json: ...)` when the config file set values in this run, else ''. */
 function configSuffix(io: Io): string {
   const note = configNote(io);
@@ -107,7 +113,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (isEpipe(err)) return 0;
     if (err instanceof CrmError) {
-      io.stderr.write(`crm: error: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}${configSuffix(io)}\n`);
+      io.stderr.write(`crm: error: ${errorText(err)}${configSuffix(io)}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }

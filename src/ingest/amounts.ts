@@ -5,6 +5,7 @@
  */
 
 import { shownValue } from '../core/strings.js';
+import { setting } from '../errors.js';
 
 /** Thrown by the amount parser; the ingest layer adds the file position. */
 export class AmountParseError extends Error {
@@ -80,7 +81,7 @@ export function createAmountParser(decimal: '.' | ',' = '.'): (raw: string) => n
     }
     else {
       const hint =
-        decimal === '.' && /^\d{1,3}(?:\.\d{3})*,\d+$/.test(text) ? '--decimal , for European number formats' : undefined;
+        decimal === '.' && /^\d{1,3}(?:\.\d{3})*,\d+$/.test(text) ? `${setting('decimal', ',')} for European number formats` : undefined;
       throw new AmountParseError(`invalid amount ${shownValue(raw.trim())}`, hint);
     }
     if (decimal === ',') normal = normal.replace(',', '.');

@@ -7,7 +7,7 @@
  * driver fills what the URL leaves out from the libpq variables PGHOST, PGUSER, ..., as psql does).
  */
 import { createRequire } from 'node:module';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, setting, UsageError } from '../errors.js';
 import type { InputKind } from './schema.js';
 import { checkDuplicateHeaders, FieldReader, resolveColumns, RowError, type IngestOptions, type RejectSink, type ResolvedColumns, type RowAccount } from './table.js';
 
@@ -43,7 +43,7 @@ export function databaseSource(url: string, table?: string, query?: string): Dat
   parsed.searchParams.delete('query');
   const t = table ?? fromUrl.table;
   const q = query ?? fromUrl.query;
-  if (t === undefined && q === undefined) throw new UsageError(`${redactUrl(url)}: which table? give --table NAME or --query SQL (or ?table=NAME in the URL)`);
+  if (t === undefined && q === undefined) throw new UsageError(`${redactUrl(url)}: which table? give ${setting('table', 'NAME')} or ${setting('query', 'SQL')} (or ?table=NAME in the URL)`);
   if (t !== undefined && q !== undefined) throw new UsageError('give a table or a query, not both');
   return { url: parsed.toString(), ...(t !== undefined ? { table: t } : { query: q }) };
 }

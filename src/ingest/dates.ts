@@ -11,6 +11,7 @@
  */
 import { dayFromYmd, type Day } from '../core/days.js';
 import { shownValue } from '../core/strings.js';
+import { setting } from '../errors.js';
 
 /** A parsed date format: the order of the three parts and the year width. */
 export interface DateFormat {
@@ -56,7 +57,7 @@ function daysInMonth(year: number, month: number): number {
 
 function makeDay(year: number, month: number, day: number, raw: string): Day {
   // Years 0-99 written with four digits are not read as 19xx (Date.UTC would); no export has such dates.
-  if (year < 100) throw new DateParseError(`invalid date ${shownValue(raw)}: year ${String(year).padStart(4, '0')} is out of range`, 'years before 0100 are not read; two-digit years need --date-format such as DD.MM.YY');
+  if (year < 100) throw new DateParseError(`invalid date ${shownValue(raw)}: year ${String(year).padStart(4, '0')} is out of range`, `years before 0100 are not read; two-digit years need ${setting('dateFormat')} such as DD.MM.YY`);
   if (month < 1 || month > 12) throw new DateParseError(`invalid date ${shownValue(raw)}: month ${month} is out of range`);
   if (day < 1 || day > daysInMonth(year, month)) {
     throw new DateParseError(`invalid date ${shownValue(raw)}: day ${day} is out of range`);
@@ -108,7 +109,7 @@ export function createDateParser(format?: string): (raw: string) => Day {
         const yearText = fields[explicit.order.indexOf('Y')];
         if (yearText.length === 2) year += year < 70 ? 2000 : 1900;
         else if (yearText.length !== 4) {
-          throw new DateParseError(`invalid date ${shownValue(text)}: expected ${explicit.text}`, '--date-format');
+          throw new DateParseError(`invalid date ${shownValue(text)}: expected ${explicit.text}`, setting('dateFormat'));
         }
         return makeDay(year, month, day, text);
       }
@@ -118,12 +119,12 @@ export function createDateParser(format?: string): (raw: string) => Day {
       }
       throw new DateParseError(
         `ambiguous date ${shownValue(text)}: day-first or month-first is not guessed`,
-        '--date-format DD/MM/YYYY or --date-format MM/DD/YYYY',
+        `${setting('dateFormat', 'DD/MM/YYYY')} or ${setting('dateFormat', 'MM/DD/YYYY')}`,
       );
     }
     throw new DateParseError(
       `invalid date ${shownValue(text)}`,
-      explicit ? `expected ${explicit.text}` : 'ISO 8601 or YYYYMMDD expected; use --date-format for other orders',
+      explicit ? `expected ${explicit.text}` : `ISO 8601 or YYYYMMDD expected; use ${setting('dateFormat')} for other orders`,
     );
   }
 

@@ -10,7 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { shownValue } from '../core/strings.js';
-import { UsageError } from '../errors.js';
+import { setting, UsageError } from '../errors.js';
 
 /** The encodings `--encoding` accepts. */
 export type Encoding = 'utf8' | 'latin1' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -47,7 +47,7 @@ export function encodingOption(value: unknown): Encoding | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const encoding = parseEncoding(String(value));
   if (encoding === null) {
-    throw new UsageError(`invalid --encoding ${shownValue(String(value))}`, { hint: 'utf8, latin1, windows-1252, utf-16 (utf-16le) or utf-16be' });
+    throw new UsageError(`invalid ${setting('encoding')} ${shownValue(String(value))}`, { hint: 'utf8, latin1, windows-1252, utf-16 (utf-16le) or utf-16be' });
   }
   return encoding;
 }
@@ -124,7 +124,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return n;
 }
 
-const HINT = '--encoding windows-1252 (Excel on Windows), latin1 or utf-16; or save the file as CSV UTF-8';
+const HINT = `${setting('encoding', 'windows-1252')} (Excel on Windows), latin1 or utf-16; or save the file as CSV UTF-8`;
 
 /**
  * A streaming decoder for one input. `write` returns the text of the bytes so far (a character cut at the end
@@ -179,7 +179,7 @@ export class InputDecoder {
         // UTF-16 without a byte-order mark: ASCII text with a NUL byte before or after every character.
         const nul = head.subarray(0, 4096).indexOf(0);
         if (nul >= 0 && nul < 2) {
-          throw new EncodingError(`NUL bytes at the start: UTF-16 text without a byte-order mark?`, '', '--encoding utf-16le or utf-16be');
+          throw new EncodingError(`NUL bytes at the start: UTF-16 text without a byte-order mark?`, '', `${setting('encoding', 'utf-16le')} or utf-16be`);
         }
       }
     }

@@ -1,4 +1,5 @@
 import { shownValue } from '../core/strings.js';
+import { setting } from '../errors.js';
 
 /**
  * A fast RFC 4180 reader for the common case, giving the same records as csv-parse with the options used in
@@ -38,7 +39,7 @@ export interface FastCsvLimits {
 
 /** The message of a field over the limit. */
 export function tooLong(max: number): { message: string; hint: string } {
-  return { message: `field longer than ${max} characters (an unclosed quote?)`, hint: 'check the quoting, or raise --max-field' };
+  return { message: `field longer than ${max} characters (an unclosed quote?)`, hint: `check the quoting, or raise ${setting('maxField')}` };
 }
 
 /** Takes one unquoted line `text.slice(start, end)`; returns false to have it split into fields instead. */
@@ -213,7 +214,7 @@ export class FastCsvReader {
   private bad(buffer: string, start: number, at: number, final: boolean, column: number, reason: string): number {
     let lines = 0;
     for (let k = buffer.indexOf('\n', start); k >= 0 && k < at; k = buffer.indexOf('\n', k + 1)) lines++;
-    if (this.onBad === undefined) throw new FastCsvError(reason, this.line + lines, undefined, 'check the quoting or --delimiter; --skip-invalid skips such records');
+    if (this.onBad === undefined) throw new FastCsvError(reason, this.line + lines, undefined, `check the quoting or ${setting('delimiter')}; ${setting('skipInvalid')} skips such records`);
     let nl = buffer.indexOf('\n', at);
     if (nl < 0) {
       if (!final) return -1;

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { PaymentRecord } from '../core/types.js';
 import { dayToIso, type Day } from '../core/days.js';
 import { PaymentLedger } from '../payments/ledger.js';
-import { InputError } from '../errors.js';
+import { InputError, setting } from '../errors.js';
 import { own, shownValue, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
 import { futureDate, latestDay, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
@@ -151,7 +151,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   const checkUnknown = (tracker: ReturnType<typeof unknownTracker>, id: string, column: number): boolean => {
     if (!data.customers || data.customers.has(id)) return true;
     if (request.unknown === 'error') {
-      throw new RowError(`customer_id ${shownValue(id)} is not in the customers file`, 'unknown customer', column, '--unknown keep|drop');
+      throw new RowError(`customer_id ${shownValue(id)} is not in the customers file`, 'unknown customer', column, setting('unknown', 'keep|drop'));
     }
     tracker.note(id);
     return request.unknown === 'keep';

@@ -5,7 +5,7 @@
  */
 import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, setting, UsageError } from '../errors.js';
 import { shownValue } from '../core/strings.js';
 import { detectDelimiter } from './source.js';
 import { EncodingError, InputDecoder, type Encoding } from './encoding.js';
@@ -27,7 +27,7 @@ export function maxFieldOption(value: unknown): number | undefined {
   const m = /^\s*(\d+)\s*([kKmM]?)\s*$/.exec(String(value));
   const n = m ? Number(m[1]) * (m[2] === '' ? 1 : m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024) : NaN;
   if (!(n >= 1 && n <= 2 ** 29)) {
-    throw new UsageError(`invalid --max-field ${shownValue(String(value))}`, { hint: 'a number of characters from 1 to 512M, e.g. 1048576 or 4M' });
+    throw new UsageError(`invalid ${setting('maxField')} ${shownValue(String(value))}`, { hint: 'a number of characters from 1 to 512M, e.g. 1048576 or 4M' });
   }
   return n;
 }
@@ -157,7 +157,7 @@ export async function readRecords(
       reader.end();
     } catch (err) {
       if (err instanceof FastCsvError) {
-        throw new InputError({ file, line: err.line, column: err.column }, `malformed CSV: ${err.message}`, { hint: err.hint ?? 'check the quoting or --delimiter' });
+        throw new InputError({ file, line: err.line, column: err.column }, `malformed CSV: ${err.message}`, { hint: err.hint ?? `check the quoting or ${setting('delimiter')}` });
       }
       if (err instanceof EncodingError) throw encodingError(err, reader?.pendingLine() ?? 1);
       throw err;
@@ -250,7 +250,7 @@ export async function readRecords(
     };
     const reason = reasons[e.code] ?? shownValue(e.message.replace(/^[^:]*: /, '').toLowerCase());
     throw new InputError({ file, line: e.lines }, `malformed CSV: ${reason}`, {
-      hint: e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE' ? 'check the quoting or --delimiter' : e.code === 'CSV_MAX_RECORD_SIZE' ? 'check the quoting, or raise --max-field' : undefined,
+      hint: e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE' ? `check the quoting or ${setting('delimiter')}` : e.code === 'CSV_MAX_RECORD_SIZE' ? `check the quoting, or raise ${setting('maxField')}` : undefined,
     });
   } finally {
     input.destroy();

@@ -3,7 +3,7 @@
  * hyphens; a mapping (`--map field=Header`) names the header of a field in foreign exports.
  * See docs/data-formats.md.
  */
-import { UsageError } from '../errors.js';
+import { setting, UsageError } from '../errors.js';
 
 export type InputKind = 'customers' | 'sales' | 'payments' | 'summary' | 'contacts' | 'costs' | 'patterns';
 
@@ -92,7 +92,7 @@ export function parseMapOption(text: string): ColumnMap {
   while (pos < text.length) {
     entry.lastIndex = pos;
     const m = entry.exec(text);
-    if (!m || m[0] === '') throw new UsageError(`invalid --map "${text}": expected field=Header[,field=Header...]`);
+    if (!m || m[0] === '') throw new UsageError(`invalid ${setting('map')} "${text}": expected field=Header[,field=Header...]`);
     const header = m[2] ?? m[3] ?? m[4].trim();
     map[m[1]] = header;
     pos = entry.lastIndex;

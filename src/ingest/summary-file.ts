@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ModelInput } from '../accumulate/model-input.js';
-import { InputError } from '../errors.js';
+import { InputError, setting } from '../errors.js';
 import { shownValue } from '../core/strings.js';
 import { openInput } from './source.js';
 import { databaseSource, isDatabaseUrl, readDatabaseTable, type DatabaseSource } from './database.js';
@@ -77,7 +77,7 @@ export function summaryRowReader(options: IngestOptions, shape: SummaryShape): (
         `customer ${shownValue(row.id)}: frequency ${row.frequency} is more than the ${most} days of ${span} (one repeat purchase a day at most)`,
         'frequency > T',
         ix.frequency + 1,
-        'frequency counts repeat purchase days; is T in another unit? --period week|month|...',
+        `frequency counts repeat purchase days; is T in another unit? ${setting('period', 'week|month|...')}`,
       );
     }
     if (row.frequency === 0 && row.recency > 0) {

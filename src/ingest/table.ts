@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, setting, UsageError } from '../errors.js';
 import { AmountParseError, createAmountParser } from './amounts.js';
 import { createDateParser, DateParseError } from './dates.js';
 import { readRecords } from './records.js';
@@ -61,7 +61,7 @@ export function futureDate(day: Day, latest: Day, column: number): RowError {
     `date ${dayToIso(day)} is in the future (the run date is ${dayToIso(latest - 1)})`,
     'future date',
     column,
-    '--as-of DATE to read data dated later (rows after it are left out)',
+    `${setting('asOf', 'DATE')} to read data dated later (rows after it are left out)`,
   );
 }
 
@@ -91,7 +91,10 @@ export class RowError extends Error {
   }
 }
 
-/** Where rejected rows go (a CSV with line, column, reason and the original fields). */
+/**
+ * Where rejected rows go (a CSV with line, column, reason and the original fields). The reason may name
+ * settings: `renderSettings(reason, 'library')` (src/errors.ts) writes them for a reader.
+ */
 export interface RejectSink {
   reject(file: string, line: number, column: number | undefined, reason: string, fields: string[]): void;
 }
@@ -133,7 +136,7 @@ export class FieldReader {
       return this.parseDate(raw);
     } catch (err) {
       if (err instanceof DateParseError) {
-        throw new RowError(`${err.message} in column ${shownValue(this.name(col))}`, err.message.startsWith('ambiguous') ? 'ambiguous date' : 'invalid date', col + 1, err.hint ?? '--date-format');
+        throw new RowError(`${err.message} in column ${shownValue(this.name(col))}`, err.message.startsWith('ambiguous') ? 'ambiguous date' : 'invalid date', col + 1, err.hint ?? setting('dateFormat'));
       }
       throw err;
     }
@@ -400,7 +403,7 @@ function missingColumnsError(headers: string[], missing: string[], notFound: { f
   const found = headerList(headers);
   const guess = delimiterGuess(headers);
   const fields = [...missing, ...notFound.map((n) => n.field)];
-  const hint = guess ? `--delimiter ${guess.delimiter === ';' || guess.delimiter === '|' ? `'${guess.delimiter}'` : guess.delimiter}` : `--map ${fields.map((f) => `${f}=COLUMN`).join(',')}`;
+  const hint = guess ? setting('delimiter', guess.delimiter === ';' || guess.delimiter === '|' ? `'${guess.delimiter}'` : guess.delimiter) : setting('map', fields.map((f) => `${f}=COLUMN`).join(','));
   const suffix = guess ? `; ${guess.text}` : '';
   if (fields.length === 1) {
     const message = notFound.length === 1
@@ -511,7 +514,7 @@ export async function readTable<T>(
   let reader: FieldReader | undefined;
   if (!options.header) {
     if (!options.columns || options.columns.length === 0) {
-      throw new UsageError('--no-header needs --columns a,b,c to name the columns');
+      throw new UsageError(`${setting('noHeader')} needs ${setting('columns', 'a,b,c')} to name the columns`);
     }
     checkDuplicateHeaders(options.columns, file);
     columns = resolveColumns(options.columns, kind, options.map, file);
@@ -564,7 +567,7 @@ export async function readTable<T>(
           `expected ${n} fields, found ${fields.length}`,
           'wrong number of fields',
           fields.length < n ? fields.length + 1 : n + 1,
-          fields.length === 1 && n > 1 ? 'check --delimiter' : undefined,
+          fields.length === 1 && n > 1 ? `check ${setting('delimiter')}` : undefined,
         );
       }
       reader.fields = fields;
@@ -581,7 +584,7 @@ export async function readTable<T>(
     }
   }, onLine || undefined, onBad);
   if (!columns) {
-    throw new InputError({ file }, 'empty file: no header row', { hint: options.header ? undefined : '--columns' });
+    throw new InputError({ file }, 'empty file: no header row', { hint: options.header ? undefined : setting('columns') });
   }
   return { account, columns };
 }

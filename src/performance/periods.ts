@@ -4,7 +4,7 @@
  * week is labelled here by its first day (`2024-01-01`), a year by its number (`2024`).
  */
 import { dayFromYmd, dayToIso, dayToYmd, type Day } from '../core/days.js';
-import { UsageError } from '../errors.js';
+import { setting, UsageError } from '../errors.js';
 import { periodIndex, periodOfIndex } from '../churn/calendar-period.js';
 
 /** The length of a KPI period. */
@@ -35,7 +35,7 @@ export function parseKpiUnit(text: string): KpiUnit {
   if (t === 'quarter' || t === 'quarters' || t === 'q') return 'quarter';
   if (t === 'year' || t === 'years' || t === 'y') return 'year';
   if (t === 'week' || t === 'weeks' || t === 'w') return 'week';
-  throw new UsageError(`invalid --period "${text}"`, { hint: 'month, quarter, year or week' });
+  throw new UsageError(`invalid ${setting('period')} "${text}"`, { hint: 'month, quarter, year or week' });
 }
 
 /** Index of the period that contains `day`. O(1). */

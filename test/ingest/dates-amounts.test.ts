@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDateParser, DateParseError, parseDateFormat } from '../../src/ingest/dates.js';
 import { createAmountParser, AmountParseError } from '../../src/ingest/amounts.js';
 import { dayFromYmd, dayToIso } from '../../src/core/days.js';
+import { renderSettings } from '../../src/errors.js';
 
 describe('dates', () => {
   const iso = createDateParser();
@@ -74,7 +75,8 @@ describe('amounts', () => {
     } catch (err) {
       hint = (err as AmountParseError).hint;
     }
-    expect(hint).toBe('--decimal , for European number formats');
+    expect(renderSettings(hint!, 'cli')).toBe('--decimal , for European number formats');
+    expect(renderSettings(hint!, 'library')).toBe('decimal=, for European number formats');
     expect(() => us('12.3.4')).toThrow(AmountParseError);
     expect(() => us('')).toThrow(/empty/);
     expect(() => us('--5')).toThrow(AmountParseError);

@@ -12,6 +12,8 @@ import { firstInvalidUtf8, InputDecoder, parseEncoding, type Encoding } from '..
 import { loadInputs } from '../../src/ingest/load.js';
 import { DEFAULT_INGEST, type IngestOptions } from '../../src/ingest/table.js';
 import { tempFiles } from '../helpers/ingest.js';
+import { CrmError } from '../../src/errors.js';
+import { errorText } from '../../src/cli/main.js';
 
 const { dir, write } = tempFiles('crm-encoding-');
 const writeBytes = (name: string, bytes: Buffer): string => {
@@ -29,7 +31,7 @@ async function records(bytes: Buffer, options: { parser?: 'fast' | 'csv-parse'; 
   try {
     await readRecords(chunks(), 'x.csv', options, (fields, line) => out.push([line, fields]));
   } catch (err) {
-    error = (err as Error).message + ((err as { hint?: string }).hint ? ` (hint: ${(err as { hint?: string }).hint})` : '');
+    error = err instanceof CrmError ? errorText(err) : (err as Error).message; // as the command line says it
   }
   return { out, error };
 }

@@ -13,6 +13,8 @@ import { createDateParser } from '../../src/ingest/dates.js';
 import { dayFromYmd, dayToIso } from '../../src/core/days.js';
 import { shownValue } from '../../src/core/strings.js';
 import { salesState, tempFiles } from '../helpers/ingest.js';
+import { CrmError } from '../../src/errors.js';
+import { errorText } from '../../src/cli/main.js';
 
 const { write } = tempFiles('crm-validation-');
 const TODAY = dayFromYmd(2025, 6, 30);
@@ -40,6 +42,8 @@ async function load(files: Partial<Pick<LoadRequest, 'sales' | 'payments' | 'cus
     );
     return { accounts: data.accounts, rejected, state: data.sales ? salesState(data.sales) : undefined };
   } catch (err) {
+    // as the command line says it (settings named by their flags)
+    if (err instanceof CrmError) return { error: errorText(err), rejected };
     const e = err as Error & { hint?: string };
     return { error: `${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`, rejected };
   }

@@ -19,7 +19,7 @@ describe('KPI periods', () => {
     expect(kpiPeriodOfIndex(kpiPeriodIndex(d('2024-11-30'), 'quarter'), 'quarter')).toMatchObject({ label: '2024-Q4', start: d('2024-10-01'), end: d('2024-12-31') });
     expect(kpiPeriodOfIndex(kpiPeriodIndex(day, 'year'), 'year')).toMatchObject({ label: '2021', start: d('2021-01-01'), end: d('2021-12-31') });
     expect(parseKpiUnit(' Y ')).toBe('year');
-    expect(() => parseKpiUnit('day')).toThrow(/invalid --period/);
+    expect(() => parseKpiUnit('day')).toThrow(/invalid period "day"/);
   });
 });
 

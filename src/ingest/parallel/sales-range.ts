@@ -435,7 +435,7 @@ export async function readRange(
         const nl = chunk.indexOf(0x0a);
         if (nl < 0) {
           carry = Buffer.concat([carry, chunk]);
-          if (carry.length > job.maxField) return 'a line longer than --max-field';
+          if (carry.length > job.maxField) return 'a line longer than the longest field allowed (maxField)';
           continue;
         }
         if ((stop = take(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), false)) !== null) return stop;
