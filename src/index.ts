@@ -7,7 +7,7 @@
  */
 
 // Errors
-export { CrmError, InputError, ModelError, OutputError, StrictError, UsageError, type InputPosition } from './errors.js';
+export { CrmError, InputError, ModelError, OutputError, renderSettings, setting, StrictError, UsageError, type InputPosition, type SettingKey } from './errors.js';
 
 // Days
 export { dayFromYmd, dayToIso, dayToYmd, type Day } from './core/days.js';
