@@ -34,4 +34,14 @@ describe('report customers.csv time units', () => {
     expect(timeUnitSuffix({ name: 'month', days: 365.25 / 12 })).toBe('months');
     expect(timeUnitSuffix({ name: '14 days', days: 14 })).toBe('periods_14d');
   });
+
+  it('the HTML header says the units of the summary and of the model parameters (weeks in the report)', async () => {
+    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--format', 'html', '--quiet']);
+    expect(r.code).toBe(0);
+    const meta = /<p class="meta">([\s\S]*?)<\/p>/.exec(r.stdout)![1];
+    expect(meta).toContain('summary in days, model parameters in weeks');
+    expect(meta).not.toContain('time unit day');
+    const doc = JSON.parse((await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--format', 'json', '--quiet'])).stdout);
+    expect(doc.value.period.name).toBe('week');
+  });
 });

@@ -83,7 +83,7 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
     '<body>',
     '<header class="top">',
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">As of <strong>${escapeHtml(meta.asOf)}</strong> · ${escapeHtml(range)} · time unit ${escapeHtml(meta.period.name)} · ${escapeHtml(meta.tool)} ${escapeHtml(meta.version)}</p>`,
+    `<p class="meta">As of <strong>${escapeHtml(meta.asOf)}</strong> · ${escapeHtml(range)} · ${escapeHtml(unitText(doc))} · ${escapeHtml(meta.tool)} ${escapeHtml(meta.version)}</p>`,
     `<nav aria-label="Sections"><ol>${sections.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join('')}</ol></nav>`,
     '</header>',
     '<main>',
@@ -94,4 +94,14 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
     '</html>',
     '',
   ].join('\n');
+}
+
+/**
+ * The time units of the page's numbers: the summary's (recency, T) and, when they differ, the purchase
+ * model's (its parameters and rates), e.g. `summary in days, model parameters in weeks`.
+ */
+function unitText(doc: ReportDocument): string {
+  const summary = `summary in ${doc.meta.period.name}s`;
+  const model = doc.value?.period.name;
+  return model === undefined || model === doc.meta.period.name ? `time unit ${doc.meta.period.name}` : `${summary}, model parameters in ${model}s`;
 }
