@@ -68,9 +68,13 @@ function rejectsSink(sink: Sink): RejectSink & { flush(): Promise<void> } {
     reject(file, line, column, reason, fields) {
       if (!header) {
         header = true;
-        pending = pending.then(() => sink.write(csvLine(['file', 'line', 'column', 'reason', 'fields'])));
+        pending = pending.then(() => sink.write(csvLine(['file', 'line', 'column', 'reason', 'record'])));
       }
-      const text = csvLine([file, line, column ?? '', renderSettings(reason, 'cli'), ...fields], true); // formula-safe: a spreadsheet opens it
+      // Rectangular: the rejected record's fields, written back as one CSV line, are one column (formula-safe:
+      // a spreadsheet opens it; the fields were made safe one by one, then the cell as a whole).
+      // (A record that could not be split, a quoting error, is already one field: its text as read.)
+      const record = fields.length === 1 ? fields[0] : csvLine(fields, true).replace(/\n$/, '');
+      const text = csvLine([file, line, column ?? '', renderSettings(reason, 'cli'), record], true);
       pending = pending.then(() => sink.write(text));
     },
     flush: () => pending,

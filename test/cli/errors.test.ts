@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/run-cli.js';
 import { fixture } from '../helpers/data.js';
 
@@ -139,9 +140,13 @@ describe('--skip-invalid accounts for every row', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.meta.inputs[0]).toMatchObject({ read: 3, used: 1, rejected: 2, rejectedByReason: { 'wrong number of fields': 1, 'invalid amount': 1 } });
     const lines = readFileSync(rejects, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('file,line,column,reason,fields');
-    expect(lines[1]).toMatch(/bad-amount\.csv,3,4,"expected 3 fields, found 4",A2,2024-01-06,12,5O$/);
-    expect(lines[2]).toMatch(/bad-amount\.csv,4,3,"invalid amount ""abc"" in column ""amount""",A3,2024-01-07,abc$/);
+    expect(lines[0]).toBe('file,line,column,reason,record');
+    expect(lines[1]).toMatch(/bad-amount\.csv,3,4,"expected 3 fields, found 4","A2,2024-01-06,12,5O"$/);
+    expect(lines[2]).toMatch(/bad-amount\.csv,4,3,"invalid amount ""abc"" in column ""amount""","A3,2024-01-07,abc"$/);
+    // rectangular: every row has the header's five columns, the record is one of them
+    const rows = parse(readFileSync(rejects)) as string[][];
+    expect(rows.every((row) => row.length === 5)).toBe(true);
+    expect(parse(rows[1][4])[0]).toEqual(['A2', '2024-01-06', '12', '5O']);
     expect(r.stderr).toMatch(/sales .*bad-amount\.csv: read 3, used 1, rejected 2/);
   });
   it('a failed run leaves no half-written output file', async () => {

@@ -97,7 +97,7 @@ describe('crm summary: records', () => {
     expect(r.stderr).toMatch(/read 4, used 2, rejected 2 \((quoting 1, invalid amount 1|invalid amount 1, quoting 1)\)/);
     const lines = readFileSync(rejects, 'utf8').trim().split('\n');
     expect(lines[1]).toBe(`${path},3,2,malformed CSV: invalid opening quote: a quote inside an unquoted field,"'=cmd|x,14"" monitor,2024-01-02,20"`);
-    expect(lines[2]).toMatch(/,5,4,.*,'@x,desk,2024-01-04,oops$/);
+    expect(lines[2]).toMatch(/,5,4,.*,"'@x,desk,2024-01-04,oops"$/);
     for (const line of lines.slice(1)) for (const cell of line.split(',')) expect(cell).not.toMatch(/^[=+\-@]/);
   });
   it('a duplicate header is a file:1:column error', async () => {

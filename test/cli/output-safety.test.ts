@@ -131,7 +131,7 @@ describe('--output to a regular file, a symbolic link, a FIFO, a device', () => 
     const r = await runCli(['summary', '--sales', fixture('broken/bad-date.csv'), '--skip-invalid', '--rejects', join(dir, 'rejects.csv'), '-f', 'csv', '-q']);
     expect(r.code).toBe(0);
     expect(lstatSync(join(dir, 'rejects.csv')).isSymbolicLink()).toBe(true);
-    expect(readFileSync(join(dir, 'target.csv'), 'utf8')).toMatch(/^file,line,column,reason,fields\n.*2024-02-30/s);
+    expect(readFileSync(join(dir, 'target.csv'), 'utf8')).toMatch(/^file,line,column,reason,record\n.*2024-02-30/s);
   });
 
   it('writes through to a FIFO: its reader gets the output and the FIFO stays a FIFO', async () => {
