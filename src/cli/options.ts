@@ -47,7 +47,7 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
     .option('-d, --delimiter <char>', 'field delimiter: , ; tab | or whitespace (default: detected from the header line)')
     .option('--no-header', 'the files have no header row (name the columns with --columns)')
     .option('--columns <names>', 'comma-separated column names for files without a header row')
-    .option('--date-format <format>', 'day/month order of dates such as DD/MM/YYYY or MM/DD/YYYY (default: ISO 8601 and YYYYMMDD only)')
+    .option('--date-format <format>', 'day/month order of dates such as DD/MM/YYYY, MM/DD/YYYY or DD-MMM-YY (month names) (default: ISO 8601 and YYYYMMDD only)')
     .addOption(new Option('--decimal <mark>', 'decimal mark of amounts').choices(['.', ',']))
     .option('--encoding <name>', 'text encoding: utf8 (default; UTF-16 is detected by its byte-order mark), latin1, windows-1252, utf-16 (= utf-16le) or utf-16be')
     .option('--max-field <size>', 'longest field in characters, e.g. 1048576 or 1M (default 1M); a longer one is an error (an unclosed quote?)')
@@ -292,7 +292,7 @@ export function ingestOptions(options: Json, config: Json, cmd: Command, now: Da
     }
     const dateFormat = pick('dateFormat') as string | undefined;
     if (dateFormat !== undefined && !isValidDateFormat(dateFormat)) {
-      throw new UsageError(`invalid --date-format "${dateFormat}"`, { hint: 'e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YY' });
+      throw new UsageError(`invalid --date-format "${dateFormat}"`, { hint: 'e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YY, DD-MMM-YY' });
     }
     const columnsValue = pick('columns');
     const columns = Array.isArray(columnsValue)

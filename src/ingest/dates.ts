@@ -6,7 +6,9 @@
  * Accepted without options: ISO 8601 dates and date-times (`2023-01-05`, `2023-01-05T10:00:00Z`,
  * `2023-01-05 10:00:00+02:00`, `2023-01-05T10:00`), and compact `YYYYMMDD`.
  * With `--date-format`: explicit day/month orders such as `DD/MM/YYYY`, `MM/DD/YYYY`, `DD.MM.YYYY`,
- * `YYYY/MM/DD`, `DD-MM-YY` (any single separator), optionally followed by a time.
+ * `YYYY/MM/DD`, `DD-MM-YY` (any single separator), optionally followed by a time; and month names in English
+ * with `MMM` (`DD-MMM-YY` reads `11-Feb-17`, `D MMM YYYY` reads `1 Feb 2017` and `1 February 2017`,
+ * `MMM D, YYYY` reads `Feb 1, 2017`).
  * A date like `03/04/2023` is never guessed: without a format it is an error that names the option.
  */
 import { dayFromYmd, type Day } from '../core/days.js';
@@ -20,7 +22,21 @@ export interface DateFormat {
   order: ('D' | 'M' | 'Y')[];
   /** 2 or 4 digit years in the input. */
   yearDigits: 2 | 4;
+  /** The month is written as a name (`MMM` or `MMMM` in the format): Jan, Feb., September... */
+  monthNames: boolean;
 }
+
+/** English month names and abbreviations (lower case, without a final dot) → month number. */
+const MONTH_NAMES: ReadonlyMap<string, number> = new Map(
+  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'].flatMap((name, i) => [
+    [name, i + 1],
+    [name.slice(0, 3), i + 1],
+    ...(name === 'september' ? [['sept', 9] as [string, number]] : []),
+  ]),
+);
+
+/** A date with a month name: three parts (letters or digits) between separators, optionally a time. */
+const NAMED = /^([A-Za-z]+\.?|\d{1,4})[\s/.\-,]+([A-Za-z]+\.?|\d{1,4})[\s/.\-,]+([A-Za-z]+\.?|\d{1,4})(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp][Mm])?)?$/;
 
 /** Thrown by the date parser; the ingest layer adds the file position. */
 export class DateParseError extends Error {
@@ -36,13 +52,15 @@ export class DateParseError extends Error {
 export function parseDateFormat(text: string): DateFormat | null {
   const upper = text.trim().toUpperCase();
   if (upper === 'ISO' || upper === 'YYYY-MM-DD') return null;
-  const m = /^(DD?|MM?|YY(?:YY)?)[^A-Z0-9](DD?|MM?|YY(?:YY)?)[^A-Z0-9](DD?|MM?|YY(?:YY)?)$/.exec(upper);
+  const numeric = /^(DD?|MM?|YY(?:YY)?)[^A-Z0-9](DD?|MM?|YY(?:YY)?)[^A-Z0-9](DD?|MM?|YY(?:YY)?)$/.exec(upper);
+  const named = numeric ? null : /^(DD?|MMMM?|YY(?:YY)?)[^A-Z0-9]+(DD?|MMMM?|YY(?:YY)?)[^A-Z0-9]+(DD?|MMMM?|YY(?:YY)?)$/.exec(upper);
+  const m = numeric ?? named;
   if (!m) return null;
   const parts = [m[1], m[2], m[3]];
   const order = parts.map((p) => p[0] as 'D' | 'M' | 'Y');
   if (new Set(order).size !== 3) return null;
   const year = parts.find((p) => p.startsWith('Y'))!;
-  return { text, order, yearDigits: year.length === 2 ? 2 : 4 };
+  return { text, order, yearDigits: year.length === 2 ? 2 : 4, monthNames: named !== null };
 }
 
 /** Whether `text` is an accepted `--date-format` value (`ISO` or a day/month/year order). */
@@ -93,6 +111,7 @@ export function createDateParser(format?: string): (raw: string) => Day {
     }
     m = COMPACT.exec(text);
     if (m) return makeDay(Number(m[1]), Number(m[2]), Number(m[3]), text);
+    if (explicit?.monthNames) return namedDate(text, explicit);
     m = SEPARATED.exec(text);
     if (m) {
       const fields = [m[1], m[3], m[4]];
@@ -126,6 +145,30 @@ export function createDateParser(format?: string): (raw: string) => Day {
       `invalid date ${shownValue(text)}`,
       explicit ? `expected ${explicit.text}` : `ISO 8601 or YYYYMMDD expected; use ${setting('dateFormat')} for other orders`,
     );
+  }
+
+  /** A date of a format with a month name, e.g. `11-Feb-17` for `DD-MMM-YY`. */
+  function namedDate(text: string, format: DateFormat): Day {
+    const m = NAMED.exec(text);
+    if (!m) throw new DateParseError(`invalid date ${shownValue(text)}: expected ${format.text}`, 'a month name in English: Jan, Feb., March...');
+    let year = 0;
+    let month = 0;
+    let day = 0;
+    format.order.forEach((part, i) => {
+      const field = m[i + 1];
+      if (part === 'M') {
+        month = MONTH_NAMES.get(field.replace(/\.$/, '').toLowerCase()) ?? NaN;
+        if (Number.isNaN(month)) throw new DateParseError(`invalid date ${shownValue(text)}: ${shownValue(field)} is not a month name`, 'a month name in English: Jan, Feb., March...');
+        return;
+      }
+      if (!/^\d+$/.test(field)) throw new DateParseError(`invalid date ${shownValue(text)}: expected ${format.text}`);
+      if (part === 'Y') {
+        if (field.length === 2) year = Number(field) + (Number(field) < 70 ? 2000 : 1900);
+        else if (field.length === 4) year = Number(field);
+        else throw new DateParseError(`invalid date ${shownValue(text)}: expected ${format.text}`, setting('dateFormat'));
+      } else day = Number(field);
+    });
+    return makeDay(year, month, day, text);
   }
 
   return (raw: string): Day => {

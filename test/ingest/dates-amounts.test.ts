@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDateParser, DateParseError, parseDateFormat } from '../../src/ingest/dates.js';
+import { createDateParser, DateParseError, isValidDateFormat, parseDateFormat } from '../../src/ingest/dates.js';
 import { createAmountParser, AmountParseError } from '../../src/ingest/amounts.js';
 import { dayFromYmd, dayToIso } from '../../src/core/days.js';
 import { renderSettings } from '../../src/errors.js';
@@ -80,5 +80,40 @@ describe('amounts', () => {
     expect(() => us('12.3.4')).toThrow(AmountParseError);
     expect(() => us('')).toThrow(/empty/);
     expect(() => us('--5')).toThrow(AmountParseError);
+  });
+});
+
+describe('dates with month names (--date-format with MMM)', () => {
+  const day = (y: number, m: number, d: number): number => Date.UTC(y, m - 1, d) / 86_400_000;
+
+  it('reads DD-MMM-YY, D MMM YYYY, MMM D, YYYY and full names, in any case, with a dot', () => {
+    expect(createDateParser('DD-MMM-YY')('11-Feb-17')).toBe(day(2017, 2, 11));
+    expect(createDateParser('DD-MMM-YY')('03-DEC-99')).toBe(day(1999, 12, 3));
+    expect(createDateParser('D MMM YYYY')('1 Feb 2017')).toBe(day(2017, 2, 1));
+    expect(createDateParser('D MMM YYYY')('1 February 2017')).toBe(day(2017, 2, 1));
+    expect(createDateParser('D MMMM YYYY')('30 sept. 2021')).toBe(day(2021, 9, 30));
+    expect(createDateParser('MMM D, YYYY')('Feb 1, 2017')).toBe(day(2017, 2, 1));
+    expect(createDateParser('DD-MMM-YYYY')('29-Feb-2024 13:45')).toBe(day(2024, 2, 29));
+    // ISO dates are still read as ISO
+    expect(createDateParser('DD-MMM-YY')('2017-02-11')).toBe(day(2017, 2, 11));
+    expect(isValidDateFormat('DD-MMM-YY')).toBe(true);
+    expect(isValidDateFormat('MMM D, YYYY')).toBe(true);
+    expect(isValidDateFormat('DD-MMMMM-YY')).toBe(false);
+  });
+
+  it('refuses a word that is not a month, a day out of range, and digits where the name goes', () => {
+    expect(() => createDateParser('DD-MMM-YY')('11-Fbr-17')).toThrow(/invalid date "11-Fbr-17": "Fbr" is not a month name/);
+    expect(() => createDateParser('DD-MMM-YY')('30-Feb-17')).toThrow(/day 30 is out of range/);
+    expect(() => createDateParser('DD-MMM-YY')('11-02-17')).toThrow(/"02" is not a month name/);
+    expect(() => createDateParser('DD-MMM-YY')('Feb-11-17')).toThrow(/invalid date "Feb-11-17": expected DD-MMM-YY/);
+  });
+
+  it('crm summary reads a sales file with such dates', async () => {
+    const { runCli } = await import('../helpers/run-cli.js');
+    const { tempFiles } = await import('../helpers/ingest.js');
+    const path = tempFiles('crm-month-names-').write('sales.csv', 'customer_id,date,amount\nA,11-Feb-17,10\nA,03-Mar-17,20\n');
+    const r = await runCli(['summary', '--sales', path, '--date-format', 'DD-MMM-YY', '--format', 'csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[1]).toMatch(/^A,2017-02-11,2017-03-03,2,1,20,20,20,30$/);
   });
 });
