@@ -9,6 +9,10 @@ import { DEFAULTS, reportSettings, valuationSettings, type GivenShare, type Mode
 import { numberOption } from './options.js';
 import { checkSegmentTable, type SegmentTable } from '../segment/segments.js';
 import type { CsvPrecision } from '../report/csv/report.js';
+import { STEP_DAYS, type ValueSettings } from '../analysis/value.js';
+import type { SavedModel } from './saved-model.js';
+import { parseCalendarUnit, type CalendarUnit } from '../churn/calendar-period.js';
+import type { SurvivalView } from '../churn/lifetimes.js';
 
 type Json = Record<string, unknown>;
 
@@ -147,4 +151,56 @@ export function csvPrecision(value: unknown): CsvPrecision {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 10) throw new UsageError(`invalid --precision "${value}"`, { hint: 'decimals of money from 0 to 10, or full' });
   return { money: n };
+}
+
+/**
+ * `crm value`'s settings from its flags: the valuation's (model, discount, spend), the horizon, the margin, the
+ * intervals and short-horizon scores; a model saved by `crm fit --save` gives the purchase or spend model.
+ * @throws UsageError for a value out of range
+ */
+export function valueFromOptions(options: Json, saved: SavedModel | null): ValueSettings {
+  const margin = options.margin !== undefined ? numberOption(options.margin, '--margin', 0, 1, 1) : undefined;
+  const valuation = valuationFromOptions({ ...options, margin: undefined });
+  const steps = numberOption(options.horizon, '--horizon', 1, 1200, 12);
+  if (!Number.isInteger(steps)) throw new UsageError('--horizon must be a whole number of steps');
+  const stepName = String(options.horizonUnit ?? 'month');
+  if (!(stepName in STEP_DAYS)) throw new UsageError(`invalid --horizon-unit "${stepName}"`, { hint: Object.keys(STEP_DAYS).join(', ') });
+  const uplift = options.retentionUplift !== undefined ? numberOption(options.retentionUplift, '--retention-uplift', 0, 1, 0) : undefined;
+  if (options.collected && options.payments === undefined) throw new UsageError('--collected needs --payments');
+  const intervalLevel = numberOption(options.interval, '--interval', 0, 0.999, 0.9);
+  const withinDays = parseDayList(options.within, '--within');
+  const aliveAtDays = parseDayList(options.aliveAt, '--alive-at');
+  return {
+    ...valuation,
+    ...(margin !== undefined ? { margin: { share: margin, source: '--margin' } } : {}),
+    horizonSteps: steps,
+    horizonUnit: stepName,
+    collected: Boolean(options.collected),
+    retentionUplift: uplift,
+    intervalLevel,
+    withinDays,
+    aliveAtDays,
+    purchaseModel: saved && saved.model !== 'gammagamma' ? saved : null,
+    spendModel: saved?.model === 'gammagamma' ? saved : null,
+    noMarginSource: 'none given: CLV is in revenue, not margin (use --margin)',
+    noMarginNote: 'note: no margin given and the sales carry no cost: CLV is expected revenue (use --margin 0.3 for contribution)',
+  };
+}
+
+/** The settings of `crm churn` that need no input read, checked against each other. @throws UsageError */
+export function churnFlags(options: Json): { unit: CalendarUnit; contractual: boolean; counts: number[] | undefined; horizon: number; times: number[]; churnAfter: number | undefined; view: SurvivalView } {
+  const unit = parseCalendarUnit(String(options.cohort ?? 'month'));
+  if ((options.start === undefined) !== (options.end === undefined)) throw new UsageError('--start and --end go together');
+  if (options.start !== undefined && options.customers === undefined) throw new UsageError('--start/--end need --customers');
+  const contractual = options.start !== undefined;
+  const counts = options.counts !== undefined ? numberList(String(options.counts), '--counts') : undefined;
+  const horizon = options.horizon !== undefined ? Number(options.horizon) : 5;
+  if (!Number.isInteger(horizon) || horizon < 0) throw new UsageError('--horizon must be a whole number >= 0');
+  const times = numberList(String(options.times ?? '30,90,180,365'), '--times');
+  const churnAfter = options.churnAfter !== undefined ? parseDays(String(options.churnAfter), '--churn-after') : undefined;
+  const view = (options.survival ?? 'observed') as SurvivalView;
+  if (options.sales === undefined && !contractual && counts === undefined) {
+    throw new UsageError('missing --sales FILE', { hint: 'contracts need only --customers with --start/--end, the sBG model only --counts; see crm churn --help' });
+  }
+  return { unit, contractual, counts, horizon, times, churnAfter, view };
 }

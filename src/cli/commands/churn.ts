@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { type Day } from '../../core/days.js';
 import { ModelError, StrictError, UsageError } from '../../errors.js';
-import { parseCalendarUnit } from '../../churn/calendar-period.js';
-import { SURVIVAL_VIEWS, type SurvivalView } from '../../churn/lifetimes.js';
+import { SURVIVAL_VIEWS } from '../../churn/lifetimes.js';
 import { csvLine } from '../../report/csv/line.js';
 import { jsonReplacer } from '../../report/format.js';
 import { inputsMeta, readInputs } from '../inputs.js';
@@ -19,7 +18,7 @@ import { CHURN_SECTIONS, type ChurnRun, type ChurnSection } from '../../churn/re
 import { churnDocument, churnReplacer } from '../../report/json.js';
 import { CHURN_TABLES, churnTable, defaultTable, type ChurnTable } from '../../report/csv/churn.js';
 import { renderChurn, SECTION_TITLES } from '../../report/text/churn.js';
-import { numberList, parseDays } from '../settings.js';
+import { churnFlags } from '../settings.js';
 import { contracts } from '../groups.js';
 import { CrmError } from '../../errors.js';
 
@@ -64,19 +63,7 @@ export function registerChurn(program: Command, io: Io): void {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
     if (options.table !== undefined && !CHURN_TABLES.includes(options.table as ChurnTable)) throw new UsageError(`invalid --table "${options.table}"`, { hint: CHURN_TABLES.join(', ') });
-    const unit = parseCalendarUnit(String(options.cohort ?? 'month'));
-    if ((options.start === undefined) !== (options.end === undefined)) throw new UsageError('--start and --end go together');
-    if (options.start !== undefined && options.customers === undefined) throw new UsageError('--start/--end need --customers');
-    const contractual = options.start !== undefined;
-    const counts = options.counts !== undefined ? numberList(String(options.counts), '--counts') : undefined;
-    const horizon = options.horizon !== undefined ? Number(options.horizon) : 5;
-    if (!Number.isInteger(horizon) || horizon < 0) throw new UsageError('--horizon must be a whole number >= 0');
-    const times = numberList(String(options.times ?? '30,90,180,365'), '--times');
-    const churnAfter = options.churnAfter !== undefined ? parseDays(String(options.churnAfter), '--churn-after') : undefined;
-    const view = (options.survival ?? 'observed') as SurvivalView;
-    if (options.sales === undefined && !contractual && counts === undefined) {
-      throw new UsageError('missing --sales FILE', { hint: 'contracts need only --customers with --start/--end, the sBG model only --counts; see crm churn --help' });
-    }
+    const { unit, contractual, counts, horizon, times, churnAfter, view } = churnFlags(options);
     const { data, window, asOf: resolved } = await readInputs(cmd, options, config, io, { sales: 'optional', customers: 'optional', payments: 'optional' }, { holdout: false });
     const contractList = contractual ? contracts(data.customers!, String(options.start), String(options.end), options.dateFormat as string | undefined) : undefined;
     // As-of: --as-of, else the last sale date, else the last date of the other inputs (payments, contracts).

@@ -11,11 +11,10 @@ import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outp
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
 import { readSavedModel } from '../saved-model.js';
-import { analyseValue, STEP_DAYS } from '../../analysis/value.js';
-import { valuationFromOptions } from '../settings.js';
+import { analyseValue } from '../../analysis/value.js';
+import { valueFromOptions } from '../settings.js';
 import { valueColumns } from '../../report/columns.js';
 import { renderValue } from '../../report/text/value.js';
-import { parseDayList } from '../settings.js';
 
 export interface ValueRun {
   result: ValueResult;
@@ -29,18 +28,8 @@ export interface ValueRun {
 export async function runValue(cmd: Command, options: Record<string, unknown>, config: Record<string, unknown>, io: Io): Promise<ValueRun> {
   const saved = options.modelFile !== undefined ? readSavedModel(String(options.modelFile), 'model file') : null;
   if (saved && options.period === undefined && saved.period) options = { ...options, period: saved.period.name === 'day' || saved.period.name === 'week' || saved.period.name === 'month' || saved.period.name === 'year' ? saved.period.name : String(saved.period.days) };
-  const margin = options.margin !== undefined ? numberOption(options.margin, '--margin', 0, 1, 1) : undefined;
-  const valuation = valuationFromOptions({ ...options, margin: undefined });
-  const steps = numberOption(options.horizon, '--horizon', 1, 1200, 12);
-  if (!Number.isInteger(steps)) throw new UsageError('--horizon must be a whole number of steps');
-  const stepName = String(options.horizonUnit ?? 'month');
-  if (!(stepName in STEP_DAYS)) throw new UsageError(`invalid --horizon-unit "${stepName}"`, { hint: Object.keys(STEP_DAYS).join(', ') });
-  const uplift = options.retentionUplift !== undefined ? numberOption(options.retentionUplift, '--retention-uplift', 0, 1, 0) : undefined;
-  if (options.collected && options.payments === undefined) throw new UsageError('--collected needs --payments');
-  const intervalLevel = numberOption(options.interval, '--interval', 0, 0.999, 0.9);
-  const withinDays = parseDayList(options.within, '--within');
-  const aliveAtDays = parseDayList(options.aliveAt, '--alive-at');
-  const loaded = await loadModelData(cmd, options, config, io, { customers: 'optional', payments: options.collected ? 'required' : 'optional' }, { holdout: false });
+  const settings = valueFromOptions(options, saved);
+  const loaded = await loadModelData(cmd, options, config, io, { customers: 'optional', payments: settings.collected ? 'required' : 'optional' }, { holdout: false });
   if (saved && parsePeriod(String(options.period ?? 'day')).days !== saved.period.days) {
     throw new UsageError(`the model was fitted in ${saved.period.name}s but --period is ${loaded.period.name}`, { hint: `--period ${saved.period.name}` });
   }
@@ -50,21 +39,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   }
   const { result, notes } = analyseValue(
     { input: loaded.input, period: loaded.period, asOf: String(loaded.meta.asOf ?? ''), summaries: loaded.summaries, sales: loaded.data?.sales, payments: loaded.data?.payments, window: loaded.window },
-    {
-      ...valuation,
-      ...(margin !== undefined ? { margin: { share: margin, source: '--margin' } } : {}),
-      horizonSteps: steps,
-      horizonUnit: stepName,
-      collected: Boolean(options.collected),
-      retentionUplift: uplift,
-      intervalLevel,
-      withinDays,
-      aliveAtDays,
-      purchaseModel: saved && saved.model !== 'gammagamma' ? saved : null,
-      spendModel: saved?.model === 'gammagamma' ? saved : null,
-      noMarginSource: 'none given: CLV is in revenue, not margin (use --margin)',
-      noMarginNote: 'note: no margin given and the sales carry no cost: CLV is expected revenue (use --margin 0.3 for contribution)',
-    },
+    settings,
   );
   return { result, loaded, notes: [...loaded.notes, ...notes], valuationNotes: notes };
 }
