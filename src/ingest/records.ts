@@ -144,6 +144,11 @@ export async function readRecords(
       // Pull the first text so the delimiter is known before the reader is made.
       const first = await iterator.next();
       if (first.done) return;
+      if (delimiter === 'whitespace') {
+        // detected from the header line (columns lined up with spaces)
+        await whitespaceRecords(withFirst(first.value, iterator), file, maxField, onRecord, encodingError);
+        return;
+      }
       reader = new FastCsvReader(delimiter, (fields, line) => {
         if (fields.length === 1 && fields[0] === '') return; // an empty line, as below
         onRecord(fields, line);
@@ -172,6 +177,10 @@ export async function readRecords(
     throw err;
   }
   if (first.done) return;
+  if (delimiter === 'whitespace') {
+    await whitespaceRecords(withFirst(first.value, iterator), file, maxField, onRecord, encodingError);
+    return;
+  }
   const parser = parse({
     delimiter,
     bom: true,
@@ -262,6 +271,16 @@ function newlines(text: string): number {
   let n = 0;
   for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) n++;
   return n;
+}
+
+/** The texts of an iterator whose first text was already taken. */
+async function* withFirst(first: string, rest: AsyncIterator<string>): AsyncIterable<string> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 async function whitespaceRecords(

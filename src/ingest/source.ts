@@ -112,7 +112,7 @@ const DELIMITERS = [',', ';', '\t', '|'];
 
 /**
  * Detects the delimiter from the header line: the candidate that occurs most often outside quotes.
- * Returns ',' when none occurs (a one-column file).
+ * Returns 'whitespace' when none occurs but runs of spaces line up columns, and ',' otherwise (a one-column file).
  */
 export function detectDelimiter(firstLine: string): string {
   let best = ',';
@@ -129,6 +129,9 @@ export function detectDelimiter(firstLine: string): string {
       bestCount = count;
     }
   }
+  // No delimiter character, but columns lined up with runs of spaces (CDNOW_master.txt: " 00001 19970101  1
+  // 11.77"): whitespace-separated. One space between two words alone ("Customer ID") stays one field.
+  if (bestCount === 0 && /\S\s+\S/.test(firstLine.trim()) && (/^\s/.test(firstLine) || / {2,}/.test(firstLine.trim()))) return 'whitespace';
   return best;
 }
 
