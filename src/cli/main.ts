@@ -23,7 +23,7 @@ import { registerProfile } from './commands/profile.js';
 import { registerKpi } from './commands/kpi.js';
 import { registerScore } from './commands/score.js';
 import { registerCampaign } from './commands/campaign.js';
-
+import { registerInspect } from './commands/inspect.js';
 
 /** Builds the program with every command registered. */
 export function buildProgram(io: Io): Command {
@@ -52,6 +52,7 @@ export function buildProgram(io: Io): Command {
   registerKpi(program, io);
   registerScore(program, io);
   registerCampaign(program, io);
+  registerInspect(program, io);
   // Before any command runs: no output is an input, every output can be written (docs/reliability.md).
   program.hook('preAction', (_program, action) => {
     const options = action.options.some((o) => o.attributeName() === 'config') ? resolveOptions(action, io).options : action.opts();

@@ -33,6 +33,7 @@ const RUNS: Record<string, string[]> = {
   profile: ['C000001', '--sales', sales, '--model', 'bgnbd'],
   kpi: ['--sales', sales],
   campaign: ['--sales', sales, '--contacts', contacts],
+  inspect: [sales],
 };
 
 function commands(program: Command): Command[] {
