@@ -24,6 +24,7 @@ import { registerKpi } from './commands/kpi.js';
 import { registerScore } from './commands/score.js';
 import { registerCampaign } from './commands/campaign.js';
 import { registerInspect } from './commands/inspect.js';
+import { addExamples } from './examples.js';
 
 /** Builds the program with every command registered. */
 export function buildProgram(io: Io): Command {
@@ -53,6 +54,7 @@ export function buildProgram(io: Io): Command {
   registerScore(program, io);
   registerCampaign(program, io);
   registerInspect(program, io);
+  addExamples(program);
   // Before any command runs: no output is an input, every output can be written (docs/reliability.md).
   program.hook('preAction', (_program, action) => {
     const options = action.options.some((o) => o.attributeName() === 'config') ? resolveOptions(action, io).options : action.opts();

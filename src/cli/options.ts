@@ -13,7 +13,7 @@ import { encodingOption } from '../ingest/encoding.js';
 import { maxFieldOption } from '../ingest/records.js';
 import { parsePeriod } from '../accumulate/summary.js';
 import { dayFromYmd } from '../core/days.js';
-import { parseMapOption, validateMap, type ColumnMap, type InputKind } from '../ingest/schema.js';
+import { FIELDS, parseMapOption, validateMap, type ColumnMap, type InputKind } from '../ingest/schema.js';
 import { parseDelimiterOption } from '../ingest/source.js';
 import type { IngestOptions } from '../ingest/table.js';
 import type { UnknownPolicy } from '../ingest/load.js';
@@ -24,6 +24,16 @@ export type Format = 'table' | 'json' | 'csv' | 'ndjson';
 
 function collectMap(value: string, previous: ColumnMap | undefined): ColumnMap {
   return { ...(previous ?? {}), ...parseMapOption(value) };
+}
+
+/** The columns each input of a command reads, required ones marked, for its --help. */
+export function inputColumnsHelp(inputs: readonly InputKind[], prefix = '--'): string {
+  const width = Math.max(...inputs.map((k) => k.length)) + 2;
+  const lines = inputs.map((kind) => {
+    const fields = FIELDS[kind].map((f) => `${f.name}${f.required ? '*' : ''}`).join(', ');
+    return `  ${prefix}${kind.padEnd(width)}${fields}${kind === 'customers' ? ', then any attributes (region, channel, ...)' : ''}`;
+  });
+  return `\nColumns of each input (* required; header names match ignoring case, spaces, _ and -; --map field=Header for others):\n${lines.join('\n')}`;
 }
 
 /** Input files and how to read them. */
@@ -40,6 +50,7 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
     }[kind];
     cmd.option(`--${kind} <file>`, `${what}; - for stdin, .gz accepted`);
   }
+  if (inputs.length > 0) cmd.addHelpText('after', inputColumnsHelp(inputs));
   return cmd
     .option('--map <field=Header,...>', 'column mapping for foreign exports, e.g. date="Order Date",amount=Total (sales.amount=... for one input)', collectMap)
     .option('--config <file>', 'config file (default: crm.config.json in the working folder, if present)')
@@ -52,7 +63,7 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
     .option('--encoding <name>', 'text encoding: utf8 (default; UTF-16 is detected by its byte-order mark), latin1, windows-1252, utf-16 (= utf-16le) or utf-16be')
     .option('--max-field <size>', 'longest field in characters, e.g. 1048576 or 1M (default 1M); a longer one is an error (an unclosed quote?)')
     .option('--skip-invalid', 'reject bad rows (and records with quoting errors) and go on instead of stopping at the first')
-    .option('--rejects <file>', 'with --skip-invalid: write rejected rows here (CSV: file, line, column, reason, fields)')
+    .option('--rejects <file>', 'with --skip-invalid: write rejected rows here (CSV: file, line, column, reason, record)')
     .addOption(new Option('--unknown <policy>', 'sales/payments of customers missing from --customers').choices(['keep', 'drop', 'error']));
 }
 

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../src/cli/main.js';
 import { runCli } from '../helpers/run-cli.js';
-import { fixture } from '../helpers/data.js';
+import { fixture, projectRoot } from '../helpers/data.js';
+import { commandPath, EXAMPLES } from '../../src/cli/examples.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, cwd: process.cwd() };
 const sales = fixture('sales.csv');
@@ -127,4 +128,28 @@ describe('help agrees with behaviour', () => {
     expect(a.stdout).toBe(b.stdout);
     expect(JSON.parse(a.stdout).models.map((m: { model: { model: string } }) => m.model.model)).toEqual(['bgnbd', 'mbgnbd']);
   });
+
+  it('every command with inputs lists the columns each needs, and ends with examples', async () => {
+    for (const c of all) {
+      const path = commandPath(c);
+      const r = await runCli([...path.split(' '), '--help']);
+      if (c.options.some((o) => o.long === '--delimiter')) expect(r.stdout, path).toMatch(/Columns of each input[^\n]*\n(\s+(--)?\w+\s+\S.*\n)+/);
+      if (c.commands.length > 0) continue; // a group (crm sql) shows its subcommands
+      expect(EXAMPLES[path], `examples for crm ${path}`).toBeDefined();
+      expect(r.stdout.trimEnd().endsWith(EXAMPLES[path].at(-1)!), path).toBe(true);
+    }
+  });
+
+  it('every example of every help runs (from the project folder; outputs into a temporary one)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'crm-examples-'));
+    const OUTPUTS = new Set(['-o', '--output', '--output-dir', '--save', '--out', '--model-file', '--summary']);
+    for (const [path, examples] of Object.entries(EXAMPLES)) {
+      for (const example of examples) {
+        const words = example.split(' ').slice(1);
+        const args = words.map((w, i) => (w.startsWith('fixtures/') ? join(projectRoot, w) : i > 0 && OUTPUTS.has(words[i - 1]) ? join(out, w) : w));
+        const r = await runCli(args);
+        expect(r.code, `${path}: ${example}: ${r.stderr}`).toBe(0);
+      }
+    }
+  }, 120_000);
 });

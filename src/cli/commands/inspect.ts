@@ -10,7 +10,7 @@ import type { InputKind } from '../../ingest/schema.js';
 import { jsonReplacer } from '../../report/format.js';
 import { renderInspection } from '../../report/text/inspect.js';
 import type { Io } from '../io.js';
-import { addInputOptions, ingestOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, ingestOptions, inputColumnsHelp, outputFormat, resolveOptions, useColor } from '../options.js';
 import { withOutput } from '../output.js';
 import { positiveInteger } from '../settings.js';
 
@@ -28,7 +28,7 @@ export function registerInspect(program: Command, io: Io): void {
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-q, --quiet', 'no diagnostics on stderr (inspect writes none)');
   addInputOptions(cmd, []);
-  cmd.addHelpText('after', '\nExamples:\n  crm inspect fixtures/sales.csv\n  crm inspect export.csv --as sales --map date=OrderDate,amount=Total\n  crm inspect ../shared/data/CDNOW_master.txt --rows 3');
+  cmd.addHelpText('after', inputColumnsHelp([...KINDS], ''));
   cmd.action(async (file: string) => {
     const { options, config } = resolveOptions(cmd, io);
     const format = options.format === undefined ? (io.stdout.isTTY ? 'table' : 'json') : outputFormat(options, io, ['table', 'json']);

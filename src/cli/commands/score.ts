@@ -13,7 +13,7 @@ import { streamSummaryFile } from '../../ingest/summary-file.js';
 import { csvLine } from '../../report/csv/line.js';
 import { createScorer } from '../../score/score.js';
 import type { Io } from '../io.js';
-import { ingestOptions, numberOption, resolveOptions } from '../options.js';
+import { ingestOptions, inputColumnsHelp, numberOption, resolveOptions } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { readSavedModel } from '../saved-model.js';
 import { SCORE_COLUMNS, scoreValues } from '../../report/columns.js';
@@ -42,6 +42,7 @@ export function registerScore(program: Command, io: Io): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'ndjson']))
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('-q, --quiet', 'no diagnostics on stderr on success');
+  cmd.addHelpText('after', inputColumnsHelp(['summary']));
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     if (options.modelFile === undefined) throw new UsageError('crm score needs --model-file (a model saved by crm fit --save)', { hint: 'crm fit --model bgnbd --summary summary.csv --period week --save model.json' });

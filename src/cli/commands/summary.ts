@@ -20,7 +20,6 @@ export function registerSummary(program: Command, io: Io): void {
   addInputOptions(cmd, ['customers', 'sales']);
   addWindowOptions(cmd);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', '\nExamples:\n  crm summary --sales sales.csv --period week --calibration-end 1997-09-30 --format csv > summary.csv\n  crm summary --sales CDNOW_sample.txt --delimiter whitespace --no-header --columns id,customer_id,date,quantity,amount --period week');
   cmd.action(async () => {
     await runSummary(cmd, io);
   });
