@@ -44,6 +44,7 @@ export function unknownCustomerWarnings(data: LoadedData): string[] {
   unknown('payments', data.unknownPayments);
   unknown('contacts', data.unknownContacts);
   unknown('costs', data.unknownCosts);
+  lines.push(...(data.warnings ?? []));
   return lines;
 }
 

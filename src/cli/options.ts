@@ -52,6 +52,7 @@ export function addInputOptions(cmd: Command, inputs: InputKind[]): Command {
   }
   if (inputs.length > 0) cmd.addHelpText('after', inputColumnsHelp(inputs));
   return cmd
+    .option('--amount <column>', 'sales: the column of the line total, or the product of two, e.g. quantity*unit_price (= --map sales.amount=...)')
     .option('--map <field=Header,...>', 'column mapping for foreign exports, e.g. date="Order Date",amount=Total (sales.amount=... for one input)', collectMap)
     .option('--config <file>', 'config file (default: crm.config.json in the working folder, if present)')
     .option('--no-config', 'ignore crm.config.json in the working folder')
@@ -311,7 +312,8 @@ export function ingestOptions(options: Json, config: Json, cmd: Command, now: Da
       : typeof columnsValue === 'string'
         ? columnsValue.split(',').map((c) => c.trim())
         : undefined;
-    const map = { ...((options.map as ColumnMap) ?? {}), ...((own.map as ColumnMap) ?? {}) };
+    const map: ColumnMap = { ...((options.map as ColumnMap) ?? {}), ...((own.map as ColumnMap) ?? {}) };
+    if (kind === 'sales' && options.amount !== undefined) map['sales.amount'] = String(options.amount);
     validateMap(map);
     const decimal = (pick('decimal') as string | undefined) ?? '.';
     if (decimal !== '.' && decimal !== ',') throw new UsageError(`invalid decimal mark "${decimal}"`, { hint: '. or ,' });

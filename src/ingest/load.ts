@@ -10,9 +10,9 @@ import { PaymentLedger } from '../payments/ledger.js';
 import { InputError, setting } from '../errors.js';
 import { own, shownValue, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
-import { futureDate, latestDay, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
+import { futureDate, latestDay, productParts, readProduct, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
 import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel/parallel.js';
-import type { InputKind } from './schema.js';
+import { mappedHeader, normalizeHeader, type InputKind } from './schema.js';
 import { inputName } from './source.js';
 import { solid } from './chars.js';
 
@@ -89,6 +89,24 @@ export interface LoadedData {
   unknownCosts?: UnknownCustomers;
   /** How the sales file was read (in parallel byte ranges or sequentially, and why). */
   salesIngest?: SalesIngestInfo;
+  /** Warnings about how the inputs read (an amount that looks like a unit price), for the run's notes. */
+  warnings?: string[];
+}
+
+/** Header names of a price per unit (normalised). */
+const UNIT_PRICE = new Set(['unitprice', 'price', 'priceeach', 'itemprice', 'priceperunit', 'unitcost', 'rate']);
+
+/**
+ * A warning when the sales' amount is read from a column named like a price per unit while the file has a
+ * quantity: `amount` is the line total (quantity × price), and summing unit prices undercounts revenue.
+ */
+export function unitPriceWarning(cols: ResolvedColumns): string | null {
+  const ix = cols.index;
+  if (cols.products?.amount !== undefined || ix.amount < 0 || ix.quantity < 0) return null;
+  const name = cols.headers[ix.amount];
+  if (!UNIT_PRICE.has(normalizeHeader(name))) return null;
+  const quantity = cols.headers[ix.quantity];
+  return `warning: the sales amount is read from ${shownValue(name)}, which looks like a price per unit, and the file has a quantity column ${shownValue(quantity)}: amount must be the line total; if ${shownValue(name)} is per unit, map amount=${quantity}*${name}`;
 }
 
 export interface LoadIo {
@@ -162,12 +180,18 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     const tracker = unknownTracker();
     const latest = latestDay(request.ingest.sales, request.window.asOf);
     const last = latest ?? Infinity;
+    let checked = false;
     const convert = (reader: FieldReader, cols: ResolvedColumns): SaleRow | null => {
+      if (!checked) {
+        checked = true;
+        const warning = unitPriceWarning(cols);
+        if (warning !== null) (data.warnings ??= []).push(warning);
+      }
       const ix = cols.index;
       const customerId = reader.requiredText(ix.customer_id);
       const day = reader.date(ix.date);
       if (day > last) throw futureDate(day, latest!, ix.date + 1);
-      const amount = reader.amount(ix.amount);
+      const amount = cols.products?.amount ? readProduct(reader, cols.products.amount) : reader.amount(ix.amount);
       const cost = reader.optionalAmount(ix.cost);
       const margin = cost !== null ? amount - cost : reader.optionalAmount(ix.margin);
       if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
@@ -175,6 +199,13 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     };
     const consume = (row: SaleRow | null): string | void => (row === null ? 'unknown customer' : sales.add(row));
     const fast: FastRows = (columns) => {
+      if (!checked) {
+        checked = true;
+        const warning = unitPriceWarning(columns);
+        if (warning !== null) (data.warnings ??= []).push(warning);
+      }
+      // An amount computed from two columns takes the general path.
+      if (columns.products !== undefined) return undefined;
       // The same steps as above on a plain line, without the row object and the fields array.
       const ix = columns.index;
       const idColumn = ix.customer_id;
@@ -216,7 +247,8 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         return sales.addLine(customerId, day, amount, margin, orderId, 0, orderId.length);
       };
     };
-    const plan = await planRanges(request.sales, request.ingest.sales, request.parallel);
+    const computedAmount = productParts(mappedHeader(request.ingest.sales.map, 'sales', 'amount')) !== null;
+    const plan = computedAmount ? 'the amount is computed from two columns' : await planRanges(request.sales, request.ingest.sales, request.parallel);
     let account: RowAccount;
     if (typeof plan === 'string') {
       ({ account } = await readTable<SaleRow | null>(request.sales, 'sales', request.ingest.sales, io, convert, consume, fast));

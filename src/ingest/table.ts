@@ -350,6 +350,26 @@ export type FastRows = (
 export interface ResolvedColumns {
   headers: string[];
   index: Record<string, number>;
+  /**
+   * Fields mapped to a product of two columns (`--map amount=Quantity*UnitPrice`): the two columns; the
+   * field's `index` is then -1 and its value is read with {@link readProduct}.
+   */
+  products?: Record<string, [number, number]>;
+}
+
+/** The two header names of a product mapping (`Quantity*UnitPrice`), or null when the mapping is one header. */
+export function productParts(mapped: string | undefined): [string, string] | null {
+  if (mapped === undefined) return null;
+  const m = /^\s*([^*]+?)\s*\*\s*([^*]+?)\s*$/.exec(mapped);
+  return m ? [m[1], m[2]] : null;
+}
+
+/**
+ * A field mapped to a product of two columns, as an amount: both read as amounts, multiplied, and rounded to
+ * 1e-9 (3 × 19.99 is 59.97, not 59.970000000000006). @throws RowError as FieldReader.amount does
+ */
+export function readProduct(reader: FieldReader, [a, b]: [number, number]): number {
+  return Math.round(reader.amount(a) * reader.amount(b) * 1e9) / 1e9;
 }
 
 /** The header names for a message: the first 20, each quoted and escaped. */
@@ -433,8 +453,16 @@ export function resolveColumns(
   // Every missing column at once: the unmapped required fields, and the mapped columns not found.
   const missing: string[] = [];
   const notFound: { field: string; mapped: string }[] = [];
+  const products: Record<string, [number, number]> = {};
   for (const field of FIELDS[kind]) {
     const mapped = mappedHeader(map, kind, field.name);
+    const parts = productParts(mapped);
+    if (parts !== null) {
+      const [a, b] = parts.map((p) => normalized.indexOf(normalizeHeader(p)));
+      for (const [k, p] of parts.entries()) if ((k === 0 ? a : b) < 0) notFound.push({ field: field.name, mapped: p });
+      if (a >= 0 && b >= 0) products[field.name] = [a, b];
+      continue;
+    }
     const i = normalized.indexOf(normalizeHeader(mapped ?? field.name));
     if (i >= 0 || !(field.required || mapped !== undefined)) continue;
     if (mapped !== undefined) notFound.push({ field: field.name, mapped });
@@ -443,6 +471,10 @@ export function resolveColumns(
   if (missing.length + notFound.length > 0) throw missingColumnsError(headers, missing, notFound, file);
   for (const field of FIELDS[kind]) {
     const mapped = mappedHeader(map, kind, field.name);
+    if (products[field.name] !== undefined) {
+      index[field.name] = -1;
+      continue;
+    }
     const wanted = normalizeHeader(mapped ?? field.name);
     const i = normalized.indexOf(wanted);
     const again = i < 0 ? -1 : normalized.indexOf(wanted, i + 1);
@@ -455,7 +487,7 @@ export function resolveColumns(
     }
     index[field.name] = i;
   }
-  return { headers, index };
+  return Object.keys(products).length > 0 ? { headers, index, products } : { headers, index };
 }
 
 /** Text cells a spreadsheet would run as a formula (= + - @ tab CR first) get a leading apostrophe. */
