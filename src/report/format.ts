@@ -52,3 +52,8 @@ export function count(value: number): string {
   if (Number.isFinite(value) && Math.abs(value) >= SCIENTIFIC_FROM) return scientific(value);
   return value.toLocaleString('en-US');
 }
+
+/** `1 customer`, `2 customers`, `1,234 customers`: a count with its word, singular for one. */
+export function counted(n: number, word: string): string {
+  return `${count(n)} ${n === 1 ? word : word === 'credit note' ? 'credit notes' : `${word}s`}`;
+}

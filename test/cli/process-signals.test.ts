@@ -33,7 +33,7 @@ const freshDir = (): string => {
 const heapEnv = { CRM_HEAP_MB: String(Math.round(getHeapStatistics().heap_size_limit / 2 ** 20 + 2000)) };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, test: () => boolean, timeoutMs = 10000): Promise<void> {
+async function until(what: string, test: () => boolean, timeoutMs = 30000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!test()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -53,7 +53,11 @@ function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
+    try {
+      return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return []; // ps exits 1 when the process has no children (or is gone)
+    }
   }
 }
 const exited = (p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>

@@ -2,7 +2,7 @@
 import { dayToIso } from '../../core/days.js';
 import type { KaplanMeierCurve } from '../../churn/kaplan-meier.js';
 import type { ReportDocument } from '../document.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import {
     axisBottom,
     axisLeft, categoryColor, frame,
@@ -131,11 +131,11 @@ export function cohortHeatmap(c: Churn): string {
   cohorts.forEach((r, i) => {
     const y = top + i * cellH;
     if (i % labelEvery === 0) body += text(left - 6, y + cellH / 2, `${r.label} (${count(r.size)})`, { anchor: 'end', baseline: 'middle', size: 10 });
-    body += cellsOf(r.cells, y, `cohort ${r.label}`, (k) => `${count(r.cells[k]?.active ?? 0)} of ${count(r.size)} customers`);
+    body += cellsOf(r.cells, y, `cohort ${r.label}`, (k) => `${count(r.cells[k]?.active ?? 0)} of ${counted(r.size, 'customer')}`);
   });
   const avgY = top + cohorts.length * cellH + 8;
   body += text(left - 6, avgY + cellH / 2, 'average', { anchor: 'end', baseline: 'middle', size: 10, weight: '600' });
-  body += cellsOf(average, avgY, 'weighted average', (k) => `over ${count(average[k]?.cohorts ?? 0)} cohorts, ${count(average[k]?.customers ?? 0)} customers`);
+  body += cellsOf(average, avgY, 'weighted average', (k) => `over ${counted(average[k]?.cohorts ?? 0, 'cohort')}, ${counted(average[k]?.customers ?? 0, 'customer')}`);
   body += text(left + (periods * cellW) / 2, f.height - 10, `${c.cohorts.unit}s since the first purchase →`, { anchor: 'middle', className: 'axis-label' });
   const defs = '<pattern id="hatch-partial" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2.5" stroke-opacity="0.85"/></pattern>';
   const svg = svgDocument(f, 'cohorts', `Customer retention by ${c.cohorts.unit} of first purchase`, body, defs);
@@ -173,7 +173,7 @@ export function survivalChart(c: Churn): string {
     lines += path(pathData(stepPoints(points, curve.maxTime).map(([t, s]) => [x(t), y(s)] as [number, number])), {
       stroke: color,
       width: i === 0 ? 2.5 : 1.8,
-      title: `${name}: ${count(curve.n)} customers, ${count(curve.events)} churned, median ${curve.median === null ? 'not reached' : days(curve.median)}`,
+      title: `${name}: ${counted(curve.n, 'customer')}, ${count(curve.events)} churned, median ${curve.median === null ? 'not reached' : days(curve.median)}`,
     });
   });
   body += bands + lines;

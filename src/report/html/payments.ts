@@ -1,7 +1,7 @@
 /** The payments and at-risk sections of the HTML report: behaviour classes, the ageing chart, the at-risk list. */
 import { dayToIso } from '../../core/days.js';
 import type { AtRiskRow, ReportDocument } from '../document.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import {
     axisLeft,
     bandScale, frame, line,
@@ -16,7 +16,7 @@ export type Payments = NonNullable<ReportDocument['payments']>;
 
 export function paymentsSection(p: Payments): string {
   const t = p.totals;
-  let out = paragraph(`Receivables at ${dayToIso(p.asOf)}: ${count(t.invoices)} invoices and ${count(t.creditNotes)} credit notes of ${count(t.customers)} customers.`);
+  let out = paragraph(`Receivables at ${dayToIso(p.asOf)}: ${counted(t.invoices, 'invoice')} and ${counted(t.creditNotes, 'credit note')} of ${counted(t.customers, 'customer')}.`);
   out += keyFigures([
     ['Outstanding', money(t.outstanding), `${count(p.ageing.total.debtors)} debtors`],
     ['Overdue', money(t.overdue), t.outstanding > 0 ? `${percent(t.overdue / t.outstanding)} of outstanding` : undefined],

@@ -1,6 +1,6 @@
 /** The segments and concentration sections of the HTML report: segment bars, the R x F heat map, the Lorenz curve. */
 import type { ReportDocument } from '../document.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import {
     axisBottom,
     axisLeft,
@@ -27,7 +27,7 @@ export type Segment = NonNullable<ReportDocument['segment']>;
 export function segmentsSection(s: Segment): string {
   const measure = s.settings.monetary === 'total' ? 'total revenue' : 'revenue per transaction';
   let out = paragraph(
-    `Customers scored 1–${s.settings.bins} on recency (R, higher = bought more recently), frequency (F, transactions) and monetary value (M, ${measure}) at ${s.asOf}, and named by the segment rules. ${count(s.totals.customers)} customers, revenue ${money(s.totals.revenue)}.`,
+    `Customers scored 1–${s.settings.bins} on recency (R, higher = bought more recently), frequency (F, transactions) and monetary value (M, ${measure}) at ${s.asOf}, and named by the segment rules. ${counted(s.totals.customers, 'customer')}, revenue ${money(s.totals.revenue)}.`,
   );
   out += segmentBarsChart(s);
   out += subheading('Segment profiles');
@@ -81,7 +81,7 @@ export function segmentBarsChart(s: Segment): string {
     const h = y.bandwidth / 2;
     body += text(f.left - 8, top + y.bandwidth / 2, g.segment, { anchor: 'end', baseline: 'middle' });
     const bars: [number | null, string, string][] = [
-      [g.shareOfCustomers, colors[0], `${g.segment}: ${count(g.customers)} customers, ${percent(g.shareOfCustomers)} of all`],
+      [g.shareOfCustomers, colors[0], `${g.segment}: ${counted(g.customers, 'customer')}, ${percent(g.shareOfCustomers)} of all`],
       [g.shareOfRevenue, colors[1], `${g.segment}: revenue ${money(g.revenue)}, ${percent(g.shareOfRevenue)} of the total`],
     ];
     bars.forEach(([share, color, tip], k) => {
@@ -115,7 +115,7 @@ export function rfHeatmap(s: Segment): string {
   let body = '';
   for (const c of s.grid) {
     const t = c.customers / maxCustomers;
-    const tip = `R ${c.R}, F ${c.F}: ${count(c.customers)} customers${c.meanMonetary === null ? '' : `, mean monetary ${money(c.meanMonetary)}`}`;
+    const tip = `R ${c.R}, F ${c.F}: ${counted(c.customers, 'customer')}${c.meanMonetary === null ? '' : `, mean monetary ${money(c.meanMonetary)}`}`;
     body += rect(xOf(c.F), yOf(c.R), cell - 2, cell - 2, { fill: c.customers === 0 ? '#ffffff' : sequentialColor(t), stroke: '#d0d0d0', title: tip });
     body += text(xOf(c.F) + (cell - 2) / 2, yOf(c.R) + (cell - 2) / 2, count(c.customers), { anchor: 'middle', baseline: 'middle', fill: textOn(t), size: cell >= 50 ? 12 : 10 });
   }
@@ -148,7 +148,7 @@ export function concentrationSection(s: Segment): string {
   const measure = c.measure;
   let out = keyFigures([
     ['Gini coefficient', fixed(c.gini, 3), '0 = equal, 1 = one customer holds all'],
-    ...c.top.map((t): [string, string, string] => [`Top ${percent(t.fraction, t.fraction < 0.01 ? 1 : 0)} of customers`, percent(t.valueShare), `of ${measure} (${count(t.customers)} customers)`]),
+    ...c.top.map((t): [string, string, string] => [`Top ${percent(t.fraction, t.fraction < 0.01 ? 1 : 0)} of customers`, percent(t.valueShare), `of ${measure} (${counted(t.customers, 'customer')})`]),
   ]);
   out += lorenzChart(s);
   out += subheading(`ABC classes (A up to ${percent(c.abcThresholds[0], 0)} of ${measure}, B up to ${percent(c.abcThresholds[1], 0)})`);
@@ -158,7 +158,7 @@ export function concentrationSection(s: Segment): string {
   );
   if (c.negative.customers > 0) {
     out += paragraph(
-      `${count(c.negative.customers)} customers have a negative ${measure} (total ${money(c.negative.total)}); they are left out of the Lorenz curve, the Gini coefficient and the top shares, and are class C.`,
+      `${counted(c.negative.customers, 'customer')} have a negative ${measure} (total ${money(c.negative.total)}); they are left out of the Lorenz curve, the Gini coefficient and the top shares, and are class C.`,
       'note',
     );
   }

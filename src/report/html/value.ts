@@ -1,7 +1,7 @@
 /** The customer value section of the HTML report: the model, equity, the CLV histogram and the P(alive) x CLV scatter. */
 import type { FittedModel } from '../../models/types.js';
 import type { ReportDocument } from '../document.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import {
     axisBottom,
     axisLeft,
@@ -33,7 +33,7 @@ export function modelTable(model: FittedModel): string {
 
 export function modelNote(model: FittedModel): string {
   const status = model.trusted === false ? `NOT trusted (${(model.problems ?? []).join('; ') || 'see the warnings'})` : model.converged ? 'converged' : 'did NOT converge';
-  return `Fitted on ${count(model.n)} customers (${count(model.nDistinct)} distinct tuples): log-likelihood ${fixed(model.logLikelihood, 1)}, AIC ${fixed(model.aic, 1)}, ${status} after ${count(model.iterations)} iterations.`;
+  return `Fitted on ${counted(model.n, 'customer')} (${count(model.nDistinct)} distinct tuples): log-likelihood ${fixed(model.logLikelihood, 1)}, AIC ${fixed(model.aic, 1)}, ${status} after ${count(model.iterations)} iterations.`;
 }
 
 export const MODEL_NAMES: Record<string, string> = {
@@ -64,7 +64,7 @@ export function valueSection(v: Value): string {
     `Customer lifetime value (CLV) over ${v.horizon.periods} ${v.horizon.unit}${v.horizon.periods === 1 ? '' : 's'} from ${v.asOf}: the ${modelName(v.purchaseModel)} model predicts each customer's transactions, ${spendText(v)}, a margin share of ${percent(v.margin.share)} (${v.margin.source}) turns spend into contribution, discounted at ${percent(v.discount.annualRate)} a year (${v.discount.formula}).`,
   );
   out += keyFigures([
-    ['Customer equity', money(v.equity), `sum of CLV over ${count(customers)} customers`],
+    ['Customer equity', money(v.equity), `sum of CLV over ${counted(customers, 'customer')}`],
     ['Mean CLV', customers > 0 ? money(v.equity / customers) : ''],
     ['Equity after collection', v.collected ? money(v.collected.equity) : '', v.collected ? `${money(v.collected.removed)} removed for unpaid invoices` : undefined],
     ['Margin share', percent(v.margin.share), v.margin.source],
@@ -123,7 +123,7 @@ export function clvHistogram(v: Value): string {
     const overflowBar = b.to === Infinity;
     body += rect(x(b.label), y(b.n), x.bandwidth, base - y(b.n), {
       fill: overflowBar ? categoryColor(5) : categoryColor(0),
-      title: `CLV ${overflowBar ? `above ${money(b.from)}` : `${money(b.from)} to ${money(b.to)}`}: ${count(b.n)} customers`,
+      title: `CLV ${overflowBar ? `above ${money(b.from)}` : `${money(b.from)} to ${money(b.to)}`}: ${counted(b.n, 'customer')}`,
     });
     const beforeOverflow = overflow > 0 && k === bars.length - 2;
     if ((k % every === 0 && !beforeOverflow) || overflowBar) body += text(x(b.label) + x.bandwidth / 2, base + 16, overflowBar ? b.label : shortNumber(b.from), { anchor: 'middle', size: 10 });
@@ -140,7 +140,7 @@ export function clvHistogram(v: Value): string {
     'clv-histogram',
     'How CLV is distributed',
     svg,
-    `Each bar counts the customers whose CLV falls in the bin (a bin includes its lower edge; the last also its upper edge). ${overflow > 0 ? `The orange bar on the right gathers the ${count(overflow)} customers above the 99th percentile, so that a few very valuable customers do not squash the rest. ` : ''}A long tail to the right is usual: few customers hold much of the equity (see the deciles table).`,
+    `Each bar counts the customers whose CLV falls in the bin (a bin includes its lower edge; the last also its upper edge). ${overflow > 0 ? `The orange bar on the right gathers the ${counted(overflow, 'customer')} above the 99th percentile, so that a few very valuable customers do not squash the rest. ` : ''}A long tail to the right is usual: few customers hold much of the equity (see the deciles table).`,
     table,
   );
 }
@@ -183,7 +183,7 @@ export function aliveValueScatter(v: Value): string {
     'alive-value',
     'P(alive) against value',
     svg,
-    `One dot per customer: how likely the customer is still active (left = probably gone, right = surely active) against their CLV. Valuable customers on the left are the ones to win back before they are lost; the top right are the customers to keep.${sampled ? ` ${count(shown.length)} of ${count(v.customers.length)} customers are shown: the ${count(Math.floor(MAX_SCATTER_POINTS / 10))} most valuable and an even sample of the rest.` : ''}${useLog ? ` CLV is on a log scale; CLV below ${money(floor)} is drawn on the bottom edge.` : ''}`,
+    `One dot per customer: how likely the customer is still active (left = probably gone, right = surely active) against their CLV. Valuable customers on the left are the ones to win back before they are lost; the top right are the customers to keep.${sampled ? ` ${count(shown.length)} of ${counted(v.customers.length, 'customer')} are shown: the ${count(Math.floor(MAX_SCATTER_POINTS / 10))} most valuable and an even sample of the rest.` : ''}${useLog ? ` CLV is on a log scale; CLV below ${money(floor)} is drawn on the bottom edge.` : ''}`,
     table,
   );
 }

@@ -8,6 +8,9 @@ import { count, fixed, percent } from '../format.js';
 import { painter, renderTable } from '../table.js';
 import { type ChurnRun, type ChurnSection } from '../../churn/result.js';
 
+/** Periods of the cohort triangle in the terminal (the CSV and JSON have all). */
+const COHORT_PERIODS_SHOWN = 13;
+
 export const SECTION_TITLES: Record<ChurnSection, string> = {
   cohorts: 'cohort triangle',
   survival: 'survival, log-rank and churn rates',
@@ -37,7 +40,8 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
   const skipped = (name: ChurnSection, title: string): string => `\n${paint.bold(title)} not computed: ${r.notComputed?.[name] ?? 'not asked for'}\n`;
   let out = churnHeader(r);
   if (r.cohorts) {
-    const width = Math.min(13, Math.max(0, ...r.cohorts.cohorts.map((c) => c.cells.length)));
+    const periods = Math.max(0, ...r.cohorts.cohorts.map((c) => c.cells.length));
+    const width = Math.min(COHORT_PERIODS_SHOWN, periods);
     const header = ['cohort', 'size', ...Array.from({ length: width }, (_, k) => String(k))];
     const rows = r.cohorts.cohorts.map((c) => [c.label, count(c.size), ...Array.from({ length: width }, (_, k) => {
       const cell = c.cells[k];
@@ -45,6 +49,7 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
     })]);
     rows.push(['average', count(r.cohorts.customers), ...Array.from({ length: width }, (_, k) => (r.cohorts!.average[k] ? percent(r.cohorts!.average[k].customerRetention, 0) : ''))]);
     out += renderTable(header, rows, { color }, `Customer retention by ${r.cohorts.unit} of first purchase (share active in each ${r.cohorts.unit} since; * = period not complete at as-of ${r.asOf})`);
+    if (periods > width) out += `${r.cohorts.unit}s 0 to ${width - 1} of ${periods} shown; every ${r.cohorts.unit}: --format csv --table cohorts\n`;
   } else out += skipped('cohorts', 'Cohort retention');
   if (r.survival && r.lifetimes) {
     const definition = r.survival.definition ?? survivalDefinition({ source: r.lifetimes.source, view: r.lifetimes.view, window: r.lifetimes.window });

@@ -3,7 +3,7 @@ import { dayToIso } from '../../core/days.js';
 import { describeChurnWindow } from '../../churn/lifetimes.js';
 import { type KpiResult } from '../../performance/kpi.js';
 import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import { painter, renderTable } from '../table.js';
 
 /** Lines that say what is provisional or partial. */
@@ -20,7 +20,7 @@ export function kpiNotes(result: KpiResult): string[] {
 /** The terminal report of `crm kpi`. */
 export function renderKpi(result: KpiResult, color: boolean, withPayments: boolean, asOfRule?: string, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(color);
-  let out = `${paint.bold(`KPIs by ${result.unit} as of ${dayToIso(result.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${count(result.customers)} customers; churn window ${describeChurnWindow(result.window)}\n`;
+  let out = `${paint.bold(`KPIs by ${result.unit} as of ${dayToIso(result.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${counted(result.customers, 'customer')}; churn window ${describeChurnWindow(result.window)}\n`;
   // compact (crm report, 100 columns): without returning (active − new), revenue per active customer and the receivables.
   const headers = ['period', 'active', 'new', ...(compact ? [] : ['returning']), compact ? 'react.' : 'reactivated', 'lost', compact ? 'retained' : 'retention', 'revenue', 'orders', 'AOV', ...(compact ? [] : ['rev/active']), 'top 20%', ...(withPayments && !compact ? ['DSO', 'overdue'] : [])];
   const rows = result.periods.map((r) => [
@@ -37,7 +37,7 @@ export function renderKpi(result: KpiResult, color: boolean, withPayments: boole
 export function renderProfitability(p: ProfitabilityResult, color: boolean): string {
   const t = p.totals;
   const kinds = Object.entries(t.costByKind).map(([k, v]) => `${k || '(no kind)'} ${fixed(v)}`).join(', ');
-  let out = `Revenue ${fixed(t.revenue)}, product margin ${fixed(t.margin)}${p.marginSource === 'sales' ? '' : ` (${percent(p.marginShare)} of revenue where the sales have no cost)`}, cost-to-serve ${fixed(t.costToServe)}${kinds ? ` (${kinds})` : ''}, contribution ${fixed(t.contribution)}; ${count(t.unprofitable)} of ${count(t.customers)} customers unprofitable${p.medianNetClv !== null ? `; high value = net CLV above the median ${fixed(p.medianNetClv)}` : ''}\n`;
+  let out = `Revenue ${fixed(t.revenue)}, product margin ${fixed(t.margin)}${p.marginSource === 'sales' ? '' : ` (${percent(p.marginShare)} of revenue where the sales have no cost)`}, cost-to-serve ${fixed(t.costToServe)}${kinds ? ` (${kinds})` : ''}, contribution ${fixed(t.contribution)}; ${count(t.unprofitable)} of ${counted(t.customers, 'customer')} unprofitable${p.medianNetClv !== null ? `; high value = net CLV above the median ${fixed(p.medianNetClv)}` : ''}\n`;
   out += renderTable(
     ['quadrant', 'customers', 'contribution', 'net CLV', 'debtors', 'late', 'outstanding'],
     p.quadrants.map((q) => [q.quadrant, count(q.customers), fixed(q.contribution), q.netClv === null ? '' : fixed(q.netClv), count(q.debtors), count(q.latePayers), fixed(q.outstanding)]),

@@ -2,7 +2,7 @@
 import { dayToIso } from '../../core/days.js';
 import { type PaymentsAnalysis } from '../../payments/analyse-payments.js';
 import type { AgeingTable } from '../../payments/portfolio.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import { painter, renderTable } from '../table.js';
 
 /** Ageing tables as text rows. */
@@ -21,7 +21,7 @@ export function ageingRows(tables: { name: string; table: AgeingTable }[]): { he
 export function renderPayments(a: PaymentsAnalysis, color: boolean, asOfRule?: string): string {
   const paint = painter(color);
   const t = a.totals;
-  let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${count(t.customers)} customers, ${count(t.invoices)} invoices, ${count(t.creditNotes)} credit notes\n`;
+  let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${counted(t.customers, 'customer')}, ${counted(t.invoices, 'invoice')}, ${counted(t.creditNotes, 'credit note')}\n`;
   out += `Invoiced ${fixed(t.invoiced)}, paid ${fixed(t.paid)}, outstanding ${fixed(t.outstanding)} (overdue ${fixed(t.overdue)}), credit ${fixed(t.credit)}, balance ${fixed(t.balance)}\n`;
   out += `Collection rate ${percent(t.collectionRate)} of ${fixed(t.due)} due; DSO ${fixed(a.dso.standard, 1)} days (receivables net of credits / credit sales of the last ${a.dso.windowDays} days; on open invoices gross ${fixed(a.dso.grossStandard, 1)}; best possible ${fixed(a.dso.bestPossible, 1)}, countback ${fixed(a.dso.countback, 1)}); ${count(t.worsening)} customer(s) paying later and later\n\n`;
   out += renderTable(

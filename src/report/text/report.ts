@@ -1,6 +1,6 @@
 /** The terminal report of `crm report`: every section, readable at 100 columns. */
 import { type ReportDocument, type SectionName } from '../document.js';
-import { count, fixed, percent } from '../format.js';
+import { counted, fixed, percent } from '../format.js';
 import { painter } from '../table.js';
 import { describeAccount } from './accounts.js';
 import { renderSegment } from './segment.js';
@@ -19,7 +19,7 @@ export function renderReport(doc: ReportDocument, color: boolean): string {
   if (doc.overview) {
     const o = doc.overview;
     out += h('Portfolio overview');
-    out += `${count(o.customers)} customers, ${count(o.transactions)} transactions, revenue ${fixed(o.revenue)}${o.margin !== null ? `, margin ${fixed(o.margin)}` : ''}; ${percent(o.repeatShare)} bought more than once\n`;
+    out += `${counted(o.customers, 'customer')}, ${counted(o.transactions, 'transaction')}, revenue ${fixed(o.revenue)}${o.margin !== null ? `, margin ${fixed(o.margin)}` : ''}; ${percent(o.repeatShare)} bought more than once\n`;
   }
   const failed = (name: SectionName): string => `${paint.red('Not computed')}: ${doc.errors[name]}\n`;
   if (doc.segment) out += h('Segments, R x F grid, concentration, clusters') + renderSegment(doc.segment, color, { compact: true });

@@ -1,7 +1,7 @@
 /** Terminal report of the customer portfolio (`crm segment`, and the segment section of `crm report`). */
 import { type SegmentPortfolioResult } from '../../segment/segment-portfolio.js';
 import type { ScoreBand } from '../../segment/rfm.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import { painter, renderTable } from '../table.js';
 
 /** `F=3`; `F=1–2` for a score that stands for skipped ones; `F=2 (→1)` for a skipped score. */
@@ -26,7 +26,7 @@ function mergedScoreNotes(r: SegmentPortfolioResult): string {
       const money = measure === 'M';
       const range = band.min === band.max ? (money ? fixed(band.min) : String(band.min)) : `${money ? fixed(band.min) : band.min}–${money ? fixed(band.max) : band.max}`;
       const unit = measure === 'F' && band.max === 1 ? 'transaction' : units[measure];
-      out += `${skipped.join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not used: ${measure}=${band.score} (${count(band.customers)} customers, ${percent(band.customers / r.totals.customers)}, ${range} ${unit}) stands for ${measure}=${band.score}–${band.through}. Tied customers share a score and the scores a tie spans are skipped, as in R's rfm package (docs/segment.md).\n`;
+      out += `${skipped.join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not used: ${measure}=${band.score} (${counted(band.customers, 'customer')}, ${percent(band.customers / r.totals.customers)}, ${range} ${unit}) stands for ${measure}=${band.score}–${band.through}. Tied customers share a score and the scores a tie spans are skipped, as in R's rfm package (docs/segment.md).\n`;
     }
   }
   return out;
@@ -43,7 +43,7 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
       fixed(s.meanRecencyDays, 0), fixed(s.meanTransactions, 1), fixed(s.meanMonetary), ...(compact ? [] : [s.action.length > 48 ? `${s.action.slice(0, 47)}…` : s.action]),
     ]),
     { color },
-    `RFM segments as of ${r.asOf} (${count(r.totals.customers)} customers, ${r.settings.bins} score levels, M = ${r.settings.monetary} revenue)`,
+    `RFM segments as of ${r.asOf} (${counted(r.totals.customers, 'customer')}, ${r.settings.bins} score levels, M = ${r.settings.monetary} revenue)`,
   );
   const bins = r.settings.bins;
   const cell = (R: number, F: number) => r.grid.find((g) => g.R === R && g.F === F);
@@ -58,7 +58,7 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
   out += mergedScoreNotes(r);
   const c = r.concentration;
   out += `\n${paint.bold('Concentration')} of ${c.measure}: Gini ${fixed(c.gini, 3)}\n${c.top.map((t) => `top ${percent(t.fraction, 0)} of customers bring ${percent(t.valueShare)}`).join(', ')}\n`;
-  out += `ABC: ${c.abc.map((a) => `${a.class} ${count(a.customers)} customers (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)}${a.negativeCustomers > 0 ? ` (incl. ${count(a.negativeCustomers)} with negative ${c.measure}, ${fixed(a.negativeValue)})` : ''}`).join('; ')} of ${c.measure}\n`;
+  out += `ABC: ${c.abc.map((a) => `${a.class} ${counted(a.customers, 'customer')} (${percent(a.shareOfCustomers)}) with ${percent(a.shareOfValue)}${a.negativeCustomers > 0 ? ` (incl. ${count(a.negativeCustomers)} with negative ${c.measure}, ${fixed(a.negativeValue)})` : ''}`).join('; ')} of ${c.measure}\n`;
   if (c.negative.customers > 0) out += `${count(c.negative.customers)} customer(s) with negative ${c.measure} (total ${fixed(c.negative.total)}), class C, left out of the Gini and top shares: ${c.negative.list.slice(0, 5).map((n) => n.customerId).join(', ')}${c.negative.customers > 5 ? ', …' : ''}\n`;
   if (r.clusters) {
     const k = r.clusters;

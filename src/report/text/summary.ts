@@ -2,7 +2,7 @@
 import type { SummaryWindow } from '../../accumulate/summary.js';
 import type { CustomerSummary } from '../../core/types.js';
 import type { RowAccount } from '../../ingest/table.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import type { RecordColumns } from '../records.js';
 import { painter, renderTable } from '../table.js';
 import { describeAccount } from './accounts.js';
@@ -26,7 +26,7 @@ export function renderSummary(customers: CustomerSummary[], columns: RecordColum
   if (customers.length > limit) out += `… ${count(customers.length - limit)} more customers (--format csv for all)\n`;
   const paint = painter(color);
   out +=
-    `\n${paint.bold('Totals')}: ${count(customers.length)} customers, ${count(totals.transactions!)} transactions, revenue ${fixed(totals.revenue)}` +
+    `\n${paint.bold('Totals')}: ${counted(customers.length, 'customer')}, ${counted(totals.transactions!, 'transaction')}, revenue ${fixed(totals.revenue)}` +
     `${totals.margin !== null ? `, margin ${fixed(totals.margin)}` : ''}; repeat customers ${count(totals.repeatCustomers!)} (${percent(totals.repeatShare)})` +
     `${window.holdout ? `; holdout purchases ${count(totals.holdoutPurchases!)}` : ''}\n`;
   out += `${paint.bold('Rows')}: ${view.accounts.map((a) => `${a.kind} ${describeAccount(a)}`).join('; ')}\n`;

@@ -1,6 +1,6 @@
 /** Terminal report of holdout validation (`crm validate`). */
 import { type ModelValidation, type SpendValidation } from '../../value/validate.js';
-import { count, fixed } from '../format.js';
+import { count, counted, fixed } from '../format.js';
 import { painter, renderTable } from '../table.js';
 
 export function renderValidation(results: ModelValidation[], spend: SpendValidation | null, unit: string, color: boolean): string {
@@ -29,6 +29,6 @@ export function renderValidation(results: ModelValidation[], spend: SpendValidat
       'Cumulative repeat transactions (tracking; --format json for every week)',
     );
   }
-  if (spend) out += `\nSpend (Gamma-Gamma) on ${count(spend.customers)} customers with repeat purchases in both periods: mean actual ${fixed(spend.meanActual)}, predicted ${fixed(spend.meanPredicted)}, MAE ${fixed(spend.mae)}, RMSE ${fixed(spend.rmse)}\n`;
+  if (spend) out += `\nSpend (Gamma-Gamma) on ${counted(spend.customers, 'customer')} with repeat purchases in both periods: mean actual ${fixed(spend.meanActual)}, predicted ${fixed(spend.meanPredicted)}, MAE ${fixed(spend.mae)}, RMSE ${fixed(spend.rmse)}\n`;
   return out;
 }

@@ -1,13 +1,13 @@
 /** Terminal report of customer value (`crm value`, and the value section of `crm report`). */
 import type { ValueResult } from '../../value/types.js';
-import { count, fixed, percent } from '../format.js';
+import { count, counted, fixed, percent } from '../format.js';
 import { painter, renderTable } from '../table.js';
 
 /** The terminal report of `crm value`. */
 export function renderValue(r: ValueResult, top: number, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(color);
   const m = r.purchaseModel;
-  let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${count(r.customers.length)} customers, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
+  let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${counted(r.customers.length, 'customer')}, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
   const iv = r.intervals;
   if (iv?.available && iv.equity && iv.meanClv) {
     out += `${percent(iv.level, 0)} interval from parameter uncertainty: equity ${fixed(iv.equity[0])} – ${fixed(iv.equity[1])}, mean CLV ${fixed(iv.meanClv[0])} – ${fixed(iv.meanClv[1])}${iv.spendUncertainty ? '' : ' (purchase model only)'}\n`;
@@ -36,7 +36,7 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
     );
     if (m.model === 'bgnbd') {
       const never = r.customers.filter((c) => c.frequency === 0).length;
-      if (never > 0) out += `P(alive) under BG/NBD is 1 for the ${count(never)} customers who never bought again (a property of the model, not a finding); MBG/NBD does not assume it.\n`;
+      if (never > 0) out += `P(alive) under BG/NBD is 1 for the ${counted(never, 'customer')} who never bought again (a property of the model, not a finding); MBG/NBD does not assume it.\n`;
     }
   }
   const best = [...r.customers].sort((a, b) => b.clv - a.clv).slice(0, top);
