@@ -65,7 +65,7 @@ describe('renderHtml', () => {
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(html).toContain('<title>Fixture company</title>');
     expect(html).not.toMatch(/NaN|undefined|\[object /);
-    expect(sectionIds(html)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'retention', 'payments', 'at-risk', 'kpi', 'profitability', 'notes']);
+    expect(sectionIds(html)).toEqual(['glance', 'overview', 'data', 'segments', 'concentration', 'value', 'retention', 'payments', 'at-risk', 'kpi', 'profitability', 'notes']);
   });
 
   it('has no script and loads nothing from the network', () => {
@@ -140,7 +140,7 @@ describe('renderHtml', () => {
     expect(page).toContain(`<title>Customer report, as of ${doc.meta.asOf}</title>`);
 
     const noChurn = renderHtml({ ...doc, churn: null, atRisk: null, kpi: null, profitability: null, notes: [] });
-    expect(sectionIds(noChurn)).toEqual(['overview', 'data', 'segments', 'concentration', 'value', 'payments']);
+    expect(sectionIds(noChurn)).toEqual(['glance', 'overview', 'data', 'segments', 'concentration', 'value', 'payments']);
     expect([...figures(noChurn).keys()]).not.toContain('cohorts');
     expect([...figures(noChurn).keys()]).not.toContain('survival');
     expect(noChurn).not.toContain('href="#retention"');
@@ -225,5 +225,24 @@ describe('svg primitives', () => {
     expect(evenSample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4, 2)).toEqual([1, 2, 3, 7]);
     const short = [1, 2];
     expect(evenSample(short, 3)).toBe(short);
+  });
+});
+
+describe('At a glance', () => {
+  it('opens the report with equity, at-risk value, concentration and churn, equal to the sections below', async () => {
+    const { glanceFigures } = await import('../../src/report/html/summary.js');
+    const { runCli } = await import('../helpers/run-cli.js');
+    const { fixture } = await import('../helpers/data.js');
+    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--format', 'json', '--quiet']);
+    const doc = JSON.parse(r.stdout);
+    const figures = Object.fromEntries(glanceFigures(doc).map(([label, value, note]) => [label, { value, note }]));
+    expect(figures['Customer equity'].value).toBe(doc.value.equity.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    expect(figures['Customers at risk'].value).toBe(String(doc.atRisk.length));
+    expect(figures.Concentration.value).toBe(`Gini ${doc.segment.concentration.gini.toFixed(2)}`);
+    expect(figures['Churn per month'].note).toMatch(/^\d{4}-\d{2}: [\d.]+%, (rising|falling|steady) against the 3 months before$/);
+    const html = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--format', 'html', '--quiet']);
+    const glance = /<section id="glance"[\s\S]*?<\/section>/.exec(html.stdout)![0];
+    expect(glance).toContain('Customer equity');
+    expect(html.stdout.indexOf('id="glance"')).toBeLessThan(html.stdout.indexOf('id="overview"'));
   });
 });

@@ -23,6 +23,7 @@ import { valueSection } from './value.js';
 import { retentionSection } from './churn.js';
 import { paymentsSection, atRiskSection } from './payments.js';
 import { STYLE } from './page.js';
+import { glanceSection } from './summary.js';
 
 export { escapeHtml } from './svg.js';
 
@@ -50,6 +51,7 @@ export function renderHtml(doc: ReportDocument, options: HtmlOptions = {}): stri
   const add = (id: string, heading: string, body: string | null): void => {
     if (body !== null) sections.push({ id, title: heading, html: body });
   };
+  add('glance', 'At a glance', glanceSection(doc));
   add('overview', 'Overview', doc.overview ? overviewSection(doc) : null);
   add('data', 'Data accounting', dataSection(doc));
   // A section that could not be computed keeps its place, with the reason instead of the numbers.
