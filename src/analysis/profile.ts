@@ -136,6 +136,11 @@ export function portfolioRank(value: number, values: readonly number[]): Portfol
  * least half of `id` and at least 2 characters), nearest to it in id order.
  */
 export function closeIds(id: string, known: Iterable<string>, max = 3): string[] {
+  // The same id written another way first: leading zeros (7592 for 07592), case, surrounding blanks.
+  const same = (s: string): string => s.trim().toLowerCase().replace(/^0+(?=\d)/, '');
+  const key = same(id);
+  const equivalent = [...known].filter((c) => c !== id && same(c) === key);
+  if (equivalent.length > 0) return equivalent.sort(compareIds).slice(0, max);
   const query = id.toLowerCase();
   let best = 0;
   let matches: string[] = [];

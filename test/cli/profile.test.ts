@@ -171,6 +171,9 @@ describe('crm profile', () => {
     expect(closeIds('C031', ids)).toEqual(['C030']);
     expect(closeIds('C099', ids)).toEqual(['C028', 'C029', 'C030']);
     expect(closeIds('c015', ids)).toEqual(['C015']);
+    // the same id written without its leading zeros (an export that dropped them, or a user typing it)
+    expect(closeIds('7592', ['07591', '07592', '17592', '7593'])).toEqual(['07592']);
+    expect(closeIds(' 07592 ', ['7592'])).toEqual(['7592']);
     expect(closeIds('C01', ids)).toEqual(['C010', 'C011', 'C012']);
     expect(closeIds('X001', ids)).toEqual([]);
     expect(portfolioRank(5, [1, 5, 9, 5])).toEqual({ rank: 2, of: 4, percentile: 25 });
