@@ -136,11 +136,11 @@ export function numberList(text: string, flag: string): number[] {
   return values;
 }
 
-/** A whole number of days >= 1, or undefined when not given. @throws UsageError */
-export function positiveInteger(value: unknown, flag: string): number | undefined {
+/** A whole number >= 1 (of `unit`, for the message), or undefined when not given. @throws UsageError */
+export function positiveInteger(value: unknown, flag: string, unit?: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number of days, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number${unit ? ` of ${unit}` : ''}, not "${value}"`);
   return n;
 }
 

@@ -71,4 +71,14 @@ describe('crm inspect', () => {
     expect(kindScore(customers)).toBeCloseTo(0.75, 12);
     expect(matchKind('sales', ['cust', 'day', 'x'], { customer_id: 'cust' }).fields[0]).toMatchObject({ column: 0, header: 'cust' });
   });
+
+  it('a bad --rows is a usage error that does not call rows days (nor --top)', async () => {
+    const r = await runCli(['inspect', fixture('sales.csv'), '--rows', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('crm: error: --rows must be a positive whole number, not "0"\n');
+    const top = await runCli(['payments', '--payments', fixture('payments.csv'), '--top', '0']);
+    expect(top.stderr).toBe('crm: error: --top must be a positive whole number, not "0"\n');
+    const days = await runCli(['payments', '--payments', fixture('payments.csv'), '--dso-window', 'x']);
+    expect(days.stderr).toMatch(/--dso-window must be a positive whole number of days, not "x"/);
+  });
 });

@@ -33,7 +33,7 @@ export function registerCampaign(program: Command, io: Io): void {
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
-    const windowDays = positiveInteger(options.window, '--window') ?? 30;
+    const windowDays = positiveInteger(options.window, '--window', 'days') ?? 30;
     const by = list(options.by);
     if (by.length > 0 && options.customers === undefined) throw new UsageError('--by needs --customers', { hint: '--customers FILE' });
     const { data, window } = await readInputs(cmd, options, config, io, { contacts: 'required', sales: 'required', customers: 'optional' }, { holdout: false });

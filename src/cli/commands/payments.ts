@@ -40,9 +40,9 @@ export function registerPayments(program: Command, io: Io): void {
       throw new UsageError(`--by ${by}: no such column in the customers file`, { hint: data.attributeNames.join(', ') });
     }
     const analysis = analysePayments(records, asOf, {
-      delinquentAfterDays: positiveInteger(options.delinquentAfter, '--delinquent-after'),
-      slowMaxDaysLate: positiveInteger(options.slowAfter, '--slow-after'),
-      dsoWindowDays: positiveInteger(options.dsoWindow, '--dso-window'),
+      delinquentAfterDays: positiveInteger(options.delinquentAfter, '--delinquent-after', 'days'),
+      slowMaxDaysLate: positiveInteger(options.slowAfter, '--slow-after', 'days'),
+      dsoWindowDays: positiveInteger(options.dsoWindow, '--dso-window', 'days'),
       topDebtors: positiveInteger(options.top, '--top'),
       group: by !== undefined ? (id: string) => data.customers?.get(id)?.[by] ?? '' : undefined,
       groupName: by,
