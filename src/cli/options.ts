@@ -19,6 +19,7 @@ import type { IngestOptions } from '../ingest/table.js';
 import type { UnknownPolicy } from '../ingest/load.js';
 import type { Day } from '../core/days.js';
 import type { Io } from './io.js';
+import type { TextStyle } from '../report/table.js';
 
 export type Format = 'table' | 'json' | 'csv' | 'ndjson';
 
@@ -83,6 +84,7 @@ export function addOutputOptions(cmd: Command): Command {
     .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, csv when piped)').choices(['table', 'json', 'csv', 'ndjson']))
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('--no-color', 'no colour in tables (also NO_COLOR=1)')
+    .option('--wide', 'tables with every column, however wide the terminal')
     .option('-q, --quiet', 'no diagnostics on stderr on success');
 }
 
@@ -361,6 +363,18 @@ export function outputFormat(options: Json, io: Io, allowed: Format[] = ['table'
     if (out.endsWith('.csv')) return 'csv';
   }
   return io.stdout.isTTY ? 'table' : 'csv';
+}
+
+/**
+ * How terminal tables are drawn: colour as {@link useColor}; on a terminal (stdout, no -o) tables fit its
+ * width (columns on the right left out and named) unless --wide.
+ */
+export function textStyle(options: Json, io: Io): TextStyle {
+  const color = useColor(options, io);
+  if (!io.stdout.isTTY || options.output !== undefined || options.wide === true) return { color };
+  const columns = io.stdout.columns ?? Number(io.env.COLUMNS);
+  if (!Number.isFinite(columns) || columns <= 0) return { color };
+  return { color, width: columns, wideHint: '--wide shows all' };
 }
 
 /** Whether to colour: a terminal, NO_COLOR unset, no --no-color. */

@@ -11,7 +11,8 @@ import { writeCsv, writeNdjson } from '../../report/records.js';
 import { excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
+import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { campaignBreakdowns, marginShareOf } from '../../analysis/campaigns.js';
 import { marginOption } from '../settings.js';
@@ -65,8 +66,8 @@ export function registerCampaign(program: Command, io: Io): void {
         const settings = { windowDays: analysis.windowDays, marginShare: analysis.marginShare, marginSource: margin.source, methods: analysis.methods };
         await sink.write(`${JSON.stringify({ meta, settings, campaigns: analysis.campaigns, contacts: analysis.account, notes }, jsonReplacer, 2)}\n`);
       } else {
-        await sink.write(renderCampaigns(analysis, useColor(options, io), margin.source));
-        for (const n of notes) await sink.write(`${n}\n`);
+        await sink.write(renderCampaigns(analysis, textStyle(options, io), margin.source));
+        for (const n of notes) await sink.write(fitProse(`${n}\n`, textStyle(options, io)));
       }
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);

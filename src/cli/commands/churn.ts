@@ -9,7 +9,8 @@ import { jsonReplacer } from '../../report/format.js';
 import { inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, useColor } from '../options.js';
+import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, textStyle } from '../options.js';
+import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
 import { analyseChurn } from '../../analysis/churn.js';
@@ -113,7 +114,7 @@ export function registerChurn(program: Command, io: Io): void {
           const [head, ...body] = rows;
           for (const r of body) await sink.write(`${JSON.stringify(Object.fromEntries(head.map((h, i) => [String(h), r[i] ?? null])), jsonReplacer)}\n`);
         }
-      } else await sink.write(renderChurn(result, useColor(options, io)) + notes.map((n) => `${n}\n`).join(''));
+      } else await sink.write(renderChurn(result, textStyle(options, io)) + fitProse(notes.map((n) => `${n}\n`).join(''), textStyle(options, io)));
     });
     if (format !== 'table') diagnostics(io, options.quiet, [...notes, ...skipped, ...warnings]);
     if (options.strict && atRiskError !== undefined) throw new StrictError(`--strict: the at-risk list could not be computed: ${atRiskError}`);

@@ -9,7 +9,8 @@ import type { FittedModel } from '../../models/types.js';
 import { fitPurchaseModels, fitSpendModel, spendData, untrustedReason } from '../../value/fit-valuation.js';
 import { jsonReplacer } from '../../report/format.js';
 import { fileSink } from '../../report/output.js';
-import { addInputOptions, addOutputOptions, addWindowOptions, ingestOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, ingestOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
+import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
 import type { Io } from '../io.js';
@@ -91,8 +92,8 @@ export function registerFit(program: Command, io: Io): void {
       } else if (format === 'csv') await writeCsv(sink, fitColumns, fitParameterRows(fits, period.name));
       else if (format === 'ndjson') await writeNdjson(sink, fitColumns, fitParameterRows(fits, period.name));
       else {
-        await sink.write(renderFits(fits, period, useColor(options, io)));
-        for (const n of notes) await sink.write(`${n}\n`);
+        await sink.write(renderFits(fits, period, textStyle(options, io)));
+        for (const n of notes) await sink.write(fitProse(`${n}\n`, textStyle(options, io)));
       }
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);

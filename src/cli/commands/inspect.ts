@@ -10,7 +10,7 @@ import type { InputKind } from '../../ingest/schema.js';
 import { jsonReplacer } from '../../report/format.js';
 import { renderInspection } from '../../report/text/inspect.js';
 import type { Io } from '../io.js';
-import { addInputOptions, ingestOptions, inputColumnsHelp, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, ingestOptions, inputColumnsHelp, outputFormat, resolveOptions, textStyle } from '../options.js';
 import { withOutput } from '../output.js';
 import { positiveInteger } from '../settings.js';
 
@@ -26,6 +26,7 @@ export function registerInspect(program: Command, io: Io): void {
     .addOption(new Option('-f, --format <format>', 'table (default on a terminal) or json').choices(['table', 'json']))
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--wide', 'tables with every column, however wide the terminal')
     .option('-q, --quiet', 'no diagnostics on stderr (inspect writes none)');
   addInputOptions(cmd, []);
   cmd.addHelpText('after', inputColumnsHelp([...KINDS], ''));
@@ -37,7 +38,7 @@ export function registerInspect(program: Command, io: Io): void {
     const result = await inspectFile(file, ingestOptions(options, config, cmd)[kind ?? 'sales'], { stdin: io.stdin }, { kind, rows });
     await withOutput(options.output as string | undefined, io, async (sink) => {
       if (format === 'json') await sink.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
-      else await sink.write(renderInspection(result, useColor(options, io), kind !== undefined));
+      else await sink.write(renderInspection(result, textStyle(options, io), kind !== undefined));
     });
   });
 }

@@ -8,7 +8,8 @@ import { writeCsv, writeJson, writeNdjson, type RecordColumns } from '../../repo
 import { excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
+import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { parseDays } from '../settings.js';
 import { computeKpis } from '../../analysis/kpi.js';
@@ -61,7 +62,7 @@ export function registerKpi(program: Command, io: Io): void {
       else if (format === 'json') {
         const provisional: RecordColumns<KpiRow> = { names: [...columns.names, 'lost_provisional', 'start', 'end'], values: (r) => [...columns.values(r), r.lostProvisional, dayToIso(r.start), dayToIso(r.end)] };
         await writeJson(sink, meta, 'periods', provisional, result.periods, { notes });
-      } else await sink.write(renderKpi(result, useColor(options, io), withPayments, resolved?.rule) + notes.map((n) => `${n}\n`).join(''));
+      } else await sink.write(renderKpi(result, textStyle(options, io), withPayments, resolved?.rule) + fitProse(notes.map((n) => `${n}\n`).join(''), textStyle(options, io)));
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });

@@ -7,7 +7,8 @@ import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
 import { excludeRows, inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
+import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { paymentColumns } from '../../report/columns.js';
 import { renderPayments } from '../../report/text/payments.js';
@@ -59,7 +60,7 @@ export function registerPayments(program: Command, io: Io): void {
       else if (format === 'ndjson') await writeNdjson(sink, paymentColumns, analysis.customers);
       else if (format === 'json') {
         await writeJson(sink, meta, 'customers', paymentColumns, analysis.customers, paymentsSections(analysis));
-      } else await sink.write(renderPayments(analysis, useColor(options, io), resolved.rule) + notes.map((n) => `${n}\n`).join(''));
+      } else await sink.write(renderPayments(analysis, textStyle(options, io), resolved.rule) + fitProse(notes.map((n) => `${n}\n`).join(''), textStyle(options, io)));
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });

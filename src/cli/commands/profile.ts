@@ -17,7 +17,7 @@ import { jsonReplacer } from '../../report/format.js';
 import { readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addWindowOptions, resolveOptions, textStyle } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { VERSION } from '../../core/version.js';
 import { marginOption, valuationFromOptions } from '../settings.js';
@@ -36,6 +36,7 @@ export function registerProfile(program: Command, io: Io): void {
     .option('--discount-rate <rate>', 'annual discount rate (default 0.1)')
     .option('--last <n>', 'table: purchase days listed (default 10)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--wide', 'tables with every column, however wide the terminal')
     .option('-q, --quiet', 'no diagnostics on stderr on success');
   addInputOptions(cmd, ['customers', 'sales', 'payments', 'costs']);
   addWindowOptions(cmd, { holdout: false });
@@ -58,7 +59,7 @@ export function registerProfile(program: Command, io: Io): void {
     const notes = [...accountLines(data), ...run.notes];
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') await sink.write(`${JSON.stringify(profile, jsonReplacer, 2)}\n`);
-      else await sink.write(renderProfile(profile, useColor(options, io), { last }));
+      else await sink.write(renderProfile(profile, textStyle(options, io), { last }));
     });
     diagnostics(io, options.quiet, notes);
   });

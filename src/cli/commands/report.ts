@@ -17,7 +17,7 @@ import { writeJson } from '../../report/json-stream.js';
 import { readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addWindowOptions, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addWindowOptions, resolveOptions, textStyle } from '../options.js';
 import { refuseInputOverwrite, withOutput } from '../output.js';
 import { VERSION } from '../../core/version.js';
 import { trace } from '../trace.js';
@@ -42,6 +42,7 @@ export function registerReport(program: Command, io: Io): void {
     .option('--discount-rate <rate>', 'annual discount rate (default 0.1)')
     .option('--top <n>', 'customers in the at-risk list (default 20)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--wide', 'tables with every column, however wide the terminal')
     .option('-q, --quiet', 'print nothing on success')
     .option('--strict', 'exit 1 (after writing the report) when a section could not be computed or a warning was raised');
   addInputOptions(cmd, ['customers', 'sales', 'payments', 'costs', 'contacts']);
@@ -89,7 +90,7 @@ export function registerReport(program: Command, io: Io): void {
       await withOutput(output, io, async (sink) => {
         if (format === 'json') await writeJson(sink, jsonDocument(doc), reportReplacer);
         else if (format === 'html') await sink.write(renderHtml(doc));
-        else await sink.write(renderReport(doc, useColor(options, io)));
+        else await sink.write(renderReport(doc, textStyle(options, io)));
       });
     }
     // The terminal report on stdout already shows the accounting, the notes and the reasons: not again on stderr.

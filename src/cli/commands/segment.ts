@@ -4,11 +4,11 @@ import { Option } from 'commander';
 import { summarize } from '../../accumulate/summary.js';
 import { segmentPortfolio } from '../../segment/segment-portfolio.js';
 import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
-import { renderTable } from '../../report/table.js';
+import { fitProse, renderTable } from '../../report/table.js';
 import { inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
-import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { groupAttributes } from '../groups.js';
 import { segmentColumns } from '../../report/columns.js';
@@ -61,11 +61,11 @@ export function registerSegment(program: Command, io: Io): void {
         const { customers: perCustomer, ...rest } = result;
         await writeJson(sink, meta, 'customers', segmentColumns, options.perCustomer ? perCustomer : [], rest);
       } else {
-        await sink.write(renderSegment(result, useColor(options, io)));
+        await sink.write(renderSegment(result, textStyle(options, io)));
         if (options.perCustomer) {
-          await sink.write('\n' + renderTable(segmentColumns.names, result.customers.map((c) => segmentColumns.values(c).map((v) => String(v ?? ''))), { color: useColor(options, io) }, 'Customers'));
+          await sink.write('\n' + renderTable(segmentColumns.names, result.customers.map((c) => segmentColumns.values(c).map((v) => String(v ?? ''))), textStyle(options, io), 'Customers'));
         }
-        for (const n of notes) await sink.write(`${n}\n`);
+        for (const n of notes) await sink.write(fitProse(`${n}\n`, textStyle(options, io)));
       }
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);

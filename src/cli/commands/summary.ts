@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { dayToIso } from '../../core/days.js';
 import { summarize } from '../../accumulate/summary.js';
 import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
-import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
 import { inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import { diagnostics, withOutput } from '../output.js';
@@ -53,7 +53,7 @@ export async function runSummary(cmd: Command, io: Io): Promise<void> {
     else if (format === 'ndjson') await writeNdjson(sink, columns, customers);
     else if (format === 'json') await writeJson(sink, meta, 'customers', columns, customers);
     else {
-      await sink.write(renderSummary(customers, columns, totals, { asOf: meta.asOf, calibrationEnd: meta.calibrationEnd, window: window!, limit: Math.max(0, Number(options.limit ?? 20)), accounts: data.accounts }, useColor(options, io)));
+      await sink.write(renderSummary(customers, columns, totals, { asOf: meta.asOf, calibrationEnd: meta.calibrationEnd, window: window!, limit: Math.max(0, Number(options.limit ?? 20)), accounts: data.accounts }, textStyle(options, io)));
       for (const n of notes.slice(data.accounts.length)) await sink.write(`${n}\n`);
     }
   });

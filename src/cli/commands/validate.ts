@@ -9,7 +9,7 @@ import { tracking, validatePurchases, validateSpend, type ModelValidation, type 
 import { jsonReplacer } from '../../report/format.js';
 import { csvLine } from '../../report/csv/line.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
 import { fitPurchaseModels, fitSpendModel, untrustedReason } from '../../value/fit-valuation.js';
@@ -61,7 +61,7 @@ export function registerValidate(program: Command, io: Io): void {
         if (format === 'csv') for (const row of rows) await sink.write(csvLine(row));
         else for (const row of rows.slice(1)) await sink.write(`${JSON.stringify(Object.fromEntries(rows[0].map((h, i) => [h, row[i]])), jsonReplacer)}\n`);
       } else {
-        await sink.write(renderValidation(results, spend, loaded.period.name, useColor(options, io)));
+        await sink.write(renderValidation(results, spend, loaded.period.name, textStyle(options, io)));
         for (const n of loaded.notes) await sink.write(`${n}\n`);
       }
     });

@@ -7,7 +7,8 @@ import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/regis
 import type { ValueResult } from '../../value/types.js';
 import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
 import type { Io } from '../io.js';
-import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outputFormat, resolveOptions, useColor } from '../options.js';
+import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outputFormat, resolveOptions, textStyle } from '../options.js';
+import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
 import { readSavedModel } from '../saved-model.js';
@@ -87,8 +88,8 @@ export function registerValue(program: Command, io: Io): void {
         const { customers, ...rest } = result;
         await writeJson(sink, { command: 'value', ...loaded.meta }, 'customers', columns, customers, { ...rest, notes: valuationNotes });
       } else {
-        await sink.write(renderValue(result, top, useColor(options, io)));
-        for (const n of notes) await sink.write(`${n}\n`);
+        await sink.write(renderValue(result, top, textStyle(options, io)));
+        for (const n of notes) await sink.write(fitProse(`${n}\n`, textStyle(options, io)));
       }
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);

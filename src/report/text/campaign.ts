@@ -1,7 +1,7 @@
 /** Terminal report of campaign response against control groups (`crm campaign`, `crm report`). */
 import { type CampaignAnalysis, type CampaignEffect, type GroupStats } from '../../marketing/campaign.js';
 import { count, fixed, percent } from '../format.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 
 function interval(i: [number, number] | null, show: (v: number) => string): string {
   return i === null ? '' : `${show(i[0])} to ${show(i[1])}`;
@@ -26,14 +26,14 @@ function groupRow(name: string, s: GroupStats | null): string[] {
 }
 
 /** The terminal report of `crm campaign`. */
-export function renderCampaigns(a: CampaignAnalysis, color: boolean, marginSource?: string): string {
-  const paint = painter(color);
+export function renderCampaigns(a: CampaignAnalysis, style: TextStyle, marginSource?: string): string {
+  const paint = painter(style.color);
   let out = `${paint.bold(`Campaigns as of ${a.asOf}`)}: response = a purchase day 1 to ${a.windowDays} days after a contact (the contact day excluded); margin share ${percent(a.marginShare)}${marginSource ? ` (from ${marginSource})` : ''}\n`;
   for (const c of a.campaigns) {
     out += '\n' + renderTable(
       ['group', 'contacted', 'responders', 'rate', '95% interval (Wilson)', 'revenue / contacted', 'margin / contacted', 'cost', 'incomplete'],
       [groupRow('treatment', c.treatment), groupRow('control', c.control)],
-      { color },
+      style,
       `Campaign ${c.campaign} (contacts ${c.firstContact}${c.lastContact !== c.firstContact ? ` to ${c.lastContact}` : ''})`,
     );
     out += effectLines(c).map((l) => `${l}\n`).join('');
@@ -48,10 +48,10 @@ export function renderCampaigns(a: CampaignAnalysis, color: boolean, marginSourc
           b.control ? count(b.control.contacted) : '0', percent(b.control?.responseRate),
           b.lift === null ? 'n/a' : points(b.lift), interval(b.liftInterval, points), fixed(b.incrementalRevenue),
         ]),
-        { color },
+        style,
         `Campaign ${c.campaign} by ${by === 'segment' ? 'RFM segment before the campaign' : by}`,
       );
     }
   }
-  return out;
+  return fitProse(out, style);
 }

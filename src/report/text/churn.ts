@@ -5,7 +5,7 @@ import { describeChurnWindow, survivalDefinition } from '../../churn/lifetimes.j
 import { survivalAt } from '../../churn/kaplan-meier.js';
 import { LIFECYCLE_STAGES } from '../../churn/lifecycle.js';
 import { count, fixed, percent } from '../format.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 import { type ChurnRun, type ChurnSection } from '../../churn/result.js';
 
 /** Periods of the cohort triangle in the terminal (the CSV and JSON have all). */
@@ -35,8 +35,8 @@ export function churnHeader(r: ChurnRun): string {
 }
 
 /** The terminal report of `crm churn` (and of the churn section of `crm report`). */
-export function renderChurn(r: ChurnRun, color: boolean): string {
-  const paint = painter(color);
+export function renderChurn(r: ChurnRun, style: TextStyle): string {
+  const paint = painter(style.color);
   const skipped = (name: ChurnSection, title: string): string => `\n${paint.bold(title)} not computed: ${r.notComputed?.[name] ?? 'not asked for'}\n`;
   let out = churnHeader(r);
   if (r.cohorts) {
@@ -48,7 +48,7 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
       return cell ? shade(paint, cell.customerRetention, `${percent(cell.customerRetention, 0)}${cell.partial ? '*' : ''}`) : '';
     })]);
     rows.push(['average', count(r.cohorts.customers), ...Array.from({ length: width }, (_, k) => (r.cohorts!.average[k] ? percent(r.cohorts!.average[k].customerRetention, 0) : ''))]);
-    out += renderTable(header, rows, { color }, `Customer retention by ${r.cohorts.unit} of first purchase (share active in each ${r.cohorts.unit} since; * = period not complete at as-of ${r.asOf})`);
+    out += renderTable(header, rows, style, `Customer retention by ${r.cohorts.unit} of first purchase (share active in each ${r.cohorts.unit} since; * = period not complete at as-of ${r.asOf})`);
     if (periods > width) out += `${r.cohorts.unit}s 0 to ${width - 1} of ${periods} shown; every ${r.cohorts.unit}: --format csv --table cohorts\n`;
   } else out += skipped('cohorts', 'Cohort retention');
   if (r.survival && r.lifetimes) {
@@ -56,7 +56,7 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
     out += `\n${paint.bold('Survival')} (${definition}): ${count(r.lifetimes.churned)} churned, ${count(r.lifetimes.censored)} censored; S(t) with its 95% interval in brackets\n`;
     const survivalRows = r.survival.at.map(({ group, points }) => [group, ...points.map((p) => (p.survival === null ? '' : p.lower === null || p.upper === null ? percent(p.survival, 1) : `${percent(p.survival, 1)} (${(p.lower * 100).toFixed(0)}–${(p.upper * 100).toFixed(0)})`))]);
     const medians = [{ group: 'all', curve: r.survival.overall }, ...r.survival.groups].map((g) => (g.curve.median === null ? 'not reached' : `${fixed(g.curve.median, 0)} d`));
-    out += renderTable(['group', ...r.survival.times.map((t) => `S(${t} d)`), 'median lifetime'], survivalRows.map((row, i) => [...row, medians[i]]), { color });
+    out += renderTable(['group', ...r.survival.times.map((t) => `S(${t} d)`), 'median lifetime'], survivalRows.map((row, i) => [...row, medians[i]]), style);
     if (r.survival.view === 'observed') {
       const s0 = survivalAt(r.survival.overall, [0])[0].survival;
       if (s0 !== null) out += `S(0) = ${percent(s0, 1)}: the estimated share of customers who buy again after their first purchase day${s0 <= 0.5 ? ' (fewer than half: the median lifetime is 0)' : ''}. Other view: --survival window.\n`;
@@ -69,37 +69,37 @@ export function renderChurn(r: ChurnRun, color: boolean): string {
     const complete = r.churnRates.overall.periods.filter((p) => !p.partial);
     const periods = complete.filter((p) => !p.provisional).slice(-6);
     const provisional = complete.filter((p) => p.provisional).length;
-    out += '\n' + renderTable(['period', 'at risk', 'lost', 'churn rate'], periods.map((p) => [p.label, count(p.atRisk), count(p.lost), percent(p.rate)]), { color }, `Churn rate per ${r.churnRates.unit} (last final periods; pooled ${percent(r.churnRates.overall.pooledRate)})`);
+    out += '\n' + renderTable(['period', 'at risk', 'lost', 'churn rate'], periods.map((p) => [p.label, count(p.atRisk), count(p.lost), percent(p.rate)]), style, `Churn rate per ${r.churnRates.unit} (last final periods; pooled ${percent(r.churnRates.overall.pooledRate)})`);
     out += `Churn: ${r.churnRates.definition}${provisional > 0 ? ` (${provisional} complete ${r.churnRates.unit}${provisional === 1 ? '' : 's'} after the last shown ${provisional === 1 ? 'is' : 'are'} provisional)` : ''}.\n`;
   }
   if (r.sbg) {
     const m = r.sbg.model;
     out += `\n${paint.bold('sBG')} (${r.sbg.source}): alpha ${fixed(m.params.alpha, 3)}, beta ${fixed(m.params.beta, 3)}, log-likelihood ${fixed(m.logLikelihood, 1)}; expected further periods of a customer active now ${fixed(r.sbg.expectedResidualPeriods, 1)}\n`;
     const shown = r.sbg.projection.filter((p) => p.period < 12 || p.projected).slice(0, 24);
-    out += renderTable(['period', 'observed', 'expected', 'retention'], shown.map((p) => [String(p.period), p.observedActive === null ? '' : fixed(p.observedActive, 0), fixed(p.expectedActive, 1), percent(p.retentionRate)]), { color });
+    out += renderTable(['period', 'observed', 'expected', 'retention'], shown.map((p) => [String(p.period), p.observedActive === null ? '' : fixed(p.observedActive, 0), fixed(p.expectedActive, 1), percent(p.retentionRate)]), style);
   } else if (r.notComputed?.sbg !== undefined && r.lifetimes?.source !== 'purchases') out += skipped('sbg', 'sBG model');
   if (r.lifecycle) {
-    out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), { color }, `Life-cycle stages (churn window ${r.lifecycle.rules.churnWindow.days} days)`);
+    out += '\n' + renderTable(['stage', 'customers', 'share', 'revenue', 'mean revenue'], r.lifecycle.stages.map((s) => [s.stage, count(s.customers), percent(s.share), fixed(s.revenue), fixed(s.averageRevenue)]), style, `Life-cycle stages (churn window ${r.lifecycle.rules.churnWindow.days} days)`);
   } else out += skipped('lifecycle', 'Life-cycle stages');
-  if (r.atRisk) out += '\n' + renderAtRisk(r.atRisk.rows, r.atRisk.model.model, color);
+  if (r.atRisk) out += '\n' + renderAtRisk(r.atRisk.rows, r.atRisk.model.model, style);
   else if (r.atRiskError !== undefined) out += `\nAt-risk list not computed: ${r.atRiskError}\n`;
   else if (r.notComputed?.atRisk !== undefined) out += skipped('atRisk', 'At-risk list');
   const t = r.lifecycle?.transitions;
-  if (t) out += '\n' + renderTable([`${dayToIso(t.fromAsOf)} → ${dayToIso(t.toAsOf)}`, ...LIFECYCLE_STAGES], t.fromStages.map((from) => [from, ...LIFECYCLE_STAGES.map((to) => count(t.counts[from][to]))]), { color }, 'Stage transitions');
-  return out;
+  if (t) out += '\n' + renderTable([`${dayToIso(t.fromAsOf)} → ${dayToIso(t.toAsOf)}`, ...LIFECYCLE_STAGES], t.fromStages.map((from) => [from, ...LIFECYCLE_STAGES.map((to) => count(t.counts[from][to]))]), style, 'Stage transitions');
+  return fitProse(out, style);
 }
 
 /** The at-risk list as a terminal table, with the rule it was made by. */
-export function renderAtRisk(rows: AtRiskRow[], model: string, color: boolean): string {
+export function renderAtRisk(rows: AtRiskRow[], model: string, style: TextStyle): string {
   const title = `At risk: customers with ${AT_RISK_GONE_BELOW} <= P(alive) < ${AT_RISK_BELOW} (P(alive) from ${model}; below ${AT_RISK_GONE_BELOW} counted as gone), ranked by value at stake = P(alive) x expected revenue over 12 months if retained`;
   if (rows.length === 0) return `${title}\nNo customer is at risk by this rule.\n`;
   const table = renderTable(
     ['customer_id', 'at stake', 'P(alive)', 'revenue', 'days since', 'gap', 'segment', 'payment'],
     rows.map((a) => [a.customerId, fixed(a.valueAtRisk), fixed(a.pAlive, 3), fixed(a.value), String(a.daysSinceLast), a.usualGap === null ? '' : String(a.usualGap), a.segment ?? '', a.paymentClass ?? '']),
-    { color },
+    style,
     title,
   );
   // The reasons under the table, one line per customer (a column would not fit a terminal).
   const reasons = rows.filter((a) => a.reason !== undefined).map((a) => `  ${a.customerId}: ${a.reason}\n`).join('');
-  return reasons === '' ? table : `${table}Why each customer is on the list:\n${reasons}`;
+  return fitProse(reasons === '' ? table : `${table}Why each customer is on the list:\n${reasons}`, style);
 }

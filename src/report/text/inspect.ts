@@ -1,7 +1,7 @@
 /** The terminal view of `crm inspect FILE`: how the file reads, its first rows, and how it maps to an input. */
 import { renderSettings } from '../../errors.js';
 import type { Inspection, KindMatch } from '../../ingest/inspect.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe', whitespace: 'runs of blanks' };
 
@@ -30,17 +30,17 @@ function mapping(m: KindMatch, flag: string): string {
 }
 
 /** `asked`: whether the kind was given (--as) rather than guessed. */
-export function renderInspection(r: Inspection, color: boolean, asked: boolean): string {
-  const paint = painter(color);
+export function renderInspection(r: Inspection, style: TextStyle, asked: boolean): string {
+  const paint = painter(style.color);
   const delimiter = r.delimiter === '\t' ? 'tab' : r.delimiter === 'whitespace' ? 'whitespace' : `"${r.delimiter}"`;
   let out = `${paint.bold(r.file)}: delimiter ${delimiter} (${DELIMITER_NAMES[r.delimiter] ?? 'given'}${r.delimiterDetected ? ', detected from the header line' : ', given'}), encoding ${r.encoding}, ${r.headers.length} column${r.headers.length === 1 ? '' : 's'}\n`;
   if (r.problem) out += `${paint.red('Reading problem')} in the first rows: ${renderSettings(r.problem.text.message, 'cli')}${r.problem.text.hint ? ` (hint: ${renderSettings(r.problem.text.hint, 'cli')})` : ''}\n`;
   if (r.headers.length === 1 && r.rows.length > 0) out += 'One column only: if the file has more, the delimiter is wrong (--delimiter).\n';
-  out += '\n' + renderTable(r.headers.map(cut), r.rows.map((row) => r.headers.map((_, i) => cut(row[i] ?? ''))), { color }, `First ${r.rows.length} row${r.rows.length === 1 ? '' : 's'}${r.more ? ' (more follow)' : ''}`);
+  out += '\n' + renderTable(r.headers.map(cut), r.rows.map((row) => r.headers.map((_, i) => cut(row[i] ?? ''))), style, `First ${r.rows.length} row${r.rows.length === 1 ? '' : 's'}${r.more ? ' (more follow)' : ''}`);
   const [best, ...others] = r.kinds;
   out += `\n${paint.bold(`As ${best.kind}`)}${asked ? '' : ' (the closest input kind; --as KIND for another)'}\n`;
   out += mapping(best, '--map');
   const alsoComplete = others.filter((k) => k.missing.length === 0).map((k) => k.kind);
   if (alsoComplete.length > 0) out += `It also has every required field of: ${alsoComplete.join(', ')}.\n`;
-  return out;
+  return fitProse(out, style);
 }

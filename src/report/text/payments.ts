@@ -3,7 +3,7 @@ import { dayToIso } from '../../core/days.js';
 import { type PaymentsAnalysis } from '../../payments/analyse-payments.js';
 import type { AgeingTable } from '../../payments/portfolio.js';
 import { count, counted, fixed, percent } from '../format.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 
 /** Ageing tables as text rows. */
 export function ageingRows(tables: { name: string; table: AgeingTable }[]): { headers: string[]; rows: string[][] } {
@@ -18,8 +18,8 @@ export function ageingRows(tables: { name: string; table: AgeingTable }[]): { he
 }
 
 /** The terminal report of `crm payments`. */
-export function renderPayments(a: PaymentsAnalysis, color: boolean, asOfRule?: string): string {
-  const paint = painter(color);
+export function renderPayments(a: PaymentsAnalysis, style: TextStyle, asOfRule?: string): string {
+  const paint = painter(style.color);
   const t = a.totals;
   let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${counted(t.customers, 'customer')}, ${counted(t.invoices, 'invoice')}, ${counted(t.creditNotes, 'credit note')}\n`;
   out += `Invoiced ${fixed(t.invoiced)}, paid ${fixed(t.paid)}, outstanding ${fixed(t.outstanding)} (overdue ${fixed(t.overdue)}), credit ${fixed(t.credit)}, balance ${fixed(t.balance)}\n`;
@@ -27,19 +27,19 @@ export function renderPayments(a: PaymentsAnalysis, color: boolean, asOfRule?: s
   out += renderTable(
     ['class', 'customers', 'share', 'outstanding', 'overdue', 'share of outstanding'],
     a.classes.map((c) => [c.class, count(c.customers), percent(c.shareOfCustomers), fixed(c.outstanding), fixed(c.overdue), percent(c.shareOfOutstanding)]),
-    { color },
+    style,
     `Payment behaviour (delinquent: overdue > ${a.settings.delinquentAfterDays} days; slow: up to ${a.settings.slowMaxDaysLate} days late)`,
   );
   const tables = [{ name: 'total', table: a.ageing.total }, ...a.ageing.groups.map((g) => ({ name: g.group || '(missing)', table: g }))];
   const ageing = ageingRows(tables);
-  out += '\n' + renderTable(ageing.headers, ageing.rows, { color }, `Receivables ageing (days past due)${a.ageing.groupBy ? ` by ${a.ageing.groupBy}` : ''}`);
+  out += '\n' + renderTable(ageing.headers, ageing.rows, style, `Receivables ageing (days past due)${a.ageing.groupBy ? ` by ${a.ageing.groupBy}` : ''}`);
   if (a.topDebtors.length > 0) {
     out += '\n' + renderTable(
       ['customer_id', 'outstanding', 'overdue', 'balance', 'max days past due', 'class', 'share'],
       a.topDebtors.map((d) => [d.customerId, fixed(d.outstanding), fixed(d.overdue), fixed(d.balance), d.maxDaysPastDue === null ? '' : String(d.maxDaysPastDue), d.class, percent(d.shareOfOutstanding)]),
-      { color },
+      style,
       'Largest debtors',
     );
   }
-  return out;
+  return fitProse(out, style);
 }

@@ -1,6 +1,6 @@
 /** The terminal page of `crm profile`: one section per analysis of one customer. */
 import { count, fixed, percent } from '../format.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 import { profitabilityLine } from './kpi.js';
 import type { CustomerProfile, PortfolioRank } from '../../analysis/profile.js';
 
@@ -23,8 +23,8 @@ function dayStats(s: { mean: number; median: number; p90: number } | null): stri
 }
 
 /** The terminal page of `crm profile`: one section per analysis. */
-export function renderProfile(p: CustomerProfile, color: boolean, { last = 10 }: { last?: number } = {}): string {
-  const paint = painter(color);
+export function renderProfile(p: CustomerProfile, style: TextStyle, { last = 10 }: { last?: number } = {}): string {
+  const paint = painter(style.color);
   const h = (title: string): string => `\n${paint.bold.underline(title)}\n\n`;
   let out = `${paint.bold(`Customer ${p.customerId}`)} as of ${p.asOf}\n`;
 
@@ -58,9 +58,9 @@ export function renderProfile(p: CustomerProfile, color: boolean, { last = 10 }:
       row[Number(mm) - 1] = m.purchaseDays > 0 ? String(m.purchaseDays) : '.';
       row[12] = String(Number(row[12] || 0) + m.purchaseDays);
     }
-    out += '\n' + renderTable(['year', ...MONTHS, 'total'], [...years].map(([y, row]) => [y, ...row]), { color }, 'Purchase days per month');
+    out += '\n' + renderTable(['year', ...MONTHS, 'total'], [...years].map(([y, row]) => [y, ...row]), style, 'Purchase days per month');
     const shown = b.days.slice(-last).reverse();
-    out += '\n' + renderTable(['date', 'amount'], shown.map((d) => [d.date, fixed(d.amount)]), { color }, `Last ${shown.length} of ${count(b.days.length)} purchase days`);
+    out += '\n' + renderTable(['date', 'amount'], shown.map((d) => [d.date, fixed(d.amount)]), style, `Last ${shown.length} of ${count(b.days.length)} purchase days`);
   }
 
   out += h('RFM, segment, ABC, cluster');
@@ -113,7 +113,7 @@ export function renderProfile(p: CustomerProfile, color: boolean, { last = 10 }:
       out += '\n' + renderTable(
         ['invoice', 'date', 'due', 'amount', 'paid', 'open', 'days past due'],
         pay.openItems.map((i) => [i.invoiceId, i.invoiceDate, i.dueDate, fixed(i.amount), fixed(i.paid), fixed(i.open), i.daysPastDue > 0 ? count(i.daysPastDue) : '']),
-        { color },
+        style,
         'Open items',
       );
     } else out += '  no open items\n';
@@ -124,5 +124,5 @@ export function renderProfile(p: CustomerProfile, color: boolean, { last = 10 }:
     ['by revenue', rankText(p.rank.byRevenue)],
     ['by CLV', rankText(p.rank.byClv)],
   ]);
-  return out;
+  return fitProse(out, style);
 }

@@ -2,7 +2,7 @@
 import { type SegmentPortfolioResult } from '../../segment/segment-portfolio.js';
 import type { ScoreBand } from '../../segment/rfm.js';
 import { count, counted, fixed, percent } from '../format.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 
 /** `F=3`; `F=1–2` for a score that stands for skipped ones; `F=2 (→1)` for a skipped score. */
 function scoreLabel(measure: string, band: ScoreBand): string {
@@ -33,8 +33,8 @@ function mergedScoreNotes(r: SegmentPortfolioResult): string {
 }
 
 /** The terminal report of `crm segment`. */
-export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
-  const paint = painter(color);
+export function renderSegment(r: SegmentPortfolioResult, style: TextStyle, { compact = false }: { compact?: boolean } = {}): string {
+  const paint = painter(style.color);
   const hasMargin = r.totals.margin !== null;
   let out = renderTable(
     ['segment', 'customers', 'share', 'revenue', 'rev. share', ...(hasMargin && !compact ? ['margin'] : []), 'recency d', compact ? 'tx' : 'transactions', 'monetary', ...(compact ? [] : ['action'])],
@@ -42,7 +42,7 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
       s.segment, count(s.customers), percent(s.shareOfCustomers), fixed(s.revenue), percent(s.shareOfRevenue), ...(hasMargin && !compact ? [fixed(s.margin)] : []),
       fixed(s.meanRecencyDays, 0), fixed(s.meanTransactions, 1), fixed(s.meanMonetary), ...(compact ? [] : [s.action.length > 48 ? `${s.action.slice(0, 47)}…` : s.action]),
     ]),
-    { color },
+    style,
     `RFM segments as of ${r.asOf} (${counted(r.totals.customers, 'customer')}, ${r.settings.bins} score levels, M = ${r.settings.monetary} revenue)`,
   );
   const bins = r.settings.bins;
@@ -54,7 +54,7 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
       return c && c.customers > 0 ? `${count(c.customers)} · ${fixed(c.meanMonetary, 0)}` : '';
     })]);
   }
-  out += '\n' + renderTable(['', ...r.scores.F.map((band) => scoreLabel('F', band))], gridRows, { color }, 'R x F grid (customers · mean monetary value); R=5 most recent, F=5 most frequent');
+  out += '\n' + renderTable(['', ...r.scores.F.map((band) => scoreLabel('F', band))], gridRows, style, 'R x F grid (customers · mean monetary value); R=5 most recent, F=5 most frequent');
   out += mergedScoreNotes(r);
   const c = r.concentration;
   out += `\n${paint.bold('Concentration')} of ${c.measure}: Gini ${fixed(c.gini, 3)}\n${c.top.map((t) => `top ${percent(t.fraction, 0)} of customers bring ${percent(t.valueShare)}`).join(', ')}\n`;
@@ -65,7 +65,7 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
     out += '\n' + renderTable(
       ['cluster', 'size', 'share', 'revenue', ...k.features.map((f) => ({ recencyDays: 'recency d', transactions: 'tx' } as Record<string, string>)[f] ?? f), 'description'],
       k.clusters.map((cl) => [String(cl.cluster), count(cl.customers), percent(cl.shareOfCustomers), percent(cl.shareOfRevenue), ...k.features.map((f) => fixed(cl.centre[f], 1)), cl.description]),
-      { color },
+      style,
       `k-means clusters (centres in original units): k=${k.k} (${k.chosenBy === 'given' ? 'given' : `chosen by mean silhouette ${fixed(k.silhouette, 2)}`}, seed ${k.seed})`,
     );
   }
@@ -74,7 +74,7 @@ export function renderSegment(r: SegmentPortfolioResult, color: boolean, { compa
       const cellP = p.cells.find((x) => x.segment === seg.segment && x.value === v.value);
       return cellP && cellP.customers > 0 ? `${count(cellP.customers)} (${cellP.index === null ? '' : fixed(cellP.index, 0)})` : '';
     })]);
-    out += '\n' + renderTable(['segment', ...p.values.map((v) => v.value)], rows, { color }, `Segments by ${p.column}: customers (index: 100 = the portfolio's share)`);
+    out += '\n' + renderTable(['segment', ...p.values.map((v) => v.value)], rows, style, `Segments by ${p.column}: customers (index: 100 = the portfolio's share)`);
   }
-  return out;
+  return fitProse(out, style);
 }

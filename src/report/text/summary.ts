@@ -4,7 +4,7 @@ import type { CustomerSummary } from '../../core/types.js';
 import type { RowAccount } from '../../ingest/table.js';
 import { count, counted, fixed, percent } from '../format.js';
 import type { RecordColumns } from '../records.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 import { describeAccount } from './accounts.js';
 
 export interface SummaryView {
@@ -16,19 +16,19 @@ export interface SummaryView {
   accounts: RowAccount[];
 }
 
-export function renderSummary(customers: CustomerSummary[], columns: RecordColumns<CustomerSummary>, totals: Record<string, number | null>, view: SummaryView, color: boolean): string {
+export function renderSummary(customers: CustomerSummary[], columns: RecordColumns<CustomerSummary>, totals: Record<string, number | null>, view: SummaryView, style: TextStyle): string {
   const { window, limit } = view;
   const rows = customers.slice(0, limit).map((c) =>
     columns.values(c).map((v, i) => (typeof v === 'number' ? fixed(v, ['transactions', 'frequency', 'frequency_holdout'].includes(columns.names[i]) ? 0 : 2) : String(v ?? ''))),
   );
   const title = `Customer summary as of ${view.asOf}${window.holdout ? ` (calibration to ${view.calibrationEnd})` : ''}; time in ${window.period.name}s`;
-  let out = renderTable(columns.names, rows, { color }, title);
+  let out = renderTable(columns.names, rows, style, title);
   if (customers.length > limit) out += `… ${count(customers.length - limit)} more customers (--format csv for all)\n`;
-  const paint = painter(color);
+  const paint = painter(style.color);
   out +=
     `\n${paint.bold('Totals')}: ${counted(customers.length, 'customer')}, ${counted(totals.transactions!, 'transaction')}, revenue ${fixed(totals.revenue)}` +
     `${totals.margin !== null ? `, margin ${fixed(totals.margin)}` : ''}; repeat customers ${count(totals.repeatCustomers!)} (${percent(totals.repeatShare)})` +
     `${window.holdout ? `; holdout purchases ${count(totals.holdoutPurchases!)}` : ''}\n`;
   out += `${paint.bold('Rows')}: ${view.accounts.map((a) => `${a.kind} ${describeAccount(a)}`).join('; ')}\n`;
-  return out;
+  return fitProse(out, style);
 }

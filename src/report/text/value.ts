@@ -1,11 +1,11 @@
 /** Terminal report of customer value (`crm value`, and the value section of `crm report`). */
 import type { ValueResult } from '../../value/types.js';
 import { count, counted, fixed, percent } from '../format.js';
-import { painter, renderTable } from '../table.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
 
 /** The terminal report of `crm value`. */
-export function renderValue(r: ValueResult, top: number, color: boolean, { compact = false }: { compact?: boolean } = {}): string {
-  const paint = painter(color);
+export function renderValue(r: ValueResult, top: number, style: TextStyle, { compact = false }: { compact?: boolean } = {}): string {
+  const paint = painter(style.color);
   const m = r.purchaseModel;
   let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${counted(r.customers.length, 'customer')}, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
   const iv = r.intervals;
@@ -23,7 +23,7 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
   if (r.whatIf) {
     out += `What-if retention +${fixed(r.whatIf.retentionUplift * 100, 1)} points: baseline formula equity ${fixed(r.whatIf.baselineEquity)} → ${fixed(r.whatIf.baselineEquityAfter)}; model equity ${fixed(r.equity)} → ${fixed(r.whatIf.modelEquityAfter)}\n`;
   }
-  out += '\n' + renderTable(['decile', 'customers', 'CLV', 'share of equity', 'CLV range'], r.deciles.map((d) => [String(d.decile), count(d.customers), fixed(d.clv), percent(d.shareOfEquity), `${fixed(d.minClv)} – ${fixed(d.maxClv)}`]), { color }, 'CLV deciles (1 = highest)');
+  out += '\n' + renderTable(['decile', 'customers', 'CLV', 'share of equity', 'CLV range'], r.deciles.map((d) => [String(d.decile), count(d.customers), fixed(d.clv), percent(d.shareOfEquity), `${fixed(d.minClv)} – ${fixed(d.maxClv)}`]), style, 'CLV deciles (1 = highest)');
   if (r.segments.length > 0) {
     // The retention-formula baseline needs the purchase histories a year back (crm value has them; crm report
     // does not compute it): its columns are shown only when it was computed.
@@ -31,7 +31,7 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
     out += '\n' + renderTable(
       ['segment', 'customers', 'CLV', 'share', ...(compact ? [] : ['mean CLV']), 'P(alive)', ...(baseline ? ['ret./yr', 'margin/yr', 'formula'] : [])],
       r.segments.map((s) => [s.segment, count(s.customers), fixed(s.clv), percent(s.shareOfEquity), ...(compact ? [] : [fixed(s.meanClv)]), fixed(s.meanPAlive, 2), ...(baseline ? [percent(s.retention), fixed(s.marginPerPeriod), fixed(s.baselineClv)] : [])]),
-      { color },
+      style,
       baseline ? 'Value by RFM segment; formula CLV = m·r/(1+d−r) with r and m of the segment\'s customers a year ago' : 'Value by RFM segment',
     );
     if (m.model === 'bgnbd') {
@@ -45,9 +45,9 @@ export function renderValue(r: ValueResult, top: number, color: boolean, { compa
     out += '\n' + renderTable(
       ['customer_id', 'CLV', ...(withInterval ? [`CLV ${percent(iv!.level, 0)} interval`] : []), 'P(alive)', 'exp. tx', 'exp. spend', 'past revenue', 'segment'],
       best.map((c) => [c.customerId, fixed(c.clv), ...(withInterval ? [c.clvLow != null && c.clvHigh != null ? `${fixed(c.clvLow)} – ${fixed(c.clvHigh)}` : ''] : []), fixed(c.pAlive, 3), fixed(c.expectedTransactions, 2), fixed(c.expectedSpend), fixed(c.pastRevenue), c.segment ?? '']),
-      { color },
+      style,
       'Top customers by CLV',
     );
   }
-  return out;
+  return fitProse(out, style);
 }
