@@ -63,3 +63,19 @@ describe('crm on a terminal', () => {
     expect(piped.stdout).toContain('CLV range');
   });
 });
+
+describe('crm summary on a terminal', () => {
+  const cells = (text: string, row: number): string[] => text.split('\n').filter((l) => l.startsWith('│'))[row].split('│').map((c) => c.trim());
+
+  it('writes times in days as whole numbers, fractional units with two decimals', async () => {
+    const days = await runCli(['summary', '--sales', fixture('sales.csv'), '-q', '-f', 'table', '--calibration-end', '2025-06-30']);
+    const header = cells(days.stdout, 0);
+    const first = cells(days.stdout, 1);
+    for (const name of ['recency', 'T', 'duration_holdout', 'frequency']) expect(first[header.indexOf(name)], name).toMatch(/^\d[\d,]*$/);
+    expect(first[header.indexOf('revenue')]).toMatch(/\.\d\d$/);
+    const weeks = await runCli(['summary', '--sales', fixture('sales.csv'), '-q', '-f', 'table', '--period', 'week']);
+    const weekHeader = cells(weeks.stdout, 0);
+    const rows = weeks.stdout.split('\n').filter((l) => l.startsWith('│')).slice(1).map((l) => l.split('│').map((c) => c.trim()));
+    expect(rows.some((r) => /\.\d\d$/.test(r[weekHeader.indexOf('T')]))).toBe(true);
+  });
+});

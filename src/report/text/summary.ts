@@ -16,11 +16,17 @@ export interface SummaryView {
   accounts: RowAccount[];
 }
 
+const COUNTS = ['transactions', 'frequency', 'frequency_holdout'];
+const TIMES = ['recency', 'T', 'duration_holdout'];
+
 export function renderSummary(customers: CustomerSummary[], columns: RecordColumns<CustomerSummary>, totals: Record<string, number | null>, view: SummaryView, style: TextStyle): string {
   const { window, limit } = view;
-  const rows = customers.slice(0, limit).map((c) =>
-    columns.values(c).map((v, i) => (typeof v === 'number' ? fixed(v, ['transactions', 'frequency', 'frequency_holdout'].includes(columns.names[i]) ? 0 : 2) : String(v ?? ''))),
+  const shown = customers.slice(0, limit).map((c) => columns.values(c));
+  // counts are whole; times are whole in days (any unit that happens to be whole), else 2 decimals
+  const whole = columns.names.map(
+    (name, i) => COUNTS.includes(name) || (TIMES.includes(name) && shown.every((v) => typeof v[i] !== 'number' || Number.isInteger(v[i]))),
   );
+  const rows = shown.map((values) => values.map((v, i) => (typeof v === 'number' ? fixed(v, whole[i] ? 0 : 2) : String(v ?? ''))));
   const title = `Customer summary as of ${view.asOf}${window.holdout ? ` (calibration to ${view.calibrationEnd})` : ''}; time in ${window.period.name}s`;
   let out = renderTable(columns.names, rows, style, title);
   if (customers.length > limit) out += `… ${count(customers.length - limit)} more customers (--format csv for all)\n`;
