@@ -21,7 +21,10 @@ import { sampleDocument } from './sample-document.js';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = Boolean(process.env.CI);
-const CHARTS = ['segments', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'cohorts', 'survival', 'ageing', 'kpi-customers', 'kpi-revenue', 'worth-keeping'];
+const CHARTS = [
+  'segments', 'segment-rfm', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'clv-segments', 'cohorts', 'survival', 'churn-rates', 'lifecycle',
+  'payment-classes', 'ageing', 'kpi-customers', 'kpi-revenue', 'worth-keeping',
+];
 
 describe.skipIf(!available && !required)('HTML report in Chromium', () => {
   let browser: Browser | undefined;
@@ -90,6 +93,40 @@ describe.skipIf(!available && !required)('HTML report in Chromium', () => {
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);
     expect(requests).toEqual([url]);
+    await context.close();
+  });
+
+  it('clips no text at 1400 px: every label of every chart inside its chart, nothing wider than the window', async () => {
+    if (!available) throw new Error(`${CHROMIUM} not found`);
+    // a company 1,000 times the fixtures' size: cohort sizes and counts with four and more digits
+    const doc = await sampleDocument();
+    const churn = doc.churn!;
+    const big = {
+      ...doc,
+      churn: { ...churn, cohorts: { ...churn.cohorts, cohorts: churn.cohorts.cohorts.map((c) => ({ ...c, size: c.size * 1000 + 999 })) } },
+    };
+    const file = join(directory, 'big.html');
+    writeFileSync(file, renderHtml(big, { title: 'Customer report: a company 1,000 times the fixtures' }));
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 }, javaScriptEnabled: true });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const clipped = await page.$$eval('svg.chart-svg', (svgs) =>
+      svgs.flatMap((svg) => {
+        const [, , w, h] = (svg.getAttribute('viewBox') ?? '0 0 0 0').split(' ').map(Number);
+        const box = svg.getBoundingClientRect();
+        const scale = w / box.width; // user units per pixel (the chart keeps its aspect ratio)
+        return [...svg.querySelectorAll('text')].flatMap((t) => {
+          const r = t.getBoundingClientRect();
+          const [x0, x1, y0, y1] = [(r.left - box.left) * scale, (r.right - box.left) * scale, (r.top - box.top) * scale, (r.bottom - box.top) * scale];
+          const inside = x0 >= -1 && y0 >= -1 && x1 <= w + 1 && y1 <= h + 1;
+          return inside ? [] : [`${svg.getAttribute('data-chart')}: "${t.textContent}" at x ${x0.toFixed(1)}..${x1.toFixed(1)}, y ${y0.toFixed(1)}..${y1.toFixed(1)} outside 0..${w} x 0..${h}`];
+        });
+      }),
+    );
+    expect(clipped).toEqual([]);
+    const labels = await page.$$eval('svg[data-chart="cohorts"] text', (ts) => ts.map((t) => t.textContent ?? ''));
+    expect(labels.some((l) => /\(\d{1,3},\d{3}\)$/.test(l))).toBe(true);
+    expect(await page.$eval('html', (root) => root.scrollWidth)).toBeLessThanOrEqual(1400);
     await context.close();
   });
 });

@@ -5,7 +5,10 @@ import { bandScale, evenSample, linearScale, logScale, niceDomain, niceTicks, se
 import { HOSTILE_ID, sampleDocument } from './sample-document.js';
 
 /** Every chart of a full document, by figure id and svg data-chart name. */
-const CHARTS = ['segments', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'cohorts', 'survival', 'ageing', 'kpi-customers', 'kpi-revenue', 'worth-keeping'];
+const CHARTS = [
+  'segments', 'segment-rfm', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'clv-segments', 'cohorts', 'survival', 'churn-rates', 'lifecycle',
+  'payment-classes', 'ageing', 'kpi-customers', 'kpi-revenue', 'worth-keeping',
+];
 
 /** The markup of each <figure> in the page. */
 function figures(html: string): Map<string, string> {
@@ -126,6 +129,60 @@ describe('renderHtml', () => {
     for (const input of doc.meta.inputs as { file: string }[]) expect(html).toContain(`<td>${escapeHtml(input.file)}</td>`);
   });
 
+  it('the bar charts hold the plotted values: one bar per group whose length is its value', () => {
+    /** The bars of a figure: tooltip, x, width, y, height. */
+    const bars = (id: string): { tip: string; x: number; width: number; y: number; height: number; fill: string }[] =>
+      [...figures(html).get(id)!.matchAll(/<rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="([^"]+)"[^>]*><title>([^<]*)<\/title><\/rect>/g)].map((m) => ({
+        fill: m[5],
+        x: Number(m[1]),
+        y: Number(m[2]),
+        width: Number(m[3]),
+        height: Number(m[4]),
+        tip: m[6],
+      }));
+    /** Bar widths are proportional to the values: width / value is the same for every bar of a series. */
+    const proportional = (widths: number[], given: (number | null)[]): void => {
+      const values = given.map((v) => v ?? 0);
+      expect(widths).toHaveLength(values.length);
+      const k = values.indexOf(Math.max(...values));
+      const scale = widths[k] / values[k];
+      expect(scale).toBeGreaterThan(0);
+      // coordinates are written to 0.1 px
+      widths.forEach((w, i) => expect(Math.abs(w - scale * values[i]), `bar ${i}`).toBeLessThan(0.2));
+    };
+    const v = doc.value!;
+    const clv = bars('clv-segments');
+    expect(clv).toHaveLength(2 * v.segments.length);
+    proportional(clv.filter((_, i) => i % 2 === 1).map((b) => b.width), v.segments.map((g) => g.shareOfEquity));
+    for (const g of v.segments) expect(clv.some((b) => b.tip.startsWith(`${escapeHtml(g.segment)}: CLV ${g.clv.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`))).toBe(true);
+
+    const lc = doc.churn!.lifecycle;
+    const stages = bars('lifecycle');
+    expect(stages).toHaveLength(2 * lc.stages.length);
+    proportional(stages.filter((_, i) => i % 2 === 0).map((b) => b.width), lc.stages.map((s) => s.share));
+
+    const classes = bars('payment-classes');
+    const p = doc.payments!;
+    proportional(classes.filter((_, i) => i % 2 === 0).map((b) => b.width), p.classes.map((c) => c.shareOfCustomers));
+    proportional(classes.filter((_, i) => i % 2 === 1).map((b) => b.width), p.classes.map((c) => c.shareOfOutstanding));
+
+    const s = doc.segment!;
+    const rfm = bars('segment-rfm');
+    expect(rfm).toHaveLength(3 * s.segments.length);
+    proportional(rfm.slice(0, s.segments.length).map((b) => b.width), s.segments.map((g) => g.meanRecencyDays));
+    proportional(rfm.slice(2 * s.segments.length).map((b) => b.width), s.segments.map((g) => g.meanMonetary));
+
+    // churn rates: the complete periods (provisional ones faint), column heights proportional to the counts and rates
+    const periods = doc.churn!.churnRates.overall.periods.filter((q) => !q.partial).slice(-36);
+    const columns = bars('churn-rates');
+    const counts = columns.filter((b) => b.fill === columns[0].fill);
+    expect(counts).toHaveLength(periods.length);
+    proportional(counts.map((b) => b.height), periods.map((q) => q.atRisk));
+    proportional(columns.filter((b) => b.fill !== columns[0].fill).map((b) => b.height), periods.filter((q) => q.rate !== null).map((q) => q.rate!));
+    expect(figures(html).get('churn-rates')).toContain('opacity="0.35"');
+    expect(counts.every((b, i) => b.tip.startsWith(`${periods[i].label}: `))).toBe(true);
+  });
+
   it('has a print stylesheet with page breaks and no dark backgrounds', () => {
     expect(html).toMatch(/@media print \{[\s\S]*section \{ break-before: page;/);
     expect(html).toMatch(/@media print \{[\s\S]*body \{[^}]*background: #ffffff/);
@@ -146,7 +203,7 @@ describe('renderHtml', () => {
     expect(noChurn).not.toContain('href="#retention"');
 
     const onlyPayments = renderHtml({ ...empty, payments: doc.payments });
-    expect([...figures(onlyPayments).keys()]).toEqual(['ageing']);
+    expect([...figures(onlyPayments).keys()]).toEqual(['payment-classes', 'ageing']);
     expect(renderHtml({ ...empty, atRisk: [] })).toContain('No customer is on the at-risk list.');
   });
 
@@ -162,7 +219,7 @@ describe('renderHtml', () => {
       atRisk: [],
     });
     const found = figures(page);
-    expect([...found.keys()].sort()).toEqual(CHARTS.filter((c) => c !== 'cohorts').sort());
+    expect([...found.keys()].sort()).toEqual(CHARTS.filter((c) => c !== 'cohorts' && c !== 'clv-segments').sort());
     expect(found.get('lorenz')).toContain('Gini not defined');
     expect(page).not.toMatch(/NaN|Infinity|undefined/);
   });

@@ -19,6 +19,7 @@ import {
 } from './svg.js';
 
 import { money, days, dataTable, keyFigures, paragraph, subheading, chartFigure } from './common.js';
+import { columnPanels, pairedShareBars } from './bars.js';
 import { modelTable } from './value.js';
 
 export type Churn = NonNullable<ReportDocument['churn']>;
@@ -63,6 +64,7 @@ export function retentionSection(c: Churn): string {
     out += dataTable(['group', 'customers', 'churned (observed)', 'churned (expected if equal)'], lr.groups.map((g) => [g.group, count(g.n), count(g.observed), fixed(g.expected, 1)]));
   }
   // Partial periods and provisional ones (whose churn is not all known yet) would read as low churn.
+  if (c.churnRates.overall.periods.some((p) => !p.partial)) out += churnRateChart(c);
   const periods = c.churnRates.overall.periods.filter((p) => !p.partial && !p.provisional).slice(-12);
   if (periods.length) {
     out += subheading(`Churn rate per ${c.churnRates.unit} (last ${periods.length} final)`);
@@ -83,11 +85,7 @@ export function retentionSection(c: Churn): string {
     );
   }
   const lc = c.lifecycle;
-  out += subheading(`Life-cycle stages at ${dayToIso(lc.asOf)}`);
-  out += dataTable(
-    ['stage', 'customers', 'share', 'revenue', 'mean revenue'],
-    lc.stages.map((s) => [s.stage, count(s.customers), percent(s.share), money(s.revenue), money(s.averageRevenue)]),
-  );
+  out += lifecycleChart(c);
   if (lc.transitions) {
     const t = lc.transitions;
     out += subheading(`Stage transitions from ${dayToIso(t.fromAsOf)} to ${dayToIso(t.toAsOf)}`);
@@ -100,7 +98,9 @@ export function cohortHeatmap(c: Churn): string {
   const cohorts = c.cohorts.cohorts;
   const average = c.cohorts.average;
   const periods = Math.max(1, ...cohorts.map((r) => r.cells.length), average.length);
-  const left = 80;
+  // room for the longest row label ("2024-01 (12,345)") at 10 px, about 6.2 px a character
+  const longest = Math.max('average'.length, ...cohorts.map((r) => `${r.label} (${count(r.size)})`.length));
+  const left = Math.max(80, Math.ceil(longest * 6.2) + 12);
   const right = 16;
   const cellW = Math.max(6, Math.min(40, (760 - left - right) / periods));
   const cellH = cohorts.length > 40 ? 12 : 18;
@@ -223,3 +223,66 @@ export function bandPolygons(curve: KaplanMeierCurve): [number, number][][] {
 
 // ---------------------------------------------------------------------------------------------------------
 // Payments
+
+/** The periods the churn-rate chart shows: the last 36 that are complete (provisional ones included, faint). */
+export const CHURN_PERIODS_SHOWN = 36;
+
+/** Customers at risk at the start of each period (the active base) and the share of them lost in it. */
+export function churnRateChart(c: Churn): string {
+  const unit = c.churnRates.unit;
+  const periods = c.churnRates.overall.periods.filter((p) => !p.partial).slice(-CHURN_PERIODS_SHOWN);
+  const svg = columnPanels(
+    'churn-rates',
+    `Active customers and churn rate per ${unit}`,
+    periods.map((p) => ({
+      label: p.label,
+      count: p.atRisk,
+      rate: p.rate,
+      faint: p.provisional,
+      tip: `${p.label}: ${counted(p.atRisk, 'customer')} active at the start, ${count(p.lost)} lost (${percent(p.rate)})${p.provisional ? '; provisional: more may yet count as lost' : ''}`,
+    })),
+    `customers active at the start of the ${unit}`,
+    `churn rate (lost in the ${unit} / active at its start)`,
+  );
+  const table = dataTable(
+    [unit, 'from', 'to', 'active at start', 'lost', 'churn rate', 'acquired', ''],
+    periods.map((p) => [p.label, dayToIso(p.start), dayToIso(p.end), count(p.atRisk), count(p.lost), percent(p.rate), count(p.acquired), p.provisional ? 'provisional' : '']),
+  );
+  return chartFigure(
+    'churn-rates',
+    `Active customers and churn rate over time`,
+    svg,
+    `Above, the customers active at the start of each ${unit} (acquired earlier and not yet lost); below, the share of them lost in the ${unit}. Faint bars are provisional: customers who bought in them may still be counted as lost once the churn window has passed. The ${unit} still running at the as-of date is left out.`,
+    table,
+  );
+}
+
+/** Each life-cycle stage's share of the customers beside its share of revenue. */
+export function lifecycleChart(c: Churn): string {
+  const lc = c.lifecycle;
+  const revenue = lc.stages.reduce((n, s) => n + s.revenue, 0);
+  const svg = pairedShareBars(
+    'lifecycle',
+    'Share of customers and of revenue by life-cycle stage',
+    lc.stages.map((s) => ({
+      label: s.stage,
+      first: s.share,
+      firstTip: `${s.stage}: ${counted(s.customers, 'customer')}, ${percent(s.share)} of all`,
+      second: revenue !== 0 ? s.revenue / revenue : null,
+      secondTip: `${s.stage}: revenue ${money(s.revenue)}, mean ${money(s.averageRevenue)}`,
+    })),
+    ['customers', 'revenue'],
+    'share of all customers / of revenue to date',
+  );
+  const table = dataTable(
+    ['stage', 'customers', 'share', 'revenue', 'share of revenue', 'mean revenue'],
+    lc.stages.map((s) => [s.stage, count(s.customers), percent(s.share), money(s.revenue), percent(revenue !== 0 ? s.revenue / revenue : null), money(s.averageRevenue)]),
+  );
+  return chartFigure(
+    'lifecycle',
+    `Life-cycle stages at ${dayToIso(lc.asOf)}`,
+    svg,
+    `Where the customers stand at ${dayToIso(lc.asOf)} (stages by the churn window of ${count(lc.rules.churnWindow.days)} days, see docs/churn.md): the blue bar is each stage's share of the customers, the orange bar its share of their revenue to date.`,
+    table,
+  );
+}

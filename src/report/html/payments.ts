@@ -10,6 +10,7 @@ import {
 } from './svg.js';
 
 import { money, whole, days, probability, dataTable, keyFigures, paragraph, subheading, chartFigure } from './common.js';
+import { pairedShareBars } from './bars.js';
 import { reasons } from './overview.js';
 
 export type Payments = NonNullable<ReportDocument['payments']>;
@@ -27,11 +28,7 @@ export function paymentsSection(p: Payments): string {
     ['Average days delinquent', days(p.dso.averageDaysDelinquent)],
     ['Worsening payers', count(t.worsening), 'paying later and later'],
   ]);
-  out += subheading('Payment classes');
-  out += dataTable(
-    ['class', 'customers', 'share of customers', 'outstanding', 'overdue', 'share of outstanding'],
-    p.classes.map((c) => [c.class, count(c.customers), percent(c.shareOfCustomers), money(c.outstanding), money(c.overdue), percent(c.shareOfOutstanding)]),
-  );
+  out += paymentClassesChart(p);
   const s = p.settings;
   out += paragraph(
     `Classes by the 90th percentile of days paid late and the longest open item past due: prompt up to ${s.promptMaxDaysLate} days, slow up to ${s.slowMaxDaysLate}, late beyond, delinquent after ${s.delinquentAfterDays} days; no-history = nothing settled or due yet.`,
@@ -123,3 +120,31 @@ export function atRiskSection(rows: readonly AtRiskRow[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+
+/** Each payment class's share of the customers beside its share of the outstanding amount. */
+export function paymentClassesChart(p: Payments): string {
+  const svg = pairedShareBars(
+    'payment-classes',
+    'Share of customers and of outstanding by payment class',
+    p.classes.map((c) => ({
+      label: c.class,
+      first: c.shareOfCustomers,
+      firstTip: `${c.class}: ${counted(c.customers, 'customer')}, ${percent(c.shareOfCustomers)} of all`,
+      second: c.shareOfOutstanding,
+      secondTip: `${c.class}: outstanding ${money(c.outstanding)} (overdue ${money(c.overdue)}), ${percent(c.shareOfOutstanding)} of the total`,
+    })),
+    ['customers', 'outstanding'],
+    'share of customers / of the amount outstanding',
+  );
+  const table = dataTable(
+    ['class', 'customers', 'share of customers', 'outstanding', 'overdue', 'share of outstanding'],
+    p.classes.map((c) => [c.class, count(c.customers), percent(c.shareOfCustomers), money(c.outstanding), money(c.overdue), percent(c.shareOfOutstanding)]),
+  );
+  return chartFigure(
+    'payment-classes',
+    'Payment classes',
+    svg,
+    'For each payment class, the blue bar is its share of the customers and the orange bar its share of what is outstanding: a class with a longer orange bar holds more of the receivables than its size.',
+    table,
+  );
+}

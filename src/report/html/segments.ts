@@ -3,14 +3,9 @@ import type { ReportDocument } from '../document.js';
 import { count, counted, fixed, percent } from '../format.js';
 import {
     axisBottom,
-    axisLeft,
-    bandScale,
-    categoryColor,
-    circle, frame,
-    legend,
-    line,
-    linearScale, niceDomain,
-    path,
+    axisLeft, categoryColor,
+    circle, frame, line,
+    linearScale, path,
     pathData,
     percentTick,
     rampLegend,
@@ -20,6 +15,7 @@ import {
     textOn
 } from './svg.js';
 
+import { pairedShareBars, smallMultipleBars } from './bars.js';
 import { money, dataTable, keyFigures, paragraph, subheading, warningList, chartFigure } from './common.js';
 
 export type Segment = NonNullable<ReportDocument['segment']>;
@@ -30,6 +26,7 @@ export function segmentsSection(s: Segment): string {
     `Customers scored 1–${s.settings.bins} on recency (R, higher = bought more recently), frequency (F, transactions) and monetary value (M, ${measure}) at ${s.asOf}, and named by the segment rules. ${counted(s.totals.customers, 'customer')}, revenue ${money(s.totals.revenue)}.`,
   );
   out += segmentBarsChart(s);
+  out += segmentRfmChart(s);
   out += subheading('Segment profiles');
   out += dataTable(
     ['segment', 'customers', 'share', 'revenue', 'share of revenue', 'margin', 'mean days since last purchase', 'mean transactions', `mean ${measure}`],
@@ -68,30 +65,19 @@ export function segmentsSection(s: Segment): string {
 
 export function segmentBarsChart(s: Segment): string {
   const segments = s.segments;
-  const rowHeight = 34;
-  const f = frame(760, 60 + segments.length * rowHeight + 40, { top: 40, right: 60, bottom: 40, left: 160 });
-  const maxShare = Math.max(0.01, ...segments.map((g) => Math.max(g.shareOfCustomers, g.shareOfRevenue ?? 0)));
-  const x = linearScale(niceDomain(0, maxShare), [f.left, f.left + f.innerWidth]);
-  const y = bandScale(segments.map((g) => g.segment), [f.top, f.top + f.innerHeight], 0.25);
-  const colors = [categoryColor(0), categoryColor(1)];
-  let body = axisBottom(x, f, { format: percentTick, label: 'share of all customers / of total revenue', grid: true });
-  body += legend([{ label: 'customers', color: colors[0] }, { label: 'revenue', color: colors[1] }], f.left, 18);
-  for (const g of segments) {
-    const top = y(g.segment);
-    const h = y.bandwidth / 2;
-    body += text(f.left - 8, top + y.bandwidth / 2, g.segment, { anchor: 'end', baseline: 'middle' });
-    const bars: [number | null, string, string][] = [
-      [g.shareOfCustomers, colors[0], `${g.segment}: ${counted(g.customers, 'customer')}, ${percent(g.shareOfCustomers)} of all`],
-      [g.shareOfRevenue, colors[1], `${g.segment}: revenue ${money(g.revenue)}, ${percent(g.shareOfRevenue)} of the total`],
-    ];
-    bars.forEach(([share, color, tip], k) => {
-      if (share === null) return;
-      const barTop = top + k * h;
-      body += rect(f.left, barTop, Math.max(0, x(share) - f.left), h - 1, { fill: color, title: tip });
-      body += text(x(share) + 4, barTop + h / 2, percent(share), { baseline: 'middle', size: 10 });
-    });
-  }
-  const svg = svgDocument(f, 'segments', 'Share of customers and of revenue by segment', body);
+  const svg = pairedShareBars(
+    'segments',
+    'Share of customers and of revenue by segment',
+    segments.map((g) => ({
+      label: g.segment,
+      first: g.shareOfCustomers,
+      firstTip: `${g.segment}: ${counted(g.customers, 'customer')}, ${percent(g.shareOfCustomers)} of all`,
+      second: g.shareOfRevenue,
+      secondTip: `${g.segment}: revenue ${money(g.revenue)}, ${percent(g.shareOfRevenue)} of the total`,
+    })),
+    ['customers', 'revenue'],
+    'share of all customers / of total revenue',
+  );
   const table = dataTable(
     ['segment', 'customers', 'share of customers', 'revenue', 'share of revenue'],
     segments.map((g) => [g.segment, count(g.customers), percent(g.shareOfCustomers), money(g.revenue), percent(g.shareOfRevenue)]),
@@ -101,6 +87,33 @@ export function segmentBarsChart(s: Segment): string {
     'Segments by customers and revenue',
     svg,
     'For each segment, the blue bar is its share of all customers and the orange bar its share of total revenue. An orange bar longer than the blue one means the segment is worth more than its size suggests.',
+    table,
+  );
+}
+
+/** Mean recency, transactions and monetary value per segment, side by side (what the R, F and M scores stand for). */
+export function segmentRfmChart(s: Segment): string {
+  const measure = s.settings.monetary === 'total' ? 'total revenue' : 'revenue per transaction';
+  const segments = s.segments;
+  const svg = smallMultipleBars(
+    'segment-rfm',
+    'Mean recency, transactions and monetary value by segment',
+    segments.map((g) => g.segment),
+    [
+      { title: 'days since last purchase', values: segments.map((g) => g.meanRecencyDays), format: (v) => fixed(v, 0) },
+      { title: 'transactions', values: segments.map((g) => g.meanTransactions), format: (v) => fixed(v, 1) },
+      { title: measure, values: segments.map((g) => g.meanMonetary), format: (v) => fixed(v, 0) },
+    ],
+  );
+  const table = dataTable(
+    ['segment', 'customers', 'mean days since last purchase', 'mean transactions', `mean ${measure}`],
+    segments.map((g) => [g.segment, count(g.customers), fixed(g.meanRecencyDays, 0), fixed(g.meanTransactions, 1), money(g.meanMonetary)]),
+  );
+  return chartFigure(
+    'segment-rfm',
+    'What the segments look like',
+    svg,
+    `Per segment, the mean days since the last purchase (shorter is better), the mean number of transactions and the mean ${measure}, each on its own axis.`,
     table,
   );
 }

@@ -16,6 +16,7 @@ import {
 } from './svg.js';
 
 import { money, probability, parameter, dataTable, keyFigures, paragraph, subheading, warningList, chartFigure } from './common.js';
+import { pairedShareBars } from './bars.js';
 import { histogramBins } from '../../value/histogram.js';
 
 /** Largest number of points drawn in the P(alive) × CLV scatter plot. */
@@ -84,6 +85,7 @@ export function valueSection(v: Value): string {
     v.deciles.map((d) => [String(d.decile), count(d.customers), money(d.clv), percent(d.shareOfEquity), money(d.minClv), money(d.maxClv)]),
   );
   if (v.segments.length) {
+    out += clvSegmentChart(v);
     out += subheading('Equity by segment');
     out += dataTable(
       ['segment', 'customers', 'CLV', 'share of equity', 'mean CLV', 'mean P(alive)', 'retention per period', 'margin per period', 'baseline CLV'],
@@ -190,3 +192,32 @@ export function aliveValueScatter(v: Value): string {
 
 // ---------------------------------------------------------------------------------------------------------
 // Retention and survival
+
+/** Each segment's share of the customers beside its share of customer equity. */
+export function clvSegmentChart(v: Value): string {
+  const total = v.segments.reduce((n, g) => n + g.customers, 0);
+  const svg = pairedShareBars(
+    'clv-segments',
+    'Share of customers and of customer equity by segment',
+    v.segments.map((g) => ({
+      label: g.segment,
+      first: total > 0 ? g.customers / total : null,
+      firstTip: `${g.segment}: ${counted(g.customers, 'customer')}`,
+      second: g.shareOfEquity,
+      secondTip: `${g.segment}: CLV ${money(g.clv)}, ${percent(g.shareOfEquity)} of equity, mean ${money(g.meanClv)}`,
+    })),
+    ['customers', 'customer equity'],
+    'share of all customers / of customer equity (sum of CLV)',
+  );
+  const table = dataTable(
+    ['segment', 'customers', 'share of customers', 'CLV', 'share of equity', 'mean CLV'],
+    v.segments.map((g) => [g.segment, count(g.customers), percent(total > 0 ? g.customers / total : null), money(g.clv), percent(g.shareOfEquity), money(g.meanClv)]),
+  );
+  return chartFigure(
+    'clv-segments',
+    'Customer lifetime value by segment',
+    svg,
+    'For each RFM segment, the blue bar is its share of the customers and the orange bar its share of customer equity (the sum of CLV): where the future value is, next to where the customers are.',
+    table,
+  );
+}
