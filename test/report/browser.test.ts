@@ -127,6 +127,12 @@ describe.skipIf(!available && !required)('HTML report in Chromium', () => {
     const labels = await page.$$eval('svg[data-chart="cohorts"] text', (ts) => ts.map((t) => t.textContent ?? ''));
     expect(labels.some((l) => /\(\d{1,3},\d{3}\)$/.test(l))).toBe(true);
     expect(await page.$eval('html', (root) => root.scrollWidth)).toBeLessThanOrEqual(1400);
+    // full-width charts take the width of the text column
+    const column = await page.$eval('main', (main) => main.getBoundingClientRect().width);
+    for (const name of ['survival', 'segments', 'churn-rates', 'alive-value']) {
+      const width = await page.$eval(`svg[data-chart="${name}"]`, (svg) => svg.getBoundingClientRect().width);
+      expect(width, name).toBeGreaterThan(0.85 * (column - 64));
+    }
     await context.close();
   });
 });

@@ -4,7 +4,7 @@
  * units, and columns over time.
  */
 import { percent } from '../format.js';
-import { axisBottom, axisLeft, bandScale, categoryColor, frame, legend, linearScale, niceDomain, percentTick, rect, shortNumber, svgDocument, text } from './svg.js';
+import { axisBottom, axisLeft, bandScale, categoryColor, frame, legend, linearScale, niceDomain, percentTick, rect, shortNumber, svgDocument, text, CHART_WIDTH } from './svg.js';
 
 /** Room for group labels left of the bars: about 7 px a character at 12 px, between 90 and 220 px. */
 export function labelRoom(labels: readonly string[]): number {
@@ -27,7 +27,7 @@ export interface SharePair {
  */
 export function pairedShareBars(name: string, title: string, groups: readonly SharePair[], names: readonly [string, string], axisLabel: string): string {
   const rowHeight = 34;
-  const f = frame(760, 60 + groups.length * rowHeight + 40, { top: 40, right: 60, bottom: 40, left: labelRoom(groups.map((g) => g.label)) });
+  const f = frame(CHART_WIDTH, 60 + groups.length * rowHeight + 40, { top: 40, right: 60, bottom: 40, left: labelRoom(groups.map((g) => g.label)) });
   const maxShare = Math.max(0.01, ...groups.map((g) => Math.max(g.first ?? 0, g.second ?? 0)));
   const x = linearScale(niceDomain(0, maxShare), [f.left, f.left + f.innerWidth]);
   const y = bandScale(
@@ -69,8 +69,8 @@ export function smallMultipleBars(name: string, title: string, labels: readonly 
   const rowHeight = 24;
   const left = labelRoom(labels);
   const gap = 36;
-  const panelWidth = Math.floor((760 - left - gap * (panels.length - 1) - 20) / panels.length);
-  const f = frame(760, 50 + labels.length * rowHeight + 40, { top: 40, right: 20, bottom: 40, left });
+  const panelWidth = Math.floor((CHART_WIDTH - left - gap * (panels.length - 1) - 20) / panels.length);
+  const f = frame(CHART_WIDTH, 50 + labels.length * rowHeight + 40, { top: 40, right: 20, bottom: 40, left });
   const y = bandScale(labels, [f.top, f.top + f.innerHeight], 0.2);
   let body = '';
   for (const label of labels) body += text(left - 8, y(label) + y.bandwidth / 2, label, { anchor: 'end', baseline: 'middle' });
@@ -106,7 +106,7 @@ export interface PeriodColumn {
  * period labels under the lower panel so they never overlap.
  */
 export function columnPanels(name: string, title: string, periods: readonly PeriodColumn[], countLabel: string, rateLabel: string): string {
-  const f = frame(760, 380, { top: 30, right: 20, bottom: 50, left: 64 });
+  const f = frame(CHART_WIDTH, 380, { top: 30, right: 20, bottom: 50, left: 64 });
   const panelHeight = (f.innerHeight - 40) / 2;
   const x = bandScale(
     periods.map((p) => p.label),

@@ -15,8 +15,7 @@ import {
     sequentialColor, stepPoints,
     svgDocument,
     text,
-    textOn
-} from './svg.js';
+    textOn, CHART_WIDTH } from './svg.js';
 
 import { money, days, dataTable, keyFigures, paragraph, subheading, chartFigure } from './common.js';
 import { columnPanels, pairedShareBars } from './bars.js';
@@ -102,7 +101,7 @@ export function cohortHeatmap(c: Churn): string {
   const longest = Math.max('average'.length, ...cohorts.map((r) => `${r.label} (${count(r.size)})`.length));
   const left = Math.max(80, Math.ceil(longest * 6.2) + 12);
   const right = 16;
-  const cellW = Math.max(6, Math.min(40, (760 - left - right) / periods));
+  const cellW = Math.max(6, Math.min(40, (CHART_WIDTH - left - right) / periods));
   const cellH = cohorts.length > 40 ? 12 : 18;
   const rows = cohorts.length + 1;
   const top = 56;
@@ -157,7 +156,7 @@ export function survivalChart(c: Churn): string {
   const curves: { name: string; curve: KaplanMeierCurve }[] = [{ name: 'all customers', curve: c.survival.overall }, ...c.survival.groups.map((g) => ({ name: g.group, curve: g.curve }))];
   const grouped = curves.length > 1;
   const maxTime = Math.max(1, ...curves.map((k) => k.curve.maxTime));
-  const f = frame(760, 400, { top: 34, right: 24, bottom: 50, left: 60 });
+  const f = frame(CHART_WIDTH, 400, { top: 34, right: 24, bottom: 50, left: 60 });
   const x = linearScale(niceDomain(0, maxTime), [f.left, f.left + f.innerWidth]);
   const y = linearScale([0, 1], [f.top + f.innerHeight, f.top]);
   let body = axisBottom(x, f, { label: 'days since start', grid: true });

@@ -5,7 +5,7 @@
 import { dayToIso } from '../../core/days.js';
 import type { KpiResult, KpiRow } from '../../performance/kpi.js';
 import { count, fixed, percent } from '../format.js';
-import { axisLeft, bandScale, categoryColor, circle, escapeHtml, frame, legend, line, linearScale, niceDomain, path, pathData, shortNumber, svgDocument, text, type BandScale, type Frame } from './svg.js';
+import { axisLeft, bandScale, categoryColor, circle, escapeHtml, frame, legend, line, linearScale, niceDomain, path, pathData, shortNumber, svgDocument, text, type BandScale, type Frame, CHART_WIDTH } from './svg.js';
 
 /** Period labels along the bottom: at most about 14 shown, the rest left out evenly. */
 function periodAxis(x: BandScale, f: Frame, labels: readonly string[]): string {
@@ -23,7 +23,7 @@ function periodAxis(x: BandScale, f: Frame, labels: readonly string[]): string {
 
 /** A line chart of `series` over the periods; a partial last period is drawn dashed from the one before. */
 function lineChart(name: string, title: string, rows: readonly KpiRow[], series: readonly { label: string; value: (r: KpiRow) => number | null; format: (v: number) => string }[], yLabel: string): string {
-  const f = frame(760, 320, { top: 34, right: 24, bottom: 40, left: 64 });
+  const f = frame(CHART_WIDTH, 320, { top: 34, right: 24, bottom: 40, left: 64 });
   const labels = rows.map((r) => r.period);
   const x = bandScale(labels, [f.left, f.left + f.innerWidth], 0);
   const values = rows.flatMap((r) => series.map((s) => s.value(r))).filter((v): v is number => v !== null && Number.isFinite(v));

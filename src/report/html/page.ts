@@ -22,7 +22,7 @@ section { border-top: 1px solid var(--line); padding-top: 1.5rem; margin-top: 2r
 .kpis dt { font-size: 0.8rem; color: var(--muted); }
 .kpis dd { margin: 0; font-size: 1.3rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 .kpis dd.sub { font-size: 0.78rem; font-weight: 400; color: var(--muted); }
-figure.chart { margin: 1.5rem 0 2rem; max-width: 860px; }
+figure.chart { margin: 1.5rem 0 2rem; }
 .chart-svg { display: block; width: 100%; height: auto; font-family: inherit; font-size: 11px; }
 .chart-svg text:not([fill]) { fill: #333333; }
 .chart-svg .axis line, .chart-svg line.domain { stroke: #8a8a8a; }

@@ -6,8 +6,7 @@ import {
     axisLeft,
     bandScale, frame, line,
     linearScale, niceDomain, rect, svgDocument,
-    text
-} from './svg.js';
+    text, CHART_WIDTH } from './svg.js';
 
 import { money, whole, days, probability, dataTable, keyFigures, paragraph, subheading, chartFigure } from './common.js';
 import { pairedShareBars } from './bars.js';
@@ -72,7 +71,7 @@ export const AGEING_COLORS = ['#009E73', '#E69F00', '#D55E00', '#B2182B', '#6700
 
 export function ageingChart(p: Payments): string {
   const buckets = p.ageing.total.buckets;
-  const f = frame(760, 340, { top: 30, right: 20, bottom: 50, left: 72 });
+  const f = frame(CHART_WIDTH, 340, { top: 30, right: 20, bottom: 50, left: 72 });
   const x = bandScale(buckets.map((b) => b.label), [f.left, f.left + f.innerWidth], 0.3);
   const y = linearScale(niceDomain(0, Math.max(1, ...buckets.map((b) => b.amount))), [f.top + f.innerHeight, f.top]);
   let body = axisLeft(y, f, { label: 'open amount', grid: true });

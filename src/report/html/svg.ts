@@ -311,6 +311,9 @@ export function percentTick(value: number): string {
   return `${Math.round(value * 100)}%`;
 }
 
+/** The width of the full-width charts in user units: one unit is one CSS pixel at the report's content width. */
+export const CHART_WIDTH = 1000;
+
 /** Colour-blind-safe categorical colours (Okabe & Ito 2008). */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
 

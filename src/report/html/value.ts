@@ -12,8 +12,7 @@ import {
     linearScale,
     logScale,
     niceDomain, rect, shortNumber, svgDocument,
-    text, type Scale
-} from './svg.js';
+    text, type Scale, CHART_WIDTH } from './svg.js';
 
 import { money, probability, parameter, dataTable, keyFigures, paragraph, subheading, warningList, chartFigure } from './common.js';
 import { pairedShareBars } from './bars.js';
@@ -115,7 +114,7 @@ export function clvHistogram(v: Value): string {
   const labels = counts.map((_, k) => `${shortNumber(edges[k])}–${shortNumber(edges[k + 1])}`);
   const bars = counts.map((n, k) => ({ label: labels[k], from: edges[k], to: edges[k + 1], n }));
   if (overflow > 0) bars.push({ label: `> ${shortNumber(edges[edges.length - 1])}`, from: edges[edges.length - 1], to: Infinity, n: overflow });
-  const f = frame(760, 340, { top: 20, right: 20, bottom: 56, left: 64 });
+  const f = frame(CHART_WIDTH, 340, { top: 20, right: 20, bottom: 56, left: 64 });
   const x = bandScale(bars.map((b) => b.label), [f.left, f.left + f.innerWidth], 0.08);
   const y = linearScale(niceDomain(0, Math.max(1, ...bars.map((b) => b.n))), [f.top + f.innerHeight, f.top]);
   let body = axisLeft(y, f, { label: 'customers', grid: true, format: (t) => (Number.isInteger(t) ? shortNumber(t) : '') });
@@ -150,7 +149,7 @@ export function clvHistogram(v: Value): string {
 export function aliveValueScatter(v: Value): string {
   const byValue = [...v.customers].sort((a, b) => b.clv - a.clv || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   const shown = evenSample(byValue, MAX_SCATTER_POINTS, Math.floor(MAX_SCATTER_POINTS / 10));
-  const f = frame(760, 420, { top: 20, right: 24, bottom: 50, left: 72 });
+  const f = frame(CHART_WIDTH, 420, { top: 20, right: 24, bottom: 50, left: 72 });
   const x = linearScale([0, 1], [f.left, f.left + f.innerWidth]);
   const clvs = shown.map((c) => c.clv).filter(Number.isFinite);
   const maxClv = Math.max(0, ...clvs);
