@@ -11,6 +11,7 @@ import { InputError, setting } from '../errors.js';
 import { own, shownValue, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
 import { futureDate, latestDay, productParts, readProduct, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
+import { databaseSource, isDatabaseUrl, readDatabaseTable } from './database.js';
 import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel/parallel.js';
 import { mappedHeader, normalizeHeader, type InputKind } from './schema.js';
 import { inputName } from './source.js';
@@ -141,7 +142,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   if (request.customers !== undefined) {
     const customers = new Map<string, Record<string, string>>();
     const values = new ValuePool();
-    const { account, columns } = await readTable(
+    const { account, columns } = await readInput(
       request.customers,
       'customers',
       request.ingest.customers,
@@ -248,10 +249,14 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
       };
     };
     const computedAmount = productParts(mappedHeader(request.ingest.sales.map, 'sales', 'amount')) !== null;
-    const plan = computedAmount ? 'the amount is computed from two columns' : await planRanges(request.sales, request.ingest.sales, request.parallel);
+    const plan = isDatabaseUrl(request.sales)
+      ? 'read from a database'
+      : computedAmount
+        ? 'the amount is computed from two columns'
+        : await planRanges(request.sales, request.ingest.sales, request.parallel);
     let account: RowAccount;
     if (typeof plan === 'string') {
-      ({ account } = await readTable<SaleRow | null>(request.sales, 'sales', request.ingest.sales, io, convert, consume, fast));
+      ({ account } = await readInput<SaleRow | null>(request.sales, 'sales', request.ingest.sales, io, convert, consume, fast));
       data.salesIngest = { ranges: 1, sequential: plan, sequentialFrom: 0 };
     } else {
       const parts = { convert, consume, fast, sales, known: data.customers, unknown: request.unknown, note: tracker.note };
@@ -268,7 +273,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     const latest = latestDay(request.ingest.payments, request.window.asOf);
     const last = latest ?? Infinity;
     const file = inputName(request.payments);
-    const { account } = await readTable<PaymentRecord | null>(
+    const { account } = await readInput<PaymentRecord | null>(
       request.payments,
       'payments',
       request.ingest.payments,
@@ -357,7 +362,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     const values = new ValuePool();
     let dateColumn = 0; // of the header, for the duplicate's message
 
-    const { account } = await readTable<ContactRow | null>(
+    const { account } = await readInput<ContactRow | null>(
       request.contacts,
       'contacts',
       request.ingest.contacts ?? request.ingest.customers,
@@ -408,7 +413,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     const tracker = unknownTracker();
     const asOf = request.window.asOf ?? Infinity;
     const values = new ValuePool();
-    const { account } = await readTable<CostRow | null>(
+    const { account } = await readInput<CostRow | null>(
       request.costs,
       'costs',
       request.ingest.costs ?? request.ingest.customers,
@@ -433,4 +438,22 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     if (data.customers) data.unknownCosts = tracker.result();
   }
   return data;
+}
+
+/**
+ * One input read row by row: a file (or stdin) through readTable, or a PostgreSQL table or query (a
+ * postgres:// URL with ?table= or ?query=) through a server-side cursor; the same checks, row account and
+ * rejects either way. Positions in errors are file:line:column, or table:row N:column.
+ */
+function readInput<T>(
+  path: string,
+  kind: InputKind,
+  options: IngestOptions,
+  io: LoadIo,
+  convert: (reader: FieldReader, columns: ResolvedColumns) => T,
+  consume: (row: T, line: number) => string | void,
+  fast?: FastRows,
+): Promise<{ account: RowAccount; columns: ResolvedColumns }> {
+  if (isDatabaseUrl(path)) return readDatabaseTable(databaseSource(path), kind, options, io, convert, consume);
+  return readTable(path, kind, options, io, convert, consume, fast);
 }
