@@ -22,7 +22,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = Boolean(process.env.CI);
 const CHARTS = [
-  'segments', 'segment-rfm', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'clv-segments', 'cohorts', 'survival', 'churn-rates', 'lifecycle',
+  'segments', 'segment-rfm', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'alive-matrix', 'clv-segments', 'cohorts', 'survival', 'churn-rates', 'lifecycle',
   'payment-classes', 'ageing', 'kpi-customers', 'kpi-revenue', 'worth-keeping',
 ];
 

@@ -6,7 +6,7 @@ import { HOSTILE_ID, sampleDocument } from './sample-document.js';
 
 /** Every chart of a full document, by figure id and svg data-chart name. */
 const CHARTS = [
-  'segments', 'segment-rfm', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'clv-segments', 'cohorts', 'survival', 'churn-rates', 'lifecycle',
+  'segments', 'segment-rfm', 'rf-grid', 'lorenz', 'clv-histogram', 'alive-value', 'alive-matrix', 'clv-segments', 'cohorts', 'survival', 'churn-rates', 'lifecycle',
   'payment-classes', 'ageing', 'kpi-customers', 'kpi-revenue', 'worth-keeping',
 ];
 
@@ -219,7 +219,7 @@ describe('renderHtml', () => {
       atRisk: [],
     });
     const found = figures(page);
-    expect([...found.keys()].sort()).toEqual(CHARTS.filter((c) => c !== 'cohorts' && c !== 'clv-segments').sort());
+    expect([...found.keys()].sort()).toEqual(CHARTS.filter((c) => c !== 'cohorts' && c !== 'clv-segments' && c !== 'alive-matrix').sort());
     expect(found.get('lorenz')).toContain('Gini not defined');
     expect(page).not.toMatch(/NaN|Infinity|undefined/);
   });

@@ -10,7 +10,12 @@ import { jsonReplacer } from '../../report/format.js';
 import { csvLine } from '../../report/csv/line.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
-import { diagnostics, withOutput } from '../output.js';
+import { diagnostics, refuseInputOverwrite, withOutput } from '../output.js';
+import { join } from 'node:path';
+import { folderOutput } from '../../report/output.js';
+import { calibrationChart, frequencyRecencyHeatmap, standaloneSvg, trackingChart } from '../../report/html/diagnostics.js';
+import { frequencyRecencyMatrix, incrementalTracking } from '../../value/diagnostics.js';
+import type { ModelInput } from '../../accumulate/model-input.js';
 import { loadModelData } from '../model-input.js';
 import { fitPurchaseModels, fitSpendModel, untrustedReason } from '../../value/fit-valuation.js';
 import { renderValidation } from '../../report/text/validate.js';
@@ -21,7 +26,8 @@ export function registerValidate(program: Command, io: Io): void {
     .description('calibration/holdout validation: predicted vs actual holdout transactions by calibration frequency, MAE, RMSE, tracking, spend (needs --calibration-end, or --summary with holdout columns)')
     .option('--model <list>', `purchase models to validate, comma-separated (${PURCHASE_MODEL_NAMES.join(', ')}; default bgnbd,paretonbd)`)
     .addOption(new Option('--models <list>', 'the former name of --model').hideHelp())
-    .option('--summary <file>', 'a ready summary CSV with holdout columns (frequency_holdout, duration_holdout) instead of --sales');
+    .option('--summary <file>', 'a ready summary CSV with holdout columns (frequency_holdout, duration_holdout) instead of --sales')
+    .option('--plots <dir>', 'also write diagnostic plots as SVG files into this folder, per model: calibration vs holdout, tracking (cumulative, weekly), expected purchases and P(alive) by frequency and recency');
   addInputOptions(cmd, ['sales']);
   addWindowOptions(cmd);
   addOutputOptions(cmd);
@@ -53,6 +59,7 @@ export function registerValidate(program: Command, io: Io): void {
       if (!(err instanceof ModelError)) throw err;
       loaded.notes.push(`warning: spend not validated: ${err.message}`);
     }
+    if (options.plots !== undefined) await writePlots(String(options.plots), results, loaded.input, loaded.period.name);
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') await sink.write(`${JSON.stringify({ meta: { command: 'validate', ...loaded.meta }, models: results, spend }, jsonReplacer, 2)}\n`);
       else if (format === 'csv' || format === 'ndjson') {
@@ -67,4 +74,32 @@ export function registerValidate(program: Command, io: Io): void {
     });
     if (format !== 'table') diagnostics(io, options.quiet, loaded.notes);
   });
+}
+
+/** The diagnostic plots of every validated model, written into `dir` as a whole (docs/validate.md). */
+async function writePlots(dir: string, results: ModelValidation[], input: ModelInput, unit: string): Promise<void> {
+  const files = new Map<string, string>();
+  const maxT = input.T.reduce((m, t) => Math.max(m, t), 0);
+  const maxFrequency = input.frequency.reduce((m, x) => Math.max(m, x), 0);
+  for (const r of results) {
+    const name = r.model.model as PurchaseModelName;
+    files.set(`${name}-calibration.svg`, calibrationChart(r, unit));
+    if (r.tracking.length > 0) {
+      const points = incrementalTracking(r.tracking);
+      files.set(`${name}-tracking-cumulative.svg`, trackingChart(points, name, 'cumulative'));
+      files.set(`${name}-tracking-incremental.svg`, trackingChart(points, name, 'incremental'));
+    }
+    const matrix = frequencyRecencyMatrix(PURCHASE_MODELS[name], r.model, maxT, maxFrequency, r.holdoutLength);
+    files.set(`${name}-expected-purchases.svg`, frequencyRecencyHeatmap(matrix, 'expected', unit));
+    files.set(`${name}-p-alive.svg`, frequencyRecencyHeatmap(matrix, 'pAlive', unit));
+  }
+  for (const name of files.keys()) refuseInputOverwrite(join(dir, name), '--plots');
+  const folder = folderOutput(dir);
+  try {
+    for (const [name, svg] of files) await folder.file(name).write(standaloneSvg(svg));
+  } catch (err) {
+    await folder.abort();
+    throw err;
+  }
+  await folder.close();
 }

@@ -16,6 +16,9 @@ import {
 
 import { money, probability, parameter, dataTable, keyFigures, paragraph, subheading, warningList, chartFigure } from './common.js';
 import { pairedShareBars } from './bars.js';
+import { frequencyRecencyHeatmap } from './diagnostics.js';
+import { frequencyRecencyMatrix } from '../../value/diagnostics.js';
+import { PURCHASE_MODELS, type PurchaseModel } from '../../models/registry.js';
 import { histogramBins } from '../../value/histogram.js';
 
 /** Largest number of points drawn in the P(alive) × CLV scatter plot. */
@@ -78,6 +81,7 @@ export function valueSection(v: Value): string {
   }
   out += clvHistogram(v);
   out += aliveValueScatter(v);
+  out += aliveMatrixChart(v);
   out += subheading('Equity by CLV decile');
   out += dataTable(
     ['decile', 'customers', 'CLV', 'share of equity', 'lowest CLV', 'highest CLV'],
@@ -217,6 +221,32 @@ export function clvSegmentChart(v: Value): string {
     'Customer lifetime value by segment',
     svg,
     'For each RFM segment, the blue bar is its share of the customers and the orange bar its share of customer equity (the sum of CLV): where the future value is, next to where the customers are.',
+    table,
+  );
+}
+
+/**
+ * P(alive) of the purchase model over frequency × recency at the oldest customer's age (lifetimes'
+ * probability-alive matrix): where a history of purchases must end for the model to still count it alive.
+ */
+export function aliveMatrixChart(v: Value): string {
+  const model = (PURCHASE_MODELS as Record<string, PurchaseModel | undefined>)[v.purchaseModel.model];
+  if (model === undefined || v.customers.length === 0) return '';
+  const days = v.period.days;
+  const T = v.customers.reduce((m, c) => Math.max(m, c.T), 0) / days;
+  const maxFrequency = v.customers.reduce((m, c) => Math.max(m, c.frequency), 0);
+  const m = frequencyRecencyMatrix(model, v.purchaseModel, T, maxFrequency, 1);
+  const svg = frequencyRecencyHeatmap(m, 'pAlive', v.period.name, 'alive-matrix');
+  const table = dataTable(
+    ['frequency', ...m.recencies.map((r) => `recency ${fixed(r, 1)}`)],
+    m.frequencies.map((x, i) => [String(x), ...m.pAlive[i].map((p) => (p === null ? '' : fixed(p, 3)))]),
+    { className: 'scroll', caption: `P(alive) at age T = ${fixed(T, 1)} ${v.period.name}s; recency in ${v.period.name}s.` },
+  );
+  return chartFigure(
+    'alive-matrix',
+    `P(alive) by frequency and recency (${modelName(v.purchaseModel)})`,
+    svg,
+    `For a customer as old as the oldest (${fixed(T, 1)} ${v.period.name}s since the first purchase), the model's probability of still being a customer, by the number of repeat purchases (rows) and the time of the last one (columns, ${v.period.name}s after the first). Frequent buyers who stopped long ago are the likeliest lost; recent buyers are alive whatever their frequency.`,
     table,
   );
 }
