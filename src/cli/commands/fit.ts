@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ModelError, UsageError } from '../../errors.js';
-import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import { PURCHASE_MODEL_NAMES, PURCHASE_MODELS, type PurchaseModelName } from '../../models/registry.js';
+import { validatePurchases } from '../../value/validate.js';
+import type { ModelInput } from '../../accumulate/model-input.js';
 import * as gammagamma from '../../models/gamma-gamma.js';
 import * as bgbb from '../../models/bg-bb.js';
 import type { FittedModel } from '../../models/types.js';
@@ -14,19 +16,19 @@ import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
 import type { Io } from '../io.js';
-import { renderFits } from '../../report/text/fit.js';
+import { renderFits, type HoldoutCheck } from '../../report/text/fit.js';
 import type { SavedModel } from '../saved-model.js';
 import { fitColumns, fitParameterRows } from '../../report/columns.js';
 import { writeCsv, writeNdjson } from '../../report/records.js';
 import { readPatterns } from '../../ingest/patterns.js';
 
-export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto'] as const;
+export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto', 'all'] as const;
 
 export function registerFit(program: Command, io: Io): void {
   const cmd = program
     .command('fit')
-    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma by maximum likelihood (auto: purchase models compared by BIC)')
-    .addOption(new Option('--model <model>', 'model to fit').choices([...FIT_MODELS]).default('auto'))
+    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma by maximum likelihood (auto: purchase models compared by BIC; all: every purchase model with its parameters, and holdout errors with --calibration-end)')
+    .addOption(new Option('--model <model>', 'model to fit; all: the comparison table with every model\'s parameters').choices([...FIT_MODELS]).default('auto'))
     .option('--summary <file>', 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value); for bgbb: frequency, recency, periods, weights')
     .option('--save <file>', 'write the fitted model as JSON (for crm value --model-file)');
   addInputOptions(cmd, ['sales']);
@@ -42,6 +44,7 @@ export function registerFit(program: Command, io: Io): void {
     let meta: Record<string, unknown>;
     let notes: string[] = [];
     let correlation: number | undefined;
+    let holdout: HoldoutCheck[] | undefined;
     if (name === 'bgbb') {
       if (options.summary === undefined) throw new UsageError('--model bgbb reads --summary FILE with frequency,recency,periods,weights', { hint: 'e.g. ../shared/data/donations.csv' });
       const { patterns, account } = await readPatterns(String(options.summary), ingestOptions(options, config, cmd).patterns, { stdin: io.stdin });
@@ -60,7 +63,7 @@ export function registerFit(program: Command, io: Io): void {
         correlation = gammagamma.frequencySpendCorrelation(spendData(loaded.input));
         if (Math.abs(correlation) > 0.3) notes.push(`warning: frequency and spend are correlated (r = ${correlation.toFixed(2)}); the Gamma-Gamma model assumes they are independent`);
       } else {
-        const names = name === 'auto' ? PURCHASE_MODEL_NAMES : [name as PurchaseModelName];
+        const names = name === 'auto' || name === 'all' ? PURCHASE_MODEL_NAMES : [name as PurchaseModelName];
         const fitted = fitPurchaseModels(names, loaded.input);
         if (name === 'auto' && fitted.best === null) {
           throw new ModelError(`no purchase model could be fitted and trusted: ${fitted.dropped.map((d) => `${d.model}: ${d.reason}`).join(' | ')}`, {
@@ -69,6 +72,7 @@ export function registerFit(program: Command, io: Io): void {
         }
         fits = fitted.fits;
         failures = fitted.failures;
+        if (name === 'all' && loaded.input.holdout) holdout = holdoutChecks(fits, loaded.input);
         if (fitted.preference !== undefined) notes.push(`note: ${fitted.preference}`);
         for (const d of fitted.dropped) if (name === 'auto' && !failures.some((f) => f.model === d.model)) notes.push(`note: ${d.model} not chosen: ${d.reason}`);
         const zeroRepeat = Array.from(loaded.input.frequency).filter((f) => f === 0).length;
@@ -88,17 +92,32 @@ export function registerFit(program: Command, io: Io): void {
     }
     await withOutput(options.output, io, async (sink) => {
       if (format === 'json') {
-        await sink.write(`${JSON.stringify({ ...saved, meta, ...(fits.length > 1 ? { comparison: fits.map(({ model, logLikelihood, aic, bic, converged, trusted, problems }) => ({ model, logLikelihood, aic, bic, converged, trusted, problems })) } : {}) }, jsonReplacer, 2)}\n`);
+        const comparison = fits.map(({ model, logLikelihood, aic, bic, converged, trusted, problems }) => ({ model, logLikelihood, aic, bic, converged, trusted, problems, ...holdoutFields(holdout, model) }));
+        const all = name === 'all' ? { models: fits } : {};
+        await sink.write(`${JSON.stringify({ ...saved, meta, ...(fits.length > 1 ? { comparison } : {}), ...all }, jsonReplacer, 2)}\n`);
       } else if (format === 'csv') await writeCsv(sink, fitColumns, fitParameterRows(fits, period.name));
       else if (format === 'ndjson') await writeNdjson(sink, fitColumns, fitParameterRows(fits, period.name));
       else {
-        await sink.write(renderFits(fits, period, textStyle(options, io)));
+        await sink.write(renderFits(fits, period, textStyle(options, io), { every: name === 'all', holdout }));
         for (const n of notes) await sink.write(fitProse(`${n}\n`, textStyle(options, io)));
       }
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
-    if (!best.trusted) {
+    if (name === 'all' ? !fits.some((f) => f.trusted) : !best.trusted) {
       throw new ModelError(`the ${best.model} fit cannot be trusted: ${untrustedReason(best)}`, { hint: 'see the warnings; --period week can help too' });
     }
   });
+}
+
+/** Each fit's holdout prediction on the calibration/holdout split (crm validate's measures). */
+function holdoutChecks(fits: FittedModel[], input: ModelInput): HoldoutCheck[] {
+  return fits.map((fit) => {
+    const v = validatePurchases(PURCHASE_MODELS[fit.model as PurchaseModelName], fit, input);
+    return { model: fit.model, mae: v.mae, rmse: v.rmse, predicted: v.totals.predicted, actual: v.totals.actual, length: v.holdoutLength };
+  });
+}
+
+function holdoutFields(holdout: HoldoutCheck[] | undefined, model: string): Record<string, number> {
+  const h = holdout?.find((c) => c.model === model);
+  return h ? { holdoutMae: h.mae, holdoutRmse: h.rmse, holdoutPredicted: h.predicted, holdoutActual: h.actual } : {};
 }
