@@ -107,6 +107,12 @@ export interface ValueResult {
     equity: [number, number] | null;
     meanClv: [number, number] | null;
   };
+  /**
+   * A customer who makes a first purchase at as-of: the repeat purchases expected over the horizon (the
+   * model's E[X(t)] from the prior, as for a customer with T = 0), the population's mean spend per purchase,
+   * and the CLV of those repeat purchases (the first purchase itself not included).
+   */
+  newCustomer?: { expectedTransactions: number; expectedSpend: number; clv: number };
   /** The short-horizon scores computed: windows and future dates in days after as-of. */
   shortHorizon?: { withinDays: number[]; aliveAtDays: number[] };
 }

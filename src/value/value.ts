@@ -199,6 +199,9 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     ? addIntervals(model, params, settings, input, tuples, { alive: tuplePAlive, total: tupleTotal, discounted: tupleDiscounted }, customers, options, method, warnings)
     : undefined;
   const equity = customers.reduce((s, c) => s + c.clv, 0);
+  const fresh = discountedTransactions(model, params, settings, 0, 0, 0);
+  const freshSpend = spendFor(0, 0);
+  const newCustomer = { expectedTransactions: fresh.total, expectedSpend: freshSpend, clv: fresh.discounted * freshSpend * options.margin.share };
   // Deciles by CLV, highest first.
   const sorted = [...customers].sort((a, b) => b.clv - a.clv);
   const deciles: ValueDecile[] = [];
@@ -286,6 +289,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     whatIf,
     customers,
     warnings,
+    newCustomer,
     ...(intervals ? { intervals } : {}),
     ...(shortHorizon ? { shortHorizon } : {}),
   };

@@ -69,6 +69,7 @@ export function valueSection(v: Value): string {
   out += keyFigures([
     ['Customer equity', money(v.equity), `sum of CLV over ${counted(customers, 'customer')}`],
     ['Mean CLV', customers > 0 ? money(v.equity / customers) : ''],
+    ['CLV of a new customer', v.newCustomer ? money(v.newCustomer.clv) : '', v.newCustomer ? `${fixed(v.newCustomer.expectedTransactions, 2)} repeat purchases expected after the first` : undefined],
     ['Equity after collection', v.collected ? money(v.collected.equity) : '', v.collected ? `${money(v.collected.removed)} removed for unpaid invoices` : undefined],
     ['Margin share', percent(v.margin.share), v.margin.source],
     ['Discount rate', `${percent(v.discount.annualRate)} a year`],

@@ -19,6 +19,10 @@ export function renderValue(r: ValueResult, top: number, style: TextStyle, { com
       ? `; spend: each customer's observed mean repeat spend (fallback: ${r.spend.fallbackReason ?? 'no spend model'})\n`
       : '; spend: mean repeat spend\n';
   out += `Discounting: ${percent(r.discount.annualRate, 1)} a year = ${percent(r.discount.perStep, 3)} per ${r.horizon.unit}; margin ${percent(r.margin.share, 1)} (${r.margin.source})\n`;
+  if (r.newCustomer) {
+    const n = r.newCustomer;
+    out += `A new customer (first purchase at as-of): ${fixed(n.expectedTransactions, 2)} repeat purchases expected over the ${r.horizon.steps} ${r.horizon.unit}s at ${fixed(n.expectedSpend)} each, CLV ${fixed(n.clv)} (after the first purchase)\n`;
+  }
   if (r.collected) out += `Collected (x observed collection rate): equity ${fixed(r.collected.equity)}, ${fixed(r.collected.removed)} less than invoiced value\n`;
   if (r.whatIf) {
     out += `What-if retention +${fixed(r.whatIf.retentionUplift * 100, 1)} points: baseline formula equity ${fixed(r.whatIf.baselineEquity)} → ${fixed(r.whatIf.baselineEquityAfter)}; model equity ${fixed(r.equity)} → ${fixed(r.whatIf.modelEquityAfter)}\n`;
