@@ -37,6 +37,28 @@ function simulatedInput(n: number, rng: Rng): ModelInput {
   };
 }
 
+/**
+ * n customers straight from the model (continuous times, T from 20 to 40 weeks) with Gamma-Gamma spend: the
+ * data the intervals' coverage is defined for. (Times rounded to whole days, as in `simulatedInput`, are no
+ * longer exactly the model's data: the parameters' spread across data sets then exceeds their standard
+ * errors by up to 20% (α) and the customers' coverage falls to about 82% at 400 customers, docs/value.md.)
+ */
+function modelInput(n: number, rng: Rng): ModelInput {
+  const T = Array.from({ length: n }, () => 20 + 20 * rng.uniform());
+  const sim = bgnbd.simulate(TRUE_BG, { customers: n, T }, rng);
+  const spend = gammagamma.simulate(TRUE_GG, sim.frequency, rng);
+  return {
+    ids: sim.frequency.map((_, i) => `C${i}`),
+    frequency: Float64Array.from(sim.frequency),
+    recency: Float64Array.from(sim.recency),
+    T: Float64Array.from(T),
+    monetaryValue: Float64Array.from(spend),
+    revenue: null,
+    margin: null,
+    holdout: null,
+  };
+}
+
 function fitBoth(input: ModelInput): { purchase: FittedModel; spend: FittedModel } {
   const purchase = bgnbd.fit({ frequency: input.frequency, recency: input.recency, T: input.T });
   const repeat = [...input.frequency.keys()].filter((i) => input.frequency[i] > 0);
@@ -172,7 +194,7 @@ describe('intervals from parameter uncertainty', () => {
     let customerCoverage = 0;
     const model = PURCHASE_MODELS.bgnbd;
     for (let k = 0; k < 40; k++) {
-      const input = simulatedInput(400, rng);
+      const input = modelInput(400, rng);
       const models = fitBoth(input);
       if (!models.purchase.trusted || !models.spend.trusted || !(models.spend.params.q > 1)) continue;
       const result = valuePortfolio(input, { ...valueOptions, purchaseModel: models.purchase, spendModel: models.spend, interval: { level: 0.9 } });
@@ -189,11 +211,12 @@ describe('intervals from parameter uncertainty', () => {
       customerCoverage += covered / result.customers.length;
     }
     expect(sets).toBeGreaterThanOrEqual(35);
-    // 90% nominal; 40 sets give a binomial standard error of about 5 points. Measured (seed 1604): the equity
-    // interval covers in 39 of 40 sets; the customers' intervals cover 82% of the customers on average
-    // (86% with 3,000 customers per set): somewhat short of 90% at these sizes (docs/value.md)
+    // 90% nominal; the customers of one data set share its estimate, so 40 sets give a standard error of
+    // about 4 points. Measured (seed 1604, 400 customers a set): the customers' CLV intervals cover 88.4% of
+    // the customers on average (P(alive) 88.5%, expected transactions 89.5%, spend 91.8%); 3,000 customers a
+    // set: 87.1%.
     expect(equityCovered / sets).toBeGreaterThanOrEqual(0.85);
-    expect(customerCoverage / sets).toBeGreaterThanOrEqual(0.78);
-    expect(customerCoverage / sets).toBeLessThanOrEqual(0.99);
+    expect(customerCoverage / sets).toBeGreaterThanOrEqual(0.85);
+    expect(customerCoverage / sets).toBeLessThanOrEqual(0.95);
   }, 60_000);
 });
