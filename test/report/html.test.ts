@@ -3,6 +3,7 @@ import type { ReportDocument } from '../../src/report/document.js';
 import { escapeHtml, renderHtml } from '../../src/report/html/index.js';
 import { bandScale, evenSample, linearScale, logScale, niceDomain, niceTicks, sequentialColor, shortNumber, stepPoints } from '../../src/report/html/svg.js';
 import { HOSTILE_ID, sampleDocument } from './sample-document.js';
+import { PURCHASE_MODELS, type PurchaseModelName } from '../../src/models/registry.js';
 
 /** Every chart of a full document, by figure id and svg data-chart name. */
 const CHARTS = [
@@ -181,6 +182,22 @@ describe('renderHtml', () => {
     proportional(columns.filter((b) => b.fill !== columns[0].fill).map((b) => b.height), periods.filter((q) => q.rate !== null).map((q) => q.rate!));
     expect(figures(html).get('churn-rates')).toContain('opacity="0.35"');
     expect(counts.every((b, i) => b.tip.startsWith(`${periods[i].label}: `))).toBe(true);
+  });
+
+  it('the P(alive) matrix is drawn at the oldest customer\'s age in the model\'s unit, with the model\'s values', () => {
+    const v = doc.value!;
+    const T = Math.max(...v.customers.map((c) => c.T));
+    const figure = figures(html).get('alive-matrix')!;
+    expect(figure).toContain(`age T = ${T.toFixed(1)}`);
+    const model = PURCHASE_MODELS[v.purchaseModel.model as PurchaseModelName];
+    const cells = [...figure.matchAll(/<title>frequency (\d+), recency ([\d.]+) weeks: ([\d.]+)<\/title>/g)];
+    expect(cells.length).toBeGreaterThan(20);
+    for (const [, x, r, p] of cells.filter((_, k) => k % 37 === 0)) {
+      // recency is printed to 2 decimals; P(alive) changes little within that
+      expect(Number(p)).toBeCloseTo(model.probabilityAlive(v.purchaseModel.params, Number(x), Number(r), T), 2);
+    }
+    const last = cells.find(([, x, r]) => x === '1' && Math.abs(Number(r) - T) < 0.006)!;
+    expect(Number(last[3])).toBeCloseTo(model.probabilityAlive(v.purchaseModel.params, 1, T, T), 4);
   });
 
   it('has a print stylesheet with page breaks and no dark backgrounds', () => {

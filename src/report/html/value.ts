@@ -233,8 +233,8 @@ export function clvSegmentChart(v: Value): string {
 export function aliveMatrixChart(v: Value): string {
   const model = (PURCHASE_MODELS as Record<string, PurchaseModel | undefined>)[v.purchaseModel.model];
   if (model === undefined || v.customers.length === 0) return '';
-  const days = v.period.days;
-  const T = v.customers.reduce((m, c) => Math.max(m, c.T), 0) / days;
+  // customers' recency and T are in the valuation's period (the model's unit)
+  const T = v.customers.reduce((m, c) => Math.max(m, c.T), 0);
   const maxFrequency = v.customers.reduce((m, c) => Math.max(m, c.frequency), 0);
   const m = frequencyRecencyMatrix(model, v.purchaseModel, T, maxFrequency, 1);
   const svg = frequencyRecencyHeatmap(m, 'pAlive', v.period.name, 'alive-matrix');
