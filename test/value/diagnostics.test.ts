@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PURCHASE_MODELS } from '../../src/models/registry.js';
 import type { FittedModel } from '../../src/models/types.js';
-import { calibrationChart, frequencyRecencyHeatmap, standaloneSvg, trackingChart } from '../../src/report/html/diagnostics.js';
+import { calibrationChart, clvIntervalChart, frequencyRecencyHeatmap, standaloneSvg, trackingChart } from '../../src/report/html/diagnostics.js';
 import { frequencyRecencyMatrix, incrementalTracking } from '../../src/value/diagnostics.js';
 import type { ModelValidation, TrackingPoint } from '../../src/value/validate.js';
 import { fixture } from '../helpers/data.js';
+import { fixed } from '../../src/report/format.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** CDNOW's BG/NBD parameters (Fader, Hardie & Lee 2005), weekly. */
@@ -113,5 +114,36 @@ describe('crm validate --plots', () => {
     for (const g of groups) expect(calibration).toContain(`predicted ${g.predicted.toFixed(4)}`);
     const tracking = readFileSync(join(out, 'bgnbd-tracking-cumulative.svg'), 'utf8');
     expect(titles(tracking, 'circle').length).toBe(2 * doc.models[0].tracking.length);
+  });
+});
+
+describe('CLV with its intervals', () => {
+  it('every plotted customer carries rank, CLV and interval; at most 200 drawn, the top 20 always', () => {
+    const customers = Array.from({ length: 500 }, (_, i) => ({ customerId: `C${i}`, clv: 1000 / (i + 1), low: 800 / (i + 1), high: 1300 / (i + 1) }));
+    customers.push({ customerId: 'zero', clv: 0, low: 0, high: 0 });
+    const svg = clvIntervalChart(customers, 0.9);
+    const points = titles(svg, 'circle');
+    expect(points).toHaveLength(200);
+    expect(points.slice(0, 20)).toEqual(customers.slice(0, 20).map((c, i) => `#${i + 1} ${c.customerId}: CLV ${fixed(c.clv, 2)} (${fixed(c.low, 2)} – ${fixed(c.high, 2)})`));
+    expect(svg).toContain('1 with CLV 0 or less not shown');
+  });
+
+  it('crm value --plots writes the ranked CLVs with the intervals of the JSON and the P(alive) matrix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-value-plots-'));
+    try {
+      const r = await runCli(['value', '--sales', fixture('sales.csv'), '--plots', join(dir, 'p'), '-f', 'json', '-q']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(join(dir, 'p')).sort()).toEqual(['bgnbd-p-alive.svg', 'clv-intervals.svg']);
+      const doc = JSON.parse(r.stdout) as { customers: { customer_id: string; clv: number; clv_low: number; clv_high: number }[] };
+      const best = [...doc.customers].sort((a, b) => b.clv - a.clv)[0];
+      const svg = readFileSync(join(dir, 'p', 'clv-intervals.svg'), 'utf8');
+      expect(svg).toContain(`#1 ${best.customer_id}: CLV ${fixed(best.clv, 2)} (${fixed(best.clv_low, 2)} – ${fixed(best.clv_high, 2)})`);
+      const none = await runCli(['value', '--sales', fixture('sales.csv'), '--plots', join(dir, 'q'), '--interval', '0', '-f', 'json']);
+      expect(none.code).toBe(0);
+      expect(readdirSync(join(dir, 'q'))).toEqual(['bgnbd-p-alive.svg']);
+      expect(none.stderr).toContain('clv-intervals.svg not written');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,10 +10,9 @@ import { jsonReplacer } from '../../report/format.js';
 import { csvLine } from '../../report/csv/line.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addOutputOptions, addWindowOptions, outputFormat, resolveOptions, textStyle } from '../options.js';
-import { diagnostics, refuseInputOverwrite, withOutput } from '../output.js';
-import { join } from 'node:path';
-import { folderOutput } from '../../report/output.js';
-import { calibrationChart, frequencyRecencyHeatmap, standaloneSvg, trackingChart } from '../../report/html/diagnostics.js';
+import { diagnostics, withOutput } from '../output.js';
+import { writeSvgFolder } from '../plots.js';
+import { calibrationChart, frequencyRecencyHeatmap, trackingChart } from '../../report/html/diagnostics.js';
 import { frequencyRecencyMatrix, incrementalTracking } from '../../value/diagnostics.js';
 import type { ModelInput } from '../../accumulate/model-input.js';
 import { loadModelData } from '../model-input.js';
@@ -93,13 +92,5 @@ async function writePlots(dir: string, results: ModelValidation[], input: ModelI
     files.set(`${name}-expected-purchases.svg`, frequencyRecencyHeatmap(matrix, 'expected', unit));
     files.set(`${name}-p-alive.svg`, frequencyRecencyHeatmap(matrix, 'pAlive', unit));
   }
-  for (const name of files.keys()) refuseInputOverwrite(join(dir, name), '--plots');
-  const folder = folderOutput(dir);
-  try {
-    for (const [name, svg] of files) await folder.file(name).write(standaloneSvg(svg));
-  } catch (err) {
-    await folder.abort();
-    throw err;
-  }
-  await folder.close();
+  await writeSvgFolder(dir, files, '--plots');
 }

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { parsePeriod } from '../../accumulate/summary.js';
 import { UsageError } from '../../errors.js';
-import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../../models/registry.js';
+import { PURCHASE_MODEL_NAMES, PURCHASE_MODELS, type PurchaseModelName } from '../../models/registry.js';
+import { writeSvgFolder } from '../plots.js';
+import { clvIntervalChart, frequencyRecencyHeatmap } from '../../report/html/diagnostics.js';
+import { frequencyRecencyMatrix } from '../../value/diagnostics.js';
 import type { ValueResult } from '../../value/types.js';
 import { writeCsv, writeJson, writeNdjson } from '../../report/records.js';
 import type { Io } from '../io.js';
@@ -66,7 +69,8 @@ export function registerValue(program: Command, io: Io): void {
     .option('--top <n>', 'top customers shown (default 10)')
     .option('--interval <level>', 'intervals of P(alive), expected transactions, spend, CLV and equity from parameter uncertainty at this level (default 0.9; 0: none)')
     .option('--within <days>', 'P(at least one purchase within these days), e.g. 30,90, and the median days to the next purchase')
-    .option('--alive-at <days>', 'P(alive) this many days after as-of, e.g. 90d');
+    .option('--alive-at <days>', 'P(alive) this many days after as-of, e.g. 90d')
+    .option('--plots <dir>', 'also write SVG charts into this folder: CLV ranked with its intervals, and P(alive) by frequency and recency');
   addValueOptions(cmd);
   addInputOptions(cmd, ['customers', 'sales', 'payments']);
   addWindowOptions(cmd, { holdout: false });
@@ -81,6 +85,7 @@ export function registerValue(program: Command, io: Io): void {
       aliveAtDays: result.shortHorizon?.aliveAtDays ?? [],
     });
     const top = numberOption(options.top, '--top', 0, 1e6, 10);
+    if (options.plots !== undefined) await writeSvgFolder(String(options.plots), valueCharts(result, notes), '--plots');
     await withOutput(options.output, io, async (sink) => {
       if (format === 'csv') await writeCsv(sink, columns, result.customers);
       else if (format === 'ndjson') await writeNdjson(sink, columns, result.customers);
@@ -94,4 +99,20 @@ export function registerValue(program: Command, io: Io): void {
     });
     if (format !== 'table') diagnostics(io, options.quiet, notes);
   });
+}
+
+/** The charts of `crm value --plots`: CLV with its intervals (when computed) and the P(alive) matrix. */
+function valueCharts(result: ValueResult, notes: string[]): Map<string, string> {
+  const charts = new Map<string, string>();
+  const iv = result.intervals;
+  if (iv?.available) {
+    const customers = result.customers.map((c) => ({ customerId: c.customerId, clv: c.clv, low: c.clvLow ?? c.clv, high: c.clvHigh ?? c.clv }));
+    charts.set('clv-intervals.svg', clvIntervalChart(customers, iv.level));
+  } else notes.push('note: clv-intervals.svg not written: no intervals (--interval 0, or the model has no covariance)');
+  const name = result.purchaseModel.model as PurchaseModelName;
+  const T = result.customers.reduce((m, c) => Math.max(m, c.T), 0);
+  const maxFrequency = result.customers.reduce((m, c) => Math.max(m, c.frequency), 0);
+  const matrix = frequencyRecencyMatrix(PURCHASE_MODELS[name], result.purchaseModel, T, maxFrequency, 1);
+  charts.set(`${name}-p-alive.svg`, frequencyRecencyHeatmap(matrix, 'pAlive', result.period.name));
+  return charts;
 }

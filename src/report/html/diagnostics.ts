@@ -15,9 +15,11 @@ import {
   CHART_WIDTH,
   circle,
   frame,
+  evenSample,
   legend,
   line,
   linearScale,
+  logScale,
   niceDomain,
   path,
   pathData,
@@ -135,4 +137,44 @@ export function trackingChart(points: readonly IncrementalPoint[], model: string
 export function validationSummary(v: ModelValidation): string {
   const t = v.totals;
   return `${v.model.model}: ${fixed(t.predicted, 0)} holdout purchases predicted, ${fixed(t.actual, 0)} made (${t.actual > 0 ? percent(t.error / t.actual) : ''} off); MAE ${fixed(v.mae, 3)} per customer`;
+}
+
+/** The most customers drawn in {@link clvIntervalChart}. */
+export const MAX_INTERVAL_CUSTOMERS = 200;
+
+/** One customer of {@link clvIntervalChart}. */
+export interface ClvWithInterval {
+  customerId: string;
+  clv: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * The distribution of CLV with its uncertainty: customers ranked by CLV (highest first, at most
+ * {@link MAX_INTERVAL_CUSTOMERS}: the top 20 and an even sample of the rest), each a point with its interval as a
+ * vertical line, on a log scale (CLVs span orders of magnitude). Customers with a CLV of 0 or less are left
+ * out (a log scale has no room for them) and counted in the title.
+ */
+export function clvIntervalChart(customers: readonly ClvWithInterval[], level: number): string {
+  const ranked = [...customers].filter((c) => c.clv > 0 && Number.isFinite(c.clv)).sort((a, b) => b.clv - a.clv);
+  const left = customers.length - ranked.length;
+  const shown = evenSample(ranked, MAX_INTERVAL_CUSTOMERS, 20);
+  const rankOf = new Map(ranked.map((c, i) => [c, i + 1]));
+  const f = frame(CHART_WIDTH, 400, { top: 40, right: 24, bottom: 56, left: 72 });
+  const lows = shown.map((c) => (c.low > 0 ? c.low : c.clv));
+  const lo = Math.max(1e-9, Math.min(...lows, ...shown.map((c) => c.clv)));
+  const hi = Math.max(lo * 10, ...shown.map((c) => (Number.isFinite(c.high) ? c.high : c.clv)));
+  const y = logScale([10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))], [f.top + f.innerHeight, f.top]);
+  const x = linearScale([0, Math.max(1, ranked.length)], [f.left, f.left + f.innerWidth]);
+  let body = axisLeft(y, f, { grid: true, label: 'CLV (log scale)' });
+  body += axisBottom(x, f, { label: `customers ranked by CLV (1 = highest)${left > 0 ? `; ${count(left)} with CLV 0 or less not shown` : ''}` });
+  body += legend([{ label: 'CLV', color: categoryColor(0) }, { label: `${percent(level, 0)} interval from parameter uncertainty`, color: '#9ab8d8' }], f.left, 18);
+  for (const c of shown) {
+    const cx = x(rankOf.get(c)!);
+    const low = Math.max(c.low, y.domain[0]);
+    body += line(cx, y(low), cx, y(Math.min(c.high, y.domain[1])), { stroke: '#9ab8d8', width: 1.5 });
+    body += circle(cx, y(c.clv), 2.4, { fill: categoryColor(0), title: `#${rankOf.get(c)} ${c.customerId}: CLV ${fixed(c.clv, 2)} (${fixed(c.low, 2)} – ${fixed(c.high, 2)})` });
+  }
+  return svgDocument(f, 'clv-intervals', `CLV of ${count(ranked.length)} customers ranked, with ${percent(level, 0)} intervals`, body);
 }
