@@ -15,7 +15,7 @@ import type { KpiResult } from '../performance/kpi.js';
 import type { ProfitabilityResult } from '../performance/profitability.js';
 import type { CampaignAnalysis } from '../marketing/campaign.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The sections of the report that can fail on their own while the others are still computed. */
 export const SECTION_NAMES = ['segment', 'value', 'churn', 'payments', 'atRisk', 'kpi', 'profitability', 'campaigns'] as const;

@@ -45,7 +45,7 @@ export function diagnostics(io: Io, quiet: unknown, lines: string[]): void {
 // Outputs and inputs of a run.
 
 /** Options that name files the command writes, and whether each is a file or a folder. */
-const OUTPUT_OPTIONS: Record<string, 'file' | 'folder'> = { output: 'file', rejects: 'file', save: 'file', outputDir: 'folder', out: 'folder', plots: 'folder' };
+const OUTPUT_OPTIONS: Record<string, 'file' | 'folder'> = { output: 'file', rejects: 'file', save: 'file', scores: 'file', outputDir: 'folder', out: 'folder', plots: 'folder' };
 /** Options that name files the command reads. */
 const INPUT_OPTIONS = ['sales', 'customers', 'payments', 'summary', 'contacts', 'costs', 'modelFile', 'spendModelFile', 'config'];
 

@@ -10,15 +10,25 @@ export { SCHEMA_VERSION, SECTION_NAMES, SECTION_TITLES, type ReportDocument, typ
  * The document as written in JSON: every section that could not be computed replaced by `{ error: reason }`,
  * so that a reader never takes an empty section for an empty result.
  */
-export function jsonDocument(doc: ReportDocument): Record<string, unknown> {
+export function jsonDocument(doc: ReportDocument, { perCustomer = false }: { perCustomer?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = { ...doc };
   for (const name of SECTION_NAMES) {
     const reason = doc.errors[name];
     if (doc[name] === null && reason !== undefined) out[name] = { error: reason };
   }
   // Profitability is a per-customer table (in the CSV folder's profitability.csv and the HTML): kept out of the
-  // JSON document, which already has a row per customer in `summary`.
+  // JSON document.
   delete out.profitability;
+  if (!perCustomer) {
+    // Aggregates, distributions and the top and at-risk lists; the rows per customer (a million customers
+    // made a 1.3 GB document) are the scores table: customers.csv of the CSV folder, or --scores FILE.
+    delete out.summary;
+    if (doc.segment) out.segment = { ...doc.segment, customers: undefined };
+    if (doc.value) out.value = { ...doc.value, customers: undefined };
+    if (doc.payments) out.payments = { ...doc.payments, customers: undefined };
+    if (doc.churn) out.churn = { ...doc.churn, lifecycle: { ...doc.churn.lifecycle, customers: undefined } };
+  }
+  out.perCustomer = { included: perCustomer, customers: doc.summary?.length ?? 0 };
   return out;
 }
 

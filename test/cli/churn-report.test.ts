@@ -33,7 +33,7 @@ describe('crm report: churn and at-risk', () => {
   });
 
   it('measures survival of the observed lifetime, with one churn window and the summary revenue in the stages', async () => {
-    const doc = JSON.parse((await runCli(['report', ...inputs, '-f', 'json'])).stdout);
+    const doc = JSON.parse((await runCli(['report', ...inputs, '-f', 'json', '--per-customer'])).stdout);
     expect(doc.churn.survival.view).toBe('observed');
     expect(doc.churn.survival.definition).toMatch(/first to last purchase/);
     expect(doc.churn.lifecycle.rules.churnWindow).toEqual(doc.churn.lifetimes.window);

@@ -24,7 +24,7 @@ beforeAll(async () => {
   full = join(base, 'full');
   expect((await runCli(['report', ...inputs, '--output-dir', dir, '--quiet'])).code).toBe(0);
   expect((await runCli(['report', ...inputs, '--output-dir', full, '--precision', 'full', '--quiet'])).code).toBe(0);
-  doc = JSON.parse((await runCli(['report', ...inputs, '--format', 'json', '--quiet'])).stdout);
+  doc = JSON.parse((await runCli(['report', ...inputs, '--format', 'json', '--quiet', '--per-customer'])).stdout);
 });
 
 describe('report CSV folder', () => {

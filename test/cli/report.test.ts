@@ -23,9 +23,18 @@ describe('crm report', () => {
     expect(doc.meta.inputs.map((i: { kind: string }) => i.kind)).toEqual(['customers', 'sales', 'payments']);
     const b = await runCli(['report', ...inputs, '--as-of', '2025-12-29', '--format', 'json']);
     expect(b.stdout).toBe(a.stdout);
-    // The sections agree with each other.
-    expect(doc.segment.customers).toHaveLength(doc.overview.customers);
-    expect(doc.value.customers).toHaveLength(doc.overview.customers);
+    // Aggregates only by default: no rows per customer, and the document says so.
+    expect(doc.perCustomer).toEqual({ included: false, customers: 300 });
+    for (const rows of [doc.summary, doc.segment.customers, doc.value.customers, doc.payments.customers, doc.churn.lifecycle.customers]) expect(rows).toBeUndefined();
+    // --per-customer: the rows too, schema-valid, and the sections agree with each other.
+    const full = JSON.parse((await runCli(['report', ...inputs, '--as-of', '2025-12-29', '--format', 'json', '--per-customer'])).stdout);
+    expect(validate(full)).toBe(true);
+    expect(full.perCustomer).toEqual({ included: true, customers: 300 });
+    expect(full.summary).toHaveLength(doc.overview.customers);
+    expect(full.segment.customers).toHaveLength(doc.overview.customers);
+    expect(full.value.customers).toHaveLength(doc.overview.customers);
+    expect({ ...full, summary: undefined, perCustomer: undefined, segment: { ...full.segment, customers: undefined }, value: { ...full.value, customers: undefined } }.overview).toEqual(doc.overview);
+    expect(full.value.equity).toBe(doc.value.equity);
   });
 
   it('CSV folder: one file per table, round-trips through csv-parse, formula injection neutralised (and not when asked)', async () => {
@@ -47,7 +56,7 @@ describe('crm report', () => {
     const evil = rows.find((row) => row.customer_id.includes('HYPERLINK'))!;
     expect(evil.customer_id).toBe(`'=HYPERLINK("http://evil")`);
     // Numbers stay numbers: revenue of a fixture customer equals the JSON value.
-    const json = JSON.parse((await runCli(['report', '--sales', sales, '--model', 'bgnbd', '--format', 'json'])).stdout);
+    const json = JSON.parse((await runCli(['report', '--sales', sales, '--model', 'bgnbd', '--format', 'json', '--per-customer'])).stdout);
     const first = json.summary.find((c: { id: string }) => c.id === 'C000001');
     expect(Number(rows.find((row) => row.customer_id === first.id)!.revenue)).toBeCloseTo(first.revenue, 8);
     const raw = join(dir, 'raw');

@@ -151,7 +151,7 @@ describe('a customer whose first purchase is on the as-of day (T = 0)', () => {
     expect(Number(row.clv)).toBeGreaterThan(0);
     expect(Number.isFinite(Number(row.clv))).toBe(true);
     // the report values CNEW too (it used to drop the whole valuation silently)
-    const report = spawnSync(process.execPath, [join(projectRoot, 'bin', 'crm.js'), 'report', '--sales', copy, '--format', 'json'], { encoding: 'utf8' });
+    const report = spawnSync(process.execPath, [join(projectRoot, 'bin', 'crm.js'), 'report', '--sales', copy, '--format', 'json', '--per-customer'], { encoding: 'utf8' });
     expect(report.status).toBe(0);
     const doc = JSON.parse(report.stdout);
     expect(doc.errors.value).toBeUndefined();

@@ -307,7 +307,7 @@ describe('At a glance', () => {
     const { glanceFigures } = await import('../../src/report/html/summary.js');
     const { runCli } = await import('../helpers/run-cli.js');
     const { fixture } = await import('../helpers/data.js');
-    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--format', 'json', '--quiet']);
+    const r = await runCli(['report', '--sales', fixture('sales.csv'), '--model', 'bgnbd', '--format', 'json', '--quiet', '--per-customer']);
     const doc = JSON.parse(r.stdout);
     const figures = Object.fromEntries(glanceFigures(doc).map(([label, value, note]) => [label, { value, note }]));
     expect(figures['Customer equity'].value).toBe(doc.value.equity.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));

@@ -23,9 +23,11 @@ import { VERSION } from '../../core/version.js';
 import { trace } from '../trace.js';
 import { analyseReport } from '../../analysis/report.js';
 import { csvPrecision, reportFromOptions } from '../settings.js';
-import { reportNotesText, reportTables, roundTable } from '../../report/csv/report.js';
+import { customerScoreRows, reportNotesText, reportTables, roundTable, rowRounder, type Row } from '../../report/csv/report.js';
 import { renderReport } from '../../report/text/report.js';
 import { reportReplacer } from '../../report/json.js';
+import { jsonReplacer } from '../../report/format.js';
+import type { ReportDocument } from '../../report/document.js';
 
 export function registerReport(program: Command, io: Io): void {
   const cmd = program
@@ -34,6 +36,8 @@ export function registerReport(program: Command, io: Io): void {
     .addOption(new Option('-f, --format <format>', 'table (default on a terminal), json, csv (with --output-dir) or html').choices(['table', 'json', 'csv', 'html']))
     .option('-o, --output <file>', 'write the report here (atomically)')
     .option('--output-dir <dir>', 'csv: the folder for one CSV per table')
+    .option('--per-customer', 'json: also the rows per customer (summary, segments, values, payments, stages) in the document')
+    .option('--scores <file>', 'also write the per-customer scores (one row per customer: summary, RFM, segment, P(alive), CLV, stage, payment class) to this file, .csv or .ndjson, streamed')
     .option('--dated', 'name the output files by the as-of date (report-YYYY-MM-DD.html, customers-YYYY-MM-DD.csv, ...)')
     .option('--precision <digits>', 'csv: decimals of money columns (default 2; other fractions keep 6 significant digits), or full for every digit')
     .option('--no-formula-safe', 'csv: do not neutralise cells that begin with = + - @ (formula injection)')
@@ -62,15 +66,25 @@ export function registerReport(program: Command, io: Io): void {
     // stderr: the row account (as the analyses left it), then the document's notes.
     const notes = [...accountLines(data).slice(0, data.accounts.length), ...doc.notes];
     const dated = (name: string, ext: string): string => (options.dated ? `${name}-${doc.meta.asOf}.${ext}` : `${name}.${ext}`);
+    if (options.scores !== undefined) await writeScores(String(options.scores), doc, io, options.formulaSafe !== false);
     if (format === 'csv') {
       // The folder is written as a whole: a temporary folder beside it, renamed into place when every file
       // was written (src/report/output.ts, docs/reliability.md); never over one of the inputs.
       const dir = String(options.outputDir);
-      const tables = reportTables(doc);
-      const names = [...Object.keys(tables).map((name) => dated(name, 'csv')), dated('notes', 'txt')];
+      const tables = reportTables(doc, { customers: false });
+      const names = [...(doc.summary ? [dated('customers', 'csv')] : []), ...Object.keys(tables).map((name) => dated(name, 'csv')), dated('notes', 'txt')];
       for (const name of names) refuseInputOverwrite(join(dir, name), '--output-dir');
       const folder = folderOutput(dir);
       try {
+        if (doc.summary) {
+          // one row at a time: the largest table is never held whole
+          const sink = folder.file(dated('customers', 'csv'));
+          const rows = customerScoreRows(doc);
+          const header = rows.next().value as Row;
+          const round = rowRounder(header, precision);
+          await sink.write(csvLine(header, options.formulaSafe !== false));
+          for (const row of rows) await sink.write(csvLine(round(row), options.formulaSafe !== false));
+        }
         for (const [name, rows] of Object.entries(tables)) {
           const sink = folder.file(dated(name, 'csv'));
           for (const row of roundTable(rows, precision)) await sink.write(csvLine(row, options.formulaSafe !== false));
@@ -88,7 +102,7 @@ export function registerReport(program: Command, io: Io): void {
         refuseInputOverwrite(output, '--output');
       }
       await withOutput(output, io, async (sink) => {
-        if (format === 'json') await writeJson(sink, jsonDocument(doc), reportReplacer);
+        if (format === 'json') await writeJson(sink, jsonDocument(doc, { perCustomer: options.perCustomer === true }), reportReplacer);
         else if (format === 'html') await sink.write(renderHtml(doc));
         else await sink.write(renderReport(doc, textStyle(options, io)));
       });
@@ -119,4 +133,23 @@ export function datedOutput(output: string, asOf: string, format: string): strin
   const isFolder = /[/\\]$/.test(output) || (existsSync(output) && statSync(output).isDirectory());
   if (isFolder) return join(output, `report-${asOf}.${EXTENSIONS[format] ?? format}`);
   return output.replace(/(\.[^./\\]+)?$/, (ext) => `-${asOf}${ext}`);
+}
+
+/**
+ * `--scores FILE`: the per-customer scores of the report (customers.csv's columns), one row at a time,
+ * as CSV or, for a .ndjson/.jsonl file, one JSON object per line; written atomically.
+ */
+async function writeScores(path: string, doc: ReportDocument, io: Io, formulaSafe: boolean): Promise<void> {
+  const ndjson = /\.(nd)?jsonl?$/i.test(path) && !/\.json$/i.test(path);
+  if (!ndjson && !/\.csv$/i.test(path)) throw new UsageError(`--scores ${path}: the file must end in .csv, .ndjson or .jsonl`);
+  if (!doc.summary) throw new UsageError('--scores needs --sales (the scores are per customer of the summary)');
+  await withOutput(path, io, async (sink) => {
+    const rows = customerScoreRows(doc);
+    const header = rows.next().value as Row;
+    if (!ndjson) await sink.write(csvLine(header, formulaSafe));
+    for (const row of rows) {
+      if (ndjson) await sink.write(`${JSON.stringify(Object.fromEntries(header.map((h, i) => [h, row[i] ?? null])), jsonReplacer)}\n`);
+      else await sink.write(csvLine(row, formulaSafe));
+    }
+  });
 }

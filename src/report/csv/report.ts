@@ -9,23 +9,11 @@ import { kpiCsvRows, profitabilityCsvRows } from './kpi.js';
 export type Row = CsvValue[];
 
 /** The report's tables as CSV files: name → rows (header first). */
-export function reportTables(doc: ReportDocument): Record<string, Row[]> {
+export function reportTables(doc: ReportDocument, { customers = true }: { customers?: boolean } = {}): Record<string, Row[]> {
   const tables: Record<string, Row[]> = {};
-  const seg = new Map(doc.segment?.customers.map((c) => [c.customerId, c]) ?? []);
-  const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
-  const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
   const asOf = doc.meta.asOf;
-  if (doc.summary) {
-    const unit = timeUnitSuffix(doc.meta.period);
-    const rows: Row[] = [['customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin', 'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'clv', 'payment_class', 'outstanding', 'as_of']];
-    for (const c of doc.summary) {
-      const s = seg.get(c.id);
-      const v = val.get(c.id);
-      const p = pay.get(c.id);
-      rows.push([c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin, s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.clv, p?.class, p?.outstanding, asOf]);
-    }
-    tables.customers = rows;
-  }
+  // the per-customer scores (customers.csv): here when asked; a writer of a large folder streams customerScoreRows instead
+  if (doc.summary && customers) tables.customers = [...customerScoreRows(doc)];
   if (doc.segment) {
     tables.segments = [['segment', 'customers', 'share_of_customers', 'revenue', 'share_of_revenue', 'margin', 'mean_recency_days', 'mean_transactions', 'mean_monetary', 'action'], ...doc.segment.segments.map((s) => [s.segment, s.customers, s.shareOfCustomers, s.revenue, s.shareOfRevenue, s.margin, s.meanRecencyDays, s.meanTransactions, s.meanMonetary, s.action])];
     tables.grid = [['R', 'F', 'customers', 'mean_monetary'], ...doc.segment.grid.map((g) => [g.R, g.F, g.customers, g.meanMonetary])];
@@ -101,6 +89,36 @@ export function headlineRows(doc: ReportDocument): Row[] {
 }
 
 /**
+ * The per-customer scores of a report, one row per customer of the summary after the header: the summary's
+ * figures (recency and T named with their unit), R, F, M, segment, ABC class, cluster, P(alive), expected
+ * transactions and spend over the valuation's horizon, CLV, life-cycle stage, payment class and
+ * outstanding, and as_of; a figure whose section was not computed is empty. Rows are made one at a time (a
+ * writer streams them).
+ */
+export function* customerScoreRows(doc: ReportDocument): Generator<Row> {
+  if (!doc.summary) return;
+  const seg = new Map(doc.segment?.customers.map((c) => [c.customerId, c]) ?? []);
+  const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
+  const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
+  const stage = new Map(doc.churn?.lifecycle.customers.map((c) => [c.id, c.stage]) ?? []);
+  const asOf = doc.meta.asOf;
+  const unit = timeUnitSuffix(doc.meta.period);
+  yield [
+    'customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin',
+    'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'expected_transactions', 'expected_spend', 'clv', 'stage', 'payment_class', 'outstanding', 'as_of',
+  ];
+  for (const c of doc.summary) {
+    const s = seg.get(c.id);
+    const v = val.get(c.id);
+    const p = pay.get(c.id);
+    yield [
+      c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin,
+      s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.expectedTransactions, v?.expectedSpend, v?.clv, stage.get(c.id), p?.class, p?.outstanding, asOf,
+    ];
+  }
+}
+
+/**
  * The CSV folder's notes.txt: the row accounting, every section that could not be computed with its reason,
  * and every note and warning of the run (what the terminal and HTML reports show beside their tables).
  */
@@ -140,11 +158,19 @@ export function columnKind(name: string): 'money' | 'number' {
 /** The table with its numbers rounded for a spreadsheet (integers and text unchanged). */
 export function roundTable(rows: Row[], precision: CsvPrecision): Row[] {
   if (precision === 'full' || rows.length === 0) return rows;
-  const kinds = rows[0].map((name) => columnKind(String(name)));
+  const round = rowRounder(rows[0], precision);
+  return rows.map((row, i) => (i === 0 ? row : round(row)));
+}
+
+/** A function rounding the rows under `header` as {@link roundTable} does, one row at a time. */
+export function rowRounder(header: Row, precision: CsvPrecision): (row: Row) => Row {
+  if (precision === 'full') return (row) => row;
+  const kinds = header.map((name) => columnKind(String(name)));
   const factor = 10 ** precision.money;
-  return rows.map((row, i) => (i === 0 ? row : row.map((v, j) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || Number.isInteger(v)) return v;
-    if (kinds[j] === 'money') return Math.round(v * factor) / factor;
-    return Number(v.toPrecision(6));
-  })));
+  return (row) =>
+    row.map((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || Number.isInteger(v)) return v;
+      if (kinds[j] === 'money') return Math.round(v * factor) / factor;
+      return Number(v.toPrecision(6));
+    });
 }
