@@ -7,7 +7,7 @@ const inputs = ['--customers', fixture('customers.csv'), '--sales', fixture('sal
 
 describe('crm report: churn and at-risk', () => {
   it('ranks the at-risk list by P(alive) x value if retained among 0.1 <= P(alive) < 0.5, with a reason per customer', async () => {
-    const r = await runCli(['report', ...inputs, '-f', 'json']);
+    const r = await runCli(['report', ...inputs, '-f', 'json', '--per-customer']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     const value = new Map(doc.value.customers.map((c: { customerId: string }) => [c.customerId, c]));
