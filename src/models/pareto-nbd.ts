@@ -228,6 +228,21 @@ export function logLikelihood(params: Readonly<Record<string, number>>, data: Rf
 }
 
 /**
+ * The total log-likelihood of fixed data as a function of the parameters, the data prepared once: for fits
+ * that evaluate the same customers at many parameter vectors (static covariates: each covariate profile has
+ * its own α and β).
+ * @throws {ModelError} for invalid data
+ */
+export function logLikelihoodOf(data: RfmData): (params: Readonly<Record<string, number>>) => number {
+  validateRfm(MODEL, data);
+  const prepared = prepare(data);
+  return (params) => {
+    const [r, alpha, s, beta] = read(params);
+    return evaluate(prepared, r, alpha, s, beta);
+  };
+}
+
+/**
  * Fits the Pareto/NBD model by maximum likelihood on the distinct (x, t_x, T) tuples of the data (see
  * fit-common.ts for the optimisation on log-parameters, standard errors and warnings). Starts: three points
  * scaled by mean T / mean x for α and by mean T for β.
