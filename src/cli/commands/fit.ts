@@ -21,6 +21,7 @@ import type { SavedModel } from '../saved-model.js';
 import { fitColumns, fitParameterRows } from '../../report/columns.js';
 import { writeCsv, writeNdjson } from '../../report/records.js';
 import { readPatterns } from '../../ingest/patterns.js';
+import { runCovariateFit } from '../covariates.js';
 
 export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto', 'all'] as const;
 
@@ -30,14 +31,18 @@ export function registerFit(program: Command, io: Io): void {
     .description('fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma by maximum likelihood (auto: purchase models compared by BIC; all: every purchase model with its parameters, and holdout errors with --calibration-end)')
     .addOption(new Option('--model <model>', 'model to fit; all: the comparison table with every model\'s parameters').choices([...FIT_MODELS]).default('auto'))
     .option('--summary <file>', 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value); for bgbb: frequency, recency, periods, weights')
-    .option('--save <file>', 'write the fitted model as JSON (for crm value --model-file)');
-  addInputOptions(cmd, ['sales']);
+    .option('--save <file>', 'write the fitted model as JSON (for crm value --model-file)')
+    .option('--covariates <columns>', 'paretonbd, bgnbd, gammagamma: static covariates from these columns of --customers (categories as dummies against the first level), with the likelihood-ratio test')
+    .option('--covariates-constrained', 'with --covariates: the same coefficient in the purchase and the dropout process');
+  addInputOptions(cmd, ['customers', 'sales']);
   addWindowOptions(cmd);
   addOutputOptions(cmd);
   cmd.action(async () => {
     const { options, config } = resolveOptions(cmd, io);
     const format = outputFormat(options, io);
     const name = options.model as (typeof FIT_MODELS)[number];
+    if (options.covariates !== undefined) return runCovariateFit(cmd, options, config, io, format);
+    if (options.covariatesConstrained) throw new UsageError('--covariates-constrained needs --covariates');
     let fits: FittedModel[];
     let failures: { model: string; error: string }[] = [];
     let period = { name: 'day', days: 1 };

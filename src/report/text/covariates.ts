@@ -1,0 +1,58 @@
+/** Terminal report of a fit with static covariates (`crm fit --covariates`). */
+import { normalCdf } from '../../math/normal.js';
+import { fixed } from '../format.js';
+import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
+
+/** What `crm fit --covariates` reports (also its JSON). */
+export interface CovariateReport {
+  model: string;
+  covariates: string[];
+  /** Reference level of each categorical covariate (its dummies compare against it). */
+  reference: Record<string, string>;
+  params: Record<string, number>;
+  /** By `trans.NAME`, `life.NAME`, `constr.NAME` or `spend.NAME`. */
+  coefficients: Record<string, number>;
+  stdErrors: Record<string, number | null>;
+  logLikelihood: number;
+  aic?: number;
+  bic?: number;
+  n: number;
+  profiles?: number;
+  constrained: boolean;
+  likelihoodRatio: { statistic: number; degreesOfFreedom: number; pValue: number; logLikelihoodWithout: number };
+  trusted: boolean;
+  problems: string[];
+  withoutCovariates?: { params: Record<string, number>; logLikelihood: number };
+  period: string;
+}
+
+/** Two-sided p-value of a z statistic. */
+const zPValue = (z: number): number => 2 * normalCdf(-Math.abs(z));
+
+const pText = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+
+export function renderCovariateFit(r: CovariateReport, style: TextStyle): string {
+  const paint = painter(style.color);
+  const reference = Object.entries(r.reference).map(([c, level]) => `${c} against ${level}`).join(', ');
+  let out = renderTable(
+    ['parameter', 'estimate', 'std. error'],
+    Object.entries(r.params).map(([k, v]) => [k, fixed(v, 4), fixed(r.stdErrors[k] ?? null, 4)]),
+    style,
+    `${r.model} with covariates ${r.covariates.join(', ')}${reference ? ` (${reference})` : ''}${r.constrained ? ', the same coefficient in both processes' : ''}; ${r.n.toLocaleString('en-US')} customers; time unit ${r.period}`,
+  );
+  out += renderTable(
+    ['coefficient', 'estimate', 'std. error', 'z', 'p'],
+    Object.entries(r.coefficients).map(([k, v]) => {
+      const se = r.stdErrors[k] ?? null;
+      const z = se ? v / se : null;
+      return [k, fixed(v, 4), fixed(se, 4), z === null ? '' : fixed(z, 2), z === null ? '' : pText(zPValue(z))];
+    }),
+    style,
+    r.model === 'gammagamma' ? 'Spend: mean spend × exp(coefficient) per unit of the covariate' : r.model === 'paretonbd' ? 'trans: mean purchase rate × exp(coefficient) per unit of the covariate; life: mean dropout rate × exp(coefficient)' : 'trans: mean purchase rate × exp(coefficient) per unit of the covariate; life: a and b of the dropout probability × exp(coefficient)',
+  );
+  const lr = r.likelihoodRatio;
+  out += `${paint.bold('log-likelihood')} ${fixed(r.logLikelihood, 2)} (without covariates ${fixed(lr.logLikelihoodWithout, 2)})${r.aic !== undefined ? `, AIC ${fixed(r.aic, 2)}, BIC ${fixed(r.bic ?? null, 2)}` : ''}\n`;
+  out += `Likelihood-ratio test of no covariate effect: χ² ${fixed(lr.statistic, 2)} on ${lr.degreesOfFreedom} df, p = ${pText(lr.pValue)}${lr.pValue < 0.05 ? ': the covariates matter' : ': no evidence that they matter'}\n`;
+  for (const p of r.problems) out += `${paint.red('not trusted')}: ${p}\n`;
+  return fitProse(out, style);
+}

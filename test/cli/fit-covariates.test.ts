@@ -1,0 +1,44 @@
+/** crm fit --covariates: the fit with static covariates from the customers file, its JSON and its errors. */
+import { describe, expect, it } from 'vitest';
+import { fixture, sharedData } from '../helpers/data.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const apparel = ['--customers', sharedData('apparel/customers.csv'), '--sales', sharedData('apparel/transactions.csv'), '--period', 'week', '--calibration-end', '2006-12-31', '-q'];
+
+describe('crm fit --covariates', () => {
+  it('Pareto/NBD on apparel: logLikelihood, coefficients by name, the likelihood-ratio test and the fit without', async () => {
+    const r = await runCli(['fit', '--model', 'paretonbd', '--covariates', 'gender,channel', ...apparel, '-f', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.covariates).toEqual(['gender', 'channel']);
+    expect(Object.keys(doc.coefficients).sort()).toEqual(['life.channel', 'life.gender', 'trans.channel', 'trans.gender']);
+    expect(doc.logLikelihood).toBeCloseTo(-5821.06, 1);
+    expect(doc.withoutCovariates.logLikelihood).toBeCloseTo(-5848.1, 1);
+    expect(doc.likelihoodRatio.statistic).toBeCloseTo(2 * (doc.logLikelihood - doc.withoutCovariates.logLikelihood), 6);
+    expect(doc.likelihoodRatio.degreesOfFreedom).toBe(4);
+    expect(doc.trusted).toBe(true);
+    const constrained = JSON.parse((await runCli(['fit', '--model', 'paretonbd', '--covariates', 'gender,channel', '--covariates-constrained', ...apparel, '-f', 'json'])).stdout);
+    expect(Object.keys(constrained.coefficients).sort()).toEqual(['constr.channel', 'constr.gender']);
+    expect(constrained.likelihoodRatio.degreesOfFreedom).toBe(2);
+  }, 60_000);
+
+  it('categories from the fixtures become dummies against the first level; Gamma-Gamma takes them on spend', async () => {
+    const r = await runCli(['fit', '--model', 'gammagamma', '--covariates', 'region', '--customers', fixture('customers.csv'), '--sales', fixture('sales.csv'), '-q', '-f', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.reference).toEqual({ region: 'Central' });
+    expect(Object.keys(doc.coefficients).every((k: string) => k.startsWith('spend.region='))).toBe(true);
+    const table = await runCli(['fit', '--model', 'gammagamma', '--covariates', 'region', '--customers', fixture('customers.csv'), '--sales', fixture('sales.csv'), '-q', '-f', 'table']);
+    expect(table.stdout).toContain('Likelihood-ratio test of no covariate effect');
+  });
+
+  it('usage errors: another model, no customers file, an unknown column, constrained alone', async () => {
+    const sales = ['--sales', fixture('sales.csv'), '-q'];
+    expect((await runCli(['fit', '--model', 'mbgnbd', '--covariates', 'region', '--customers', fixture('customers.csv'), ...sales])).code).toBe(2);
+    expect((await runCli(['fit', '--model', 'bgnbd', '--covariates', 'region', ...sales])).code).toBe(2);
+    const unknown = await runCli(['fit', '--model', 'bgnbd', '--covariates', 'regoin', '--customers', fixture('customers.csv'), ...sales]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no column "regoin" in the customers file \(hint: its columns: .*region/);
+    expect((await runCli(['fit', '--model', 'bgnbd', '--covariates-constrained', ...sales])).code).toBe(2);
+  });
+});
