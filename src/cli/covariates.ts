@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { ModelError, UsageError } from '../errors.js';
 import { fitGammaGammaCovariates } from '../models/gamma-gamma-covariates.js';
-import { encodeCovariates, fitWithCovariates } from '../models/static-covariates.js';
+import { customerParams, encodeCovariates, fitWithCovariates } from '../models/static-covariates.js';
+import { expectedSpendWithCovariates } from '../models/gamma-gamma-covariates.js';
+import { PURCHASE_MODELS } from '../models/registry.js';
 import { jsonReplacer } from '../report/format.js';
 import { renderCovariateFit, type CovariateReport } from '../report/text/covariates.js';
 import type { Io } from './io.js';
@@ -33,6 +35,7 @@ export async function runCovariateFit(cmd: Command, options: Json, config: Json,
   const input = loaded.input;
   const encoded = encodeCovariates(input.ids, (id) => customers.get(id), columns);
   let report: CovariateReport;
+  const year = 365.25 / loaded.period.days;
   if (model === 'gammagamma') {
     const fit = fitGammaGammaCovariates({ frequency: input.frequency, monetaryValue: input.monetaryValue, covariates: encoded.rows, names: encoded.names });
     report = {
@@ -49,6 +52,7 @@ export async function runCovariateFit(cmd: Command, options: Json, config: Json,
       trusted: fit.converged,
       problems: fit.converged ? [] : ['the optimiser did not converge'],
       period: loaded.period.name,
+      newCustomers: profilesOf(encoded.names, encoded.rows).map(({ profile, z, customers: count }) => ({ profile, customers: count, expectedSpend: expectedSpendWithCovariates(fit, encoded.names, z, 0, 0) })),
     };
   } else {
     const fit = fitWithCovariates(model as 'paretonbd' | 'bgnbd', { frequency: input.frequency, recency: input.recency, T: input.T, covariates: encoded.rows, names: encoded.names }, { constrained: options.covariatesConstrained === true });
@@ -78,6 +82,11 @@ export async function runCovariateFit(cmd: Command, options: Json, config: Json,
       problems: fit.problems,
       withoutCovariates: { params: fit.without.params, logLikelihood: fit.without.logLikelihood },
       period: loaded.period.name,
+      newCustomers: profilesOf(encoded.names, encoded.rows).map(({ profile, z, customers: count }) => ({
+        profile,
+        customers: count,
+        expectedTransactionsYear: PURCHASE_MODELS[model as 'paretonbd' | 'bgnbd'].expectedTransactionsNew(customerParams(model as 'paretonbd' | 'bgnbd', fit, encoded.names, z), year),
+      })),
     };
   }
   await withOutput(options.output, io, async (sink) => {
@@ -89,4 +98,19 @@ export async function runCovariateFit(cmd: Command, options: Json, config: Json,
   });
   if (format !== 'table') diagnostics(io, options.quiet, loaded.notes);
   if (!report.trusted) throw new ModelError(`the ${model} fit with covariates cannot be trusted: ${report.problems.join('; ')}`);
+}
+
+/** The distinct covariate vectors of the customers (at most 50, the most common first), with their counts. */
+function profilesOf(names: readonly string[], rows: readonly number[][]): { profile: Record<string, number>; z: number[]; customers: number }[] {
+  const counts = new Map<string, { z: number[]; customers: number }>();
+  for (const z of rows) {
+    const key = z.join('\u0000');
+    const entry = counts.get(key);
+    if (entry) entry.customers++;
+    else counts.set(key, { z, customers: 1 });
+  }
+  return [...counts.values()]
+    .sort((a, b) => b.customers - a.customers)
+    .slice(0, 50)
+    .map(({ z, customers }) => ({ profile: Object.fromEntries(names.map((n, j) => [n, z[j]])), z, customers }));
 }

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, sharedData } from '../helpers/data.js';
 import { runCli } from '../helpers/run-cli.js';
+import { customerParams } from '../../src/models/static-covariates.js';
+import { PURCHASE_MODELS } from '../../src/models/registry.js';
 
 const apparel = ['--customers', sharedData('apparel/customers.csv'), '--sales', sharedData('apparel/transactions.csv'), '--period', 'week', '--calibration-end', '2006-12-31', '-q'];
 
@@ -17,6 +19,14 @@ describe('crm fit --covariates', () => {
     expect(doc.likelihoodRatio.statistic).toBeCloseTo(2 * (doc.logLikelihood - doc.withoutCovariates.logLikelihood), 6);
     expect(doc.likelihoodRatio.degreesOfFreedom).toBe(4);
     expect(doc.trusted).toBe(true);
+    // a new customer of each profile: E[X(one year)] at the profile's α and β
+    expect(doc.newCustomers).toHaveLength(4);
+    for (const c of doc.newCustomers as { profile: Record<string, number>; customers: number; expectedTransactionsYear: number }[]) {
+      const z = doc.covariates.map((n: string) => c.profile[n]);
+      const params = customerParams('paretonbd', { params: doc.params, trans: { gender: doc.coefficients['trans.gender'], channel: doc.coefficients['trans.channel'] }, life: { gender: doc.coefficients['life.gender'], channel: doc.coefficients['life.channel'] } }, doc.covariates, z);
+      expect(c.expectedTransactionsYear).toBeCloseTo(PURCHASE_MODELS.paretonbd.expectedTransactionsNew(params, 365.25 / 7), 6);
+    }
+    expect((doc.newCustomers as { customers: number }[]).reduce((n, c) => n + c.customers, 0)).toBe(600);
     const constrained = JSON.parse((await runCli(['fit', '--model', 'paretonbd', '--covariates', 'gender,channel', '--covariates-constrained', ...apparel, '-f', 'json'])).stdout);
     expect(Object.keys(constrained.coefficients).sort()).toEqual(['constr.channel', 'constr.gender']);
     expect(constrained.likelihoodRatio.degreesOfFreedom).toBe(2);

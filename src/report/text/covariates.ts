@@ -24,6 +24,11 @@ export interface CovariateReport {
   problems: string[];
   withoutCovariates?: { params: Record<string, number>; logLikelihood: number };
   period: string;
+  /**
+   * A new customer (first purchase now) of each covariate profile in the data: the repeat purchases expected
+   * over the next year (purchase models), or the mean spend per purchase (Gamma-Gamma).
+   */
+  newCustomers: { profile: Record<string, number>; customers: number; expectedTransactionsYear?: number; expectedSpend?: number }[];
 }
 
 /** Two-sided p-value of a z statistic. */
@@ -53,6 +58,15 @@ export function renderCovariateFit(r: CovariateReport, style: TextStyle): string
   const lr = r.likelihoodRatio;
   out += `${paint.bold('log-likelihood')} ${fixed(r.logLikelihood, 2)} (without covariates ${fixed(lr.logLikelihoodWithout, 2)})${r.aic !== undefined ? `, AIC ${fixed(r.aic, 2)}, BIC ${fixed(r.bic ?? null, 2)}` : ''}\n`;
   out += `Likelihood-ratio test of no covariate effect: χ² ${fixed(lr.statistic, 2)} on ${lr.degreesOfFreedom} df, p = ${pText(lr.pValue)}${lr.pValue < 0.05 ? ': the covariates matter' : ': no evidence that they matter'}\n`;
+  if (r.newCustomers.length > 0) {
+    const spend = r.model === 'gammagamma';
+    out += renderTable(
+      [...r.covariates, 'customers', spend ? 'mean spend' : 'purchases in a year'],
+      r.newCustomers.map((c) => [...r.covariates.map((n) => String(c.profile[n])), c.customers.toLocaleString('en-US'), fixed((spend ? c.expectedSpend : c.expectedTransactionsYear) ?? null, spend ? 2 : 3)]),
+      style,
+      spend ? 'A new customer of each profile: expected spend per purchase' : 'A new customer of each profile (first purchase now): repeat purchases expected over the next year',
+    );
+  }
   for (const p of r.problems) out += `${paint.red('not trusted')}: ${p}\n`;
   return fitProse(out, style);
 }
