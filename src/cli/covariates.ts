@@ -88,6 +88,27 @@ export async function runCovariateFit(cmd: Command, options: Json, config: Json,
         expectedTransactionsYear: PURCHASE_MODELS[model as 'paretonbd' | 'bgnbd'].expectedTransactionsNew(customerParams(model as 'paretonbd' | 'bgnbd', fit, encoded.names, z), year),
       })),
     };
+    if (input.holdout) {
+      // the holdout purchases predicted with and without the covariates, against those made
+      const m = PURCHASE_MODELS[model as 'paretonbd' | 'bgnbd'];
+      const h = input.holdout;
+      let withCov = 0;
+      let without = 0;
+      let made = 0;
+      let error = 0;
+      let errorWithout = 0;
+      for (let i = 0; i < input.ids.length; i++) {
+        const a = m.expectedTransactions(customerParams(model as 'paretonbd' | 'bgnbd', fit, encoded.names, encoded.rows[i]), h.duration, input.frequency[i], input.recency[i], input.T[i]);
+        const b = m.expectedTransactions(fit.without.params, h.duration, input.frequency[i], input.recency[i], input.T[i]);
+        withCov += a;
+        without += b;
+        made += h.frequency[i];
+        error += Math.abs(a - h.frequency[i]);
+        errorWithout += Math.abs(b - h.frequency[i]);
+      }
+      const n = input.ids.length;
+      report.holdout = { length: h.duration, actual: made, predicted: withCov, predictedWithout: without, mae: error / n, maeWithout: errorWithout / n };
+    }
   }
   await withOutput(options.output, io, async (sink) => {
     if (format === 'json') await sink.write(`${JSON.stringify({ ...report, meta: loaded.meta }, jsonReplacer, 2)}\n`);

@@ -27,6 +27,12 @@ describe('crm fit --covariates', () => {
       expect(c.expectedTransactionsYear).toBeCloseTo(PURCHASE_MODELS.paretonbd.expectedTransactionsNew(params, 365.25 / 7), 6);
     }
     expect((doc.newCustomers as { customers: number }[]).reduce((n, c) => n + c.customers, 0)).toBe(600);
+    // holdout: without covariates the prediction is crm validate's; with them, the per-customer errors are smaller here
+    const validate = JSON.parse((await runCli(['validate', '--model', 'paretonbd', ...apparel.filter((a) => a !== sharedData('apparel/customers.csv') && a !== '--customers'), '-f', 'json'])).stdout);
+    expect(doc.holdout.actual).toBe(validate.models[0].totals.actual);
+    expect(doc.holdout.predictedWithout).toBeCloseTo(validate.models[0].totals.predicted, 3);
+    expect(doc.holdout.maeWithout).toBeCloseTo(validate.models[0].mae, 6);
+    expect(doc.holdout.mae).toBeLessThan(doc.holdout.maeWithout);
     const constrained = JSON.parse((await runCli(['fit', '--model', 'paretonbd', '--covariates', 'gender,channel', '--covariates-constrained', ...apparel, '-f', 'json'])).stdout);
     expect(Object.keys(constrained.coefficients).sort()).toEqual(['constr.channel', 'constr.gender']);
     expect(constrained.likelihoodRatio.degreesOfFreedom).toBe(2);

@@ -28,6 +28,8 @@ export interface CovariateReport {
    * A new customer (first purchase now) of each covariate profile in the data: the repeat purchases expected
    * over the next year (purchase models), or the mean spend per purchase (Gamma-Gamma).
    */
+  /** With a calibration/holdout split: holdout purchases predicted with and without the covariates, and made. */
+  holdout?: { length: number; actual: number; predicted: number; predictedWithout: number; mae: number; maeWithout: number };
   newCustomers: { profile: Record<string, number>; customers: number; expectedTransactionsYear?: number; expectedSpend?: number }[];
 }
 
@@ -58,6 +60,10 @@ export function renderCovariateFit(r: CovariateReport, style: TextStyle): string
   const lr = r.likelihoodRatio;
   out += `${paint.bold('log-likelihood')} ${fixed(r.logLikelihood, 2)} (without covariates ${fixed(lr.logLikelihoodWithout, 2)})${r.aic !== undefined ? `, AIC ${fixed(r.aic, 2)}, BIC ${fixed(r.bic ?? null, 2)}` : ''}\n`;
   out += `Likelihood-ratio test of no covariate effect: χ² ${fixed(lr.statistic, 2)} on ${lr.degreesOfFreedom} df, p = ${pText(lr.pValue)}${lr.pValue < 0.05 ? ': the covariates matter' : ': no evidence that they matter'}\n`;
+  if (r.holdout) {
+    const h = r.holdout;
+    out += `Holdout (${fixed(h.length, 1)} ${r.period}s): ${fixed(h.actual, 0)} repeat purchases made; predicted ${fixed(h.predicted, 1)} with the covariates, ${fixed(h.predictedWithout, 1)} without; MAE per customer ${fixed(h.mae, 4)} with, ${fixed(h.maeWithout, 4)} without\n`;
+  }
   if (r.newCustomers.length > 0) {
     const spend = r.model === 'gammagamma';
     out += renderTable(
