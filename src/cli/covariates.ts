@@ -55,10 +55,10 @@ export async function runCovariateFit(cmd: Command, options: Json, config: Json,
       newCustomers: profilesOf(encoded.names, encoded.rows).map(({ profile, z, customers: count }) => ({ profile, customers: count, expectedSpend: expectedSpendWithCovariates(fit, encoded.names, z, 0, 0) })),
     };
   } else {
-    const fit = fitWithCovariates(model as 'paretonbd' | 'bgnbd', { frequency: input.frequency, recency: input.recency, T: input.T, covariates: encoded.rows, names: encoded.names }, { constrained: options.covariatesConstrained === true });
+    const fit = fitWithCovariates(model as 'paretonbd' | 'bgnbd', { frequency: input.frequency, recency: input.recency, T: input.T, covariates: encoded.rows, names: encoded.names }, { constrained: constrainedOption(options.covariatesConstrained, encoded.names) });
     const coefficients: Record<string, number> = {};
     for (const n of encoded.names) {
-      if (fit.constrained) coefficients[`constr.${n}`] = fit.trans[n];
+      if (fit.shared.includes(n)) coefficients[`constr.${n}`] = fit.trans[n];
       else {
         coefficients[`trans.${n}`] = fit.trans[n];
         coefficients[`life.${n}`] = fit.life[n];
@@ -134,4 +134,14 @@ function profilesOf(names: readonly string[], rows: readonly number[][]): { prof
     .sort((a, b) => b.customers - a.customers)
     .slice(0, 50)
     .map(({ z, customers }) => ({ profile: Object.fromEntries(names.map((n, j) => [n, z[j]])), z, customers }));
+}
+
+/** --covariates-constrained: all covariates (no value) or the named columns (their dummies). */
+function constrainedOption(value: unknown, names: readonly string[]): boolean | string[] {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const columns = String(value).split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const chosen = names.filter((n) => columns.includes(n) || columns.includes(n.split('=')[0]));
+  for (const c of columns) if (!names.some((n) => n === c || n.split('=')[0] === c)) throw new UsageError(`--covariates-constrained ${c}: not one of --covariates`);
+  return chosen;
 }

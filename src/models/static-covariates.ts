@@ -10,7 +10,7 @@
  *
  * Each customer's likelihood is the model's own at (r, αᵢ, s, βᵢ) or (r, αᵢ, aᵢ, bᵢ); customers with the same
  * covariate values share those parameters and are evaluated together (dummies give a handful of profiles).
- * `constrained` makes γ_trans = γ_life (one coefficient per covariate, in both processes).
+ * `constrained` makes γ_trans = γ_life (one coefficient in both processes) for all covariates or the ones named.
  *
  * Fitted by maximum likelihood over (ln r, ln α, ln s|a, ln β|b, γ_trans, γ_life) from the fit without
  * covariates (γ = 0); standard errors from the inverse of the negative Hessian in those coordinates (natural
@@ -43,6 +43,8 @@ export interface CovariateFit {
   trans: Record<string, number>;
   life: Record<string, number>;
   constrained: boolean;
+  /** The covariates with one coefficient in both processes. */
+  shared: string[];
   /** Standard errors: base parameters by name, coefficients as `trans.NAME`, `life.NAME` (or `constr.NAME`). */
   stdErrors: Record<string, number | null>;
   logLikelihood: number;
@@ -112,12 +114,17 @@ function profiles(model: CovariateModel, data: CovariateRfm): { groups: Profile[
  * Fits `model` with the static covariates of `data` (see the module comment).
  * @throws ModelError when the fit without covariates fails, or with fewer customers than parameters
  */
-export function fitWithCovariates(model: CovariateModel, data: CovariateRfm, { constrained = false }: { constrained?: boolean } = {}): CovariateFit {
+export function fitWithCovariates(model: CovariateModel, data: CovariateRfm, options: { constrained?: boolean | readonly string[] } = {}): CovariateFit {
   const k = data.names.length;
   if (k === 0) throw new ModelError('no covariates given');
+  const shared = options.constrained === true ? [...data.names] : options.constrained === false || options.constrained === undefined ? [] : [...options.constrained];
+  for (const name of shared) if (!data.names.includes(name)) throw new ModelError(`constrained covariate ${name} is not among the covariates (${data.names.join(', ')})`);
+  // life coefficients of the covariates not constrained, in the order of the names
+  const free = data.names.filter((name) => !shared.includes(name));
+  const constrained = shared.length > 0;
   const without = model === 'paretonbd' ? paretonbd.fit(data) : bgnbd.fit(data);
   const { groups, n } = profiles(model, data);
-  const coefficients = constrained ? k : 2 * k;
+  const coefficients = k + free.length;
   if (n <= 4 + coefficients) throw new ModelError(`${model} with covariates needs more customers than its ${4 + coefficients} parameters`);
   const names = BASE[model];
   const unpack = (theta: number[]): Pick<CovariateFit, 'params' | 'trans' | 'life'> => {
@@ -126,7 +133,8 @@ export function fitWithCovariates(model: CovariateModel, data: CovariateRfm, { c
     const life: Record<string, number> = {};
     data.names.forEach((name, j) => {
       trans[name] = theta[4 + j];
-      life[name] = constrained ? theta[4 + j] : theta[4 + k + j];
+      const f = free.indexOf(name);
+      life[name] = f < 0 ? theta[4 + j] : theta[4 + k + f];
     });
     return { params, trans, life };
   };
@@ -156,10 +164,11 @@ export function fitWithCovariates(model: CovariateModel, data: CovariateRfm, { c
     stdErrors[name] = s === null ? null : s * fit.params[name];
   });
   data.names.forEach((name, j) => {
-    if (constrained) stdErrors[`constr.${name}`] = se(4 + j);
+    const f = free.indexOf(name);
+    if (f < 0) stdErrors[`constr.${name}`] = se(4 + j);
     else {
       stdErrors[`trans.${name}`] = se(4 + j);
-      stdErrors[`life.${name}`] = se(4 + k + j);
+      stdErrors[`life.${name}`] = se(4 + k + f);
     }
   });
   const ll = -result.value;
@@ -176,6 +185,7 @@ export function fitWithCovariates(model: CovariateModel, data: CovariateRfm, { c
     model,
     ...fit,
     constrained,
+    shared,
     stdErrors,
     logLikelihood: ll,
     n,

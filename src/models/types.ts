@@ -3,7 +3,7 @@
  * it serialises to JSON and back, and the prediction functions take its `params`.
  */
 
-export type ModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd' | 'bgbb' | 'gammagamma' | 'sbg';
+export type ModelName = 'bgnbd' | 'paretonbd' | 'mbgnbd' | 'bgbb' | 'gammagamma' | 'sbg' | 'ggompertz';
 
 /** Purchase-model data: one entry per customer (or per distinct tuple with `weights`). Times in period units. */
 export interface RfmData {

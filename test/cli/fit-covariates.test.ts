@@ -36,6 +36,9 @@ describe('crm fit --covariates', () => {
     const constrained = JSON.parse((await runCli(['fit', '--model', 'paretonbd', '--covariates', 'gender,channel', '--covariates-constrained', ...apparel, '-f', 'json'])).stdout);
     expect(Object.keys(constrained.coefficients).sort()).toEqual(['constr.channel', 'constr.gender']);
     expect(constrained.likelihoodRatio.degreesOfFreedom).toBe(2);
+    const gender = JSON.parse((await runCli(['fit', '--model', 'paretonbd', '--covariates', 'gender,channel', '--covariates-constrained', 'gender', ...apparel, '-f', 'json'])).stdout);
+    expect(Object.keys(gender.coefficients).sort()).toEqual(['constr.gender', 'life.channel', 'trans.channel']);
+    expect(gender.logLikelihood).toBeCloseTo(-5826.5342, 3);
   }, 60_000);
 
   it('categories from the fixtures become dummies against the first level; Gamma-Gamma takes them on spend', async () => {

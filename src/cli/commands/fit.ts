@@ -7,6 +7,7 @@ import { validatePurchases } from '../../value/validate.js';
 import type { ModelInput } from '../../accumulate/model-input.js';
 import * as gammagamma from '../../models/gamma-gamma.js';
 import * as bgbb from '../../models/bg-bb.js';
+import * as ggompertz from '../../models/ggompertz-nbd.js';
 import type { FittedModel } from '../../models/types.js';
 import { fitPurchaseModels, fitSpendModel, spendData, untrustedReason } from '../../value/fit-valuation.js';
 import { jsonReplacer } from '../../report/format.js';
@@ -23,17 +24,17 @@ import { writeCsv, writeNdjson } from '../../report/records.js';
 import { readPatterns } from '../../ingest/patterns.js';
 import { runCovariateFit } from '../covariates.js';
 
-export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'bgbb', 'gammagamma', 'auto', 'all'] as const;
+export const FIT_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd', 'ggompertz', 'bgbb', 'gammagamma', 'auto', 'all'] as const;
 
 export function registerFit(program: Command, io: Io): void {
   const cmd = program
     .command('fit')
-    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma by maximum likelihood (auto: purchase models compared by BIC; all: every purchase model with its parameters, and holdout errors with --calibration-end)')
+    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, Gamma/Gompertz/NBD, BG/BB or Gamma-Gamma by maximum likelihood (auto: purchase models compared by BIC; all: every purchase model with its parameters, and holdout errors with --calibration-end)')
     .addOption(new Option('--model <model>', 'model to fit; all: the comparison table with every model\'s parameters').choices([...FIT_MODELS]).default('auto'))
     .option('--summary <file>', 'a ready summary CSV (customer_id, frequency, recency, T, monetary_value); for bgbb: frequency, recency, periods, weights')
     .option('--save <file>', 'write the fitted model as JSON (for crm value --model-file)')
     .option('--covariates <columns>', 'paretonbd, bgnbd, gammagamma: static covariates from these columns of --customers (categories as dummies against the first level), with the likelihood-ratio test')
-    .option('--covariates-constrained', 'with --covariates: the same coefficient in the purchase and the dropout process');
+    .option('--covariates-constrained [columns]', 'with --covariates: one coefficient in the purchase and the dropout process, for all covariates or the columns given');
   addInputOptions(cmd, ['customers', 'sales']);
   addWindowOptions(cmd);
   addOutputOptions(cmd);
@@ -67,6 +68,8 @@ export function registerFit(program: Command, io: Io): void {
         fits = [spend.model];
         correlation = gammagamma.frequencySpendCorrelation(spendData(loaded.input));
         if (Math.abs(correlation) > 0.3) notes.push(`warning: frequency and spend are correlated (r = ${correlation.toFixed(2)}); the Gamma-Gamma model assumes they are independent`);
+      } else if (name === 'ggompertz') {
+        fits = [ggompertz.fit({ frequency: loaded.input.frequency, recency: loaded.input.recency, T: loaded.input.T })];
       } else {
         const names = name === 'auto' || name === 'all' ? PURCHASE_MODEL_NAMES : [name as PurchaseModelName];
         const fitted = fitPurchaseModels(names, loaded.input);
@@ -77,7 +80,16 @@ export function registerFit(program: Command, io: Io): void {
         }
         fits = fitted.fits;
         failures = fitted.failures;
-        if (name === 'all' && loaded.input.holdout) holdout = holdoutChecks(fits, loaded.input);
+        if (name === 'all') {
+          // the Gamma/Gompertz/NBD joins the comparison (LL, AIC, BIC), never the valuation's choice
+          try {
+            fits = [...fits, ggompertz.fit({ frequency: loaded.input.frequency, recency: loaded.input.recency, T: loaded.input.T })];
+          } catch (err) {
+            if (!(err instanceof ModelError)) throw err;
+            failures = [...failures, { model: 'ggompertz', error: err.message }];
+          }
+          if (loaded.input.holdout) holdout = holdoutChecks(fits, loaded.input);
+        }
         if (fitted.preference !== undefined) notes.push(`note: ${fitted.preference}`);
         for (const d of fitted.dropped) if (name === 'auto' && !failures.some((f) => f.model === d.model)) notes.push(`note: ${d.model} not chosen: ${d.reason}`);
         const zeroRepeat = Array.from(loaded.input.frequency).filter((f) => f === 0).length;
@@ -116,7 +128,7 @@ export function registerFit(program: Command, io: Io): void {
 
 /** Each fit's holdout prediction on the calibration/holdout split (crm validate's measures). */
 function holdoutChecks(fits: FittedModel[], input: ModelInput): HoldoutCheck[] {
-  return fits.map((fit) => {
+  return fits.filter((fit) => fit.model in PURCHASE_MODELS).map((fit) => {
     const v = validatePurchases(PURCHASE_MODELS[fit.model as PurchaseModelName], fit, input);
     return { model: fit.model, mae: v.mae, rmse: v.rmse, predicted: v.totals.predicted, actual: v.totals.actual, length: v.holdoutLength };
   });
