@@ -81,13 +81,6 @@ export function registerFit(program: Command, io: Io): void {
         fits = fitted.fits;
         failures = fitted.failures;
         if (name === 'all') {
-          // the Gamma/Gompertz/NBD joins the comparison (LL, AIC, BIC), never the valuation's choice
-          try {
-            fits = [...fits, ggompertz.fit({ frequency: loaded.input.frequency, recency: loaded.input.recency, T: loaded.input.T })];
-          } catch (err) {
-            if (!(err instanceof ModelError)) throw err;
-            failures = [...failures, { model: 'ggompertz', error: err.message }];
-          }
           if (loaded.input.holdout) holdout = holdoutChecks(fits, loaded.input);
         }
         if (fitted.preference !== undefined) notes.push(`note: ${fitted.preference}`);
