@@ -7,24 +7,13 @@
  * scripts/pg-cluster.sh). Without a reachable server the tests are skipped with a message, except under CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { runCli } from '../helpers/run-cli.js';
+import { postgresAvailable, psql } from '../helpers/postgres.js';
 import { fixture, sharedData } from '../helpers/data.js';
 
 const cdnowMaster = sharedData('cdnow_master_transactions.csv');
 
-function psql(args: string[], database = process.env.PGDATABASE ?? 'postgres'): { ok: boolean; stdout: string; stderr: string } {
-  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', database, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 });
-  return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
-}
-
-const probe = psql(['-Atc', 'select 1']);
-const available = probe.ok && probe.stdout.trim() === '1';
-if (!available) {
-  const why = `PostgreSQL input tests: no server reachable (${probe.stderr.trim().split('\n')[0] || 'psql not found'}); start one with: source scripts/pg-cluster.sh start`;
-  if (process.env.CI) throw new Error(`${why} (CI must run them)`);
-  console.warn(`skipped: ${why}`);
-}
+const available = postgresAvailable('PostgreSQL input tests');
 
 const database = `crm_inputs_test_${process.pid}`;
 

@@ -8,26 +8,15 @@
  * scripts/pg-cluster.sh). Without a reachable server the tests are skipped with a message, except under CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/run-cli.js';
+import { postgresAvailable, psql } from '../helpers/postgres.js';
 import { fixture } from '../helpers/data.js';
 
-function psql(args: string[], database = process.env.PGDATABASE ?? 'postgres'): { ok: boolean; stdout: string; stderr: string } {
-  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', database, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 });
-  return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
-}
-
-const probe = psql(['-Atc', 'select 1']);
-const available = probe.ok && probe.stdout.trim() === '1';
-if (!available) {
-  const why = `PostgreSQL scoring tests: no server reachable (${probe.stderr.trim().split('\n')[0] || 'psql not found'}); start one with: source scripts/pg-cluster.sh start`;
-  if (process.env.CI) throw new Error(`${why} (CI must run them)`);
-  console.warn(`skipped: ${why}`);
-}
+const available = postgresAvailable('PostgreSQL scoring tests');
 
 const database = `crm_score_test_${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'crm-pg-score-'));
