@@ -22,3 +22,14 @@ export function postgresAvailable(what: string): boolean {
   }
   return available;
 }
+
+/** A postgres:// URL to `database` on the server of the libpq environment, with `extra` query parameters (table=, query=). */
+export function databaseUrl(database: string, extra = ''): string {
+  const host = process.env.PGHOST ?? 'localhost';
+  const user = encodeURIComponent(process.env.PGUSER ?? 'postgres');
+  const params = new URLSearchParams();
+  if (host.startsWith('/')) params.set('host', host);
+  if (process.env.PGPORT) params.set('port', process.env.PGPORT);
+  const query = `${params.toString()}${extra ? `${params.toString() ? '&' : ''}${extra}` : ''}`;
+  return `postgres://${user}@${host.startsWith('/') ? 'localhost' : host}/${database}${query ? `?${query}` : ''}`;
+}

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { postgresAvailable, psql } from '../helpers/postgres.js';
+import { databaseUrl, postgresAvailable, psql } from '../helpers/postgres.js';
 import { fixture, sharedData } from '../helpers/data.js';
 
 const cdnowMaster = sharedData('cdnow_master_transactions.csv');
@@ -17,15 +17,7 @@ const available = postgresAvailable('PostgreSQL input tests');
 
 const database = `crm_inputs_test_${process.pid}`;
 
-/** The test database's URL with `extra` parameters, from the libpq variables the test runs with. */
-function url(extra: string): string {
-  const host = process.env.PGHOST ?? 'localhost';
-  const user = encodeURIComponent(process.env.PGUSER ?? 'postgres');
-  const params = new URLSearchParams();
-  if (host.startsWith('/')) params.set('host', host);
-  if (process.env.PGPORT) params.set('port', process.env.PGPORT);
-  return `postgres://${user}@${host.startsWith('/') ? 'localhost' : host}/${database}?${params.toString()}&${extra}`;
-}
+const url = (extra = ''): string => databaseUrl(database, extra);
 
 describe.skipIf(!available)('inputs read from PostgreSQL', () => {
   beforeAll(() => {

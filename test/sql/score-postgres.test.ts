@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/run-cli.js';
-import { postgresAvailable, psql } from '../helpers/postgres.js';
+import { databaseUrl, postgresAvailable, psql } from '../helpers/postgres.js';
 import { fixture } from '../helpers/data.js';
 
 const available = postgresAvailable('PostgreSQL scoring tests');
@@ -25,16 +25,7 @@ const models = { bgnbd: join(dir, 'bg.json'), mbgnbd: join(dir, 'mbg.json'), gam
 type Row = Record<string, string>;
 const rows = (csv: string): Row[] => parse(csv, { columns: true }) as Row[];
 
-/** The test database's URL, from the libpq variables the test runs with (the CLI passes URLs, never reads them). */
-function url(extra = ''): string {
-  const host = process.env.PGHOST ?? 'localhost';
-  const user = encodeURIComponent(process.env.PGUSER ?? 'postgres');
-  const params = new URLSearchParams();
-  if (host.startsWith('/')) params.set('host', host);
-  if (process.env.PGPORT) params.set('port', process.env.PGPORT);
-  const query = `${params.toString()}${extra ? `${params.toString() ? '&' : ''}${extra}` : ''}`;
-  return `postgres://${user}@${host.startsWith('/') ? 'localhost' : host}/${database}${query ? `?${query}` : ''}`;
-}
+const url = (extra = ''): string => databaseUrl(database, extra);
 
 describe.skipIf(!available)('crm score and crm sql score on PostgreSQL', () => {
   beforeAll(async () => {
