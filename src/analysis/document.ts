@@ -14,6 +14,11 @@ import type { PaymentsAnalysis } from '../payments/analyse-payments.js';
 import type { KpiResult } from '../performance/kpi.js';
 import type { ProfitabilityResult } from '../performance/profitability.js';
 import type { CampaignAnalysis } from '../marketing/campaign.js';
+import type { LifecycleResult } from '../churn/lifecycle.js';
+import type { RecordList, WithRecords } from '../core/record-columns.js';
+
+/** The churn section as the report keeps it: the life-cycle stages of every customer stored by column. */
+export type ReportChurn = Omit<ChurnResult, 'lifecycle'> & { lifecycle: WithRecords<LifecycleResult, 'customers'> };
 
 export const SCHEMA_VERSION = 3;
 
@@ -55,16 +60,16 @@ export interface ReportDocument {
     firstPurchase: string | null;
     lastPurchase: string | null;
   } | null;
-  summary: CustomerSummary[] | null;
-  segment: SegmentPortfolioResult | null;
-  value: ValueResult | null;
-  churn: ChurnResult | null;
-  payments: PaymentsAnalysis | null;
+  summary: RecordList<CustomerSummary> | null;
+  segment: WithRecords<SegmentPortfolioResult, 'customers'> | null;
+  value: WithRecords<ValueResult, 'customers'> | null;
+  churn: ReportChurn | null;
+  payments: WithRecords<PaymentsAnalysis, 'customers'> | null;
   atRisk: AtRiskRow[] | null;
   /** The monthly KPI scorecard (docs/kpi.md); absent in documents of older runs. */
   kpi?: KpiResult | null;
   /** Customer profitability and the worth-keeping quadrants (docs/profitability.md); absent in older documents. */
-  profitability?: ProfitabilityResult | null;
+  profitability?: WithRecords<ProfitabilityResult, 'customers'> | null;
   /** Campaign response and lift with --contacts (docs/campaign.md); absent in older documents. */
   campaigns?: CampaignAnalysis | null;
   /** Warnings and notes of the run (fits, fallbacks, excluded customers, unknown customers), in order. */

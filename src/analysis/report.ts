@@ -22,6 +22,7 @@ import { SCHEMA_VERSION, type ReportDocument, type SectionName } from './documen
 import { reportKpis } from './kpi.js';
 import type { ReportSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
+import { recordColumns, type WithRecords } from '../core/record-columns.js';
 import { valuationSection, WEEK } from './valuation.js';
 
 /** What the report says about the tool that made it. */
@@ -42,6 +43,13 @@ function historyById(all: readonly CustomerHistory[], id: string): CustomerHisto
     else hi = mid - 1;
   }
   return undefined;
+}
+
+/** `result` with its per-customer records stored by column (src/core/record-columns.ts); null stays null. */
+function withColumns<S extends { customers: readonly object[] }>(result: S): WithRecords<S, 'customers'>;
+function withColumns<S extends { customers: readonly object[] }>(result: S | null): WithRecords<S, 'customers'> | null;
+function withColumns<S extends { customers: readonly object[] }>(result: S | null): WithRecords<S, 'customers'> | null {
+  return result && ({ ...result, customers: recordColumns(result.customers) } as WithRecords<S, 'customers'>);
 }
 
 /** The overview: customers, transactions, revenue, margin and the share who bought more than once. */
@@ -91,11 +99,13 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
       return null;
     }
   };
-  const segment = section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } }));
+  // Every per-customer list is stored by column once its section is done (src/core/record-columns.ts): a
+  // million customers' records as objects took about 1 KB each.
+  const segment = withColumns(section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } })));
   for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
   const segments = new Map(segment?.customers.map((c) => [c.customerId, c.segment]) ?? []);
   trace(tracer, 'segment');
-  const payments = data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null;
+  const payments = withColumns(data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null);
   // Invoices dated after the as-of day are left out of the analysis: the row account says so.
   if (payments) excludeRows(data, 'payments', payments.account.excluded);
   // The payment rows are not needed after the analysis: let them go before the valuation (4.5M rows of a
@@ -108,8 +118,10 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
   const valuation = section('value', () => valuationSection(summarize(sales, { ...window, period: { ...WEEK } }).customers, asOf, settings.valuation, { segments, collectionRates, tracer }));
   if (valuation) notes.push(...valuation.notes);
-  const value = valuation?.value ?? null;
   if (valuation && valuation.value === null) errors.value ??= valuation.reason;
+  const value = withColumns(valuation?.value ?? null);
+  // the records as objects are let go (the valuation keeps nothing else the report needs)
+  if (valuation) valuation.value = null;
   if (value === null) errors.value ??= 'no purchase model could be fitted to these data';
   trace(tracer, 'valuation');
   const purchase = value?.purchaseModel ?? null;
@@ -128,7 +140,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   };
   const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
-  const churn = section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, summaries, tracer }));
+  const churn = ((result) => result && { ...result, lifecycle: withColumns(result.lifecycle) })(section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, summaries, tracer })));
   // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),
   // with the valuation's expected transactions over its 12-month horizon.
   const expectedPurchases = value ? new Map(value.customers.map((c) => [c.customerId, c.expectedTransactions])) : undefined;
@@ -140,7 +152,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   if (atRisk && purchase && churn) churn.atRisk = { model: purchase, rows: atRisk };
   const kpi = section('kpi', () => reportKpis(sales, asOf, all, churn?.churnWindow));
   trace(tracer, 'kpi');
-  const profitability = section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, costs: data.costs, marginShare: settings.valuation.margin?.share }));
+  const profitability = withColumns(section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, costs: data.costs, marginShare: settings.valuation.margin?.share })));
   // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
   if (profitability) excludeRows(data, 'costs', profitability.costAccount.excluded);
 
@@ -163,7 +175,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
       dateRange: { first: dayToIso(sales.minDay), last: dayToIso(sales.maxDay) },
     },
     overview: overviewSection(summaries, sales.minDay, sales.maxDay),
-    summary: summaries,
+    summary: recordColumns(summaries),
     segment,
     value,
     churn,

@@ -11,6 +11,7 @@ import type { LifecycleResult } from './lifecycle.js';
 import type { AtRiskRow } from './at-risk.js';
 import type { sbgProjection } from '../models/sbg.js';
 import type { FittedModel } from '../models/types.js';
+import type { WithRecords } from '../core/record-columns.js';
 
 /** The survival part of a churn result: the curves, S at chosen times, and what they measure. */
 export interface ChurnSurvival {
@@ -54,7 +55,7 @@ export type ChurnRun = Omit<ChurnResult, 'asOf' | 'cohorts' | 'lifetimes' | 'sur
   lifetimes: ChurnResult['lifetimes'] | null;
   survival: ChurnSurvival | null;
   churnRates: ChurnRates | null;
-  lifecycle: LifecycleResult | null;
+  lifecycle: WithRecords<LifecycleResult, 'customers'> | null;
   /** Why each section that is null was not computed. */
   notComputed?: Partial<Record<ChurnSection, string>>;
   /** Notes of the model fit of the at-risk list (the model chosen, models left out, warnings). */

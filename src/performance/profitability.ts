@@ -8,6 +8,7 @@
 import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import { UsageError } from '../errors.js';
+import type { RecordList } from '../core/record-columns.js';
 
 /** One cost-to-serve event: a cost caused by serving the customer (delivery, support call, return handling...). */
 export interface CostEvent {
@@ -267,9 +268,9 @@ export interface RunProfitabilityInput {
   /** The customer summaries (revenue with returns, margin). */
   summaries: readonly CustomerSales[];
   /** The valuation's customers (CLV and margin share), when there is a valuation. */
-  valuation?: { customers: readonly { customerId: string; clv: number; margin: number }[] } | null;
+  valuation?: { customers: RecordList<{ customerId: string; clv: number; margin: number }> } | null;
   /** The payments analysis' customers, when there is one. */
-  payments?: { customers: readonly { customerId: string; class: string; outstanding: number; overdue: number }[] } | null;
+  payments?: { customers: RecordList<{ customerId: string; class: string; outstanding: number; overdue: number }> } | null;
   costs?: Iterable<CostEvent>;
   /** Margin share for sales without a cost column (crm report's --margin). Default 1. */
   marginShare?: number;

@@ -6,6 +6,7 @@
  * what `JSON.parse(JSON.stringify(value, replacer))` gives.
  */
 import type { Sink } from './output.js';
+import { ColumnRecords } from '../core/record-columns.js';
 
 export type Replacer = (key: string, value: unknown) => unknown;
 
@@ -35,9 +36,26 @@ export async function writeJson(sink: Sink, value: unknown, replacer: Replacer):
     buffer = '';
     await sink.write(out);
   };
+  // The elements of an array of records, one compact object per line.
+  const records = async (length: number, element: (i: number) => unknown, indent: string): Promise<void> => {
+    let index = 0;
+    const elementReplacer = (k: string, x: unknown): unknown => replacer(k === '' ? String(index) : k, x);
+    for (; index < length; index++) {
+      const text = JSON.stringify(element(index), elementReplacer);
+      buffer += `${index > 0 ? ',' : ''}\n${indent}${text === undefined ? 'null' : text}`;
+      if (buffer.length >= CHUNK) await flush();
+    }
+  };
   const walk = async (key: string, raw: unknown, indent: string): Promise<boolean> => {
-    const v = replacer(key, toJsonValue(raw));
+    // records stored by column are written one at a time, never as one array of objects
+    const v = replacer(key, raw instanceof ColumnRecords ? raw : toJsonValue(raw));
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
+    if (v instanceof ColumnRecords) {
+      buffer += '[';
+      await records(v.length, (i) => v.at(i), `${indent}  `);
+      buffer += v.length === 0 ? ']' : `\n${indent}]`;
+      return true;
+    }
     if (v === null || typeof v !== 'object') {
       buffer += JSON.stringify(v);
       return true;
@@ -48,23 +66,16 @@ export async function writeJson(sink: Sink, value: unknown, replacer: Replacer):
         buffer += '[]';
         return true;
       }
-      let records = true;
+      let allRecords = true;
       for (const e of v) {
         if (e === null || typeof e !== 'object' || Array.isArray(e)) {
-          records = false;
+          allRecords = false;
           break;
         }
       }
       buffer += '[';
-      if (records) {
-        let index = 0;
-        const elementReplacer = (k: string, x: unknown): unknown => replacer(k === '' ? String(index) : k, x);
-        for (; index < v.length; index++) {
-          const text = JSON.stringify(v[index], elementReplacer);
-          buffer += `${index > 0 ? ',' : ''}\n${inner}${text === undefined ? 'null' : text}`;
-          if (buffer.length >= CHUNK) await flush();
-        }
-      } else {
+      if (allRecords) await records(v.length, (i) => v[i], inner);
+      else {
         for (let i = 0; i < v.length; i++) {
           buffer += `${i > 0 ? ',' : ''}\n${inner}`;
           if (!(await walk(String(i), v[i], inner))) buffer += 'null';
@@ -76,7 +87,7 @@ export async function writeJson(sink: Sink, value: unknown, replacer: Replacer):
     }
     let written = 0;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const probe = replacer(k, toJsonValue(x));
+      const probe = replacer(k, x instanceof ColumnRecords ? x : toJsonValue(x));
       if (probe === undefined || typeof probe === 'function' || typeof probe === 'symbol') continue;
       buffer += `${written === 0 ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
       await walk(k, x, inner);

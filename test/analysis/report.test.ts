@@ -10,7 +10,9 @@ import { analyseReport } from '../../src/analysis/report.js';
 import { DEFAULTS, reportSettings, valuationSettings } from '../../src/analysis/settings.js';
 import { readInputFiles } from '../../src/ingest/read.js';
 import { fixture } from '../helpers/data.js';
-import type { SummaryWindow } from '../../src/accumulate/summary.js';
+import { summarize, type SummaryWindow } from '../../src/accumulate/summary.js';
+import { ColumnRecords } from '../../src/core/record-columns.js';
+import { segmentPortfolio } from '../../src/segment/segment-portfolio.js';
 
 const tool = { name: 'crm', version: 'test' };
 const dayWindow = (asOf: number): SummaryWindow => ({ asOf, calibrationEnd: asOf, holdout: false, period: { name: 'day', days: 1 } });
@@ -25,6 +27,20 @@ describe('analysis settings', () => {
 });
 
 describe('analyseReport', () => {
+  it('keeps every per-customer list stored by column, record for record what the sections computed', async () => {
+    const data = await readInputFiles({ customers: fixture('customers.csv'), sales: fixture('sales.csv'), payments: fixture('payments.csv') });
+    const asOf = data.sales!.maxDay;
+    const summaries = summarize(data.sales!, dayWindow(asOf)).customers;
+    const alone = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
+    const doc = analyseReport(data, dayWindow(asOf), reportSettings(), { tool });
+    for (const list of [doc.summary, doc.segment!.customers, doc.value!.customers, doc.payments!.customers, doc.churn!.lifecycle.customers, doc.profitability!.customers]) {
+      expect(list).toBeInstanceOf(ColumnRecords);
+    }
+    expect([...doc.summary!]).toEqual(summaries);
+    expect([...doc.segment!.customers]).toEqual(alone.customers);
+    expect(doc.value!.customers.length).toBe(summaries.length);
+  });
+
   it('computes every section of the fixtures, with the accounts whole and the settings used', async () => {
     const data = await readInputFiles({ customers: fixture('customers.csv'), sales: fixture('sales.csv'), payments: fixture('payments.csv') });
     const asOf = data.sales!.maxDay;

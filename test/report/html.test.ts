@@ -242,7 +242,7 @@ describe('renderHtml', () => {
   });
 
   it('downsamples the scatter plot deterministically to at most 2,000 points', () => {
-    const base = doc.value!.customers[0];
+    const base = doc.value!.customers.at(0)!;
     const customers = Array.from({ length: 5000 }, (_, i) => ({ ...base, customerId: `C${i}`, clv: (i * 7919) % 5000, pAlive: ((i * 31) % 100) / 100 }));
     const page = renderHtml({ ...doc, value: { ...doc.value!, customers } });
     const scatter = figures(page).get('alive-value')!;

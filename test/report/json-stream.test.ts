@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeJson, type Replacer } from '../../src/report/json-stream.js';
 import type { Sink } from '../../src/report/output.js';
+import { ColumnRecords, recordColumns } from '../../src/core/record-columns.js';
 
 async function streamed(value: unknown, replacer: Replacer = (_k, v) => v): Promise<{ text: string; writes: number }> {
   let text = '';
@@ -56,5 +57,21 @@ describe('writeJson', () => {
     expect(writes).toBeGreaterThan(10);
     expect(JSON.parse(text).rows).toHaveLength(50_000);
     expect(JSON.parse(text).rows[49_999]).toEqual({ id: 'C49999', value: 49_999 / 7 });
+  });
+
+  it('writes records stored by column as the same text as the array they were made from, one record at a time', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: `C${i}`, day: i % 40, value: i / 7, segment: i % 3 ? 'Loyal' : null, ...(i % 5 ? {} : { extra: NaN }) }));
+    const columns = recordColumns(rows);
+    expect(columns).toBeInstanceOf(ColumnRecords);
+    for (const replacer of [(_k: string, v: unknown) => v, cleanNumbers]) {
+      const plain = await streamed({ rows, empty: [] }, replacer);
+      const stored = await streamed({ rows: columns, empty: recordColumns([]) }, replacer);
+      expect(stored.text).toBe(plain.text);
+    }
+    // never the whole array at once: toJSON (which makes it) is not called
+    (columns as { toJSON: () => unknown }).toJSON = () => {
+      throw new Error('materialised');
+    };
+    expect((await streamed({ rows: columns })).text).toContain('"C999"');
   });
 });

@@ -19,7 +19,7 @@ export async function sampleDocument(): Promise<ReportDocument> {
   const doc = analyseReport(data, { asOf, calibrationEnd: asOf, holdout: false, period: { name: 'day', days: 1 } }, reportSettings(), { tool: { name: 'crm', version: '0.1.0' } });
   const value = doc.value!;
   // The hostile name, as a customer of the value table and the first row of the at-risk list.
-  value.customers.push({
+  doc.value = { ...value, customers: [...value.customers, {
     customerId: HOSTILE_ID,
     frequency: 3,
     recency: 30,
@@ -32,7 +32,7 @@ export async function sampleDocument(): Promise<ReportDocument> {
     pastRevenue: 999.5,
     segment: 'At Risk',
     baselineClv: null,
-  });
+  }] };
   const hostile: AtRiskRow = { customerId: HOSTILE_ID, pAlive: 0.12, value: 999.5, valueAtRisk: 879.56, daysSinceLast: 400, usualGap: 30, segment: 'At Risk', paymentClass: 'late' };
   doc.atRisk = [hostile, ...(doc.atRisk ?? [])];
   doc.notes.push(`warning: value: a note that names ${HOSTILE_ID}`);

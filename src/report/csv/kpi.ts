@@ -3,6 +3,7 @@ import type { CsvValue } from '../csv/line.js';
 import { type KpiResult } from '../../performance/kpi.js';
 import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
 import { kpiColumns } from '../columns.js';
+import type { WithRecords } from '../../core/record-columns.js';
 
 /** The scorecard as CSV rows, header first (the report's CSV folder). */
 export function kpiCsvRows(result: KpiResult): CsvValue[][] {
@@ -11,7 +12,7 @@ export function kpiCsvRows(result: KpiResult): CsvValue[][] {
 }
 
 /** The per-customer profitability as CSV rows, header first. */
-export function profitabilityCsvRows(p: ProfitabilityResult): CsvValue[][] {
+export function profitabilityCsvRows(p: WithRecords<ProfitabilityResult, 'customers'>): CsvValue[][] {
   const kinds = Object.keys(p.totals.costByKind).sort();
   return [
     ['customer_id', 'revenue', 'margin', 'margin_source', 'cost_to_serve', ...kinds.map((k) => `cost_${k || 'other'}`), 'contribution', 'cost_rate', 'clv', 'net_clv', 'quadrant', 'unprofitable', 'payment_class', 'debtor', 'late_payer', 'outstanding'],

@@ -1,4 +1,5 @@
 /** The report as a folder of CSV tables (one per section table) and its notes.txt. */
+import { alignRecords, fieldReader, type RecordList } from '../../core/record-columns.js';
 import { dayToIso } from '../../core/days.js';
 import { SECTION_NAMES, SECTION_TITLES, type ReportDocument } from '../document.js';
 import { type CsvValue } from './line.js';
@@ -97,23 +98,42 @@ export function headlineRows(doc: ReportDocument): Row[] {
  */
 export function* customerScoreRows(doc: ReportDocument): Generator<Row> {
   if (!doc.summary) return;
-  const seg = new Map(doc.segment?.customers.map((c) => [c.customerId, c]) ?? []);
-  const val = new Map(doc.value?.customers.map((c) => [c.customerId, c]) ?? []);
-  const pay = new Map(doc.payments?.customers.map((c) => [c.customerId, c]) ?? []);
-  const stage = new Map(doc.churn?.lifecycle.customers.map((c) => [c.id, c.stage]) ?? []);
+  const summary = doc.summary;
+  const n = summary.length;
+  const id = fieldReader(summary, 'id');
+  // Each section's record of summary customer i, read field by field (no record objects, no maps when the
+  // section keeps the summary's order).
+  const reader = <T extends object, K extends keyof T>(list: RecordList<T> | undefined, idKey: K) => {
+    if (!list) return <F extends keyof T>(_field: F) => (_i: number): T[F] | undefined => undefined;
+    const listId = fieldReader(list, idKey) as (i: number) => string | undefined;
+    const position = alignRecords(n, (i) => id(i)!, list.length, listId);
+    return <F extends keyof T>(field: F) => {
+      const get = fieldReader(list, field);
+      return position === null ? get : (i: number): T[F] | undefined => (position[i] < 0 ? undefined : get(position[i]));
+    };
+  };
+  const seg = reader(doc.segment?.customers, 'customerId');
+  const val = reader(doc.value?.customers, 'customerId');
+  const pay = reader(doc.payments?.customers, 'customerId');
+  const stg = reader(doc.churn?.lifecycle.customers, 'id');
+  const fields = {
+    firstDay: fieldReader(summary, 'firstDay'), lastDay: fieldReader(summary, 'lastDay'), transactions: fieldReader(summary, 'transactions'), frequency: fieldReader(summary, 'frequency'),
+    recency: fieldReader(summary, 'recency'), T: fieldReader(summary, 'T'), monetaryValue: fieldReader(summary, 'monetaryValue'), revenue: fieldReader(summary, 'revenue'), margin: fieldReader(summary, 'margin'),
+    R: seg('R'), F: seg('F'), M: seg('M'), segment: seg('segment'), abc: seg('abc'), cluster: seg('cluster'),
+    pAlive: val('pAlive'), expectedTransactions: val('expectedTransactions'), expectedSpend: val('expectedSpend'), clv: val('clv'),
+    stage: stg('stage'), paymentClass: pay('class'), outstanding: pay('outstanding'),
+  };
   const asOf = doc.meta.asOf;
   const unit = timeUnitSuffix(doc.meta.period);
   yield [
     'customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin',
     'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'expected_transactions', 'expected_spend', 'clv', 'stage', 'payment_class', 'outstanding', 'as_of',
   ];
-  for (const c of doc.summary) {
-    const s = seg.get(c.id);
-    const v = val.get(c.id);
-    const p = pay.get(c.id);
+  const f = fields;
+  for (let i = 0; i < n; i++) {
     yield [
-      c.id, dayToIso(c.firstDay), dayToIso(c.lastDay), c.transactions, c.frequency, c.recency, c.T, c.monetaryValue, c.revenue, c.margin,
-      s?.R, s?.F, s?.M, s?.segment, s?.abc, s?.cluster, v?.pAlive, v?.expectedTransactions, v?.expectedSpend, v?.clv, stage.get(c.id), p?.class, p?.outstanding, asOf,
+      id(i), dayToIso(f.firstDay(i)!), dayToIso(f.lastDay(i)!), f.transactions(i), f.frequency(i), f.recency(i), f.T(i), f.monetaryValue(i), f.revenue(i), f.margin(i),
+      f.R(i), f.F(i), f.M(i), f.segment(i), f.abc(i), f.cluster(i), f.pAlive(i), f.expectedTransactions(i), f.expectedSpend(i), f.clv(i), f.stage(i), f.paymentClass(i), f.outstanding(i), asOf,
     ];
   }
 }

@@ -6,6 +6,7 @@
 import type { ProfitabilityResult, Quadrant, QuadrantSummary } from '../../performance/profitability.js';
 import { count, fixed, percent } from '../format.js';
 import { escapeHtml, frame, rect, svgDocument, text } from './svg.js';
+import type { WithRecords } from '../../core/record-columns.js';
 
 /** Customers listed in the table of the least profitable. */
 export const LEAST_PROFITABLE_SHOWN = 20;
@@ -18,7 +19,7 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[],
 }
 
 /** The four quadrants as a 2 × 2 grid: value (net CLV) up, contribution to the right. */
-function quadrantGrid(p: ProfitabilityResult): string {
+function quadrantGrid(p: Omit<ProfitabilityResult, 'customers'>): string {
   const f = frame(640, 300, { top: 20, right: 10, bottom: 30, left: 40 });
   const at = new Map<Quadrant, QuadrantSummary>(p.quadrants.map((q) => [q.quadrant, q]));
   const w = f.innerWidth / 2;
@@ -49,7 +50,7 @@ function quadrantGrid(p: ProfitabilityResult): string {
  *
  * O(customers log customers) for the least profitable list.
  */
-export function profitabilitySection(p: ProfitabilityResult): string {
+export function profitabilitySection(p: WithRecords<ProfitabilityResult, 'customers'>): string {
   const t = p.totals;
   const kinds = Object.entries(t.costByKind).map(([k, v]) => `${k || '(no kind)'} ${fixed(v)}`).join(', ');
   const marginText = p.marginSource === 'sales' ? 'product margin from the cost in the sales' : p.marginSource === 'margin share' ? `margin = ${percent(p.marginShare)} of revenue (no cost in the sales)` : `product margin from the sales' cost, ${percent(p.marginShare)} of revenue for customers without`;

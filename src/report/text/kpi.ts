@@ -5,6 +5,7 @@ import { type KpiResult } from '../../performance/kpi.js';
 import type { CustomerProfitability, ProfitabilityResult } from '../../performance/profitability.js';
 import { count, counted, fixed, percent } from '../format.js';
 import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
+import type { WithRecords } from '../../core/record-columns.js';
 
 /** Lines that say what is provisional or partial. */
 export function kpiNotes(result: KpiResult): string[] {
@@ -34,7 +35,7 @@ export function renderKpi(result: KpiResult, style: TextStyle, withPayments: boo
 }
 
 /** The terminal view of the profitability (crm report): totals and the quadrants, within 100 columns. */
-export function renderProfitability(p: ProfitabilityResult, style: TextStyle): string {
+export function renderProfitability(p: WithRecords<ProfitabilityResult, 'customers'>, style: TextStyle): string {
   const t = p.totals;
   const kinds = Object.entries(t.costByKind).map(([k, v]) => `${k || '(no kind)'} ${fixed(v)}`).join(', ');
   let out = `Revenue ${fixed(t.revenue)}, product margin ${fixed(t.margin)}${p.marginSource === 'sales' ? '' : ` (${percent(p.marginShare)} of revenue where the sales have no cost)`}, cost-to-serve ${fixed(t.costToServe)}${kinds ? ` (${kinds})` : ''}, contribution ${fixed(t.contribution)}; ${count(t.unprofitable)} of ${counted(t.customers, 'customer')} unprofitable${p.medianNetClv !== null ? `; high value = net CLV above the median ${fixed(p.medianNetClv)}` : ''}\n`;

@@ -4,6 +4,7 @@ import { type PaymentsAnalysis } from '../../payments/analyse-payments.js';
 import type { AgeingTable } from '../../payments/portfolio.js';
 import { count, counted, fixed, percent } from '../format.js';
 import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
+import type { WithRecords } from '../../core/record-columns.js';
 
 /** Ageing tables as text rows. */
 export function ageingRows(tables: { name: string; table: AgeingTable }[]): { headers: string[]; rows: string[][] } {
@@ -18,7 +19,7 @@ export function ageingRows(tables: { name: string; table: AgeingTable }[]): { he
 }
 
 /** The terminal report of `crm payments`. */
-export function renderPayments(a: PaymentsAnalysis, style: TextStyle, asOfRule?: string): string {
+export function renderPayments(a: WithRecords<PaymentsAnalysis, 'customers'>, style: TextStyle, asOfRule?: string): string {
   const paint = painter(style.color);
   const t = a.totals;
   let out = `${paint.bold(`Payments as of ${dayToIso(a.asOf)}`)}${asOfRule ? ` (${asOfRule})` : ''}: ${counted(t.customers, 'customer')}, ${counted(t.invoices, 'invoice')}, ${counted(t.creditNotes, 'credit note')}\n`;

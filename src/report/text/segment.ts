@@ -3,6 +3,7 @@ import { type SegmentPortfolioResult } from '../../segment/segment-portfolio.js'
 import type { ScoreBand } from '../../segment/rfm.js';
 import { count, counted, fixed, percent } from '../format.js';
 import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
+import type { WithRecords } from '../../core/record-columns.js';
 
 /** `F=3`; `F=1–2` for a score that stands for skipped ones; `F=2 (→1)` for a skipped score. */
 function scoreLabel(measure: string, band: ScoreBand): string {
@@ -15,7 +16,7 @@ function scoreLabel(measure: string, band: ScoreBand): string {
  * One line per score a tie skipped, e.g. `F=2 is not used: F=1 (11,908 customers, 50.5%, 1 transaction) stands
  * for F=1–2 ...`.
  */
-function mergedScoreNotes(r: SegmentPortfolioResult): string {
+function mergedScoreNotes(r: Omit<SegmentPortfolioResult, 'customers'>): string {
   const units = { R: 'days since the last purchase', F: 'transactions', M: r.settings.monetary === 'mean' ? 'revenue per transaction' : 'revenue' } as const;
   let out = '';
   for (const measure of ['R', 'F', 'M'] as const) {
@@ -33,7 +34,7 @@ function mergedScoreNotes(r: SegmentPortfolioResult): string {
 }
 
 /** The terminal report of `crm segment`. */
-export function renderSegment(r: SegmentPortfolioResult, style: TextStyle, { compact = false }: { compact?: boolean } = {}): string {
+export function renderSegment(r: WithRecords<SegmentPortfolioResult, 'customers'>, style: TextStyle, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(style.color);
   const hasMargin = r.totals.margin !== null;
   let out = renderTable(

@@ -2,9 +2,10 @@
 import type { ValueResult } from '../../value/types.js';
 import { count, counted, fixed, percent } from '../format.js';
 import { fitProse, painter, renderTable, type TextStyle } from '../table.js';
+import type { WithRecords } from '../../core/record-columns.js';
 
 /** The terminal report of `crm value`. */
-export function renderValue(r: ValueResult, top: number, style: TextStyle, { compact = false }: { compact?: boolean } = {}): string {
+export function renderValue(r: WithRecords<ValueResult, 'customers'>, top: number, style: TextStyle, { compact = false }: { compact?: boolean } = {}): string {
   const paint = painter(style.color);
   const m = r.purchaseModel;
   let out = `${paint.bold('Customer equity')} ${fixed(r.equity)} over the next ${r.horizon.steps} ${r.horizon.unit}s (${counted(r.customers.length, 'customer')}, mean CLV ${fixed(r.equity / Math.max(1, r.customers.length))})\n`;
