@@ -475,14 +475,26 @@ export class SalesAccumulator {
  * and returns on days without purchases.
  */
 export function historyOf(id: string, state: CustomerState, until: Day, hasMargin: boolean): CustomerHistory {
-  const days: Day[] = [];
-  const amounts: number[] = [];
+  let end = 0;
+  let purchases = 0;
+  while (end < state.days.length && state.days[end] <= until) purchases += state.purchase[end++] ? 1 : 0;
+  let days: Day[];
+  let amounts: number[];
   let otherReturns = 0;
-  for (let i = 0; i < state.days.length && state.days[i] <= until; i++) {
-    if (state.purchase[i]) {
-      days.push(state.days[i]);
-      amounts.push(state.amounts[i]);
-    } else otherReturns += state.amounts[i];
+  // Arrays of exactly their length (a million customers' histories are held at once by the churn analyses:
+  // arrays grown by push keep room for 17 elements).
+  if (purchases === end) {
+    days = state.days.slice(0, end);
+    amounts = state.amounts.slice(0, end);
+  } else {
+    days = new Array<Day>(purchases);
+    amounts = new Array<number>(purchases);
+    for (let i = 0, j = 0; i < end; i++) {
+      if (state.purchase[i]) {
+        days[j] = state.days[i];
+        amounts[j++] = state.amounts[i];
+      } else otherReturns += state.amounts[i];
+    }
   }
   return { id, days, amounts, otherReturns, lines: state.transactions, margin: hasMargin ? state.margin : null };
 }

@@ -29,6 +29,7 @@ import { segmentPortfolio } from '../segment/segment-portfolio.js';
 import { DEFAULTS, type ModelChoice } from './settings.js';
 import { fitValuationModels } from '../value/fit-valuation.js';
 import { trace, type Tracer } from './trace.js';
+import type { Lookup } from '../core/types.js';
 
 /** The survival and churn-rate tables of a run, from its lifetimes. */
 export function survivalOf(lifetimes: LifetimeData, by: string | undefined, times: readonly number[]): { survival: ChurnSurvival; logRank: LogRankResult | null } {
@@ -60,7 +61,7 @@ export function lifetimesMeta(l: LifetimeData): ChurnResult['lifetimes'] {
 export function portfolioChurn(
   all: readonly CustomerHistory[],
   asOf: Day,
-  { by, attributes, pAlive, summaries, tracer }: { by?: string; attributes?: Map<string, Record<string, string>>; pAlive?: Map<string, number>; summaries: readonly CustomerSummary[]; tracer?: Tracer },
+  { by, attributes, pAlive, summaries, tracer }: { by?: string; attributes?: Lookup<Record<string, string>>; pAlive?: Lookup<number>; summaries: readonly CustomerSummary[]; tracer?: Tracer },
 ): ChurnResult {
   const cohorts = cohortRetention(all as CustomerHistory[], asOf, { unit: 'month' });
   trace(tracer, 'churn: cohorts');

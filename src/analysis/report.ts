@@ -22,6 +22,7 @@ import { SCHEMA_VERSION, type ReportDocument, type SectionName } from './documen
 import { reportKpis } from './kpi.js';
 import type { ReportSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
+import { lookupOf } from './lookup.js';
 import { recordColumns, type WithRecords } from '../core/record-columns.js';
 import { valuationSection, WEEK } from './valuation.js';
 
@@ -103,7 +104,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   // million customers' records as objects took about 1 KB each.
   const segment = withColumns(section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } })));
   for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
-  const segments = new Map(segment?.customers.map((c) => [c.customerId, c.segment]) ?? []);
+  const segments = segment ? lookupOf(sales, segment.customers, 'customerId', 'segment') : new Map<string, string>();
   trace(tracer, 'segment');
   const payments = withColumns(data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null);
   // Invoices dated after the as-of day are left out of the analysis: the row account says so.
@@ -112,10 +113,11 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   // 1M-customer ledger are about 380 MB of heap that the fits would otherwise work beside).
   data.payments = undefined;
   trace(tracer, 'payments');
-  const paymentClasses = payments ? new Map(payments.customers.map((c) => [c.customerId, c.class as string])) : undefined;
+  const paymentClasses = payments ? lookupOf(sales, payments.customers, 'customerId', 'class') : undefined;
 
   // Valuation: models in weekly units, chosen by BIC unless given.
-  const collectionRates = payments ? new Map(payments.customers.map((c) => [c.customerId, c.collectionRate ?? 1])) : undefined;
+  const rates = payments ? lookupOf(sales, payments.customers, 'customerId', 'collectionRate') : undefined;
+  const collectionRates = rates && { get: (id: string) => (rates.get(id) === undefined ? undefined : (rates.get(id) ?? 1)) };
   const valuation = section('value', () => valuationSection(summarize(sales, { ...window, period: { ...WEEK } }).customers, asOf, settings.valuation, { segments, collectionRates, tracer }));
   if (valuation) notes.push(...valuation.notes);
   if (valuation && valuation.value === null) errors.value ??= valuation.reason;
@@ -125,7 +127,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   if (value === null) errors.value ??= 'no purchase model could be fitted to these data';
   trace(tracer, 'valuation');
   const purchase = value?.purchaseModel ?? null;
-  const pAlive = value ? new Map(value.customers.map((c) => [c.customerId, c.pAlive])) : undefined;
+  const pAlive = value ? lookupOf(sales, value.customers, 'customerId', 'pAlive') : undefined;
 
   // Churn: cohorts, survival (by payment class when the payments are there), rates, stages. The purchase
   // histories are made here, after the valuation, so that they do not weigh on its heap.
@@ -138,12 +140,12 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
     if (!record) classRecords.set(cls, (record = { payment_class: cls }));
     return record;
   };
-  const attributes = paymentClasses ? new Map([...paymentClasses].map(([id, cls]) => [id, classRecord(cls)])) : data.customers;
+  const attributes = paymentClasses ? { get: (id: string) => ((cls) => (cls === undefined ? undefined : classRecord(cls)))(paymentClasses.get(id)) } : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
   const churn = ((result) => result && { ...result, lifecycle: withColumns(result.lifecycle) })(section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, summaries, tracer })));
   // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),
   // with the valuation's expected transactions over its 12-month horizon.
-  const expectedPurchases = value ? new Map(value.customers.map((c) => [c.customerId, c.expectedTransactions])) : undefined;
+  const expectedPurchases = value ? lookupOf(sales, value.customers, 'customerId', 'expectedTransactions') : undefined;
   const atRisk = pAlive && purchase
     ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: settings.top }))
     : null;

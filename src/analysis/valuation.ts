@@ -13,6 +13,7 @@ import { fitValuationModels } from '../value/fit-valuation.js';
 import type { ValueResult } from '../value/types.js';
 import { DEFAULTS, type ValuationSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
+import type { Lookup } from '../core/types.js';
 
 /** The weekly period of the report's models. */
 export const WEEK = { name: 'week', days: 7 } as const;
@@ -28,7 +29,7 @@ export function valuationSection(
   weekly: CustomerSummary[],
   asOf: Day,
   settings: ValuationSettings,
-  { segments, collectionRates, tracer }: { segments: Map<string, string>; collectionRates?: Map<string, number>; tracer?: Tracer },
+  { segments, collectionRates, tracer }: { segments: Lookup<string | null>; collectionRates?: Lookup<number>; tracer?: Tracer },
 ): ValuationOutcome {
   const notes: string[] = [];
   const input = modelInputFromSummaries(weekly);

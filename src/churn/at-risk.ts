@@ -19,6 +19,7 @@
 import type { Day } from '../core/days.js';
 import type { CustomerHistory, CustomerSummary } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import type { Lookup } from '../core/types.js';
 
 
 /** One customer of the at-risk list. */
@@ -44,21 +45,21 @@ export const AT_RISK_BELOW = 0.5;
 
 export interface AtRiskOptions {
   asOf: Day;
-  pAlive: Map<string, number>;
+  pAlive: Lookup<number>;
   /**
    * Expected purchases over the horizon by customer id, as the purchase models give them (weighted by
    * P(alive)); a customer without one has no value if retained (0) and is not listed. Without this lookup
    * the value if retained is the customer's past revenue (a cruder proxy, said in the reasons).
    */
-  expectedPurchases?: { get(id: string): number | undefined };
+  expectedPurchases?: Lookup<number>;
   /** The horizon of `expectedPurchases`, for the reasons. Default '12 months'. */
   horizon?: string;
   /** Below this P(alive) the customer is counted as gone and not listed. Default 0.1. */
   goneBelow?: number;
   /** From this P(alive) on the customer is not at risk. Default 0.5. */
   atRiskBelow?: number;
-  segments?: Map<string, string>;
-  paymentClasses?: Map<string, string>;
+  segments?: Lookup<string>;
+  paymentClasses?: Lookup<string>;
   /** Purchase histories by id (a Map, or any lookup: only the listed customers are looked up). */
   histories?: { get(id: string): CustomerHistory | undefined };
   top: number;

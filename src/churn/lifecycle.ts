@@ -22,6 +22,7 @@ import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { resolveChurnWindow, type ChurnWindow } from './lifetimes.js';
+import type { Lookup } from '../core/types.js';
 
 /** The five stages, in life-cycle order. */
 export type LifecycleStage = 'exploration' | 'expansion' | 'commitment' | 'dissolution' | 'lost';
@@ -58,14 +59,14 @@ export interface ResolvedLifecycleRules {
 export interface LifecycleOptions {
   rules?: LifecycleRules;
   /** P(alive) at as-of by customer id (e.g. from a fitted BG/NBD); replaces the gap rule of dissolution for those customers. */
-  pAlive?: Map<string, number>;
+  pAlive?: Lookup<number>;
   /** A value per customer (e.g. predicted CLV) to total per stage. */
   values?: Map<string, number>;
   /**
    * Net revenue per customer up to as-of (e.g. the customer summary's `revenue`). Default: the history's net
    * purchase-day amounts plus its returns on days without a purchase (the same figure).
    */
-  revenue?: Map<string, number>;
+  revenue?: Lookup<number>;
   /** An earlier as-of day: adds the transition table from the stages then to the stages at as-of. */
   compareAsOf?: Day;
 }

@@ -25,6 +25,7 @@ import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { MISSING_GROUP } from './cohorts.js';
+import type { Lookup } from '../core/types.js';
 
 /** One customer's lifetime: from the first day to churn (observed) or to as-of (censored). */
 export interface Lifetime {
@@ -99,7 +100,7 @@ export interface LifetimeOptions {
   /** Attribute to attach to each lifetime as `group`. Default: none. */
   by?: string;
   /** Customer attributes by id; required with `by`. */
-  attributes?: Map<string, Record<string, string>>;
+  attributes?: Lookup<Record<string, string>>;
 }
 
 /** Options of {@link purchaseLifetimes}. */

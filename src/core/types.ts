@@ -56,6 +56,11 @@ export interface CustomerSummary {
   durationHoldout?: number;
 }
 
+/** What a section reads of another's per-customer results: a value by customer id (a Map is one). */
+export interface Lookup<V> {
+  get(id: string): V | undefined;
+}
+
 /** A customer record from the customers file: its id and every other column as text. */
 export interface CustomerRecord {
   id: string;

@@ -13,6 +13,7 @@ import { discountedTransactions, retentionFormulaClv, spendOf, stepRate, type Cl
 import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './types.js';
 import type { SpendMethod } from './fit-valuation.js';
 import { equityDraws, logCovariance, purchaseSensitivity, quadratic, sortedQuantile, spendGradient, zOf } from './uncertainty.js';
+import type { Lookup } from '../core/types.js';
 
 export interface ValueOptions {
   asOf: string;
@@ -34,14 +35,14 @@ export interface ValueOptions {
   annualDiscountRate: number;
   margin: { share: number; source: string };
   /** Segment of each customer id (RFM), when known. */
-  segments?: Map<string, string>;
+  segments?: Lookup<string | null>;
   /** Histories for the baseline formula (retention and margin per segment over the last year). */
   histories?: CustomerHistory[];
   /** Segments a year before as-of, for the baseline retention. */
   earlierSegments?: Map<string, string>;
   asOfDay?: number;
   /** Collection rate per customer (1 = everything invoiced is collected), for --collected. */
-  collectionRates?: Map<string, number>;
+  collectionRates?: Lookup<number>;
   retentionUplift?: number;
   /**
    * Intervals from parameter uncertainty: the level (e.g. 0.9; 0 or absent: none), the number of draws for

@@ -69,7 +69,7 @@ describe('writeJson', () => {
       expect(stored.text).toBe(plain.text);
     }
     // never the whole array at once: toJSON (which makes it) is not called
-    (columns as { toJSON: () => unknown }).toJSON = () => {
+    (columns as unknown as { toJSON: () => unknown }).toJSON = () => {
       throw new Error('materialised');
     };
     expect((await streamed({ rows: columns })).text).toContain('"C999"');
