@@ -61,7 +61,7 @@ export function lifetimesMeta(l: LifetimeData): ChurnResult['lifetimes'] {
 export function portfolioChurn(
   all: readonly CustomerHistory[],
   asOf: Day,
-  { by, attributes, pAlive, summaries, tracer }: { by?: string; attributes?: Lookup<Record<string, string>>; pAlive?: Lookup<number>; summaries: readonly CustomerSummary[]; tracer?: Tracer },
+  { by, attributes, pAlive, revenue, tracer }: { by?: string; attributes?: Lookup<Record<string, string>>; pAlive?: Lookup<number>; revenue: Lookup<number>; tracer?: Tracer },
 ): ChurnResult {
   const cohorts = cohortRetention(all as CustomerHistory[], asOf, { unit: 'month' });
   trace(tracer, 'churn: cohorts');
@@ -74,7 +74,7 @@ export function portfolioChurn(
   const rates = churnRates(lifetimes, { unit: 'month' });
   trace(tracer, 'churn: rates');
   // Revenue per customer from the summary (it includes returns booked on days without a purchase).
-  const lifecycle = lifecycleStages(all as CustomerHistory[], asOf, { pAlive, rules: { churnWindow: lifetimes.window! }, revenue: new Map(summaries.map((s) => [s.id, s.revenue])) });
+  const lifecycle = lifecycleStages(all as CustomerHistory[], asOf, { pAlive, rules: { churnWindow: lifetimes.window! }, revenue });
   trace(tracer, 'churn: life-cycle stages');
   return {
     asOf: dayToIso(asOf),

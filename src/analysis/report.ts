@@ -23,7 +23,7 @@ import { reportKpis } from './kpi.js';
 import type { ReportSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
 import { lookupOf } from './lookup.js';
-import { recordColumns, type WithRecords } from '../core/record-columns.js';
+import { recordColumns, type RecordList, type WithRecords } from '../core/record-columns.js';
 import { valuationSection, WEEK } from './valuation.js';
 
 /** What the report says about the tool that made it. */
@@ -54,7 +54,7 @@ function withColumns<S extends { customers: readonly object[] }>(result: S | nul
 }
 
 /** The overview: customers, transactions, revenue, margin and the share who bought more than once. */
-export function overviewSection(summaries: readonly CustomerSummary[], first: number, last: number): NonNullable<ReportDocument['overview']> {
+export function overviewSection(summaries: RecordList<CustomerSummary>, first: number, last: number): NonNullable<ReportDocument['overview']> {
   let transactions = 0;
   let revenue = 0;
   let margin: number | null = null;
@@ -88,7 +88,8 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   const notes: string[] = unknownCustomerWarnings(data);
   const asOf = window.asOf;
   const sales = data.sales;
-  const { customers: summaries } = summarize(sales, window);
+  // the summary as objects for the segmentation, then stored by column (let go: closures below share this scope)
+  let summaryRows: CustomerSummary[] | null = summarize(sales, window).customers;
   trace(tracer, 'summary');
   const errors: ReportDocument['errors'] = {};
   const section = <T>(name: SectionName, compute: () => T): T | null => {
@@ -102,7 +103,9 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   };
   // Every per-customer list is stored by column once its section is done (src/core/record-columns.ts): a
   // million customers' records as objects took about 1 KB each.
-  const segment = withColumns(section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } })));
+  const segment = withColumns(section('segment', () => segmentPortfolio(summaryRows!, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } })));
+  const summaries = recordColumns(summaryRows);
+  summaryRows = null;
   for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
   const segments = segment ? lookupOf(sales, segment.customers, 'customerId', 'segment') : new Map<string, string>();
   trace(tracer, 'segment');
@@ -142,7 +145,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   };
   const attributes = paymentClasses ? { get: (id: string) => ((cls) => (cls === undefined ? undefined : classRecord(cls)))(paymentClasses.get(id)) } : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
-  const churn = ((result) => result && { ...result, lifecycle: withColumns(result.lifecycle) })(section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, summaries, tracer })));
+  const churn = ((result) => result && { ...result, lifecycle: withColumns(result.lifecycle) })(section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, revenue: lookupOf(sales, summaries, 'id', 'revenue'), tracer })));
   // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),
   // with the valuation's expected transactions over its 12-month horizon.
   const expectedPurchases = value ? lookupOf(sales, value.customers, 'customerId', 'expectedTransactions') : undefined;
@@ -177,7 +180,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
       dateRange: { first: dayToIso(sales.minDay), last: dayToIso(sales.maxDay) },
     },
     overview: overviewSection(summaries, sales.minDay, sales.maxDay),
-    summary: recordColumns(summaries),
+    summary: summaries,
     segment,
     value,
     churn,

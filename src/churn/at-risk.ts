@@ -20,6 +20,7 @@ import type { Day } from '../core/days.js';
 import type { CustomerHistory, CustomerSummary } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { Lookup } from '../core/types.js';
+import { fieldReader, type RecordList } from '../core/record-columns.js';
 
 
 /** One customer of the at-risk list. */
@@ -100,7 +101,7 @@ export function atRiskReason(daysSinceLast: number, usualGap: number | null, pAl
  *
  * @throws {UsageError} when the bounds are not 0 <= goneBelow < atRiskBelow <= 1
  */
-export function atRiskList(summaries: readonly CustomerSummary[], options: AtRiskOptions): AtRiskRow[] {
+export function atRiskList(summaries: RecordList<CustomerSummary>, options: AtRiskOptions): AtRiskRow[] {
   const goneBelow = options.goneBelow ?? AT_RISK_GONE_BELOW;
   const atRiskBelow = options.atRiskBelow ?? AT_RISK_BELOW;
   if (!(goneBelow >= 0 && goneBelow < atRiskBelow && atRiskBelow <= 1)) {
@@ -110,8 +111,9 @@ export function atRiskList(summaries: readonly CustomerSummary[], options: AtRis
   const n = summaries.length;
   const stake = new Float64Array(n);
   const retained = new Float64Array(n);
+  const id = fieldReader(summaries, 'id') as (i: number) => string;
   for (let i = 0; i < n; i++) {
-    const s = summaries[i];
+    const s = summaries.at(i)!;
     const p = options.pAlive.get(s.id);
     if (p === undefined || !(p >= goneBelow && p < atRiskBelow)) {
       stake[i] = -1;
@@ -128,7 +130,7 @@ export function atRiskList(summaries: readonly CustomerSummary[], options: AtRis
     }
   }
   const top = Math.max(0, options.top);
-  const before = (i: number, j: number): number => stake[j] - stake[i] || (summaries[i].id < summaries[j].id ? -1 : 1);
+  const before = (i: number, j: number): number => stake[j] - stake[i] || (id(i) < id(j) ? -1 : 1);
   let order: number[];
   if (top <= 1000) {
     // one pass keeping the best `top` in order (the same order as sorting everything)
@@ -145,7 +147,7 @@ export function atRiskList(summaries: readonly CustomerSummary[], options: AtRis
     order = Array.from({ length: n }, (_, i) => i).filter((i) => stake[i] >= 0).sort(before).slice(0, top);
   }
   return order.map((i) => {
-    const s = summaries[i];
+    const s = summaries.at(i)!;
     const pAlive = options.pAlive.get(s.id)!;
     const history = options.histories?.get(s.id);
     const daysSinceLast = options.asOf - s.lastDay;

@@ -266,7 +266,7 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
 export interface RunProfitabilityInput {
   asOf: Day;
   /** The customer summaries (revenue with returns, margin). */
-  summaries: readonly CustomerSales[];
+  summaries: Iterable<CustomerSales>;
   /** The valuation's customers (CLV and margin share), when there is a valuation. */
   valuation?: { customers: RecordList<{ customerId: string; clv: number; margin: number }> } | null;
   /** The payments analysis' customers, when there is one. */
