@@ -67,20 +67,24 @@ export function portfolioChurn(
   trace(tracer, 'churn: cohorts');
   // Survival of the observed lifetimes (first to last purchase), as crm churn by default; the churn window
   // chosen here is the one window of every churn analysis (survival, rates, life-cycle stages).
-  const lifetimes = purchaseLifetimes(all as CustomerHistory[], asOf, { view: 'observed', by, attributes });
+  let lifetimes: LifetimeData | null = purchaseLifetimes(all as CustomerHistory[], asOf, { view: 'observed', by, attributes });
   trace(tracer, 'churn: lifetimes');
   const { survival, logRank } = survivalOf(lifetimes, by, DEFAULTS.survivalTimes);
   trace(tracer, 'churn: survival, log-rank');
   const rates = churnRates(lifetimes, { unit: 'month' });
   trace(tracer, 'churn: rates');
+  // the lifetime of every customer is let go before the stages (a million of them are ~200 MB)
+  const window = lifetimes.window;
+  const meta = lifetimesMeta(lifetimes);
+  lifetimes = null;
   // Revenue per customer from the summary (it includes returns booked on days without a purchase).
-  const lifecycle = lifecycleStages(all as CustomerHistory[], asOf, { pAlive, rules: { churnWindow: lifetimes.window! }, revenue });
+  const lifecycle = lifecycleStages(all as CustomerHistory[], asOf, { pAlive, rules: { churnWindow: window! }, revenue });
   trace(tracer, 'churn: life-cycle stages');
   return {
     asOf: dayToIso(asOf),
-    churnWindow: lifetimes.window,
+    churnWindow: window,
     cohorts,
-    lifetimes: lifetimesMeta(lifetimes),
+    lifetimes: meta,
     survival,
     logRank,
     churnRates: rates,
