@@ -195,7 +195,9 @@ function lifetimesComparison() {
   };
   const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
   const agreeLine = `Agreement (crm value --model bgnbd --interval 0 / lifetimes): ${ours.customers.toLocaleString('en-US')} / ${theirs.customers.toLocaleString('en-US')} customers; expected purchases in 12 months ${ours.expectedTransactions.toFixed(1)} / ${theirs.expectedTransactions.toFixed(1)} (${(100 * rel(...agree.expectedTransactions)).toFixed(3)} %); mean CLV ${agree.meanClv[0].toFixed(4)} / ${agree.meanClv[1].toFixed(4)} (${(100 * rel(...agree.meanClv)).toFixed(3)} %); lifetimes' BG/NBD r ${theirs.bgnbd.r.toFixed(4)}, α ${theirs.bgnbd.alpha.toFixed(4)}, a ${theirs.bgnbd.a.toFixed(4)}, b ${theirs.bgnbd.b.toFixed(4)}.`;
+  const stagesLine = `pandas + lifetimes by stage (the agreement run, s): ${Object.entries(theirs.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`;
   console.error(agreeLine);
+  console.error(stagesLine);
   if (ours.customers !== theirs.customers || rel(...agree.expectedTransactions) > 0.02 || rel(...agree.meanClv) > 0.02) {
     const line = `lifetimes comparison skipped: crm value and lifetimes disagree (more than 2 %), so their times are not comparable. ${agreeLine}`;
     console.log(line);
@@ -207,22 +209,32 @@ function lifetimesComparison() {
     ['crm value (default: auto, intervals)', valueCommand(sales)],
     ['pandas + lifetimes', `${python} ${script} ${sales} /dev/null > /dev/null`],
   ];
-  const measured = [];
-  for (const [name, command] of cases) {
-    const r = bench(name, command, rows, bytes, { warmUp: false, count: n, env });
-    measured.push(r);
-    console.error(`lifetimes comparison, ${customers} customers, ${name}: ${r.wall.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB`);
+  // Runs interleaved (crm, crm, lifetimes, crm, ...) so that load from elsewhere on a shared machine falls on
+  // all three alike rather than on whichever ran while it lasted.
+  const samples = cases.map(() => []);
+  for (let i = 0; i < n; i++) {
+    cases.forEach(([name, command], k) => {
+      const m = measure(command, env);
+      samples[k].push(m);
+      console.error(`lifetimes comparison, ${customers} customers, run ${i + 1}, ${name}: ${m.wall.toFixed(2)} s, ${m.rssMb.toFixed(0)} MB`);
+    });
   }
+  const measured = cases.map(([name], k) => {
+    const wall = median(samples[k].map((m) => m.wall));
+    return { name, runs: n, wall, rowsPerSecond: rows / wall, mbPerSecond: bytes / 1e6 / wall, rssMb: Math.max(...samples[k].map((m) => m.rssMb)), walls: samples[k].map((m) => m.wall) };
+  });
   const lt = measured[2];
   const verdict = (what, ratio, target) => `${what} ${ratio.toFixed(2)} × lifetimes' against the target ≤ ${target.toFixed(2)}: ${ratio <= target ? 'met' : `missed (${(ratio / target).toFixed(1)} × the target)`}`;
   const out = [
-    `${customers.toLocaleString('en-US')} customers, ${rows.toLocaleString('en-US')} sales rows (${(bytes / 1e6).toFixed(0)} MB), weekly models, 12 months at 10 % a year. Median of ${n} runs, no separate warm-up (the agreement runs before warm the page cache); peak RSS is the largest of the runs. Python ${versions.python}, lifetimes ${versions.lifetimes}, pandas ${versions.pandas}, numpy ${versions.numpy}, scipy ${versions.scipy}. ${machineLine()}.`,
+    `${customers.toLocaleString('en-US')} customers, ${rows.toLocaleString('en-US')} sales rows (${(bytes / 1e6).toFixed(0)} MB), weekly models, 12 months at 10 % a year. Median of ${n} runs, interleaved, no separate warm-up (the agreement runs before warm the page cache); peak RSS is the largest of the runs. Python ${versions.python}, lifetimes ${versions.lifetimes}, pandas ${versions.pandas}, numpy ${versions.numpy}, scipy ${versions.scipy}. ${machineLine()}.`,
     '',
     agreeLine,
     '',
-    '| command | runs | median s | peak RSS MB | time ÷ lifetimes | memory ÷ lifetimes |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...measured.map((c) => `| ${c.name} | ${c.runs} | ${c.wall.toFixed(2)} | ${c.rssMb.toFixed(0)} | ${(c.wall / lt.wall).toFixed(2)} | ${(c.rssMb / lt.rssMb).toFixed(2)} |`),
+    stagesLine,
+    '',
+    '| command | runs | median s | runs s | peak RSS MB | time ÷ lifetimes | memory ÷ lifetimes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...measured.map((c) => `| ${c.name} | ${c.runs} | ${c.wall.toFixed(2)} | ${c.walls.map((w) => w.toFixed(1)).join(', ')} | ${c.rssMb.toFixed(0)} | ${(c.wall / lt.wall).toFixed(2)} | ${(c.rssMb / lt.rssMb).toFixed(2)} |`),
     '',
     `Targets (crm value --model bgnbd --interval 0 against pandas + lifetimes): ${verdict('time', measured[0].wall / lt.wall, TARGET_TIME)}; ${verdict('peak memory', measured[0].rssMb / lt.rssMb, TARGET_MEMORY)}.`,
   ];
