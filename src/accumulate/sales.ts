@@ -501,11 +501,14 @@ export function historyOf(id: string, state: CustomerState, until: Day, hasMargi
 
 /** The histories of all customers up to `until`, ordered by customer id; customers without purchases left out. */
 export function histories(sales: SalesAccumulator, until: Day, compare: (a: string, b: string) => number): CustomerHistory[] {
-  const out: CustomerHistory[] = [];
+  return [...eachHistory(sales, until, compare)];
+}
+
+/** {@link histories} one at a time, for a reader that needs each once (none is kept). */
+export function* eachHistory(sales: SalesAccumulator, until: Day, compare: (a: string, b: string) => number): Generator<CustomerHistory> {
   const state = new CustomerState();
   for (const c of sales.order(compare)) {
     const h = historyOf(sales.ids[c], sales.stateAt(c, state), until, sales.hasMargin);
-    if (h.days.length > 0) out.push(h);
+    if (h.days.length > 0) yield h;
   }
-  return out;
 }

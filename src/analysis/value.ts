@@ -7,7 +7,7 @@
 import type { Day } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
 import type { ModelInput } from '../accumulate/model-input.js';
-import { histories, type SalesAccumulator } from '../accumulate/sales.js';
+import { eachHistory, type SalesAccumulator } from '../accumulate/sales.js';
 import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
 import type { FittedModel } from '../models/types.js';
 import type { PaymentLedger } from '../payments/ledger.js';
@@ -17,6 +17,10 @@ import { fitValuationModels } from '../value/fit-valuation.js';
 import type { ValueResult } from '../value/types.js';
 import { valuePortfolio } from '../value/value.js';
 import type { ValuationSettings } from './settings.js';
+import { recordColumns } from '../core/record-columns.js';
+import type { Lookup } from '../core/types.js';
+import { lookupOf } from './lookup.js';
+import { trace, type Tracer } from './trace.js';
 
 /** The length in days of each step of the horizon. */
 export const STEP_DAYS: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, quarter: 365.25 / 4, year: 365.25 };
@@ -58,9 +62,10 @@ export interface ValueData {
 }
 
 /** Values the portfolio. The notes are the fits' notes, the margin note and the valuation's warnings. */
-export function analyseValue(data: ValueData, s: ValueSettings): { result: ValueResult; notes: string[] } {
+export function analyseValue(data: ValueData, s: ValueSettings, tracer?: Tracer): { result: ValueResult; notes: string[] } {
   const notes: string[] = [];
   const models = fitValuationModels(data.input, { model: s.model, purchaseModel: s.purchaseModel ?? null, spendModel: s.spendModel ?? null, fitSpend: s.fitSpend });
+  trace(tracer, 'value: fits');
   notes.push(...models.notes);
   let margin: { share: number; source: string };
   if (s.margin !== undefined) margin = s.margin;
@@ -73,16 +78,22 @@ export function analyseValue(data: ValueData, s: ValueSettings): { result: Value
     if (s.noMarginNote !== null) notes.push(s.noMarginNote);
   }
   const asOfDay: Day | undefined = data.window?.asOf;
-  const segments = data.summaries && asOfDay !== undefined
-    ? new Map(segmentPortfolio(data.summaries, { asOf: asOfDay, clusters: false }).customers.map((c) => [c.customerId, c.segment]))
-    : undefined;
+  // The segment of each customer by id: through the sales' id index when there are sales (a Map of a million
+  // customers is ~80 MB), else a Map.
+  const segmentLookup = (summaries: CustomerSummary[], asOf: Day): Lookup<string> => {
+    const customers = recordColumns(segmentPortfolio(summaries, { asOf, clusters: false }).customers);
+    return data.sales ? lookupOf(data.sales, customers, 'customerId', 'segment') : new Map(customers.map((c) => [c.customerId, c.segment]));
+  };
+  const segments = data.summaries && asOfDay !== undefined ? segmentLookup(data.summaries, asOfDay) : undefined;
+  trace(tracer, 'value: segments');
   // Segments a year earlier, from the histories up to then, for the baseline retention per segment.
-  let earlierSegments: Map<string, string> | undefined;
+  let earlierSegments: Lookup<string> | undefined;
   if (data.sales && data.window && asOfDay !== undefined) {
     const earlier = asOfDay - 365;
     const past = summarize(data.sales, { ...data.window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
-    if (past.length > 0) earlierSegments = new Map(segmentPortfolio(past, { asOf: earlier, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
+    if (past.length > 0) earlierSegments = segmentLookup(past, earlier);
   }
+  trace(tracer, 'value: segments a year back');
   let collectionRates: Map<string, number> | undefined;
   if (s.collected && data.payments && asOfDay !== undefined) {
     const analysis = analysePayments(data.payments, asOfDay);
@@ -101,7 +112,8 @@ export function analyseValue(data: ValueData, s: ValueSettings): { result: Value
     annualDiscountRate: s.annualDiscountRate,
     margin,
     segments,
-    histories: data.sales && asOfDay !== undefined ? histories(data.sales, asOfDay, compareIds) : undefined,
+    // one at a time: the baseline reads each history once
+    histories: data.sales && asOfDay !== undefined ? eachHistory(data.sales, asOfDay, compareIds) : undefined,
     earlierSegments,
     asOfDay,
     collectionRates,
@@ -110,6 +122,7 @@ export function analyseValue(data: ValueData, s: ValueSettings): { result: Value
     withinDays: s.withinDays,
     aliveAtDays: s.aliveAtDays,
   });
+  trace(tracer, 'value: customers');
   for (const w of result.warnings) notes.push(`warning: ${w}`);
   return { result, notes };
 }

@@ -37,9 +37,9 @@ export interface ValueOptions {
   /** Segment of each customer id (RFM), when known. */
   segments?: Lookup<string | null>;
   /** Histories for the baseline formula (retention and margin per segment over the last year). */
-  histories?: CustomerHistory[];
+  histories?: Iterable<CustomerHistory>;
   /** Segments a year before as-of, for the baseline retention. */
-  earlierSegments?: Map<string, string>;
+  earlierSegments?: Lookup<string>;
   asOfDay?: number;
   /** Collection rate per customer (1 = everything invoiced is collected), for --collected. */
   collectionRates?: Lookup<number>;
@@ -64,9 +64,9 @@ const YEAR = 365.25;
  * retain 100% by construction.
  */
 export function segmentBaseline(
-  histories: CustomerHistory[],
+  histories: Iterable<CustomerHistory>,
   asOfDay: number,
-  earlierSegments: Map<string, string>,
+  earlierSegments: Lookup<string>,
   marginShare: number,
 ): Map<string, { retention: number | null; marginPerYear: number | null }> {
   const yearStart = asOfDay - YEAR;

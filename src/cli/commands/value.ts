@@ -19,6 +19,7 @@ import { analyseValue } from '../../analysis/value.js';
 import { valueFromOptions } from '../settings.js';
 import { valueColumns } from '../../report/columns.js';
 import { renderValue } from '../../report/text/value.js';
+import { trace } from '../trace.js';
 
 export interface ValueRun {
   result: ValueResult;
@@ -34,6 +35,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   if (saved && options.period === undefined && saved.period) options = { ...options, period: saved.period.name === 'day' || saved.period.name === 'week' || saved.period.name === 'month' || saved.period.name === 'year' ? saved.period.name : String(saved.period.days) };
   const settings = valueFromOptions(options, saved);
   const loaded = await loadModelData(cmd, options, config, io, { customers: 'optional', payments: settings.collected ? 'required' : 'optional' }, { holdout: false });
+  trace('read inputs, summaries');
   if (saved && parsePeriod(String(options.period ?? 'day')).days !== saved.period.days) {
     throw new UsageError(`the model was fitted in ${saved.period.name}s but --period is ${loaded.period.name}`, { hint: `--period ${saved.period.name}` });
   }
@@ -44,7 +46,12 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   const { result, notes } = analyseValue(
     { input: loaded.input, period: loaded.period, asOf: String(loaded.meta.asOf ?? ''), summaries: loaded.summaries, sales: loaded.data?.sales, payments: loaded.data?.payments, window: loaded.window },
     settings,
+    trace,
   );
+  // The output needs the input's meta and notes only: the per-customer data (summaries, sales, payments)
+  // are let go before it is written.
+  loaded.summaries = null;
+  loaded.data = null;
   return { result, loaded, notes: [...loaded.notes, ...notes], valuationNotes: notes };
 }
 
