@@ -35,13 +35,14 @@
 import type { Rng } from '../core/random.js';
 import { ModelError } from '../errors.js';
 import type { SimulateOptions, SimulatedRfm } from './bg-nbd.js';
-import { compressRfm, distinctValues, sampleRfm, totalWeight } from './compress.js';
-import type { CompressedRfm, DistinctValues } from './compress.js';
+import { compressRfm, sampleRfm, totalWeight } from './compress.js';
+import type { CompressedRfm } from './compress.js';
 import { fitMaximumLikelihood, parameterVector, purchaseTimeScale, SAMPLE_CUSTOMERS, validateRfm, withConstantCustomers, withPositiveAge } from './fit-common.js';
 import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { logHyp2f1UnitA, logHyperUDiagonal } from '../math/hyp2f1.js';
 import { integrate } from '../math/quadrature.js';
-import { log1mexp, logAddExp, logGammaRatio } from '../math/special.js';
+import { CompensatedSum, digammaDifference, log1mexp, logAddExp, logGammaRatio } from '../math/special.js';
+import { logHyp2f1UnitAPartials } from './pareto-nbd-gradient.js';
 import type { FittedModel, RfmData } from './types.js';
 
 /** Pareto/NBD parameters, named as in the papers. `FittedModel.params` of a Pareto/NBD fit has this shape. */
@@ -78,14 +79,19 @@ function logAliveAt(r: number, alpha: number, s: number, beta: number, x: number
  * when s and β run off together, and the ₂F₁ has its unit parameter for the continued fraction.
  */
 function logTail(r: number, alpha: number, s: number, beta: number, x: number, t: number): number {
+  return logAliveAt(r, alpha, s, beta, x, t) + logTailRest(r, alpha, s, beta, x, t);
+}
+
+/** {@link logTail} − {@link logAliveAt}: ln ₂F₁(1, r + x; a + 1; z)/a, or ln (α + t)/(β + t) · ₂F₁(1, s + 1; a + 1; z)/a. */
+function logTailRest(r: number, alpha: number, s: number, beta: number, x: number, t: number): number {
   const larger = Math.max(alpha, beta) + t;
   const smaller = Math.min(alpha, beta) + t;
   // z and 1 − z, each to full precision (1 − z can be 1e-10 when the optimiser tries β = 1e10 α)
   const z = Math.abs(alpha - beta) / larger;
   const w = smaller / larger;
-  const base = logAliveAt(r, alpha, s, beta, x, t) - Math.log(r + s + x);
-  if (alpha >= beta) return base + logHyp2f1UnitA(r + x, s + 1, z, w);
-  return base + Math.log(smaller) - Math.log(larger) + logHyp2f1UnitA(s + 1, r + x, z, w);
+  const shape = -Math.log(r + s + x);
+  if (alpha >= beta) return shape + logHyp2f1UnitA(r + x, s + 1, z, w);
+  return shape + Math.log(smaller) - Math.log(larger) + logHyp2f1UnitA(s + 1, r + x, z, w);
 }
 
 /**
@@ -105,91 +111,350 @@ function logTerms(r: number, alpha: number, s: number, beta: number, x: number, 
 }
 
 /**
- * Data prepared for repeated likelihood evaluations: I(t) depends on the customer only through (x, t), so it
- * is computed once per distinct (frequency, time) pair among the (x, t_x) and (x, T) of all entries — with
- * times in days or weeks far fewer than 2 per entry.
+ * Data prepared for repeated likelihood evaluations. Every term of the log-likelihood of an entry
+ * (x, t_x, T) depends on it through the pairs (x, t_x) and (x, T) only, except one logarithm:
+ *
+ *   ln L = ln Γ(r + x)/Γ(r) + A(x, T) + ln(1 + D),   D = s·e^(h(x, T))·(e^(gap) − 1),
+ *
+ * with A = ln α^r β^s (α + T)^(−(r+x)) (β + T)^(−s) the "alive at T" term ({@link logAliveAt}), h(x, t) =
+ * ln α^r β^s I(t) − A(x, t) (the {@link logTail} without its alive part: ln ₂F₁/(r + s + x), plus ln w when
+ * α < β) and gap = ln I(t_x) − ln I(T) >= 0. So ln Γ(r + x)/Γ(r) is summed once per distinct frequency and
+ * A once per distinct (x, T) pair, each with the summed weight of its entries; I(t) is computed once per
+ * distinct (x, t) pair (with times in days or weeks far fewer than 2 per entry: 32,000 pairs for 637,000
+ * tuples of the 1M-customer benchmark); and what remains per entry is one expm1 and one log1p, only for
+ * the entries with t_x < T (for t_x = T the died term is 0). s·e^h <= 1 (it is s times an integral of
+ * ((α + T)/(α + τ))^(r+x) ((β + T)/(β + τ))^(s+1)/(β + T) over τ > T), so D overflows only when gap does:
+ * beyond gap = 700 the entry is computed on the log scale.
  */
 interface PreparedRfm {
-  frequency: ArrayLike<number>;
-  recency: ArrayLike<number>;
-  T: ArrayLike<number>;
-  weights: ArrayLike<number> | undefined;
-  frequencies: DistinctValues;
-  ages: DistinctValues;
-  /** The distinct (x, t) pairs. */
+  /** Distinct frequencies and the summed weight of the entries with each. */
+  frequencies: Float64Array;
+  frequencyWeight: Float64Array;
+  /** Distinct times among the recencies and ages. */
+  times: Float64Array;
+  /** The distinct (x, t) pairs among the (x, t_x) and (x, T): frequency and index of t among `times`. */
   pairFrequency: Float64Array;
-  pairTime: Float64Array;
-  /** Index of each entry's (x, t_x) and (x, T) among the pairs. */
-  atRecency: Int32Array;
-  atAge: Int32Array;
+  pairTime: Int32Array;
+  /** Summed weight of the entries whose (x, T) is the pair: the weight of the pair's alive term. */
+  pairAliveWeight: Float64Array;
+  /** The part of it from entries with t_x = T (no died term). */
+  pairClosedWeight: Float64Array;
+  /** 1 when the pair's I(t) is needed: it is the (x, t_x) or the (x, T) of an entry with t_x < T. */
+  pairNeedsTail: Uint8Array;
+  /** The entries with t_x < T, ordered by their (x, T) pair: its index, the index of (x, t_x), the weight. */
+  agePair: Int32Array;
+  recencyPair: Int32Array;
+  weight: Float64Array;
+}
+
+/** Dense (x, t) lookup tables up to this many cells; a Map beyond. */
+const DENSE_PAIR_TABLE = 1 << 22;
+
+/** Indexes distinct values: `index[i]` is the position of `column[i]` among `values` (first occurrence order). */
+function indexValues(columns: ArrayLike<number>[], keep: (i: number) => boolean): { values: Float64Array; index: Int32Array[] } {
+  const lookup = new Map<number, number>();
+  const values: number[] = [];
+  const index = columns.map((column) => {
+    const out = new Int32Array(column.length);
+    for (let i = 0; i < column.length; i++) {
+      if (!keep(i)) continue;
+      const v = column[i] + 0; // −0 as 0
+      let at = lookup.get(v);
+      if (at === undefined) {
+        at = values.length;
+        lookup.set(v, at);
+        values.push(v);
+      }
+      out[i] = at;
+    }
+    return out;
+  });
+  return { values: Float64Array.from(values), index };
 }
 
 function prepare(data: RfmData): PreparedRfm {
   const n = data.frequency.length;
-  const lookup = new Map<string, number>();
+  const weightOf = (i: number): number => (data.weights === undefined ? 1 : data.weights[i]);
+  // entries of weight 0 add nothing
+  const keep = data.weights === undefined ? () => true : (i: number) => weightOf(i) !== 0;
+  const {
+    values: frequencies,
+    index: [atFrequency],
+  } = indexValues([data.frequency], keep);
+  const {
+    values: times,
+    index: [atRecency, atAge],
+  } = indexValues([data.recency, data.T], keep);
+  const frequencyWeight = new Float64Array(frequencies.length);
+  // (x, t) pairs, numbered in order of first occurrence through a table over (frequency index, time index)
+  const cells = frequencies.length * times.length;
+  const dense = cells <= DENSE_PAIR_TABLE ? new Int32Array(cells).fill(-1) : null;
+  const sparse = dense === null ? new Map<number, number>() : null;
   const pairFrequency: number[] = [];
   const pairTime: number[] = [];
-  const pairIndex = (x: number, t: number): number => {
-    const key = `${x} ${t}`;
-    let at = lookup.get(key);
-    if (at === undefined) {
+  const pairOf = (k: number, t: number): number => {
+    const cell = k * times.length + t;
+    let at = dense !== null ? dense[cell] : (sparse!.get(cell) ?? -1);
+    if (at < 0) {
       at = pairFrequency.length;
-      lookup.set(key, at);
-      pairFrequency.push(x);
+      if (dense !== null) dense[cell] = at;
+      else sparse!.set(cell, at);
+      pairFrequency.push(frequencies[k]);
       pairTime.push(t);
     }
     return at;
   };
-  const atRecency = new Int32Array(n);
-  const atAge = new Int32Array(n);
+  const entryAge = new Int32Array(n);
+  const entryRecency = new Int32Array(n);
+  let open = 0;
   for (let i = 0; i < n; i++) {
-    atRecency[i] = pairIndex(data.frequency[i], data.recency[i]);
-    atAge[i] = pairIndex(data.frequency[i], data.T[i]);
+    if (!keep(i)) continue;
+    const k = atFrequency[i];
+    frequencyWeight[k] += weightOf(i);
+    entryAge[i] = pairOf(k, atAge[i]);
+    if (data.recency[i] < data.T[i]) {
+      entryRecency[i] = pairOf(k, atRecency[i]);
+      open++;
+    } else {
+      entryRecency[i] = -1;
+    }
+  }
+  const pairs = pairFrequency.length;
+  const pairAliveWeight = new Float64Array(pairs);
+  const pairClosedWeight = new Float64Array(pairs);
+  const pairNeedsTail = new Uint8Array(pairs);
+  // the entries with t_x < T, ordered by their (x, T) pair (a counting sort), so that each pair's
+  // quantities are read once for all its entries
+  const start = new Int32Array(pairs + 1);
+  for (let i = 0; i < n; i++) {
+    if (!keep(i)) continue;
+    pairAliveWeight[entryAge[i]] += weightOf(i);
+    if (entryRecency[i] >= 0) start[entryAge[i] + 1]++;
+    else pairClosedWeight[entryAge[i]] += weightOf(i);
+  }
+  for (let p = 0; p < pairs; p++) start[p + 1] += start[p];
+  const agePair = new Int32Array(open);
+  const recencyPair = new Int32Array(open);
+  const weight = new Float64Array(open);
+  for (let i = 0; i < n; i++) {
+    if (!keep(i) || entryRecency[i] < 0) continue;
+    const at = start[entryAge[i]]++;
+    agePair[at] = entryAge[i];
+    recencyPair[at] = entryRecency[i];
+    weight[at] = weightOf(i);
+    pairNeedsTail[entryAge[i]] = 1;
+    pairNeedsTail[entryRecency[i]] = 1;
   }
   return {
-    frequency: data.frequency,
-    recency: data.recency,
-    T: data.T,
-    weights: data.weights,
-    frequencies: distinctValues(data.frequency),
-    ages: distinctValues(data.T),
+    frequencies,
+    frequencyWeight,
+    times,
     pairFrequency: Float64Array.from(pairFrequency),
-    pairTime: Float64Array.from(pairTime),
-    atRecency,
-    atAge,
+    pairTime: Int32Array.from(pairTime),
+    pairAliveWeight,
+    pairClosedWeight,
+    pairNeedsTail,
+    agePair,
+    recencyPair,
+    weight,
   };
 }
 
+/** Above this gap (ln I(t_x) − ln I(T)) an entry's ln(1 + D) is computed on the log scale (e^gap overflows near 710). */
+const LOG_SCALE_GAP = 700;
+/** Below this s·e^h an entry's D is computed on the log scale (subnormal numbers lose digits). */
+const LOG_SCALE_FACTOR = 1e-290;
+
 /**
- * Total weighted log-likelihood on prepared data; NaN when a ₂F₁ evaluation failed (none is expected: see
- * hyp2f1.ts for the bounded cost over the whole parameter range), so that the optimiser treats the point as
- * outside the domain instead of using a likelihood with a customer's "died" term missing.
+ * Total weighted log-likelihood on prepared data (see {@link PreparedRfm} for the terms), and with
+ * `gradient` (length 4) its partial derivatives in (r, α, s, β), written there. NaN when a ₂F₁ evaluation
+ * failed (none is expected: see hyp2f1.ts for the bounded cost over the whole parameter range), so that the
+ * optimiser treats the point as outside the domain instead of using a likelihood with a customer's "died"
+ * term missing. The value is the same number with and without `gradient`.
+ *
+ * The gradient (docs/models.md, "Gradients", (D3)): with E = s·e^(h(x, T)) <= 1, c₁ = D/(1 + D),
+ * c₃ = E/(1 + D) and c₂ = c₁ + c₃ (= E·e^gap/(1 + D)) per entry,
+ *
+ *   ∂ ln L = ∂ ln Γ(r + x)/Γ(r) + (1 − c₂) ∂A(x, T) − c₃ ∂h(x, T) + c₂ [∂A(x, t_x) + ∂h(x, t_x)] + c₁ ∂ ln s,
+ *
+ * so the entries only add weights to their pairs, and the derivatives of A and h are computed once per
+ * pair ({@link addPairGradients}). 1 − c₂ = (1 − E)/(1 + D) and c₃ are accumulated as such, not as
+ * differences of numbers near 1.
  */
-function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: number): number {
+function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: number, gradient: Float64Array | null = null): number {
+  const total = new CompensatedSum();
+  const { frequencies, times, pairFrequency, pairTime, pairAliveWeight, pairNeedsTail, agePair, recencyPair, weight } = data;
   // ln Γ(r + x)/Γ(r) without the cancellation of two lgamma values when r is large
-  const common = Array.from(data.frequencies.values, (x) => logGammaRatio(r, x));
-  const tails = new Float64Array(data.pairFrequency.length);
-  for (let p = 0; p < tails.length; p++) tails[p] = logTail(r, alpha, s, beta, data.pairFrequency[p], data.pairTime[p]);
-  // logAliveAt by age: −r ln(1 + T/α) − s ln(1 + T/β) and ln(α + T)
-  const aliveAge = data.ages.values.map((T) => -r * Math.log1p(T / alpha) - s * Math.log1p(T / beta));
-  const logAlphaAge = data.ages.values.map((T) => Math.log(alpha + T));
-  const logS = Math.log(s);
-  let total = 0;
-  for (let i = 0; i < data.frequency.length; i++) {
-    const x = data.frequency[i];
-    const age = data.ages.index[i];
-    const alive = aliveAge[age] - x * logAlphaAge[age];
-    let value = alive;
-    if (data.recency[i] < data.T[i]) {
-      const upper = tails[data.atRecency[i]];
-      const gap = upper - tails[data.atAge[i]];
-      if (Number.isNaN(gap)) return Number.NaN;
-      // a gap <= 0 can only come from rounding when t_x ≈ T
-      if (gap > 0) value = logAddExp(alive, logS + upper + log1mexp(gap));
-    }
-    total += (data.weights === undefined ? 1 : data.weights[i]) * (common[data.frequencies.index[i]] + value);
+  for (let k = 0; k < frequencies.length; k++) total.add(data.frequencyWeight[k] * logGammaRatio(r, frequencies[k]));
+  // the alive term by time: −r ln(1 + t/α) − s ln(1 + t/β) and ln(α + t)
+  const m = times.length;
+  const log1pAlpha = new Float64Array(m);
+  const logAlpha = new Float64Array(m);
+  const log1pBeta = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    log1pAlpha[j] = Math.log1p(times[j] / alpha);
+    logAlpha[j] = Math.log(alpha + times[j]);
+    log1pBeta[j] = Math.log1p(times[j] / beta);
   }
-  return total;
+  const pairs = pairFrequency.length;
+  const tail = new Float64Array(pairs); // ln α^r β^s I(t)
+  const rest = new Float64Array(pairs); // h = ln α^r β^s I(t) − A(x, t)
+  for (let p = 0; p < pairs; p++) {
+    const x = pairFrequency[p];
+    const j = pairTime[p];
+    const alive = -r * log1pAlpha[j] - x * logAlpha[j] - s * log1pBeta[j];
+    if (pairAliveWeight[p] !== 0) total.add(pairAliveWeight[p] * alive);
+    if (pairNeedsTail[p] === 0) continue;
+    const h = logTailRest(r, alpha, s, beta, x, times[j]);
+    rest[p] = h;
+    tail[p] = alive + h;
+  }
+  // per entry with t_x < T: ln(1 + D), and for the gradient its weights on its pairs
+  const recencyWeight = gradient === null ? null : new Float64Array(pairs); // Σ w·c₂ as (x, t_x)
+  const ageKeep = gradient === null ? null : new Float64Array(pairs); // Σ w·(1 − c₂) as (x, T)
+  const ageShare = gradient === null ? null : new Float64Array(pairs); // Σ w·c₃ as (x, T)
+  let diedWeight = 0; // Σ w·c₁
+  const logS = Math.log(s);
+  const open = agePair.length;
+  let i = 0;
+  while (i < open) {
+    const b = agePair[i];
+    const lower = tail[b];
+    const logE = logS + rest[b];
+    const E = Math.exp(logE);
+    let keep = 0;
+    let share = 0;
+    let died = 0;
+    for (; i < open && agePair[i] === b; i++) {
+      const a = recencyPair[i];
+      const gap = tail[a] - lower;
+      const w = weight[i];
+      if (Number.isNaN(gap)) {
+        if (gradient !== null) gradient.fill(Number.NaN);
+        return Number.NaN;
+      }
+      // a gap <= 0 can only come from rounding when t_x ≈ T: the died term is 0 then
+      if (!(gap > 0)) {
+        keep += w;
+        continue;
+      }
+      let c1: number;
+      let c2: number;
+      let c3: number;
+      let inverse: number;
+      if (gap <= LOG_SCALE_GAP && E >= LOG_SCALE_FACTOR) {
+        const grow = Math.expm1(gap);
+        const D = E * grow;
+        total.add(w * Math.log1p(D));
+        if (gradient === null) continue;
+        inverse = 1 / (1 + D);
+        c1 = D * inverse;
+        c3 = E * inverse;
+        c2 = c1 + c3;
+      } else {
+        // ln D = ln E + gap + ln(1 − e^(−gap)), and ln(1 + D) from it
+        const logD = logE + gap + log1mexp(gap);
+        const value = logAddExp(0, logD);
+        total.add(w * value);
+        if (gradient === null) continue;
+        inverse = Math.exp(-value);
+        c1 = Math.exp(logD - value);
+        c3 = Math.exp(logE - value);
+        c2 = Math.exp(logE + gap - value);
+      }
+      recencyWeight![a] += w * c2;
+      keep += w * (1 - E) * inverse;
+      share += w * c3;
+      died += w * c1;
+    }
+    if (gradient !== null) {
+      ageKeep![b] += keep;
+      ageShare![b] += share;
+      diedWeight += died;
+    }
+  }
+  const value = total.value();
+  if (gradient === null) return value;
+  gradient.fill(0);
+  for (let k = 0; k < frequencies.length; k++) gradient[0] += data.frequencyWeight[k] * digammaDifference(r, frequencies[k]);
+  gradient[2] += diedWeight / s;
+  addPairGradients(data, r, alpha, s, beta, { log1pAlpha, log1pBeta, recencyWeight: recencyWeight!, ageKeep: ageKeep!, ageShare: ageShare! }, gradient);
+  return value;
+}
+
+/**
+ * Adds Σ over pairs of [weight of A]·∂A(x, t) + [weight of h]·∂h(x, t) to `gradient` (see {@link evaluate}):
+ *
+ *   ∂A/∂r = −ln(1 + t/α),  ∂A/∂α = (r·t/α − x)/(α + t),  ∂A/∂s = −ln(1 + t/β),  ∂A/∂β = s·t/(β(β + t)),
+ *   h = −ln(r + s + x) + ln ₂F₁(1, b; b + d; 1 − w) (+ ln w when α < β),
+ *
+ * with b = r + x, d = s + 1, w = (β + t)/(α + t) when α >= β, and b = s + 1, d = r + x, w = (α + t)/(β + t)
+ * otherwise; the partial derivatives of ln ₂F₁ in b, d and w come from {@link logHyp2f1UnitAPartials}.
+ */
+function addPairGradients(
+  data: PreparedRfm,
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  weights: { log1pAlpha: Float64Array; log1pBeta: Float64Array; recencyWeight: Float64Array; ageKeep: Float64Array; ageShare: Float64Array },
+  gradient: Float64Array,
+): void {
+  const { times, pairFrequency, pairTime, pairClosedWeight, pairNeedsTail } = data;
+  const { log1pAlpha, log1pBeta, recencyWeight, ageKeep, ageShare } = weights;
+  const alphaLarger = alpha >= beta;
+  const partials = new Float64Array(3);
+  let gR = 0;
+  let gAlpha = 0;
+  let gS = 0;
+  let gBeta = 0;
+  for (let p = 0; p < pairFrequency.length; p++) {
+    const x = pairFrequency[p];
+    const j = pairTime[p];
+    const t = times[j];
+    const inverseA = 1 / (alpha + t);
+    const inverseB = 1 / (beta + t);
+    const onAlive = pairClosedWeight[p] + ageKeep[p] + recencyWeight[p];
+    if (onAlive !== 0) {
+      gR -= onAlive * log1pAlpha[j];
+      gAlpha += onAlive * (r * (t / alpha) - x) * inverseA;
+      gS -= onAlive * log1pBeta[j];
+      gBeta += onAlive * s * (t / beta) * inverseB;
+    }
+    if (pairNeedsTail[p] === 0) continue;
+    const onRest = recencyWeight[p] - ageShare[p];
+    if (onRest === 0) continue;
+    const larger = Math.max(alpha, beta) + t;
+    const smaller = Math.min(alpha, beta) + t;
+    const z = Math.abs(alpha - beta) / larger;
+    const w = smaller / larger;
+    const shape = -1 / (r + s + x);
+    let hR: number;
+    let hAlpha: number;
+    let hS: number;
+    let hBeta: number;
+    if (alphaLarger) {
+      if (!logHyp2f1UnitAPartials(r + x, s + 1, z, w, partials)) partials.fill(Number.NaN);
+      hR = shape + partials[0];
+      hS = shape + partials[1];
+      hAlpha = -partials[2] * w * inverseA;
+      hBeta = partials[2] * inverseA;
+    } else {
+      if (!logHyp2f1UnitAPartials(s + 1, r + x, z, w, partials)) partials.fill(Number.NaN);
+      hR = shape + partials[1];
+      hS = shape + partials[0];
+      hAlpha = inverseA + partials[2] * inverseB;
+      hBeta = -inverseB - partials[2] * w * inverseB;
+    }
+    gR += onRest * hR;
+    gAlpha += onRest * hAlpha;
+    gS += onRest * hS;
+    gBeta += onRest * hBeta;
+  }
+  gradient[0] += gR;
+  gradient[1] += gAlpha;
+  gradient[2] += gS;
+  gradient[3] += gBeta;
 }
 
 function checkHorizon(t: number): void {
@@ -225,6 +490,29 @@ export function logLikelihood(params: Readonly<Record<string, number>>, data: Rf
   const [r, alpha, s, beta] = read(params);
   validateRfm(MODEL, data);
   return evaluate(prepare(data), r, alpha, s, beta);
+}
+
+/**
+ * Total log-likelihood (FH eq. 18) and its gradient in the natural parameters, in the order of
+ * {@link parameterNames} (r, α, s, β), from one pass over the data (see docs/models.md, "Gradients", (D3)):
+ * closed forms for the alive term and ln Γ(r + x)/Γ(r), and the derivatives of the ₂F₁ of A₀ in its
+ * parameters and argument by differentiating its series or continued fraction
+ * ({@link logHyp2f1UnitAPartials}). `value` equals {@link logLikelihood}.
+ *
+ * Cost: as {@link logLikelihood}, plus one differentiated ₂F₁ per distinct (x, t) pair.
+ *
+ * @throws {ModelError} for non-positive parameters or invalid data
+ * @example
+ * logLikelihoodGradient({ r: 1, alpha: 1, s: 1, beta: 1 }, { frequency: [0], recency: [0], T: [1] })
+ * // => { value: Math.log(5 / 8), gradient: [-3 / 10 - Math.LN2 / 5, 1 / 3, 3 / 10 - Math.LN2 / 5, -2 / 15] }
+ * //    (L = 1/4 + ∫₀¹ (1 + τ)⁻³ dτ = 5/8; see test/models/pareto-nbd-gradient.test.ts)
+ */
+export function logLikelihoodGradient(params: Readonly<Record<string, number>>, data: RfmData): { value: number; gradient: number[] } {
+  const [r, alpha, s, beta] = read(params);
+  validateRfm(MODEL, data);
+  const gradient = new Float64Array(4);
+  const value = evaluate(prepare(data), r, alpha, s, beta, gradient);
+  return { value, gradient: Array.from(gradient) };
 }
 
 /**
@@ -281,6 +569,11 @@ function problemOf(compressed: CompressedRfm): LikelihoodProblem {
     model: MODEL,
     parameterNames,
     logLikelihood: ([r, alpha, s, beta]) => evaluate(prepared, r, alpha, s, beta),
+    gradient: ([r, alpha, s, beta]) => {
+      const gradient = new Float64Array(4);
+      const value = evaluate(prepared, r, alpha, s, beta, gradient);
+      return { value, gradient: Array.from(gradient) };
+    },
     n,
     nDistinct: compressed.frequency.length,
     scales: [1, meanT, 1, meanT],
