@@ -31,7 +31,7 @@
 import { logHyp2f1UnitA } from '../math/hyp2f1.js';
 
 /** Up to this z the series, above it the continued fraction (as {@link logHyp2f1UnitA}). */
-const SERIES_UP_TO = 0.75;
+export const SERIES_UP_TO = 0.75;
 /** Relative size of a neglected tail or step. */
 const SERIES_EPSILON = 1e-16;
 const FRACTION_EPSILON = 1e-15;
@@ -56,53 +56,71 @@ const FALLBACK_STEP = 1e-5;
  */
 export function logHyp2f1UnitAPartials(b: number, d: number, z: number, w: number, out: Float64Array): boolean {
   if (!(b > 0 && d > 0 && z >= 0 && z <= 1 && w > 0 && w <= 1 && Number.isFinite(b) && Number.isFinite(d))) return false;
-  const done = z <= SERIES_UP_TO ? seriesPartials(b, d, z, out) : fractionPartials(b, d, z, w, out);
+  const done = z <= SERIES_UP_TO ? Number.isFinite(logHyp2f1UnitASeries(b, d, z, out)) : fractionPartials(b, d, z, w, out);
   if (done && Number.isFinite(out[0]) && Number.isFinite(out[1]) && Number.isFinite(out[2])) return true;
   return differencePartials(b, d, z, w, out);
 }
 
-/** Method 1 of the file comment. */
-function seriesPartials(b: number, d: number, z: number, out: Float64Array): boolean {
+/** Relative size of the neglected tail at which the value's series stops (as in hyp2f1.ts). */
+const VALUE_EPSILON = 1e-17;
+
+/**
+ * ln ₂F₁(1, b; b + d; z) for b > 0, d > 0, 0 <= z <= 3/4 by its Maclaurin series (positive terms whose ratios
+ * are at most z; it stops once the tail bound term·z/(1 − z) is below 1e-17 of the sum, as hyp2f1.ts does),
+ * and with `out` also the partial derivatives of method 1 of the file comment, from the same terms: the
+ * value is the same number with and without `out` (the derivative sums go on past the value's last term
+ * when they need to). NaN when the series did not converge (z > 3/4 or parameters outside the domain);
+ * `out` then undefined.
+ *
+ * Cost: O(1/(−ln z)) terms, at most about 130 (z = 3/4).
+ *
+ * @example
+ * logHyp2f1UnitASeries(1, 1, 0.5, null) // => Math.log(2 * Math.LN2) (to 1e-15)
+ */
+export function logHyp2f1UnitASeries(b: number, d: number, z: number, out: Float64Array | null): number {
+  if (!(b > 0 && d > 0 && z >= 0 && z <= SERIES_UP_TO && Number.isFinite(b) && Number.isFinite(d))) return Number.NaN;
   const c = b + d;
   let F = 1;
+  let valueDone = z === 0;
   let sumB = 0;
   let sumD = 0;
   let sumZ = 0;
   let term = 1; // tₙ
   let weightB = 0; // Σ_{k<n} d/((b + k)(c + k))
   let weightD = 0; // Σ_{k<n} 1/(c + k)
+  const valueTail = z / (1 - z);
   for (let n = 0; n < SERIES_TERMS; n++) {
+    if (valueDone && out === null) return Math.log(F);
     const bn = b + n;
-    const cn = c + n;
-    weightB += d / bn / cn;
-    weightD += 1 / cn;
-    const over = term * (bn / cn); // t₍ₙ₊₁₎/z
-    const zTerm = (n + 1) * over;
+    const inverse = 1 / (c + n);
+    const over = term * (bn * inverse); // t₍ₙ₊₁₎/z
     term = over * z;
+    if (!valueDone) {
+      F += term;
+      valueDone = term * valueTail <= VALUE_EPSILON * F;
+    }
+    if (out === null) continue;
+    weightB += (d * inverse) / bn;
+    weightD += inverse;
+    const zTerm = (n + 1) * over;
     const bTerm = term * weightB;
     const dTerm = term * weightD;
-    F += term;
     sumB += bTerm;
     sumD += dTerm;
     sumZ += zTerm;
-    // every term ratio from here on is at most z(1 + 1/(n + 1)) (see the file comment)
+    // every derivative term ratio from here on is at most z(1 + 1/(n + 1)) (see the file comment)
     const rho = z * (1 + 1 / (n + 1));
-    if (rho < 1) {
+    if (valueDone && rho < 1) {
       const tail = rho / (1 - rho);
-      if (
-        term * tail <= SERIES_EPSILON * F &&
-        bTerm * tail <= SERIES_EPSILON * sumB &&
-        dTerm * tail <= SERIES_EPSILON * sumD &&
-        zTerm * tail <= SERIES_EPSILON * sumZ
-      ) {
+      if (bTerm * tail <= SERIES_EPSILON * sumB && dTerm * tail <= SERIES_EPSILON * sumD && zTerm * tail <= SERIES_EPSILON * sumZ) {
         out[0] = sumB / F;
         out[1] = -sumD / F;
         out[2] = -sumZ / F;
-        return true;
+        return Math.log(F);
       }
     }
   }
-  return false;
+  return Number.NaN;
 }
 
 /** Method 2 of the file comment. */

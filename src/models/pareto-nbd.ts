@@ -42,7 +42,7 @@ import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { logHyp2f1UnitA, logHyperUDiagonal } from '../math/hyp2f1.js';
 import { integrate } from '../math/quadrature.js';
 import { CompensatedSum, digammaDifference, log1mexp, logAddExp, logGammaRatio } from '../math/special.js';
-import { logHyp2f1UnitAPartials } from './pareto-nbd-gradient.js';
+import { logHyp2f1UnitAPartials, logHyp2f1UnitASeries, SERIES_UP_TO } from './pareto-nbd-gradient.js';
 import type { FittedModel, RfmData } from './types.js';
 
 /** Pareto/NBD parameters, named as in the papers. `FittedModel.params` of a Pareto/NBD fit has this shape. */
@@ -132,8 +132,9 @@ interface PreparedRfm {
   frequencyWeight: Float64Array;
   /** Distinct times among the recencies and ages. */
   times: Float64Array;
-  /** The distinct (x, t) pairs among the (x, t_x) and (x, T): frequency and index of t among `times`. */
+  /** The distinct (x, t) pairs among the (x, t_x) and (x, T): frequency, its index among `frequencies`, index of t among `times`. */
   pairFrequency: Float64Array;
+  pairFrequencyIndex: Int32Array;
   pairTime: Int32Array;
   /** Summed weight of the entries whose (x, T) is the pair: the weight of the pair's alive term. */
   pairAliveWeight: Float64Array;
@@ -145,6 +146,34 @@ interface PreparedRfm {
   agePair: Int32Array;
   recencyPair: Int32Array;
   weight: Float64Array;
+  /** Per-pair work arrays of {@link evaluate}, allocated on first use and reused (evaluations do not nest). */
+  work?: PairWork;
+}
+
+interface PairWork {
+  tail: Float64Array;
+  rest: Float64Array;
+  scaled: Float64Array;
+  partials: Float64Array;
+  recencyWeight: Float64Array;
+  ageKeep: Float64Array;
+  ageShare: Float64Array;
+}
+
+function workOf(data: PreparedRfm): PairWork {
+  if (data.work === undefined) {
+    const pairs = data.pairFrequency.length;
+    data.work = {
+      tail: new Float64Array(pairs),
+      rest: new Float64Array(pairs),
+      scaled: new Float64Array(pairs),
+      partials: new Float64Array(3 * pairs),
+      recencyWeight: new Float64Array(pairs),
+      ageKeep: new Float64Array(pairs),
+      ageShare: new Float64Array(pairs),
+    };
+  }
+  return data.work;
 }
 
 /** Dense (x, t) lookup tables up to this many cells; a Map beyond. */
@@ -191,6 +220,7 @@ function prepare(data: RfmData): PreparedRfm {
   const dense = cells <= DENSE_PAIR_TABLE ? new Int32Array(cells).fill(-1) : null;
   const sparse = dense === null ? new Map<number, number>() : null;
   const pairFrequency: number[] = [];
+  const pairFrequencyIndex: number[] = [];
   const pairTime: number[] = [];
   const pairOf = (k: number, t: number): number => {
     const cell = k * times.length + t;
@@ -200,6 +230,7 @@ function prepare(data: RfmData): PreparedRfm {
       if (dense !== null) dense[cell] = at;
       else sparse!.set(cell, at);
       pairFrequency.push(frequencies[k]);
+      pairFrequencyIndex.push(k);
       pairTime.push(t);
     }
     return at;
@@ -250,6 +281,7 @@ function prepare(data: RfmData): PreparedRfm {
     frequencyWeight,
     times,
     pairFrequency: Float64Array.from(pairFrequency),
+    pairFrequencyIndex: Int32Array.from(pairFrequencyIndex),
     pairTime: Int32Array.from(pairTime),
     pairAliveWeight,
     pairClosedWeight,
@@ -272,6 +304,11 @@ const LOG_SCALE_FACTOR = 1e-290;
  * optimiser treats the point as outside the domain instead of using a likelihood with a customer's "died"
  * term missing. The value is the same number with and without `gradient`.
  *
+ * Per entry, e^gap = I(t_x)/I(T) is the quotient of two numbers computed once per pair, e^(ln I(t) − ref)
+ * with ref the largest ln I of the frequency (a frequency whose ln I span more than 700 takes the log
+ * scale instead), so D = s·e^h·(e^gap − 1) costs no exponential; what D loses that way (about 1e-16/gap
+ * relative, for t_x near T) is below 1e-16 of ln(1 + D) ≈ D.
+ *
  * The gradient (docs/models.md, "Gradients", (D3)): with E = s·e^(h(x, T)) <= 1, c₁ = D/(1 + D),
  * c₃ = E/(1 + D) and c₂ = c₁ + c₃ (= E·e^gap/(1 + D)) per entry,
  *
@@ -283,7 +320,7 @@ const LOG_SCALE_FACTOR = 1e-290;
  */
 function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: number, gradient: Float64Array | null = null): number {
   const total = new CompensatedSum();
-  const { frequencies, times, pairFrequency, pairTime, pairAliveWeight, pairNeedsTail, agePair, recencyPair, weight } = data;
+  const { frequencies, times, pairFrequency, pairFrequencyIndex, pairTime, pairAliveWeight, pairNeedsTail, agePair, recencyPair, weight } = data;
   // ln Γ(r + x)/Γ(r) without the cancellation of two lgamma values when r is large
   for (let k = 0; k < frequencies.length; k++) total.add(data.frequencyWeight[k] * logGammaRatio(r, frequencies[k]));
   // the alive term by time: −r ln(1 + t/α) − s ln(1 + t/β) and ln(α + t)
@@ -297,37 +334,84 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
     log1pBeta[j] = Math.log1p(times[j] / beta);
   }
   const pairs = pairFrequency.length;
-  const tail = new Float64Array(pairs); // ln α^r β^s I(t)
-  const rest = new Float64Array(pairs); // h = ln α^r β^s I(t) − A(x, t)
+  const work = workOf(data);
+  const tail = work.tail; // ln α^r β^s I(t)
+  const rest = work.rest; // h = ln α^r β^s I(t) − A(x, t)
+  // the partial derivatives of ln ₂F₁ in its b, d and w, by pair
+  const partials = gradient === null ? null : work.partials;
+  const scratch = gradient === null ? null : new Float64Array(3);
+  const reference = new Float64Array(frequencies.length).fill(-Infinity); // the largest ln I of each frequency
+  const alphaLarger = alpha >= beta;
+  const upper = Math.max(alpha, beta);
+  const lower = Math.min(alpha, beta);
+  const gapAB = Math.abs(alpha - beta);
+  const rs = r + s;
   for (let p = 0; p < pairs; p++) {
     const x = pairFrequency[p];
     const j = pairTime[p];
     const alive = -r * log1pAlpha[j] - x * logAlpha[j] - s * log1pBeta[j];
     if (pairAliveWeight[p] !== 0) total.add(pairAliveWeight[p] * alive);
     if (pairNeedsTail[p] === 0) continue;
-    const h = logTailRest(r, alpha, s, beta, x, times[j]);
+    // h as logTailRest, with the series of the ₂F₁ (and its derivatives) from one loop where it applies
+    const t = times[j];
+    const larger = upper + t;
+    const smaller = lower + t;
+    const z = gapAB / larger;
+    const w = smaller / larger;
+    const b = alphaLarger ? r + x : s + 1;
+    const d = alphaLarger ? s + 1 : r + x;
+    let logF: number;
+    if (z <= SERIES_UP_TO) {
+      logF = logHyp2f1UnitASeries(b, d, z, scratch);
+    } else {
+      logF = logHyp2f1UnitA(b, d, z, w);
+      if (scratch !== null && !logHyp2f1UnitAPartials(b, d, z, w, scratch)) scratch.fill(Number.NaN);
+    }
+    if (partials !== null) {
+      partials[3 * p] = scratch![0];
+      partials[3 * p + 1] = scratch![1];
+      partials[3 * p + 2] = scratch![2];
+    }
+    const h = alphaLarger ? logF - Math.log(rs + x) : Math.log(smaller) - Math.log(larger) + logF - Math.log(rs + x);
     rest[p] = h;
     tail[p] = alive + h;
+    const k = pairFrequencyIndex[p];
+    if (tail[p] > reference[k]) reference[k] = tail[p];
+  }
+  // e^(ln I(t) − ref) by pair, and whether every pair of a frequency keeps it in the double range
+  const scaled = work.scaled;
+  const inRange = new Uint8Array(frequencies.length).fill(1);
+  for (let p = 0; p < pairs; p++) {
+    if (pairNeedsTail[p] === 0) continue;
+    const k = pairFrequencyIndex[p];
+    const shift = tail[p] - reference[k];
+    if (!(shift >= -LOG_SCALE_GAP)) inRange[k] = 0;
+    scaled[p] = Math.exp(shift);
   }
   // per entry with t_x < T: ln(1 + D), and for the gradient its weights on its pairs
-  const recencyWeight = gradient === null ? null : new Float64Array(pairs); // Σ w·c₂ as (x, t_x)
-  const ageKeep = gradient === null ? null : new Float64Array(pairs); // Σ w·(1 − c₂) as (x, T)
-  const ageShare = gradient === null ? null : new Float64Array(pairs); // Σ w·c₃ as (x, T)
+  const recencyWeight = gradient === null ? null : work.recencyWeight.fill(0); // Σ w·c₂ as (x, t_x)
+  const ageKeep = gradient === null ? null : work.ageKeep.fill(0); // Σ w·(1 − c₂) as (x, T)
+  const ageShare = gradient === null ? null : work.ageShare.fill(0); // Σ w·c₃ as (x, T)
   let diedWeight = 0; // Σ w·c₁
   const logS = Math.log(s);
   const open = agePair.length;
+  // Neumaier's compensated sum of the entries' ln(1 + D), inline
+  let sum = 0;
+  let carry = 0;
   let i = 0;
   while (i < open) {
     const b = agePair[i];
-    const lower = tail[b];
+    const lowerTail = tail[b];
     const logE = logS + rest[b];
     const E = Math.exp(logE);
+    const direct = inRange[pairFrequencyIndex[b]] === 1 && E >= LOG_SCALE_FACTOR;
+    const V = E / scaled[b]; // times e^(ln I(t_x) − ref): E·e^gap
     let keep = 0;
     let share = 0;
     let died = 0;
     for (; i < open && agePair[i] === b; i++) {
       const a = recencyPair[i];
-      const gap = tail[a] - lower;
+      const gap = tail[a] - lowerTail;
       const w = weight[i];
       if (Number.isNaN(gap)) {
         if (gradient !== null) gradient.fill(Number.NaN);
@@ -338,34 +422,41 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
         keep += w;
         continue;
       }
+      let term: number;
       let c1: number;
       let c2: number;
       let c3: number;
       let inverse: number;
-      if (gap <= LOG_SCALE_GAP && E >= LOG_SCALE_FACTOR) {
-        const grow = Math.expm1(gap);
-        const D = E * grow;
-        total.add(w * Math.log1p(D));
-        if (gradient === null) continue;
-        inverse = 1 / (1 + D);
-        c1 = D * inverse;
-        c3 = E * inverse;
-        c2 = c1 + c3;
+      if (direct) {
+        const grown = V * scaled[a];
+        const D = grown > E ? grown - E : 0;
+        term = w * Math.log1p(D);
+        if (gradient !== null) {
+          inverse = 1 / (1 + D);
+          c1 = D * inverse;
+          c3 = E * inverse;
+          c2 = grown * inverse;
+        }
       } else {
         // ln D = ln E + gap + ln(1 − e^(−gap)), and ln(1 + D) from it
         const logD = logE + gap + log1mexp(gap);
         const value = logAddExp(0, logD);
-        total.add(w * value);
-        if (gradient === null) continue;
-        inverse = Math.exp(-value);
-        c1 = Math.exp(logD - value);
-        c3 = Math.exp(logE - value);
-        c2 = Math.exp(logE + gap - value);
+        term = w * value;
+        if (gradient !== null) {
+          inverse = Math.exp(-value);
+          c1 = Math.exp(logD - value);
+          c3 = Math.exp(logE - value);
+          c2 = Math.exp(logE + gap - value);
+        }
       }
-      recencyWeight![a] += w * c2;
-      keep += w * (1 - E) * inverse;
-      share += w * c3;
-      died += w * c1;
+      const next = sum + term;
+      carry += Math.abs(sum) >= Math.abs(term) ? sum - next + term : term - next + sum;
+      sum = next;
+      if (gradient === null) continue;
+      recencyWeight![a] += w * c2!;
+      keep += w * (1 - E) * inverse!;
+      share += w * c3!;
+      died += w * c1!;
     }
     if (gradient !== null) {
       ageKeep![b] += keep;
@@ -373,12 +464,13 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
       diedWeight += died;
     }
   }
+  total.add(Number.isFinite(sum) ? sum + carry : sum);
   const value = total.value();
   if (gradient === null) return value;
   gradient.fill(0);
   for (let k = 0; k < frequencies.length; k++) gradient[0] += data.frequencyWeight[k] * digammaDifference(r, frequencies[k]);
   gradient[2] += diedWeight / s;
-  addPairGradients(data, r, alpha, s, beta, { log1pAlpha, log1pBeta, recencyWeight: recencyWeight!, ageKeep: ageKeep!, ageShare: ageShare! }, gradient);
+  addPairGradients(data, r, alpha, s, beta, { log1pAlpha, log1pBeta, partials: partials!, recencyWeight: recencyWeight!, ageKeep: ageKeep!, ageShare: ageShare! }, gradient);
   return value;
 }
 
@@ -389,7 +481,8 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
  *   h = −ln(r + s + x) + ln ₂F₁(1, b; b + d; 1 − w) (+ ln w when α < β),
  *
  * with b = r + x, d = s + 1, w = (β + t)/(α + t) when α >= β, and b = s + 1, d = r + x, w = (α + t)/(β + t)
- * otherwise; the partial derivatives of ln ₂F₁ in b, d and w come from {@link logHyp2f1UnitAPartials}.
+ * otherwise; `partials` holds the partial derivatives of ln ₂F₁ in b, d and w by pair
+ * ({@link logHyp2f1UnitAPartials}).
  */
 function addPairGradients(
   data: PreparedRfm,
@@ -397,13 +490,12 @@ function addPairGradients(
   alpha: number,
   s: number,
   beta: number,
-  weights: { log1pAlpha: Float64Array; log1pBeta: Float64Array; recencyWeight: Float64Array; ageKeep: Float64Array; ageShare: Float64Array },
+  weights: { log1pAlpha: Float64Array; log1pBeta: Float64Array; partials: Float64Array; recencyWeight: Float64Array; ageKeep: Float64Array; ageShare: Float64Array },
   gradient: Float64Array,
 ): void {
   const { times, pairFrequency, pairTime, pairClosedWeight, pairNeedsTail } = data;
-  const { log1pAlpha, log1pBeta, recencyWeight, ageKeep, ageShare } = weights;
+  const { log1pAlpha, log1pBeta, partials, recencyWeight, ageKeep, ageShare } = weights;
   const alphaLarger = alpha >= beta;
-  const partials = new Float64Array(3);
   let gR = 0;
   let gAlpha = 0;
   let gS = 0;
@@ -424,32 +516,22 @@ function addPairGradients(
     if (pairNeedsTail[p] === 0) continue;
     const onRest = recencyWeight[p] - ageShare[p];
     if (onRest === 0) continue;
-    const larger = Math.max(alpha, beta) + t;
-    const smaller = Math.min(alpha, beta) + t;
-    const z = Math.abs(alpha - beta) / larger;
-    const w = smaller / larger;
+    const w = alphaLarger ? (beta + t) * inverseA : (alpha + t) * inverseB;
     const shape = -1 / (r + s + x);
-    let hR: number;
-    let hAlpha: number;
-    let hS: number;
-    let hBeta: number;
+    const partialB = partials[3 * p];
+    const partialD = partials[3 * p + 1];
+    const partialW = partials[3 * p + 2];
     if (alphaLarger) {
-      if (!logHyp2f1UnitAPartials(r + x, s + 1, z, w, partials)) partials.fill(Number.NaN);
-      hR = shape + partials[0];
-      hS = shape + partials[1];
-      hAlpha = -partials[2] * w * inverseA;
-      hBeta = partials[2] * inverseA;
+      gR += onRest * (shape + partialB);
+      gS += onRest * (shape + partialD);
+      gAlpha -= onRest * partialW * w * inverseA;
+      gBeta += onRest * partialW * inverseA;
     } else {
-      if (!logHyp2f1UnitAPartials(s + 1, r + x, z, w, partials)) partials.fill(Number.NaN);
-      hR = shape + partials[1];
-      hS = shape + partials[0];
-      hAlpha = inverseA + partials[2] * inverseB;
-      hBeta = -inverseB - partials[2] * w * inverseB;
+      gR += onRest * (shape + partialD);
+      gS += onRest * (shape + partialB);
+      gAlpha += onRest * (inverseA + partialW * inverseB);
+      gBeta -= onRest * (inverseB + partialW * w * inverseB);
     }
-    gR += onRest * hR;
-    gAlpha += onRest * hAlpha;
-    gS += onRest * hS;
-    gBeta += onRest * hBeta;
   }
   gradient[0] += gR;
   gradient[1] += gAlpha;
