@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { compressRfm } from '../../src/models/compress.js';
 import { fitMaximumLikelihood } from '../../src/models/fit-common.js';
-import { logHyp2f1UnitAPartials } from '../../src/models/pareto-nbd-gradient.js';
+import { logHyp2f1UnitA } from '../../src/math/hyp2f1.js';
+import { logHyp2f1UnitAPartials, logHyp2f1UnitASeries } from '../../src/models/pareto-nbd-gradient.js';
 import { fit, logLikelihood, logLikelihoodGradient, logLikelihoodOf, parameterNames } from '../../src/models/pareto-nbd.js';
 import type { RfmData } from '../../src/models/types.js';
 import { readSharedCsv } from '../helpers/data.js';
@@ -107,6 +108,8 @@ describe('Pareto/NBD logLikelihoodGradient', () => {
     ['CDNOW', cdnow],
     ['CDNOW compressed (weights)', compressRfm(cdnow)],
     ['hand-made', handmade],
+    // at α = 0.008 the ln I(t) of x = 150 and 500 span more than 700 (an entry's gap too): the log-scale path
+    ['large x at t_x near 0 (log scale)', { frequency: [150, 150, 150, 2, 0, 500], recency: [0.1, 38, 20, 30, 0, 0.05], T: [39, 39, 39, 39, 39, 37] }],
   ];
   describe.each(dataSets)('on %s', (_, data) => {
     it.each(points)('matches Richardson-extrapolated central differences: %s', (_label, params) => {
@@ -126,6 +129,26 @@ describe('Pareto/NBD logLikelihoodGradient', () => {
     const { value, gradient } = logLikelihoodGradient({ r: 0.5, alpha: 3, s: 1, beta: 40 }, { frequency: [0], recency: [0], T: [0] });
     expect(value).toBe(0);
     for (const g of gradient) expect(Math.abs(g)).toBe(0);
+  });
+});
+
+describe('logHyp2f1UnitASeries, the ₂F₁ of the likelihood for z <= 3/4 with its derivatives from the same loop', () => {
+  it('equals logHyp2f1UnitA, with and without the derivatives', () => {
+    const out = new Float64Array(3);
+    for (const [b, d, z] of [
+      [0.55, 1.6, 0.3],
+      [2.37, 1.05, 0.75],
+      [133, 2.4, 0.7],
+      [2.4, 133, 0.5],
+      [1e10, 5.5, 0.6],
+      [1.3, 2.1, 1e-9],
+      [1.3, 2.1, 0],
+    ]) {
+      const value = logHyp2f1UnitASeries(b, d, z, null);
+      expect(logHyp2f1UnitASeries(b, d, z, out)).toBe(value);
+      expect(Math.abs(value - logHyp2f1UnitA(b, d, z)), `b=${b} d=${d} z=${z}`).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(value)));
+    }
+    expect(Number.isNaN(logHyp2f1UnitASeries(1, 1, 0.8, null))).toBe(true);
   });
 });
 
