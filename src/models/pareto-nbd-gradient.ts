@@ -23,10 +23,11 @@
  *    It stops when the value's step and each derivative's step are below 1e-15 relative. Then
  *    ∂ ln F/∂ξ = −∂ ln f/∂ξ + 1/(1 + ξ) and ∂/∂w = −∂/∂ξ / w².
  *
- * Where the fraction needs more than {@link FRACTION_STEPS} steps (z within about 1e-4 of 1 with b + d and
- * 1/w both large: the Pareto/NBD with s and β far out on the ridge s, β → ∞, where hyp2f1.ts uses the 1 − z
- * connection formula instead) the derivatives come from central differences of {@link logHyp2f1UnitA} in
- * ln b, ln d and ln w (relative error about 1e-9, ample for the optimiser and the Hessian).
+ * Where the fraction needs more than {@link FRACTION_STEPS} steps (z near 1 with λ = w(b + d) small and d
+ * small, where its steps grow like 200/λ: 1,300 at λ = 0.15; the Pareto/NBD with s and β far out on the
+ * ridge s, β → ∞, where hyp2f1.ts takes the 1 − z connection formula for the value, at about a microsecond)
+ * the derivatives come from central differences of {@link logHyp2f1UnitA} in ln b, ln d and ln w (relative
+ * error about 1e-10, ample for the optimiser and for the Hessian's differences of the gradient).
  */
 import { logHyp2f1UnitA } from '../math/hyp2f1.js';
 
@@ -35,8 +36,8 @@ export const SERIES_UP_TO = 0.75;
 /** Relative size of a neglected tail or step. */
 const SERIES_EPSILON = 1e-16;
 const FRACTION_EPSILON = 1e-15;
-/** Steps at most for the differentiated continued fraction before the finite-difference fallback. */
-const FRACTION_STEPS = 3000;
+/** Steps at most for the differentiated continued fraction before the finite-difference fallback (hyp2f1.ts's fraction needs at most ~600 where it is chosen for the value). */
+const FRACTION_STEPS = 600;
 /** Terms at most of the series (z <= 3/4: about 130 are needed). */
 const SERIES_TERMS = 2000;
 /** Step in ln b, ln d, ln w of the finite-difference fallback. */
