@@ -124,6 +124,82 @@ export function logHyp2f1UnitASeries(b: number, d: number, z: number, out: Float
   return Number.NaN;
 }
 
+/** Numbers per term in a table of {@link fillUnitSeries}. */
+export const UNIT_SERIES_STRIDE = 4;
+
+/**
+ * The coefficients of the series of {@link logHyp2f1UnitASeries} for one (b, d), for evaluating it at many z:
+ * κₙ = (b)ₙ/(b + d)ₙ, κₙ·Σ_{k<n} d/((b + k)(c + k)), κₙ·Σ_{k<n} 1/(c + k) and n·κₙ for n < `terms`, written
+ * to `table` from `offset` ({@link UNIT_SERIES_STRIDE} numbers per term). In the Pareto/NBD b and d depend
+ * on the frequency only (r + x and s + 1), so the coefficients are computed once per frequency and each
+ * (x, t) pair costs a polynomial in its z, without divisions ({@link logUnitSeries}).
+ */
+export function fillUnitSeries(b: number, d: number, table: Float64Array, offset: number, terms: number): void {
+  const c = b + d;
+  let kappa = 1;
+  let weightB = 0;
+  let weightD = 0;
+  for (let n = 0; n < terms; n++) {
+    const at = offset + UNIT_SERIES_STRIDE * n;
+    table[at] = kappa;
+    table[at + 1] = kappa * weightB;
+    table[at + 2] = kappa * weightD;
+    table[at + 3] = n * kappa;
+    const bn = b + n;
+    const inverse = 1 / (c + n);
+    weightB += (d * inverse) / bn;
+    weightD += inverse;
+    kappa *= bn * inverse;
+  }
+}
+
+/**
+ * ln ₂F₁(1, b; b + d; z) for 0 <= z <= 3/4 from the coefficients of {@link fillUnitSeries}, and with `out`
+ * its partial derivatives in b, d and w = 1 − z, with the stopping rules of {@link logHyp2f1UnitASeries}
+ * (the value the same number with and without `out`). NaN when `terms` did not suffice.
+ *
+ * Cost: O(1/(−ln z)) terms of a few multiplications.
+ */
+export function logUnitSeries(table: Float64Array, offset: number, terms: number, z: number, out: Float64Array | null): number {
+  let F = 1;
+  let valueDone = z === 0;
+  let sumB = 0;
+  let sumD = 0;
+  let sumZ = 0;
+  let below = 1; // z^(n−1)
+  const valueTail = z / (1 - z);
+  for (let n = 1; n < terms; n++) {
+    if (valueDone && out === null) return Math.log(F);
+    const at = offset + UNIT_SERIES_STRIDE * n;
+    const power = below * z; // zⁿ
+    const term = table[at] * power;
+    if (!valueDone) {
+      F += term;
+      valueDone = term * valueTail <= VALUE_EPSILON * F;
+    }
+    if (out !== null) {
+      const bTerm = table[at + 1] * power;
+      const dTerm = table[at + 2] * power;
+      const zTerm = table[at + 3] * below;
+      sumB += bTerm;
+      sumD += dTerm;
+      sumZ += zTerm;
+      const rho = z * (1 + 1 / n);
+      if (valueDone && rho < 1) {
+        const tail = rho / (1 - rho);
+        if (bTerm * tail <= SERIES_EPSILON * sumB && dTerm * tail <= SERIES_EPSILON * sumD && zTerm * tail <= SERIES_EPSILON * sumZ) {
+          out[0] = sumB / F;
+          out[1] = -sumD / F;
+          out[2] = -sumZ / F;
+          return Math.log(F);
+        }
+      }
+    }
+    below = power;
+  }
+  return valueDone && out === null ? Math.log(F) : Number.NaN;
+}
+
 /** Method 2 of the file comment. */
 function fractionPartials(b: number, d: number, z: number, w: number, out: Float64Array): boolean {
   const c = b + d;

@@ -48,7 +48,7 @@ import type { FitOptions, LikelihoodProblem } from './fit-common.js';
 import { logHyp2f1UnitA, logHyperUDiagonal } from '../math/hyp2f1.js';
 import { integrate } from '../math/quadrature.js';
 import { CompensatedSum, digammaDifference, log1mexp, logAddExp, logGammaRatio } from '../math/special.js';
-import { logHyp2f1UnitAPartials, logHyp2f1UnitASeries, SERIES_UP_TO } from './pareto-nbd-gradient.js';
+import { fillUnitSeries, logHyp2f1UnitAPartials, logHyp2f1UnitASeries, logUnitSeries, SERIES_UP_TO, UNIT_SERIES_STRIDE } from './pareto-nbd-gradient.js';
 import type { FittedModel, RfmData } from './types.js';
 
 /** Pareto/NBD parameters, named as in the papers. `FittedModel.params` of a Pareto/NBD fit has this shape. */
@@ -148,6 +148,8 @@ interface PreparedRfm {
   pairClosedWeight: Float64Array;
   /** 1 when the pair's I(t) is needed: it is the (x, t_x) or the (x, T) of an entry with t_x < T. */
   pairNeedsTail: Uint8Array;
+  /** The smallest t of the pairs of each frequency whose I(t) is needed (Infinity when none is): its largest z. */
+  frequencyFirstTime: Float64Array;
   /** The entries with t_x < T, ordered by their (x, T) pair: its index, the index of (x, t_x), the weight. */
   agePair: Int32Array;
   recencyPair: Int32Array;
@@ -157,6 +159,8 @@ interface PreparedRfm {
 }
 
 interface PairWork {
+  /** Coefficients of the ₂F₁ series by frequency ({@link fillUnitSeries}), grown as needed. */
+  series: Float64Array;
   tail: Float64Array;
   rest: Float64Array;
   scaled: Float64Array;
@@ -170,6 +174,7 @@ function workOf(data: PreparedRfm): PairWork {
   if (data.work === undefined) {
     const pairs = data.pairFrequency.length;
     data.work = {
+      series: new Float64Array(0),
       tail: new Float64Array(pairs),
       rest: new Float64Array(pairs),
       scaled: new Float64Array(pairs),
@@ -185,15 +190,15 @@ function workOf(data: PreparedRfm): PairWork {
 /** Dense (x, t) lookup tables up to this many cells; a Map beyond. */
 const DENSE_PAIR_TABLE = 1 << 22;
 
-/** Indexes distinct values: `index[i]` is the position of `column[i]` among `values` (first occurrence order). */
-function indexValues(columns: ArrayLike<number>[], keep: (i: number) => boolean): { values: Float64Array; index: Int32Array[] } {
+/** Indexes distinct values: `index[c][i]` is the position of `columns[c][i]` among `values` (first occurrence order, −0 as 0), for the entries of non-zero weight. */
+function indexValues(columns: ArrayLike<number>[], weight: Float64Array): { values: Float64Array; index: Int32Array[] } {
   const lookup = new Map<number, number>();
   const values: number[] = [];
   const index = columns.map((column) => {
     const out = new Int32Array(column.length);
     for (let i = 0; i < column.length; i++) {
-      if (!keep(i)) continue;
-      const v = column[i] + 0; // −0 as 0
+      if (weight[i] === 0) continue;
+      const v = column[i] + 0;
       let at = lookup.get(v);
       if (at === undefined) {
         at = values.length;
@@ -209,17 +214,17 @@ function indexValues(columns: ArrayLike<number>[], keep: (i: number) => boolean)
 
 function prepare(data: RfmData): PreparedRfm {
   const n = data.frequency.length;
-  const weightOf = (i: number): number => (data.weights === undefined ? 1 : data.weights[i]);
-  // entries of weight 0 add nothing
-  const keep = data.weights === undefined ? () => true : (i: number) => weightOf(i) !== 0;
+  // entries of weight 0 add nothing, and are skipped
+  const weightOf = data.weights === undefined ? new Float64Array(n).fill(1) : Float64Array.from(data.weights);
+  const keep = (i: number): boolean => weightOf[i] !== 0;
   const {
     values: frequencies,
     index: [atFrequency],
-  } = indexValues([data.frequency], keep);
+  } = indexValues([data.frequency], weightOf);
   const {
     values: times,
     index: [atRecency, atAge],
-  } = indexValues([data.recency, data.T], keep);
+  } = indexValues([data.recency, data.T], weightOf);
   const frequencyWeight = new Float64Array(frequencies.length);
   // (x, t) pairs, numbered in order of first occurrence through a table over (frequency index, time index)
   const cells = frequencies.length * times.length;
@@ -247,7 +252,7 @@ function prepare(data: RfmData): PreparedRfm {
   for (let i = 0; i < n; i++) {
     if (!keep(i)) continue;
     const k = atFrequency[i];
-    frequencyWeight[k] += weightOf(i);
+    frequencyWeight[k] += weightOf[i];
     entryAge[i] = pairOf(k, atAge[i]);
     if (data.recency[i] < data.T[i]) {
       entryRecency[i] = pairOf(k, atRecency[i]);
@@ -265,9 +270,9 @@ function prepare(data: RfmData): PreparedRfm {
   const start = new Int32Array(pairs + 1);
   for (let i = 0; i < n; i++) {
     if (!keep(i)) continue;
-    pairAliveWeight[entryAge[i]] += weightOf(i);
+    pairAliveWeight[entryAge[i]] += weightOf[i];
     if (entryRecency[i] >= 0) start[entryAge[i] + 1]++;
-    else pairClosedWeight[entryAge[i]] += weightOf(i);
+    else pairClosedWeight[entryAge[i]] += weightOf[i];
   }
   for (let p = 0; p < pairs; p++) start[p + 1] += start[p];
   const agePair = new Int32Array(open);
@@ -278,13 +283,18 @@ function prepare(data: RfmData): PreparedRfm {
     const at = start[entryAge[i]]++;
     agePair[at] = entryAge[i];
     recencyPair[at] = entryRecency[i];
-    weight[at] = weightOf(i);
+    weight[at] = weightOf[i];
     pairNeedsTail[entryAge[i]] = 1;
     pairNeedsTail[entryRecency[i]] = 1;
+  }
+  const frequencyFirstTime = new Float64Array(frequencies.length).fill(Infinity);
+  for (let p = 0; p < pairs; p++) {
+    if (pairNeedsTail[p] === 1) frequencyFirstTime[pairFrequencyIndex[p]] = Math.min(frequencyFirstTime[pairFrequencyIndex[p]], times[pairTime[p]]);
   }
   return {
     frequencies,
     frequencyWeight,
+    frequencyFirstTime,
     times,
     pairFrequency: Float64Array.from(pairFrequency),
     pairFrequencyIndex: Int32Array.from(pairFrequencyIndex),
@@ -297,6 +307,9 @@ function prepare(data: RfmData): PreparedRfm {
     weight,
   };
 }
+
+/** Terms at most of a frequency's ₂F₁ series table (z <= 3/4 needs about 185 for the derivatives to 1e-16). */
+const SERIES_TABLE_TERMS = 200;
 
 /** Above this gap (ln I(t_x) − ln I(T)) an entry's ln(1 + D) is computed on the log scale (e^gap overflows near 710). */
 const LOG_SCALE_GAP = 700;
@@ -352,6 +365,26 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
   const lower = Math.min(alpha, beta);
   const gapAB = Math.abs(alpha - beta);
   const rs = r + s;
+  // the ₂F₁ series' coefficients depend on the frequency only (b and d are r + x and s + 1): once per
+  // frequency, with as many terms as its largest z (at its smallest t) needs, at most SERIES_TABLE_TERMS
+  const seriesOffset = new Int32Array(frequencies.length);
+  const seriesTerms = new Int32Array(frequencies.length);
+  let seriesSize = 0;
+  for (let k = 0; k < frequencies.length; k++) {
+    const first = data.frequencyFirstTime[k];
+    if (first === Infinity) continue;
+    const zMax = gapAB / (upper + first);
+    seriesTerms[k] = zMax === 0 ? 2 : zMax > SERIES_UP_TO ? SERIES_TABLE_TERMS : Math.min(SERIES_TABLE_TERMS, 10 + Math.ceil(-50 / Math.log(zMax)));
+    seriesOffset[k] = seriesSize;
+    seriesSize += UNIT_SERIES_STRIDE * seriesTerms[k];
+  }
+  if (work.series.length < seriesSize) work.series = new Float64Array(seriesSize);
+  const series = work.series;
+  for (let k = 0; k < frequencies.length; k++) {
+    if (seriesTerms[k] === 0) continue;
+    const x = frequencies[k];
+    fillUnitSeries(alphaLarger ? r + x : s + 1, alphaLarger ? s + 1 : r + x, series, seriesOffset[k], seriesTerms[k]);
+  }
   for (let p = 0; p < pairs; p++) {
     const x = pairFrequency[p];
     const j = pairTime[p];
@@ -368,7 +401,9 @@ function evaluate(data: PreparedRfm, r: number, alpha: number, s: number, beta: 
     const d = alphaLarger ? s + 1 : r + x;
     let logF: number;
     if (z <= SERIES_UP_TO) {
-      logF = logHyp2f1UnitASeries(b, d, z, scratch);
+      const k = pairFrequencyIndex[p];
+      logF = logUnitSeries(series, seriesOffset[k], seriesTerms[k], z, scratch);
+      if (Number.isNaN(logF)) logF = logHyp2f1UnitASeries(b, d, z, scratch);
     } else {
       logF = logHyp2f1UnitA(b, d, z, w);
       if (scratch !== null && !logHyp2f1UnitAPartials(b, d, z, w, scratch)) scratch.fill(Number.NaN);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compressRfm } from '../../src/models/compress.js';
 import { fitMaximumLikelihood } from '../../src/models/fit-common.js';
 import { logHyp2f1UnitA } from '../../src/math/hyp2f1.js';
-import { logHyp2f1UnitAPartials, logHyp2f1UnitASeries } from '../../src/models/pareto-nbd-gradient.js';
+import { fillUnitSeries, logHyp2f1UnitAPartials, logHyp2f1UnitASeries, logUnitSeries, UNIT_SERIES_STRIDE } from '../../src/models/pareto-nbd-gradient.js';
 import { fit, logLikelihood, logLikelihoodGradient, logLikelihoodOf, parameterNames } from '../../src/models/pareto-nbd.js';
 import type { RfmData } from '../../src/models/types.js';
 import { readSharedCsv } from '../helpers/data.js';
@@ -149,6 +149,30 @@ describe('logHyp2f1UnitASeries, the ₂F₁ of the likelihood for z <= 3/4 with 
       expect(Math.abs(value - logHyp2f1UnitA(b, d, z)), `b=${b} d=${d} z=${z}`).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(value)));
     }
     expect(Number.isNaN(logHyp2f1UnitASeries(1, 1, 0.8, null))).toBe(true);
+  });
+
+  it('gives the same from a table of coefficients per (b, d) (fillUnitSeries, logUnitSeries), NaN when the table is too short', () => {
+    const terms = 200;
+    const table = new Float64Array(UNIT_SERIES_STRIDE * terms);
+    const fromTable = new Float64Array(3);
+    const direct = new Float64Array(3);
+    for (const [b, d] of [
+      [0.55, 1.6],
+      [2.37, 1.05],
+      [133, 2.4],
+      [2.4, 133],
+      [1e10, 5.5],
+    ]) {
+      fillUnitSeries(b, d, table, 0, terms);
+      for (const z of [0, 1e-9, 0.3, 0.6, 0.75]) {
+        const value = logUnitSeries(table, 0, terms, z, null);
+        expect(logUnitSeries(table, 0, terms, z, fromTable)).toBe(value);
+        const expected = logHyp2f1UnitASeries(b, d, z, direct);
+        expect(Math.abs(value - expected), `b=${b} d=${d} z=${z}`).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(expected)));
+        for (let i = 0; i < 3; i++) expect(Math.abs(fromTable[i] - direct[i]), `b=${b} d=${d} z=${z} partial ${i}`).toBeLessThanOrEqual(1e-14 * Math.abs(direct[i]));
+      }
+    }
+    expect(Number.isNaN(logUnitSeries(table, 0, 10, 0.75, null))).toBe(true);
   });
 });
 
