@@ -27,7 +27,8 @@
  * small, where its steps grow like 200/λ: 1,300 at λ = 0.15; the Pareto/NBD with s and β far out on the
  * ridge s, β → ∞, where hyp2f1.ts takes the 1 − z connection formula for the value, at about a microsecond)
  * the derivatives come from central differences of {@link logHyp2f1UnitA} in ln b, ln d and ln w (relative
- * error about 1e-10, ample for the optimiser and for the Hessian's differences of the gradient).
+ * error about 1e-10, ample for the optimiser and for the Hessian's differences of the gradient; one-sided
+ * where a step would leave the domain, e.g. across b + d = 1).
  */
 import { logHyp2f1UnitA } from '../math/hyp2f1.js';
 
@@ -294,16 +295,26 @@ function fractionPartials(b: number, d: number, z: number, w: number, out: Float
   return false;
 }
 
-/** The fallback of the file comment: central differences of ln ₂F₁ in ln b, ln d and ln w. */
+/**
+ * The fallback of the file comment: central differences of ln ₂F₁ in ln b, ln d and ln w, or, where one
+ * side is outside the domain of {@link logHyp2f1UnitA} (a step across b + d = 1 with w tiny, or w·e^h
+ * beyond 1), the one-sided second-order difference (−3f(0) + 4f(h) − f(2h))/(2h) on the other side.
+ */
 function differencePartials(b: number, d: number, z: number, w: number, out: Float64Array): boolean {
-  const h = FALLBACK_STEP;
-  const up = Math.exp(h);
-  const down = Math.exp(-h);
-  const along = (bb: number, dd: number, ww: number): number => logHyp2f1UnitA(bb, dd, ww === w ? z : 1 - ww, ww);
-  const partial = (plus: number, minus: number, scale: number): number => (plus - minus) / (scale * (up - down));
-  out[0] = partial(along(b * up, d, w), along(b * down, d, w), b);
-  out[1] = partial(along(b, d * up, w), along(b, d * down, w), d);
-  // w·e^h may pass 1 for z near 0: step only downwards then (one-sided, O(h) but z near 0 uses the series)
-  out[2] = w * up <= 1 ? partial(along(b, d, w * up), along(b, d, w * down), w) : (along(b, d, w) - along(b, d, w * down)) / (w * (1 - down));
+  const along = (bb: number, dd: number, ww: number): number => (ww > 1 ? Number.NaN : logHyp2f1UnitA(bb, dd, ww === w ? z : 1 - ww, ww));
+  const center = along(b, d, w);
+  const partial = (at: (factor: number) => number): number => {
+    const h = FALLBACK_STEP;
+    const plus = at(Math.exp(h));
+    const minus = at(Math.exp(-h));
+    if (Number.isFinite(plus) && Number.isFinite(minus)) return (plus - minus) / (2 * h);
+    const side = Number.isFinite(plus) ? 1 : -1;
+    const near = Number.isFinite(plus) ? plus : minus;
+    const far = at(Math.exp(2 * side * h));
+    return (side * (4 * near - 3 * center - far)) / (2 * h);
+  };
+  out[0] = partial((factor) => along(b * factor, d, w)) / b;
+  out[1] = partial((factor) => along(b, d * factor, w)) / d;
+  out[2] = partial((factor) => along(b, d, w * factor)) / w;
   return Number.isFinite(out[0]) && Number.isFinite(out[1]) && Number.isFinite(out[2]);
 }

@@ -125,6 +125,34 @@ describe('Pareto/NBD logLikelihoodGradient', () => {
     });
   });
 
+  it('is finite, in bounded time, for every parameter from 1e-15 to 1e15 (where the optimiser may try)', () => {
+    // every 50th CDNOW customer; e.g. r = s = 1e-6 at x = 0, t = 0 puts the ₂F₁ at b + d = 1 + 2e-6, z = 1 − 1e-6,
+    // where the derivatives come from one-sided differences
+    const sample: RfmData = { frequency: [], recency: [], T: [] };
+    cdnowRows.forEach((row, i) => {
+      if (i % 50 !== 0) return;
+      (sample.frequency as number[]).push(Number(row.frequency));
+      (sample.recency as number[]).push(Number(row.recency));
+      (sample.T as number[]).push(Number(row.T));
+    });
+    const values = [1e-15, 1e-6, 1e-2, 1, 1e2, 1e6, 1e15];
+    const started = performance.now();
+    const bad: string[] = [];
+    for (const r of values) {
+      for (const alpha of values) {
+        for (const s of values) {
+          for (const beta of values) {
+            const { value, gradient } = logLikelihoodGradient({ r, alpha, s, beta }, sample);
+            if (!Number.isFinite(value) || !gradient.every(Number.isFinite)) bad.push(`${r} ${alpha} ${s} ${beta}`);
+          }
+        }
+      }
+    }
+    // 2,401 passes over 48 customers: about 1 s
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(bad).toEqual([]);
+  });
+
   it('gives a zero value and gradient for a customer with T = 0', () => {
     const { value, gradient } = logLikelihoodGradient({ r: 0.5, alpha: 3, s: 1, beta: 40 }, { frequency: [0], recency: [0], T: [0] });
     expect(value).toBe(0);
