@@ -155,6 +155,9 @@ describe('Pareto/NBD likelihood', () => {
       [400, 5, 6],
       [500, 1, 37],
       [500, 4, 37],
+      // ln I(t_x) − ln I(T) beyond 700: the entry is computed on the log scale
+      [150, 0.1, 39],
+      [500, 0.05, 37],
     ]) {
       const expected = logLikelihoodByQuadrature(extreme, x, tx, T);
       expect(relativeError(logLikelihood(extreme, { frequency: [x], recency: [tx], T: [T] }), expected), `x=${x}`).toBeLessThan(1e-10);
