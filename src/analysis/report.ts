@@ -25,6 +25,7 @@ import { trace, type Tracer } from './trace.js';
 import { lookupOf } from './lookup.js';
 import { recordColumns, type RecordList, type WithRecords } from '../core/record-columns.js';
 import { valuationSection, WEEK } from './valuation.js';
+import { modelInputFromSummaries } from '../accumulate/model-input.js';
 
 /** What the report says about the tool that made it. */
 export interface ToolInfo {
@@ -121,7 +122,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   // Valuation: models in weekly units, chosen by BIC unless given.
   const rates = payments ? lookupOf(sales, payments.customers, 'customerId', 'collectionRate') : undefined;
   const collectionRates = rates && { get: (id: string) => (rates.get(id) === undefined ? undefined : (rates.get(id) ?? 1)) };
-  const valuation = section('value', () => valuationSection(summarize(sales, { ...window, period: { ...WEEK } }).customers, asOf, settings.valuation, { segments, collectionRates, tracer }));
+  const valuation = section('value', () => valuationSection(modelInputFromSummaries(summarize(sales, { ...window, period: { ...WEEK } }).customers), asOf, settings.valuation, { segments, collectionRates, tracer }));
   if (valuation) notes.push(...valuation.notes);
   if (valuation && valuation.value === null) errors.value ??= valuation.reason;
   const value = withColumns(valuation?.value ?? null);

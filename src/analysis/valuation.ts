@@ -14,6 +14,7 @@ import type { ValueResult } from '../value/types.js';
 import { DEFAULTS, type ValuationSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
 import type { Lookup } from '../core/types.js';
+import type { ModelInput } from '../accumulate/model-input.js';
 
 /** The weekly period of the report's models. */
 export const WEEK = { name: 'week', days: 7 } as const;
@@ -22,17 +23,18 @@ export const WEEK = { name: 'week', days: 7 } as const;
 export type ValuationOutcome = { value: ValueResult; notes: string[] } | { value: null; reason: string; notes: string[] };
 
 /**
- * Values every customer of `weekly` (summaries in weeks) at `asOf`. The fit notes and the valuation's warnings
+ * Values every customer of `weekly` (summaries in weeks, or their model input: pass the input when the
+ * summaries are large, so that they are not held through the fits) at `asOf`. The fit notes and the valuation's warnings
  * come back as notes ("warning: value: ..."); a purchase model that cannot be fitted or trusted gives the reason.
  */
 export function valuationSection(
-  weekly: CustomerSummary[],
+  weekly: CustomerSummary[] | ModelInput,
   asOf: Day,
   settings: ValuationSettings,
   { segments, collectionRates, tracer }: { segments: Lookup<string | null>; collectionRates?: Lookup<number>; tracer?: Tracer },
 ): ValuationOutcome {
   const notes: string[] = [];
-  const input = modelInputFromSummaries(weekly);
+  const input = Array.isArray(weekly) ? modelInputFromSummaries(weekly) : (weekly as ModelInput);
   trace(tracer, 'valuation: model input');
   try {
     const models = fitValuationModels(input, { model: settings.model, fitSpend: settings.fitSpend });

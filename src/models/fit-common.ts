@@ -3,9 +3,9 @@
  * points, standard errors from a finite-difference Hessian of the total log-likelihood in the natural
  * parameters, 95% intervals, AIC/BIC and warnings, assembled into a {@link FittedModel}.
  *
- * Models that provide the analytic gradient of their log-likelihood (BG/NBD, MBG/NBD, Gamma-Gamma) are
- * optimised on it: one pass over the data per BFGS step instead of 2k + 1 for central differences. The
- * others (Pareto/NBD, BG/BB, sBG) use central differences of the likelihood.
+ * Models that provide the analytic gradient of their log-likelihood (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma)
+ * are optimised on it: one pass over the data per BFGS step instead of 2k + 1 for central differences. The
+ * others (BG/BB, sBG) use central differences of the likelihood.
  *
  * Why the objective is the mean negative log-likelihood per customer: the total grows with n, and with
  * gradients of size n the BFGS line search overshoots into regions where BG/NBD's b runs off towards 1e15;
