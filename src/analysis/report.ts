@@ -48,9 +48,9 @@ function historyById(all: readonly CustomerHistory[], id: string): CustomerHisto
 }
 
 /** `result` with its per-customer records stored by column (src/core/record-columns.ts); null stays null. */
-function withColumns<S extends { customers: readonly object[] }>(result: S): WithRecords<S, 'customers'>;
-function withColumns<S extends { customers: readonly object[] }>(result: S | null): WithRecords<S, 'customers'> | null;
-function withColumns<S extends { customers: readonly object[] }>(result: S | null): WithRecords<S, 'customers'> | null {
+function withColumns<S extends { customers: RecordList<object> }>(result: S): WithRecords<S, 'customers'>;
+function withColumns<S extends { customers: RecordList<object> }>(result: S | null): WithRecords<S, 'customers'> | null;
+function withColumns<S extends { customers: RecordList<object> }>(result: S | null): WithRecords<S, 'customers'> | null {
   return result && ({ ...result, customers: recordColumns(result.customers) } as WithRecords<S, 'customers'>);
 }
 

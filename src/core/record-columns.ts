@@ -73,8 +73,9 @@ function isPrimitive(v: unknown): boolean {
  *
  * Cost: O(rows × fields) time, two passes; memory about 8 bytes per number field and 1-2 per coded field per row.
  */
-export function recordColumns<T extends object>(rows: readonly T[]): RecordList<T> {
-  if (rows.length < MIN_ROWS) return rows;
+export function recordColumns<T extends object>(rows: RecordList<T>): RecordList<T> {
+  // a list already stored lazily stays as it is
+  if (!Array.isArray(rows) || rows.length < MIN_ROWS) return rows;
   // Pass 1: the key orders (shapes) and, per key, what kind of column it needs.
   const shapeIndex = new Map<string, number>();
   const shapes: string[][] = [];
@@ -161,7 +162,7 @@ function v(value: unknown): unknown {
  * records stored by column, without making the records.
  */
 export function fieldReader<T, K extends keyof T>(list: RecordList<T>, key: K): (index: number) => T[K] | undefined {
-  if (list instanceof ColumnRecords) return (list as ColumnRecords<T>).field(key);
+  if (list instanceof LazyRecords) return (list as LazyRecords<T>).field(key);
   const rows = list as readonly T[];
   return (i) => rows[i]?.[key];
 }
@@ -189,58 +190,24 @@ export function alignRecords(n: number, idAt: (i: number) => string, length: num
   return out;
 }
 
-/** Records stored by column (see {@link recordColumns}). */
-export class ColumnRecords<T> implements RecordList<T> {
-  readonly length: number;
-  private readonly shapes: number[][];
-  private readonly shapeKeys: string[][];
-  private readonly keyIndex: Map<string, number>;
+/**
+ * A record list whose records are made on access by `get(i)` (stored by column, or parts of such lists):
+ * the list methods, for the subclasses.
+ */
+export abstract class LazyRecords<T> implements RecordList<T> {
+  abstract readonly length: number;
 
-  constructor(
-    length: number,
-    shapes: string[][],
-    private readonly shapeOf: Uint8Array | null,
-    keys: string[],
-    private readonly columns: Column[],
-  ) {
-    this.length = length;
-    const position = new Map(keys.map((key, k) => [key, k]));
-    this.shapes = shapes.map((shape) => shape.map((key) => position.get(key)!));
-    this.shapeKeys = shapes;
-    this.keyIndex = position;
-  }
+  /** Record `i` (0 <= i < length) as a new object. */
+  protected abstract get(i: number): T;
+
+  /** A reader of one field: (i) => the value of `key` in record i (undefined when absent). */
+  abstract field<K extends keyof T>(key: K): (index: number) => T[K] | undefined;
 
   /** The record at `index` (a new object), undefined outside 0..length-1; negative counts from the end. */
   at(index: number): T | undefined {
     const i = index < 0 ? this.length + index : index;
     if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
     return this.get(i);
-  }
-
-  private get(i: number): T {
-    const s = this.shapeOf === null ? 0 : this.shapeOf[i];
-    const order = this.shapes[s];
-    const names = this.shapeKeys[s];
-    const out: Record<string, unknown> = {};
-    for (let j = 0; j < order.length; j++) {
-      const column = this.columns[order[j]];
-      let v: unknown;
-      if (column.kind === 'code') v = column.dictionary[column.codes[i]];
-      else if (column.kind === 'value') v = column.values[i];
-      else v = column.state === null || column.state[i] === 0 ? column.values[i] : column.state[i] === 1 ? null : ABSENT;
-      if (v !== ABSENT) out[names[j]] = v;
-    }
-    return out as T;
-  }
-
-  /** A reader of one field: (i) => the value of `key` in record i (undefined when absent), without making the record. */
-  field<K extends keyof T>(key: K): (index: number) => T[K] | undefined {
-    const k = this.keyIndex.get(key as string);
-    if (k === undefined) return () => undefined;
-    const column = this.columns[k];
-    if (column.kind === 'code') return (i) => (v(column.dictionary[column.codes[i]]) as T[K] | undefined);
-    if (column.kind === 'value') return (i) => (v(column.values[i]) as T[K] | undefined);
-    return (i) => (column.state === null || column.state[i] === 0 ? column.values[i] : column.state[i] === 1 ? null : undefined) as T[K] | undefined;
   }
 
   *[Symbol.iterator](): Iterator<T> {
@@ -288,5 +255,97 @@ export class ColumnRecords<T> implements RecordList<T> {
   /** JSON.stringify writes the records as an array. */
   toJSON(): T[] {
     return this.slice();
+  }
+}
+
+/** Records stored by column (see {@link recordColumns}). */
+export class ColumnRecords<T> extends LazyRecords<T> {
+  readonly length: number;
+  private readonly shapes: number[][];
+  private readonly shapeKeys: string[][];
+  private readonly keyIndex: Map<string, number>;
+
+  constructor(
+    length: number,
+    shapes: string[][],
+    private readonly shapeOf: Uint8Array | null,
+    keys: string[],
+    private readonly columns: Column[],
+  ) {
+    super();
+    this.length = length;
+    const position = new Map(keys.map((key, k) => [key, k]));
+    this.shapes = shapes.map((shape) => shape.map((key) => position.get(key)!));
+    this.shapeKeys = shapes;
+    this.keyIndex = position;
+  }
+
+  protected get(i: number): T {
+    const s = this.shapeOf === null ? 0 : this.shapeOf[i];
+    const order = this.shapes[s];
+    const names = this.shapeKeys[s];
+    const out: Record<string, unknown> = {};
+    for (let j = 0; j < order.length; j++) {
+      const column = this.columns[order[j]];
+      let v: unknown;
+      if (column.kind === 'code') v = column.dictionary[column.codes[i]];
+      else if (column.kind === 'value') v = column.values[i];
+      else v = column.state === null || column.state[i] === 0 ? column.values[i] : column.state[i] === 1 ? null : ABSENT;
+      if (v !== ABSENT) out[names[j]] = v;
+    }
+    return out as T;
+  }
+
+  /** A reader of one field: (i) => the value of `key` in record i (undefined when absent), without making the record. */
+  field<K extends keyof T>(key: K): (index: number) => T[K] | undefined {
+    const k = this.keyIndex.get(key as string);
+    if (k === undefined) return () => undefined;
+    const column = this.columns[k];
+    if (column.kind === 'code') return (i) => (v(column.dictionary[column.codes[i]]) as T[K] | undefined);
+    if (column.kind === 'value') return (i) => (v(column.values[i]) as T[K] | undefined);
+    return (i) => (column.state === null || column.state[i] === 0 ? column.values[i] : column.state[i] === 1 ? null : undefined) as T[K] | undefined;
+  }
+
+}
+
+/**
+ * The records of several lists one after the other (a large section built part by part, each part stored by
+ * column as it is finished, so that its records never exist as objects all at once).
+ */
+export class ConcatRecords<T> extends LazyRecords<T> {
+  readonly length: number;
+  /** Index of the first record of each part, and the total at the end. */
+  private readonly starts: number[];
+
+  constructor(private readonly parts: readonly RecordList<T>[]) {
+    super();
+    this.starts = [0];
+    for (const part of parts) this.starts.push(this.starts[this.starts.length - 1] + part.length);
+    this.length = this.starts[this.starts.length - 1];
+  }
+
+  /** The part holding record `i`. */
+  private partOf(i: number): number {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  protected get(i: number): T {
+    const p = this.partOf(i);
+    return this.parts[p].at(i - this.starts[p])!;
+  }
+
+  field<K extends keyof T>(key: K): (index: number) => T[K] | undefined {
+    const readers = this.parts.map((part) => fieldReader(part, key));
+    return (i) => {
+      const p = this.partOf(i);
+      return readers[p](i - this.starts[p]);
+    };
   }
 }

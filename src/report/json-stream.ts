@@ -6,7 +6,7 @@
  * what `JSON.parse(JSON.stringify(value, replacer))` gives.
  */
 import type { Sink } from './output.js';
-import { ColumnRecords } from '../core/record-columns.js';
+import { LazyRecords } from '../core/record-columns.js';
 
 export type Replacer = (key: string, value: unknown) => unknown;
 
@@ -48,9 +48,9 @@ export async function writeJson(sink: Sink, value: unknown, replacer: Replacer):
   };
   const walk = async (key: string, raw: unknown, indent: string): Promise<boolean> => {
     // records stored by column are written one at a time, never as one array of objects
-    const v = replacer(key, raw instanceof ColumnRecords ? raw : toJsonValue(raw));
+    const v = replacer(key, raw instanceof LazyRecords ? raw : toJsonValue(raw));
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
-    if (v instanceof ColumnRecords) {
+    if (v instanceof LazyRecords) {
       buffer += '[';
       await records(v.length, (i) => v.at(i), `${indent}  `);
       buffer += v.length === 0 ? ']' : `\n${indent}]`;
@@ -87,7 +87,7 @@ export async function writeJson(sink: Sink, value: unknown, replacer: Replacer):
     }
     let written = 0;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const probe = replacer(k, x instanceof ColumnRecords ? x : toJsonValue(x));
+      const probe = replacer(k, x instanceof LazyRecords ? x : toJsonValue(x));
       if (probe === undefined || typeof probe === 'function' || typeof probe === 'symbol') continue;
       buffer += `${written === 0 ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
       await walk(k, x, inner);

@@ -1,4 +1,5 @@
 /** The result of `crm value`: per-customer CLV from a fitted purchase model and spend model, and the portfolio. */
+import type { RecordList } from '../core/record-columns.js';
 import type { FittedModel } from '../models/types.js';
 
 export interface CustomerValue {
@@ -89,7 +90,7 @@ export interface ValueResult {
   deciles: ValueDecile[];
   segments: SegmentValue[];
   whatIf: { retentionUplift: number; baselineEquity: number; baselineEquityAfter: number; modelEquityAfter: number | null } | null;
-  customers: CustomerValue[];
+  customers: RecordList<CustomerValue>;
   warnings: string[];
   /**
    * The intervals' settings and the portfolio's: equity and mean CLV (quantiles of the per-draw sums), when

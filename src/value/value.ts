@@ -14,6 +14,10 @@ import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './ty
 import type { SpendMethod } from './fit-valuation.js';
 import { equityDraws, logCovariance, purchaseSensitivity, quadratic, sortedQuantile, spendGradient, zOf } from './uncertainty.js';
 import type { Lookup } from '../core/types.js';
+import { ConcatRecords, recordColumns, type RecordList } from '../core/record-columns.js';
+
+/** Customers are stored by column this many at a time (src/core/record-columns.ts). */
+const PART = 1 << 16;
 
 export interface ValueOptions {
   asOf: string;
@@ -147,30 +151,51 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     ? segmentBaseline(options.histories, options.asOfDay, options.earlierSegments, options.margin.share)
     : null;
   const d = options.annualDiscountRate;
-  const customers: CustomerValue[] = [];
+  const n = input.ids.length;
   // The model's figures depend on the customer only through (frequency, recency, T): computed once per
   // distinct tuple (638k of 1M customers in the weekly benchmark data, 74k of 100k).
   const tuples = rowIndex([input.frequency, input.recency, input.T]);
   const tupleDiscounted = new Float64Array(tuples.distinct).fill(Number.NaN);
   const tupleTotal = new Float64Array(tuples.distinct);
   const tuplePAlive = new Float64Array(tuples.distinct);
-  for (let i = 0; i < input.ids.length; i++) {
+  for (let i = 0; i < n; i++) {
+    const k = tuples.index[i];
+    if (!Number.isNaN(tupleDiscounted[k])) continue;
+    const f = input.frequency[i];
+    const r = input.recency[i];
+    const T = input.T[i];
+    const d = discountedTransactions(model, params, settings, f, r, T);
+    tupleDiscounted[k] = d.discounted;
+    tupleTotal[k] = d.total;
+    tuplePAlive[k] = model.probabilityAlive(params, f, r, T);
+  }
+  // The per-customer scores are written into each customer as it is made; its intervals' warnings come
+  // after the valuation's own.
+  const shortHorizon = shortHorizonScorer(model, params, input, tuples, options);
+  const intervalWarnings: string[] = [];
+  const intervals = options.interval && options.interval.level > 0
+    ? intervalScorer(model, params, settings, input, tuples, { alive: tuplePAlive, total: tupleTotal, discounted: tupleDiscounted }, options, method, intervalWarnings)
+    : undefined;
+  // The customers are stored by column a part at a time (a million customers' records as objects are about
+  // 1 GB); the figures the portfolio needs are kept as columns.
+  const parts: RecordList<CustomerValue>[] = [];
+  let part: CustomerValue[] = [];
+  const clvOf = new Float64Array(n);
+  const spendOf_ = new Float64Array(n);
+  const pAliveOf = new Float64Array(n);
+  const segmentOf: (string | null)[] = new Array(n);
+  let infinite = false;
+  for (let i = 0; i < n; i++) {
     const f = input.frequency[i];
     const r = input.recency[i];
     const T = input.T[i];
     const k = tuples.index[i];
-    if (Number.isNaN(tupleDiscounted[k])) {
-      const d = discountedTransactions(model, params, settings, f, r, T);
-      tupleDiscounted[k] = d.discounted;
-      tupleTotal[k] = d.total;
-      tuplePAlive[k] = model.probabilityAlive(params, f, r, T);
-    }
     const discounted = tupleDiscounted[k];
     const total = tupleTotal[k];
     const spend = spendFor(f, input.monetaryValue[i]);
     const segment = options.segments?.get(input.ids[i]) ?? null;
     const base = segment !== null ? baseline?.get(segment) : undefined;
-    customers.push({
+    const c: CustomerValue = {
       customerId: input.ids[i],
       frequency: f,
       recency: r,
@@ -183,53 +208,69 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
       pastRevenue: input.revenue ? input.revenue[i] : null,
       segment,
       baselineClv: base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null,
-    });
+    };
     if (modelName === 'paretonbd') {
       // Continuous rate per model period equivalent to the annual rate.
       const delta = Math.log(1 + d) * (options.period.days / 365.25);
       const residual = d > 0 ? dert(params, delta, f, r, T) : Infinity;
-      customers[i].dert = residual;
-      customers[i].clvInfinite = residual * spend * options.margin.share;
+      c.dert = residual;
+      c.clvInfinite = residual * spend * options.margin.share;
+    }
+    shortHorizon?.score(c, i);
+    intervals?.score(c, i);
+    clvOf[i] = c.clv;
+    spendOf_[i] = c.expectedSpend;
+    pAliveOf[i] = c.pAlive;
+    segmentOf[i] = c.segment;
+    if (!Number.isFinite(c.clv)) infinite = true;
+    part.push(c);
+    if (part.length === PART) {
+      parts.push(recordColumns(part));
+      part = [];
     }
   }
-  if (customers.some((c) => !Number.isFinite(c.clv))) {
+  parts.push(recordColumns(part));
+  const customers: RecordList<CustomerValue> = parts.length === 1 ? parts[0] : new ConcatRecords(parts);
+  if (infinite) {
     warnings.push('the Gamma-Gamma spend model has q <= 1: expected spend is infinite, so CLV is infinite for some customers; use --no-spend-model or more data');
   }
-  const shortHorizon = scoreShortHorizon(model, params, input, tuples, customers, options);
-  const intervals = options.interval && options.interval.level > 0
-    ? addIntervals(model, params, settings, input, tuples, { alive: tuplePAlive, total: tupleTotal, discounted: tupleDiscounted }, customers, options, method, warnings)
-    : undefined;
-  const equity = customers.reduce((s, c) => s + c.clv, 0);
+  warnings.push(...intervalWarnings);
+  let equity = 0;
+  for (let i = 0; i < n; i++) equity += clvOf[i];
   const fresh = discountedTransactions(model, params, settings, 0, 0, 0);
   const freshSpend = spendFor(0, 0);
   const newCustomer = { expectedTransactions: fresh.total, expectedSpend: freshSpend, clv: fresh.discounted * freshSpend * options.margin.share };
   // Deciles by CLV, highest first.
-  const sorted = [...customers].sort((a, b) => b.clv - a.clv);
+  const sorted = Float64Array.from(clvOf).sort((a, b) => b - a);
   const deciles: ValueDecile[] = [];
   for (let k = 0; k < 10; k++) {
-    const part = sorted.slice(Math.floor((k * sorted.length) / 10), Math.floor(((k + 1) * sorted.length) / 10));
-    if (part.length === 0) continue;
-    const clv = part.reduce((s, c) => s + c.clv, 0);
-    deciles.push({ decile: k + 1, customers: part.length, clv, shareOfEquity: equity !== 0 ? clv / equity : 0, minClv: part[part.length - 1].clv, maxClv: part[0].clv });
+    const from = Math.floor((k * n) / 10);
+    const to = Math.floor(((k + 1) * n) / 10);
+    if (to === from) continue;
+    let clv = 0;
+    for (let i = from; i < to; i++) clv += sorted[i];
+    deciles.push({ decile: k + 1, customers: to - from, clv, shareOfEquity: equity !== 0 ? clv / equity : 0, minClv: sorted[to - 1], maxClv: sorted[from] });
   }
   const segments: SegmentValue[] = [];
   if (options.segments) {
-    const groups = new Map<string, CustomerValue[]>();
-    for (const c of customers) {
-      const key = c.segment ?? '(none)';
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key)!.push(c);
+    const groups = new Map<string, { customers: number; clv: number; pAlive: number }>();
+    for (let i = 0; i < n; i++) {
+      const key = segmentOf[i] ?? '(none)';
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { customers: 0, clv: 0, pAlive: 0 }));
+      g.customers++;
+      g.clv += clvOf[i];
+      g.pAlive += pAliveOf[i];
     }
-    for (const [segment, list] of groups) {
-      const clv = list.reduce((s, c) => s + c.clv, 0);
+    for (const [segment, g] of groups) {
       const base = baseline?.get(segment);
       segments.push({
         segment,
-        customers: list.length,
-        clv,
-        shareOfEquity: equity !== 0 ? clv / equity : 0,
-        meanClv: clv / list.length,
-        meanPAlive: list.reduce((s, c) => s + c.pAlive, 0) / list.length,
+        customers: g.customers,
+        clv: g.clv,
+        shareOfEquity: equity !== 0 ? g.clv / equity : 0,
+        meanClv: g.clv / g.customers,
+        meanPAlive: g.pAlive / g.customers,
         retention: base?.retention ?? null,
         marginPerPeriod: base?.marginPerYear ?? null,
         baselineClv: base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null,
@@ -239,7 +280,8 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   }
   let collected: ValueResult['collected'] = null;
   if (options.collectionRates) {
-    const after = customers.reduce((s, c) => s + c.clv * (options.collectionRates!.get(c.customerId) ?? 1), 0);
+    let after = 0;
+    for (let i = 0; i < n; i++) after += clvOf[i] * (options.collectionRates.get(input.ids[i]) ?? 1);
     collected = { equity: after, removed: equity - after };
   }
   let whatIf: ValueResult['whatIf'] = null;
@@ -247,8 +289,8 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     const u = options.retentionUplift;
     let baselineEquity = 0;
     let baselineAfter = 0;
-    for (const c of customers) {
-      const base = c.segment !== null ? baseline?.get(c.segment) : undefined;
+    for (let i = 0; i < n; i++) {
+      const base = segmentOf[i] !== null ? baseline?.get(segmentOf[i]!) : undefined;
       if (!base || base.retention === null || base.marginPerYear === null) continue;
       baselineEquity += retentionFormulaClv(base.marginPerYear, base.retention, d);
       baselineAfter += retentionFormulaClv(base.marginPerYear, Math.min(0.999, base.retention + u), d);
@@ -264,9 +306,9 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     const factor = Math.max(0.01, (1 - meanRetention - u) / (1 - meanRetention));
     const liftedParams = withLowerDropout(modelName, params, factor);
     let modelAfter = 0;
-    for (let i = 0; i < input.ids.length; i++) {
+    for (let i = 0; i < n; i++) {
       const { discounted } = discountedTransactions(model, liftedParams, settings, input.frequency[i], input.recency[i], input.T[i]);
-      modelAfter += discounted * customers[i].expectedSpend * options.margin.share;
+      modelAfter += discounted * spendOf_[i] * options.margin.share;
     }
     whatIf = { retentionUplift: u, baselineEquity, baselineEquityAfter: baselineAfter, modelEquityAfter: modelAfter };
   }
@@ -291,23 +333,23 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     customers,
     warnings,
     newCustomer,
-    ...(intervals ? { intervals } : {}),
-    ...(shortHorizon ? { shortHorizon } : {}),
+    ...(intervals ? { intervals: intervals.finish() } : {}),
+    ...(shortHorizon ? { shortHorizon: shortHorizon.result } : {}),
   };
 }
 
 /**
  * P(at least one purchase within each window), the median days to the next purchase (with windows), and
- * P(alive) at each future day, once per distinct (frequency, recency, T) tuple; written into `customers`.
+ * P(alive) at each future day, once per distinct (frequency, recency, T) tuple: `score(c, i)` writes them
+ * into customer i's record; undefined when no window or day is asked.
  */
-function scoreShortHorizon(
+function shortHorizonScorer(
   model: PurchaseModel,
   params: Readonly<Record<string, number>>,
   input: ModelInput,
   tuples: { index: Int32Array; distinct: number },
-  customers: CustomerValue[],
   options: ValueOptions,
-): ValueResult['shortHorizon'] {
+): { score: (c: CustomerValue, i: number) => void; result: NonNullable<ValueResult['shortHorizon']> } | undefined {
   const within = options.withinDays ?? [];
   const aliveAt = options.aliveAtDays ?? [];
   if (within.length === 0 && aliveAt.length === 0) return undefined;
@@ -316,7 +358,7 @@ function scoreShortHorizon(
   const buy = within.map(() => new Float64Array(tuples.distinct));
   const alive = aliveAt.map(() => new Float64Array(tuples.distinct));
   const median = new Float64Array(tuples.distinct);
-  for (let i = 0; i < customers.length; i++) {
+  const score = (c: CustomerValue, i: number): void => {
     const k = tuples.index[i];
     const f = input.frequency[i];
     const r = input.recency[i];
@@ -327,32 +369,31 @@ function scoreShortHorizon(
       aliveAt.forEach((d, j) => (alive[j][k] = model.probabilityAliveAfter(params, d / days, f, r, T)));
       if (within.length > 0) median[k] = model.medianTimeToPurchase(params, f, r, T) * days;
     }
-    const c = customers[i];
     if (within.length > 0) {
       c.medianDaysToPurchase = Number.isFinite(median[k]) ? median[k] : null;
       c.purchaseWithin = buy.map((column) => column[k]);
     }
     if (aliveAt.length > 0) c.aliveAt = alive.map((column) => column[k]);
-  }
-  return { withinDays: [...within], aliveAtDays: [...aliveAt] };
+  };
+  return { score, result: { withinDays: [...within], aliveAtDays: [...aliveAt] } };
 }
 
 /**
  * Intervals of P(alive), expected transactions, expected spend and CLV from the parameters' asymptotic
- * normal (uncertainty.ts), written into `customers`; the equity's and the mean CLV's from draws.
+ * normal (uncertainty.ts), written into each customer's record by `score(c, i)`; the equity's and the mean CLV's
+ * from draws by `finish()`, once every customer is scored. Its warnings go to `warnings`.
  */
-function addIntervals(
+function intervalScorer(
   model: PurchaseModel,
   params: Readonly<Record<string, number>>,
   settings: ClvSettings,
   input: ModelInput,
   tuples: { index: Int32Array; distinct: number },
   base: { alive: Float64Array; total: Float64Array; discounted: Float64Array },
-  customers: CustomerValue[],
   options: ValueOptions,
   method: SpendMethod,
   warnings: string[],
-): NonNullable<ValueResult['intervals']> {
+): { score: (c: CustomerValue, i: number) => void; finish: () => NonNullable<ValueResult['intervals']> } {
   const level = options.interval!.level;
   const draws = options.interval!.draws ?? 200;
   const seed = options.interval!.seed ?? 16;
@@ -361,22 +402,22 @@ function addIntervals(
   const none = { level, available: false, method: methodText, draws, seed, spendUncertainty: false, equity: null, meanClv: null };
   if (purchaseCov === null) {
     warnings.push('no intervals: the purchase model has no covariance matrix (a model saved before it was kept, or a Hessian that is not positive definite); refit it');
-    return none;
+    return { score: () => {}, finish: () => none };
   }
   const spendCov = method === 'gammagamma' && options.spendModel ? logCovariance(options.spendModel) : null;
   if (method === 'gammagamma' && spendCov === null) warnings.push('intervals: the spend model has no covariance matrix, so its parameters are taken as known');
   if (method !== 'gammagamma') warnings.push('intervals: spend is not modelled (observed or portfolio means), so the intervals reflect the purchase model\'s parameters only');
   // the first customer of each distinct tuple
   const first = new Int32Array(tuples.distinct).fill(-1);
-  for (let i = 0; i < customers.length; i++) if (first[tuples.index[i]] < 0) first[tuples.index[i]] = i;
+  const n = tuples.index.length;
+  for (let i = 0; i < n; i++) if (first[tuples.index[i]] < 0) first[tuples.index[i]] = i;
   const pick = (column: ArrayLike<number>) => Float64Array.from(first, (i) => column[i]);
   const sens = purchaseSensitivity(model, params, settings, pick(input.frequency), pick(input.recency), pick(input.T), base);
   const k = sens.k;
   const z = zOf(level);
-  const spendGrad = spendCov ? new Float64Array(3 * customers.length) : null;
-  const clv = new Float64Array(customers.length);
-  for (let i = 0; i < customers.length; i++) {
-    const c = customers[i];
+  const spendGrad = spendCov ? new Float64Array(3 * n) : null;
+  const clv = new Float64Array(n);
+  const score = (c: CustomerValue, i: number): void => {
     const t = tuples.index[i];
     const o = t * k;
     let spendVariance = 0;
@@ -404,10 +445,13 @@ function addIntervals(
     [c.expectedSpendLow, c.expectedSpendHigh] = band(c.expectedSpend, spendVariance);
     [c.clvLow, c.clvHigh] = band(c.clv, quadratic(sens.discounted, o, purchaseCov) + spendVariance);
     clv[i] = Number.isFinite(c.clv) ? c.clv : 0;
-  }
+  };
+  const finish = (): NonNullable<ValueResult['intervals']> => {
   const sums = equityDraws({ clv, tupleOf: tuples.index, purchaseGrad: sens.discounted, k, purchaseCov, spendGrad, spendCov, draws, seed });
   const lower = (1 - level) / 2;
   const equity: [number, number] = [sortedQuantile(sums, lower), sortedQuantile(sums, 1 - lower)];
-  const n = Math.max(1, customers.length);
-  return { level, available: true, method: methodText, draws, seed, spendUncertainty: spendCov !== null, equity, meanClv: [equity[0] / n, equity[1] / n] };
+  const count = Math.max(1, n);
+  return { level, available: true, method: methodText, draws, seed, spendUncertainty: spendCov !== null, equity, meanClv: [equity[0] / count, equity[1] / count] };
+  };
+  return { score, finish };
 }

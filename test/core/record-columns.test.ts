@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ColumnRecords, recordColumns } from '../../src/core/record-columns.js';
+import { ColumnRecords, ConcatRecords, fieldReader, recordColumns } from '../../src/core/record-columns.js';
 import { createRng } from '../../src/core/random.js';
 
 /** Records like the report's: ids, numbers, nullable numbers, optional keys, names, flags, arrays. */
@@ -88,5 +88,24 @@ describe('recordColumns', () => {
     expect(columns.map((c) => c.kind)).toEqual(['value', 'number', 'number', 'number', 'code', 'code']);
     expect(columns[4].codes).toBeInstanceOf(Uint8Array);
     expect(list.at(n - 1)).toEqual(rows[n - 1]);
+  });
+
+  it('joins parts into one list (ConcatRecords): the same records, methods and field readers as the whole', () => {
+    const rows = records(1000, 5);
+    const cuts = [0, 100, 100, 164, 700, 1000]; // an empty part, a short one kept as an array, column parts
+    const parts = cuts.slice(1).map((end, k) => recordColumns(rows.slice(cuts[k], end)));
+    const list = new ConcatRecords(parts);
+    expect(list.length).toBe(1000);
+    expect([...list]).toEqual(rows);
+    expect(list.slice(95, 170)).toEqual(rows.slice(95, 170));
+    expect(list.at(-1)).toEqual(rows[999]);
+    expect(list.at(1000)).toBeUndefined();
+    const clv = fieldReader(list, 'clv');
+    const dert = fieldReader(list, 'dert');
+    for (let i = 0; i < 1000; i++) {
+      expect(clv(i)).toBe(rows[i].clv);
+      expect(dert(i)).toBe(rows[i].dert);
+    }
+    expect(recordColumns(list)).toBe(list);
   });
 });

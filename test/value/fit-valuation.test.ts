@@ -172,7 +172,7 @@ describe('customers with T = 0 in a valuation', () => {
     const models = fitValuationModels(input, { model: 'bgnbd' });
     expect(models.purchase.trusted).toBe(true);
     const result = valuePortfolio(input, { ...valueOptions, purchaseModel: models.purchase, spendModel: models.spend, spendMethod: models.spendMethod });
-    const newcomer = result.customers[result.customers.length - 1];
+    const newcomer = result.customers.at(-1)!;
     expect(newcomer.T).toBe(0);
     expect(newcomer.pAlive).toBe(1);
     const settings = { steps: 12, stepPeriods: 365.25 / 12 / 7, stepRate: stepRate(0.1, 365.25 / 12) };

@@ -128,7 +128,7 @@ describe('intervals from parameter uncertainty', () => {
         alive.push(model.probabilityAlive(theta, x, tx, T));
         spend.push(s);
       });
-      const c = result.customers[i];
+      const c = result.customers.at(i)!;
       const pairs: [number[], number, number][] = [
         [clv, c.clvLow!, c.clvHigh!],
         [tx12, c.expectedTransactionsLow!, c.expectedTransactionsHigh!],
