@@ -63,6 +63,12 @@ const MAX_CODES = 65535;
 /** Record lists shorter than this are kept as they are (no saving worth a copy). */
 const MIN_ROWS = 64;
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
+}
+
 function isPrimitive(v: unknown): boolean {
   return v === null || (typeof v !== 'object' && typeof v !== 'function');
 }
@@ -88,9 +94,10 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
     const row = rows[i] as Record<string, unknown>;
     if (row === null || typeof row !== 'object' || Array.isArray(row) || Object.getPrototypeOf(row) !== Object.prototype) return rows;
     const rowKeys = Object.keys(row);
-    const signature = rowKeys.join('\u0000');
-    let s = shapeIndex.get(signature);
+    // most rows have the previous row's keys: compared without building the signature
+    let s = i > 0 && sameKeys(rowKeys, shapes[shapeOf[i - 1]]) ? shapeOf[i - 1] : shapeIndex.get(rowKeys.join('\u0000'));
     if (s === undefined) {
+      const signature = rowKeys.join('\u0000');
       if (shapes.length === 255) return rows;
       s = shapes.length;
       shapes.push(rowKeys);
@@ -109,7 +116,9 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
       const v = row[key];
       if (numeric[k] && !(typeof v === 'number' || v === null)) numeric[k] = false;
       const seen = distinct[k];
-      if (seen !== null) {
+      // a numeric field of more than 255 values is a number column: its values need not be counted further
+      if (seen !== null && numeric[k] && seen.size > 255) distinct[k] = null;
+      else if (seen !== null) {
         // -0 is kept as a number (a dictionary would make it 0)
         if (!isPrimitive(v) || Object.is(v, -0)) distinct[k] = null;
         else if (!seen.has(v)) {
@@ -135,19 +144,25 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
     return { kind: 'value', values: new Array(n) };
   });
   const codeOf = columns.map((c) => (c.kind === 'code' ? new Map(c.dictionary.map((v, j) => [v, j])) : null));
+  // per shape: the columns of its keys in its order, and the columns it lacks
+  const shapeColumns = shapes.map((shape) => shape.map((key) => keyPosition.get(key)!));
+  const shapeAbsent = shapes.map((shape) => keys.map((_, k) => k).filter((k) => !shape.includes(keys[k])));
+  const put = (k: number, i: number, v: unknown): void => {
+    const column = columns[k];
+    if (column.kind === 'code') column.codes[i] = codeOf[k]!.get(v)!;
+    else if (column.kind === 'value') column.values[i] = v;
+    else if (typeof v === 'number') column.values[i] = v;
+    else {
+      column.state ??= new Uint8Array(n);
+      column.state[i] = v === null ? 1 : 2;
+    }
+  };
   for (let i = 0; i < n; i++) {
     const row = rows[i] as Record<string, unknown>;
-    for (let k = 0; k < keys.length; k++) {
-      const column = columns[k];
-      const v = Object.prototype.hasOwnProperty.call(row, keys[k]) ? row[keys[k]] : ABSENT;
-      if (column.kind === 'code') column.codes[i] = codeOf[k]!.get(v)!;
-      else if (column.kind === 'value') column.values[i] = v;
-      else if (typeof v === 'number') column.values[i] = v;
-      else {
-        column.state ??= new Uint8Array(n);
-        column.state[i] = v === null ? 1 : 2;
-      }
-    }
+    const shape = shapes[shapeOf[i]];
+    const own = shapeColumns[shapeOf[i]];
+    for (let j = 0; j < own.length; j++) put(own[j], i, row[shape[j]]);
+    for (const k of shapeAbsent[shapeOf[i]]) put(k, i, ABSENT);
   }
   return new ColumnRecords<T>(n, shapes, shapes.length > 1 ? shapeOf : null, keys, columns);
 }
