@@ -12,6 +12,8 @@ export { CrmError, InputError, ModelError, OutputError, renderSettings, setting,
 // Days
 export { dayFromYmd, dayToIso, dayToYmd, type Day } from './core/days.js';
 export type { CustomerHistory, CustomerSummary, PeriodUnit } from './core/types.js';
+export type { Lookup } from './core/types.js';
+export { fieldReader, recordColumns, type RecordList, type WithRecords } from './core/record-columns.js';
 
 // Ingest
 export { ingestDefaults, readInputFiles, type ReadInputsOptions } from './ingest/read.js';

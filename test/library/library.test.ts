@@ -29,6 +29,7 @@ describe('the library', () => {
       const m = /^BG\/NBD r = (\d+\.\d{3}), customer equity (\d+\.\d{2})$/.exec(lines[2]);
       expect(m).not.toBeNull();
       expect(Number(m![2])).toBeGreaterThan(0);
+      expect(lines[3]).toMatch(/^highest CLV: C\d+ \d+\.\d{2} of 300 customers$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
