@@ -52,7 +52,20 @@ interface ValueColumn {
   values: unknown[];
 }
 
-type Column = NumberColumn | CodeColumn | ValueColumn;
+/** A field whose values are plain records (or null, or absent): those records stored by column in turn. */
+interface NestedColumn {
+  kind: 'nested';
+  /** One record per row (an empty one where the value is null or absent). */
+  records: RecordList<Record<string, unknown>>;
+  /** 0 = the record, 1 = null, 2 = absent; null when every row has a record. */
+  state: Uint8Array | null;
+}
+
+type Column = NumberColumn | CodeColumn | ValueColumn | NestedColumn;
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
 
 /** Marks a key missing from a record (kept apart from a key present with the value undefined). */
 const ABSENT = Symbol('absent');
@@ -89,6 +102,8 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
   const keys: string[] = [];
   const keyPosition = new Map<string, number>();
   const numeric: boolean[] = [];
+  /** Whether every value of the field is a plain record or null. */
+  const nested: boolean[] = [];
   const distinct: (Set<unknown> | null)[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Record<string, unknown>;
@@ -107,6 +122,7 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
         keyPosition.set(key, keys.length);
         keys.push(key);
         numeric.push(true);
+        nested.push(true);
         distinct.push(new Set());
       }
     }
@@ -115,6 +131,7 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
       const k = keyPosition.get(key)!;
       const v = row[key];
       if (numeric[k] && !(typeof v === 'number' || v === null)) numeric[k] = false;
+      if (nested[k] && !(v === null || isPlainRecord(v))) nested[k] = false;
       const seen = distinct[k];
       // a numeric field of more than 255 values is a number column: its values need not be counted further
       if (seen !== null && numeric[k] && seen.size > 255) distinct[k] = null;
@@ -138,6 +155,18 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
       return { kind: 'code', codes: new Uint8Array(n), dictionary: [...dictionary, ...(present ? [] : [ABSENT])] };
     }
     if (numeric[k]) return { kind: 'number', values: new Float64Array(n), state: null };
+    if (nested[k]) {
+      // records (e.g. a customer's { count, mean, median, p90 } of days to pay) stored by column in turn
+      const state = new Uint8Array(n);
+      const inner: Record<string, unknown>[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const row = rows[i] as Record<string, unknown>;
+        const v = Object.prototype.hasOwnProperty.call(row, key) ? row[key] : ABSENT;
+        state[i] = v === ABSENT ? 2 : v === null ? 1 : 0;
+        inner[i] = state[i] === 0 ? (v as Record<string, unknown>) : {};
+      }
+      return { kind: 'nested', records: recordColumns(inner), state: state.every((x) => x === 0) ? null : state };
+    }
     if (dictionary !== null && dictionary.size + 1 <= MAX_CODES) {
       return { kind: 'code', codes: new Uint16Array(n), dictionary: [...dictionary, ...(present ? [] : [ABSENT])] };
     }
@@ -150,6 +179,7 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
   const put = (k: number, i: number, v: unknown): void => {
     const column = columns[k];
     if (column.kind === 'code') column.codes[i] = codeOf[k]!.get(v)!;
+    else if (column.kind === 'nested') return;
     else if (column.kind === 'value') column.values[i] = v;
     else if (typeof v === 'number') column.values[i] = v;
     else {
@@ -305,6 +335,7 @@ export class ColumnRecords<T> extends LazyRecords<T> {
       let v: unknown;
       if (column.kind === 'code') v = column.dictionary[column.codes[i]];
       else if (column.kind === 'value') v = column.values[i];
+      else if (column.kind === 'nested') v = column.state === null || column.state[i] === 0 ? column.records.at(i) : column.state[i] === 1 ? null : ABSENT;
       else v = column.state === null || column.state[i] === 0 ? column.values[i] : column.state[i] === 1 ? null : ABSENT;
       if (v !== ABSENT) out[names[j]] = v;
     }
@@ -318,6 +349,7 @@ export class ColumnRecords<T> extends LazyRecords<T> {
     const column = this.columns[k];
     if (column.kind === 'code') return (i) => (v(column.dictionary[column.codes[i]]) as T[K] | undefined);
     if (column.kind === 'value') return (i) => (v(column.values[i]) as T[K] | undefined);
+    if (column.kind === 'nested') return (i) => (column.state === null || column.state[i] === 0 ? column.records.at(i) : column.state[i] === 1 ? null : undefined) as T[K] | undefined;
     return (i) => (column.state === null || column.state[i] === 0 ? column.values[i] : column.state[i] === 1 ? null : undefined) as T[K] | undefined;
   }
 

@@ -18,6 +18,8 @@ function records(n: number, seed: number): Record<string, unknown>[] {
     if (rng() < 0.05) r.odd = [rng(), rng()];
     r.edge = [0, -0, Number.NaN, Infinity, -Infinity, 1e-300, 2 ** 53 + 2][i % 7];
     r.undef = i % 3 === 0 ? undefined : 'x';
+    // nested records: present, null or absent, with their own optional keys
+    if (i % 11 !== 0) r.days = i % 4 === 0 ? null : { count: i % 9, mean: rng() * 30, ...(i % 5 ? { p90: rng() } : {}) };
     out.push(r);
   }
   return out;
@@ -33,7 +35,8 @@ describe('recordColumns', () => {
     for (const r of list) {
       const want = rows[i++];
       expect(Object.keys(r as object)).toEqual(Object.keys(want));
-      for (const key of Object.keys(want)) expect(Object.is((r as Record<string, unknown>)[key], want[key]) || key === 'odd').toBe(true);
+      // primitives the same by Object.is; records and arrays equal (they are made anew)
+      for (const key of Object.keys(want)) expect(Object.is((r as Record<string, unknown>)[key], want[key]) || typeof want[key] === 'object').toBe(true);
       expect(r).toEqual(want);
     }
     expect(i).toBe(rows.length);
@@ -86,6 +89,11 @@ describe('recordColumns', () => {
     // the columns: three Float64Arrays (24 bytes a record), two one-byte code columns, and the id pointers
     const columns = (list as unknown as { columns: { kind: string; values?: Float64Array | unknown[]; codes?: Uint8Array }[] }).columns;
     expect(columns.map((c) => c.kind)).toEqual(['value', 'number', 'number', 'number', 'code', 'code']);
+    // a field of records is stored by column in turn
+    const nested = recordColumns(rows.slice(0, 1000).map((r, i) => ({ id: r.customerId, stats: i % 3 ? { mean: i / 3, n: i } : null })));
+    expect((nested as unknown as { columns: { kind: string }[] }).columns.map((c) => c.kind)).toEqual(['code', 'nested']);
+    expect(fieldReader(nested, 'stats')(4)).toEqual({ mean: 4 / 3, n: 4 });
+    expect(fieldReader(nested, 'stats')(3)).toBeNull();
     expect(columns[4].codes).toBeInstanceOf(Uint8Array);
     expect(list.at(n - 1)).toEqual(rows[n - 1]);
   });

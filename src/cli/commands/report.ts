@@ -65,8 +65,15 @@ export function registerReport(program: Command, io: Io): void {
     const doc = analyseReport(data, window!, settings, { tool: { name: 'crm', version: VERSION }, tracer: trace });
     // stderr: the row account (as the analyses left it), then the document's notes.
     const notes = [...accountLines(data).slice(0, data.accounts.length), ...doc.notes];
+    // Writing needs the document only: the per-customer inputs are let go (a million customers' sales state
+    // and attributes are about 0.7 GB).
+    data.sales = undefined;
+    data.customers = undefined;
+    data.costs = undefined;
+    data.contacts = undefined;
     const dated = (name: string, ext: string): string => (options.dated ? `${name}-${doc.meta.asOf}.${ext}` : `${name}.${ext}`);
     if (options.scores !== undefined) await writeScores(String(options.scores), doc, io, options.formulaSafe !== false);
+    trace('scores written');
     if (format === 'csv') {
       // The folder is written as a whole: a temporary folder beside it, renamed into place when every file
       // was written (src/report/output.ts, docs/reliability.md); never over one of the inputs.
