@@ -308,7 +308,7 @@ export function profileCustomer(data: LoadedData, w: SummaryWindow, customerId: 
       ? { stage: stage.stage, reason: stage.reason, churnWindowDays: lifecycle.rules.churnWindow.days, daysSinceLast: stage.daysSinceLast, medianGapDays: stage.medianGap, pAlive: stage.pAlive }
       : null,
     payments,
-    profitability: profitability.customers.find((c) => c.customerId === id) ?? null,
+    profitability: profitability.customers.filter((c) => c.customerId === id)[0] ?? null,
     rank: {
       customers: summaries.length,
       byRevenue: summary ? portfolioRank(summary.revenue, summaries.map((s) => s.revenue)) : null,

@@ -8,7 +8,11 @@
 import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import { UsageError } from '../errors.js';
-import type { RecordList } from '../core/record-columns.js';
+import { ConcatRecords, fieldReader, recordColumns, type RecordList } from '../core/record-columns.js';
+import type { Lookup } from '../core/types.js';
+
+/** Customers are stored by column this many at a time (src/core/record-columns.ts). */
+const PART = 1 << 16;
 
 /** One cost-to-serve event: a cost caused by serving the customer (delivery, support call, return handling...). */
 export interface CostEvent {
@@ -51,9 +55,9 @@ export interface ProfitabilityOptions {
   /** Margin share of revenue for customers whose sales carry no margin (no cost column). Default 1: margin = revenue. */
   marginShare?: number;
   /** CLV by customer (the valuation); without it the view has no value side. */
-  clv?: ReadonlyMap<string, CustomerClv>;
+  clv?: Lookup<CustomerClv>;
   /** Payment facts by customer (the payments analysis); without them no customer is a debtor or late payer. */
-  payments?: ReadonlyMap<string, CustomerPaymentFacts>;
+  payments?: Lookup<CustomerPaymentFacts>;
 }
 
 /** Payment classes that make a customer a late payer. */
@@ -131,7 +135,7 @@ export interface ProfitabilityResult {
   marginShare: number;
   /** Median net CLV (the value split); null without a valuation. */
   medianNetClv: number | null;
-  customers: CustomerProfitability[];
+  customers: RecordList<CustomerProfitability>;
   quadrants: QuadrantSummary[];
   totals: { customers: number; revenue: number; margin: number; costToServe: number; contribution: number; unprofitable: number; costByKind: Record<string, number> };
   /** Cost events read, used, and left out by reason (`after as-of`); customers with costs but no sales. */
@@ -155,7 +159,7 @@ function median(values: number[]): number | null {
  * @throws {UsageError} when marginShare is not a number from 0 to 1
  * @example
  * const r = customerProfitability([{ id: 'a', revenue: 100, margin: 40 }], { asOf: 10, costs: [{ customerId: 'a', day: 5, amount: 50, kind: 'support' }] });
- * r.customers[0].contribution // => -10
+ * r.customers.at(0)!.contribution // => -10
  */
 export function customerProfitability(sales: Iterable<CustomerSales>, options: ProfitabilityOptions): ProfitabilityResult {
   const marginShare = options.marginShare ?? 1;
@@ -174,52 +178,36 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     c.total = addMoney(c.total, event.amount);
     c.byKind.set(event.kind, addMoney(c.byKind.get(event.kind) ?? 0, event.amount));
   }
-  const rows: CustomerSales[] = [];
+  // The customers' figures as columns (a million customers' records as objects are about 1 GB): the
+  // records are made part by part and stored by column as they are made.
+  const ids: string[] = [];
+  const revenueOf: number[] = [];
+  const marginOf: (number | null)[] = [];
   const seen = new Set<string>();
   for (const s of sales) {
-    rows.push(s);
+    ids.push(s.id);
+    revenueOf.push(s.revenue);
+    marginOf.push(s.margin);
     seen.add(s.id);
   }
   for (const id of costs.keys()) {
     if (seen.has(id)) continue;
-    rows.push({ id, revenue: 0, margin: null });
+    ids.push(id);
+    revenueOf.push(0);
+    marginOf.push(null);
     costAccount.customersWithoutSales++;
   }
-  const partial = rows.map((s) => {
-    const cost = costs.get(s.id);
-    const costToServe = cost?.total ?? 0;
-    const margin = s.margin ?? s.revenue * marginShare;
-    const costRate = s.revenue > 0 ? costToServe / s.revenue : null;
-    const valued = options.clv?.get(s.id);
-    const clv = valued ? valued.clv : null;
-    const netClv = valued ? (costRate !== null && valued.margin > 0 ? valued.clv - (costRate * valued.clv) / valued.margin : valued.clv) : null;
-    return { s, cost, costToServe, margin, costRate, clv, netClv };
-  });
-  const medianNetClv = options.clv ? median(partial.filter((p) => p.netClv !== null).map((p) => p.netClv as number)) : null;
-  const customers: CustomerProfitability[] = partial.map(({ s, cost, costToServe, margin, costRate, clv, netClv }) => {
-    const contribution = margin - costToServe;
-    const unprofitable = contribution < 0;
-    const value = netClv === null || medianNetClv === null ? 'value unknown' : netClv > medianNetClv ? 'high value' : 'low value';
-    const pay = options.payments?.get(s.id);
-    return {
-      customerId: s.id,
-      revenue: s.revenue,
-      margin,
-      marginSource: s.margin === null ? 'margin share' : 'sales',
-      costToServe,
-      costByKind: Object.fromEntries([...(cost?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-      contribution,
-      costRate,
-      clv,
-      netClv,
-      quadrant: `${unprofitable ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant,
-      unprofitable,
-      paymentClass: pay?.class ?? null,
-      debtor: (pay?.outstanding ?? 0) > 0,
-      latePayer: pay !== undefined && LATE_CLASSES.includes(pay.class),
-      outstanding: pay?.outstanding ?? 0,
-    };
-  });
+  seen.clear();
+  const n = ids.length;
+  const netClvOf: (number | null)[] = new Array(n);
+  const netClvs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const costRate = revenueOf[i] > 0 ? (costs.get(ids[i])?.total ?? 0) / revenueOf[i] : null;
+    const valued = options.clv?.get(ids[i]);
+    netClvOf[i] = valued ? (costRate !== null && valued.margin > 0 ? valued.clv - (costRate * valued.clv) / valued.margin : valued.clv) : null;
+    if (netClvOf[i] !== null) netClvs.push(netClvOf[i]!);
+  }
+  const medianNetClv = options.clv ? median(netClvs) : null;
   const order: Quadrant[] = options.clv
     ? ['profitable, high value', 'profitable, low value', 'unprofitable, high value', 'unprofitable, low value']
     : ['profitable, value unknown', 'unprofitable, value unknown'];
@@ -230,8 +218,40 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     return s;
   };
   for (const q of order) summaryOf(q);
-  const totals = { customers: customers.length, revenue: 0, margin: 0, costToServe: 0, contribution: 0, unprofitable: 0, costByKind: {} as Record<string, number> };
-  for (const c of customers) {
+  const totals = { customers: n, revenue: 0, margin: 0, costToServe: 0, contribution: 0, unprofitable: 0, costByKind: {} as Record<string, number> };
+  const sources = new Set<string>();
+  const parts: RecordList<CustomerProfitability>[] = [];
+  let part: CustomerProfitability[] = [];
+  for (let i = 0; i < n; i++) {
+    const cost = costs.get(ids[i]);
+    const costToServe = cost?.total ?? 0;
+    const revenue = revenueOf[i];
+    const margin = marginOf[i] ?? revenue * marginShare;
+    const costRate = revenue > 0 ? costToServe / revenue : null;
+    const valued = options.clv?.get(ids[i]);
+    const netClv = netClvOf[i];
+    const contribution = margin - costToServe;
+    const unprofitable = contribution < 0;
+    const value = netClv === null || medianNetClv === null ? 'value unknown' : netClv > medianNetClv ? 'high value' : 'low value';
+    const pay = options.payments?.get(ids[i]);
+    const c: CustomerProfitability = {
+      customerId: ids[i],
+      revenue,
+      margin,
+      marginSource: marginOf[i] === null ? 'margin share' : 'sales',
+      costToServe,
+      costByKind: Object.fromEntries([...(cost?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      contribution,
+      costRate,
+      clv: valued ? valued.clv : null,
+      netClv,
+      quadrant: `${unprofitable ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant,
+      unprofitable,
+      paymentClass: pay?.class ?? null,
+      debtor: (pay?.outstanding ?? 0) > 0,
+      latePayer: pay !== undefined && LATE_CLASSES.includes(pay.class),
+      outstanding: pay?.outstanding ?? 0,
+    };
     const q = summaryOf(c.quadrant);
     q.customers++;
     q.revenue = addMoney(q.revenue, c.revenue);
@@ -247,9 +267,16 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     totals.contribution = addMoney(totals.contribution, c.contribution);
     if (c.unprofitable) totals.unprofitable++;
     for (const [kind, amount] of Object.entries(c.costByKind)) totals.costByKind[kind] = addMoney(totals.costByKind[kind] ?? 0, amount);
+    sources.add(c.marginSource);
+    part.push(c);
+    if (part.length === PART) {
+      parts.push(recordColumns(part));
+      part = [];
+    }
   }
+  parts.push(recordColumns(part));
+  const customers: RecordList<CustomerProfitability> = parts.length === 1 ? parts[0] : new ConcatRecords(parts);
   totals.costByKind = Object.fromEntries(Object.entries(totals.costByKind).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const sources = new Set(customers.map((c) => c.marginSource));
   return {
     asOf: options.asOf,
     marginSource: sources.size > 1 ? 'mixed' : sources.has('margin share') ? 'margin share' : 'sales',
@@ -278,7 +305,24 @@ export interface RunProfitabilityInput {
 
 /** {@link customerProfitability} from the results of a run (summaries, valuation, payments analysis). */
 export function runProfitability(input: RunProfitabilityInput): ProfitabilityResult {
-  const clv = input.valuation ? new Map(input.valuation.customers.map((c) => [c.customerId, { clv: c.clv, margin: c.margin }])) : undefined;
-  const payments = input.payments ? new Map(input.payments.customers.map((c) => [c.customerId, { class: c.class, outstanding: c.outstanding, overdue: c.overdue }])) : undefined;
+  // lookups by id over the lists' columns (no record objects, no Map of records)
+  const byId = <T extends { customerId: string }, V>(list: RecordList<T>, make: (j: number) => V): Lookup<V> => {
+    const id = fieldReader(list, 'customerId');
+    const index = new Map<string, number>();
+    for (let j = 0; j < list.length; j++) index.set(id(j)!, j);
+    return { get: (customerId) => ((j) => (j === undefined ? undefined : make(j)))(index.get(customerId)) };
+  };
+  let clv: Lookup<CustomerClv> | undefined;
+  if (input.valuation) {
+    const list = input.valuation.customers;
+    const [value, margin] = [fieldReader(list, 'clv'), fieldReader(list, 'margin')];
+    clv = byId(list, (j) => ({ clv: value(j)!, margin: margin(j)! }));
+  }
+  let payments: Lookup<CustomerPaymentFacts> | undefined;
+  if (input.payments) {
+    const list = input.payments.customers;
+    const [cls, outstanding, overdue] = [fieldReader(list, 'class'), fieldReader(list, 'outstanding'), fieldReader(list, 'overdue')];
+    payments = byId(list, (j) => ({ class: cls(j)!, outstanding: outstanding(j)!, overdue: overdue(j)! }));
+  }
   return customerProfitability(input.summaries, { asOf: input.asOf, costs: input.costs, marginShare: input.marginShare, clv, payments });
 }

@@ -77,7 +77,7 @@ describe('customerProfitability', () => {
   it('without a cost column the margin is revenue x the margin share; without a valuation two quadrants', () => {
     const s = customerProfitability([{ id: 'x', revenue: 200, margin: null }], { asOf: 0, marginShare: 0.25, costs: [{ customerId: 'x', day: 0, amount: 60, kind: '' }] });
     // margin 200 x 0.25 = 50; contribution 50 - 60 = -10
-    expect(s.customers[0]).toMatchObject({ margin: 50, contribution: -10, quadrant: 'unprofitable, value unknown', netClv: null });
+    expect(s.customers.at(0)).toMatchObject({ margin: 50, contribution: -10, quadrant: 'unprofitable, value unknown', netClv: null });
     expect(s.quadrants.map((q) => [q.quadrant, q.customers])).toEqual([['profitable, value unknown', 0], ['unprofitable, value unknown', 1]]);
     expect(() => customerProfitability([], { asOf: 0, marginShare: 2 })).toThrow(/margin share/);
   });
