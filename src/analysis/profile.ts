@@ -255,7 +255,7 @@ export function profileCustomer(data: LoadedData, w: SummaryWindow, customerId: 
     // Payment behaviour is per customer: the customer's own rows give the same figures as the whole ledger.
     const analysis = analysePayments(ownPayments, asOf);
     for (const issue of analysis.issues) notes.push(`warning: payments: ${issue.file}:${issue.line}: ${issue.message}`);
-    const behaviour = analysis.customers.find((c) => c.customerId === id);
+    const behaviour = analysis.customers.filter((c) => c.customerId === id)[0];
     if (behaviour) {
       const { customerId: _, ...rest } = behaviour;
       const openItems: OpenItem[] = foldInvoices(ownPayments, asOf, { tolerance: analysis.settings.tolerance }).invoices

@@ -17,6 +17,10 @@ import {
 } from './behaviour.js';
 import { foldByCustomer, resolveTolerance, type PaymentIssue, type PaymentsAccount } from './invoices.js';
 import { AgeingFold, DsoFold, resolveAgeingEdges, topDebtors, type AgeingResult, type CustomerGrouping, type DsoResult, type TopDebtor } from './portfolio.js';
+import { ConcatRecords, recordColumns, type RecordList } from '../core/record-columns.js';
+
+/** Customers are stored by column this many at a time (src/core/record-columns.ts). */
+const PART = 1 << 16;
 
 /** Options of {@link analysePayments}; every field has a default. */
 export interface PaymentsOptions extends BehaviourOptions {
@@ -77,7 +81,7 @@ export interface PaymentsAnalysis {
   issues: PaymentIssue[];
   totals: PaymentsTotals;
   /** One row per customer, ordered by customer id. */
-  customers: CustomerPayments[];
+  customers: RecordList<CustomerPayments>;
   /** Per class: customers, outstanding and overdue (every class, in the order prompt … no-history). */
   classes: ClassSummary[];
   ageing: AgeingResult;
@@ -113,45 +117,56 @@ export function analysePayments(records: Iterable<PaymentRecord>, asOf: Day, opt
   const ageingFold = new AgeingFold({ edges: settings.ageingEdges, group: options.group, groupName: options.groupName });
   const dsoFold = new DsoFold(asOf, { windowDays: settings.dsoWindowDays });
   const collectionFold = new CollectionFold(asOf);
-  const customers: CustomerPayments[] = [];
+  // The customers are stored by column a part at a time (a million customers' records as objects are
+  // about 1 GB); the totals are added up as they are made.
+  const parts: RecordList<CustomerPayments>[] = [];
+  let part: CustomerPayments[] = [];
+  let count = 0;
+  const sums = { invoices: 0, creditNotes: 0, invoiced: 0, credited: 0, paid: 0, refunded: 0, outstanding: 0, overdue: 0, credit: 0, worsening: 0 };
   const folded = foldByCustomer(records, asOf, { tolerance: settings.tolerance }, (customerId, invoices) => {
-    customers.push(customerPayments(customerId, invoices, asOf, behaviourOptions));
+    const c = customerPayments(customerId, invoices, asOf, behaviourOptions);
+    count++;
+    sums.invoices += c.invoices;
+    sums.creditNotes += c.creditNotes;
+    sums.invoiced += c.invoiced;
+    sums.credited += c.credited;
+    sums.paid += c.paid;
+    sums.refunded += c.refunded;
+    sums.outstanding += c.outstanding;
+    sums.overdue += c.overdue;
+    sums.credit += c.credit;
+    if (c.worsening) sums.worsening++;
+    part.push(c);
+    if (part.length === PART) {
+      parts.push(recordColumns(part));
+      part = [];
+    }
     for (const invoice of invoices) {
       ageingFold.add(invoice);
       dsoFold.add(invoice);
       collectionFold.add(invoice);
     }
   });
+  parts.push(recordColumns(part));
+  const customers: RecordList<CustomerPayments> = parts.length === 1 ? parts[0] : new ConcatRecords(parts);
   const collected = collectionFold.result();
   const totals: PaymentsTotals = {
-    customers: customers.length,
-    invoices: 0,
-    creditNotes: 0,
-    invoiced: 0,
-    credited: 0,
-    paid: 0,
-    refunded: 0,
-    outstanding: 0,
-    overdue: 0,
-    credit: 0,
+    customers: count,
+    invoices: sums.invoices,
+    creditNotes: sums.creditNotes,
+    invoiced: sums.invoiced,
+    credited: sums.credited,
+    paid: sums.paid,
+    refunded: sums.refunded,
+    outstanding: sums.outstanding,
+    overdue: sums.overdue,
+    credit: sums.credit,
     balance: 0,
     due: collected.due,
     collected: collected.collected,
     collectionRate: collected.rate,
-    worsening: 0,
+    worsening: sums.worsening,
   };
-  for (const c of customers) {
-    totals.invoices += c.invoices;
-    totals.creditNotes += c.creditNotes;
-    totals.invoiced += c.invoiced;
-    totals.credited += c.credited;
-    totals.paid += c.paid;
-    totals.refunded += c.refunded;
-    totals.outstanding += c.outstanding;
-    totals.overdue += c.overdue;
-    totals.credit += c.credit;
-    if (c.worsening) totals.worsening++;
-  }
   totals.balance = totals.outstanding - totals.credit;
   return {
     asOf,

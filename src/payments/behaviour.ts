@@ -11,6 +11,7 @@ import type { Day } from '../core/days.js';
 import { compareIds } from '../accumulate/summary.js';
 import { UsageError } from '../errors.js';
 import type { Invoice } from './invoices.js';
+import { fieldReader, type RecordList } from '../core/record-columns.js';
 
 /** Payment behaviour class of a customer; see {@link classifyCustomer}. */
 export type PaymentClass = 'prompt' | 'slow' | 'late' | 'delinquent' | 'no-history';
@@ -423,18 +424,22 @@ export function paymentBehaviour(invoices: readonly Invoice[], asOf: Day, option
  *
  * O(n).
  */
-export function summariseClasses(customers: readonly CustomerPayments[]): ClassSummary[] {
+export function summariseClasses(customers: RecordList<CustomerPayments>): ClassSummary[] {
+  // read by field: the customers may be stored by column (src/core/record-columns.ts)
+  const classOf = fieldReader(customers, 'class');
+  const outstandingOf = fieldReader(customers, 'outstanding');
+  const overdueOf = fieldReader(customers, 'overdue');
   let totalOutstanding = 0;
-  for (const c of customers) totalOutstanding += c.outstanding;
+  for (let i = 0; i < customers.length; i++) totalOutstanding += outstandingOf(i)!;
   return PAYMENT_CLASSES.map((paymentClass) => {
     let count = 0;
     let outstanding = 0;
     let overdue = 0;
-    for (const c of customers) {
-      if (c.class !== paymentClass) continue;
+    for (let i = 0; i < customers.length; i++) {
+      if (classOf(i) !== paymentClass) continue;
       count++;
-      outstanding += c.outstanding;
-      overdue += c.overdue;
+      outstanding += outstandingOf(i)!;
+      overdue += overdueOf(i)!;
     }
     return {
       class: paymentClass,

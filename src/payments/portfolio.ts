@@ -7,6 +7,7 @@ import type { Day } from '../core/days.js';
 import { UsageError } from '../errors.js';
 import type { CustomerPayments, PaymentClass } from './behaviour.js';
 import type { Invoice } from './invoices.js';
+import { fieldReader, type RecordList } from '../core/record-columns.js';
 
 /** Group of a customer: a function, or a map from customer id to group (e.g. a column of the customers file). */
 export type CustomerGrouping =
@@ -383,14 +384,20 @@ function countbackDays(receivables: number, salesByDay: ReadonlyMap<Day, number>
  *
  * @throws UsageError when limit is not a non-negative integer
  */
-export function topDebtors(customers: readonly CustomerPayments[], limit = 10): TopDebtor[] {
+export function topDebtors(customers: RecordList<CustomerPayments>, limit = 10): TopDebtor[] {
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`invalid number of top debtors ${limit}`, { hint: 'give a whole number, e.g. 10' });
+  // by field, then the records of the top only (the customers may be stored by column)
+  const outstanding = fieldReader(customers, 'outstanding');
   let total = 0;
-  for (const c of customers) total += c.outstanding;
-  return customers
-    .filter((c) => c.outstanding > 0)
-    .sort((a, b) => b.outstanding - a.outstanding)
+  const debtors: number[] = [];
+  for (let i = 0; i < customers.length; i++) {
+    total += outstanding(i)!;
+    if (outstanding(i)! > 0) debtors.push(i);
+  }
+  return debtors
+    .sort((a, b) => outstanding(b)! - outstanding(a)!)
     .slice(0, limit)
+    .map((i) => customers.at(i)!)
     .map((c) => ({
       customerId: c.customerId,
       outstanding: c.outstanding,
