@@ -12,7 +12,7 @@ import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary
 import type { FittedModel } from '../models/types.js';
 import type { PaymentLedger } from '../payments/ledger.js';
 import { analysePayments } from '../payments/analyse-payments.js';
-import { segmentPortfolio } from '../segment/segment-portfolio.js';
+import { customerSegments } from '../segment/segment-portfolio.js';
 import { fitValuationModels } from '../value/fit-valuation.js';
 import type { ValueResult } from '../value/types.js';
 import { valuePortfolio } from '../value/value.js';
@@ -81,7 +81,8 @@ export function analyseValue(data: ValueData, s: ValueSettings, tracer?: Tracer)
   // The segment of each customer by id: through the sales' id index when there are sales (a Map of a million
   // customers is ~80 MB), else a Map.
   const segmentLookup = (summaries: CustomerSummary[], asOf: Day): Lookup<string> => {
-    const customers = recordColumns(segmentPortfolio(summaries, { asOf, clusters: false }).customers);
+    const names = customerSegments(summaries, { asOf });
+    const customers = recordColumns(summaries.map((c, i) => ({ customerId: c.id, segment: names[i] })));
     return data.sales ? lookupOf(data.sales, customers, 'customerId', 'segment') : new Map(customers.map((c) => [c.customerId, c.segment]));
   };
   const segments = data.summaries && asOfDay !== undefined ? segmentLookup(data.summaries, asOfDay) : undefined;

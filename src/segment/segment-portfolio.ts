@@ -89,6 +89,21 @@ export interface SegmentPortfolioResult {
  * const result = segmentPortfolio(summaries, { asOf: dayFromYmd(1998, 6, 30), clusters: { seed: 7 } });
  * result.segments[0].segment; // => 'Champions'
  */
+/**
+ * The RFM segment of each customer of `summaries`, in order: what {@link segmentPortfolio} gives as each
+ * customer's `segment`, without the portfolio's statistics, concentration, grid and clusters (the valuation
+ * needs the names only).
+ *
+ * O(n log n).
+ * @throws ModelError when there are no customers; UsageError for invalid bins or table
+ */
+export function customerSegments(summaries: readonly CustomerSummary[], options: Pick<SegmentPortfolioOptions, 'asOf' | 'bins' | 'monetary' | 'segmentTable'>): string[] {
+  if (summaries.length === 0) throw new ModelError('segment needs at least one customer');
+  const scores = rfmScores(summaries, options.asOf, { bins: options.bins, monetary: options.monetary });
+  const lookup = compileSegmentTable(options.segmentTable ?? defaultSegmentTable, scores.bins);
+  return Array.from(summaries, (_, i) => lookup.names[segmentIndex(lookup, scores.R[i], scores.F[i], scores.M[i])]);
+}
+
 export function segmentPortfolio(summaries: readonly CustomerSummary[], options: SegmentPortfolioOptions): SegmentPortfolioResult {
   const n = summaries.length;
   if (n === 0) throw new ModelError('segment needs at least one customer');

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerSummary } from '../../src/core/types.js';
 import { ModelError, UsageError } from '../../src/errors.js';
-import { segmentPortfolio } from '../../src/segment/segment-portfolio.js';
+import { customerSegments, segmentPortfolio } from '../../src/segment/segment-portfolio.js';
+import { readInputFiles } from '../../src/ingest/read.js';
+import { summarize } from '../../src/accumulate/summary.js';
+import { fixture } from '../helpers/data.js';
 import { assignSegment } from '../../src/segment/segments.js';
 
 const customer = (id: string, lastDay: number, transactions: number, revenue: number, margin: number | null = null): CustomerSummary => ({
@@ -106,5 +109,20 @@ describe('segmentPortfolio', () => {
     expect(() => segmentPortfolio(portfolio, { asOf: 100, profiles: ['colour'], attributes })).toThrow(/unknown customer attribute "colour"/);
     expect(() => segmentPortfolio(portfolio, { asOf: 100, profiles: ['region'] })).toThrow(UsageError);
     expect(() => segmentPortfolio(portfolio, { asOf: 100, bins: 12 })).toThrow(UsageError);
+  });
+});
+
+describe('customerSegments', () => {
+  it('gives each customer the segment segmentPortfolio gives it (ten customers, the fixtures, 3 and 4 bins)', async () => {
+    const data = await readInputFiles({ sales: fixture('sales.csv') });
+    const asOf = data.sales!.maxDay;
+    const fixtures = summarize(data.sales!, { asOf, calibrationEnd: asOf, holdout: false, period: { name: 'day', days: 1 } }).customers;
+    for (const [summaries, day] of [[portfolio, 100], [fixtures, asOf]] as const) {
+      for (const bins of [undefined, 3, 4]) {
+        const whole = segmentPortfolio(summaries, { asOf: day, bins, clusters: false }).customers.map((c) => c.segment);
+        expect(customerSegments(summaries, { asOf: day, bins })).toEqual(whole);
+      }
+    }
+    expect(() => customerSegments([], { asOf: 100 })).toThrow(ModelError);
   });
 });
