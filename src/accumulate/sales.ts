@@ -331,6 +331,33 @@ export class SalesAccumulator {
     return true;
   }
 
+  /**
+   * Shrinks the typed arrays to what they hold (they double as they grow: up to half of them is room for
+   * rows that never came). Called when the reading is done; adding more afterwards still works.
+   */
+  trim(): void {
+    const n = Math.max(16, this.ids.length);
+    if (n < this.capacity) {
+      this.transactions = this.transactions.slice(0, n);
+      this.transactionsHoldout = this.transactionsHoldout.slice(0, n);
+      this.margin = this.margin.slice(0, n);
+      this.marginHoldout = this.marginHoldout.slice(0, n);
+      this.head = this.head.slice(0, n);
+      this.tail = this.tail.slice(0, n);
+      this.lastOrderDay = this.lastOrderDay.slice(0, n);
+      this.unsorted = this.unsorted.slice(0, n);
+      this.capacity = n;
+    }
+    const e = Math.max(16, this.entries);
+    if (e < this.entryCapacity) {
+      this.entryDay = this.entryDay.slice(0, e);
+      this.entryAmount = this.entryAmount.slice(0, e);
+      this.entryPurchase = this.entryPurchase.slice(0, e);
+      this.entryNext = this.entryNext.slice(0, e);
+      this.entryCapacity = e;
+    }
+  }
+
   private addCustomer(id: string): number {
     const c = this.ids.length;
     if (c === this.capacity) {

@@ -262,6 +262,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
       const parts = { convert, consume, fast, sales, known: data.customers, unknown: request.unknown, note: tracker.note };
       ({ account, info: data.salesIngest } = await readSalesParallel(request.sales, request.ingest.sales, io, plan, parts, request.parallel));
     }
+    sales.trim();
     data.sales = sales;
     data.accounts.push(account);
     if (data.customers) data.unknownSales = tracker.result();
@@ -349,6 +350,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         };
       },
     );
+    payments.trim();
     data.payments = payments;
     data.accounts.push(account);
     if (data.customers) data.unknownPayments = tracker.result();

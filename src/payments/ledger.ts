@@ -44,6 +44,21 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
     return this.size;
   }
 
+  /** Shrinks the columns to the rows they hold (they double as they grow); called when the reading is done. */
+  trim(): void {
+    const c = Math.max(16, this.size);
+    if (c >= this.capacity) return;
+    this.customer = this.customer.slice(0, c);
+    this.invoiceDate = this.invoiceDate.slice(0, c);
+    this.dueDate = this.dueDate.slice(0, c);
+    this.paidDate = this.paidDate.slice(0, c);
+    this.amount = this.amount.slice(0, c);
+    this.paidAmount = this.paidAmount.slice(0, c);
+    this.line = this.line.slice(0, c);
+    this.file = this.file.slice(0, c);
+    this.capacity = c;
+  }
+
   /** Appends one row. */
   push(r: PaymentRecord): void {
     const i = this.size;

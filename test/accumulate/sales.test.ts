@@ -68,3 +68,23 @@ describe('day lists in any row order', () => {
     expect(state.days.length).toBe(101 + 150); // 1200 is among 1151-1300
   });
 });
+
+describe('trim', () => {
+  it('shrinks the arrays to what they hold and keeps the state; rows added after it land as before', () => {
+    const rng = createRng(3);
+    const rows: Row[] = Array.from({ length: 5000 }, () => ({ id: `C${rng.int(1500)}`, day: rng.int(400), amount: rng.int(200) - 20 }));
+    const whole = fold(rows);
+    const trimmed = fold(rows.slice(0, 3000));
+    const buffers = (s: SalesAccumulator): number => Object.values(s).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
+    const before = buffers(trimmed);
+    trimmed.trim();
+    expect(buffers(trimmed)).toBeLessThan(before);
+    expect(salesState(trimmed)).toEqual(salesState(fold(rows.slice(0, 3000))));
+    for (const r of rows.slice(3000)) trimmed.addLine(r.id, r.day, r.amount, r.amount / 2, '', 0, 0);
+    expect(salesState(trimmed)).toEqual(salesState(whole));
+    const empty = new SalesAccumulator({});
+    empty.trim();
+    empty.addLine('A', 1, 10, 5, '', 0, 0);
+    expect(salesState(empty).customers).toHaveLength(1);
+  });
+});

@@ -26,6 +26,15 @@ describe('PaymentLedger', () => {
     expect(l.ids).toEqual(['10', '9', 'abc']);
   });
 
+  it('trim keeps every row, and rows pushed after it are read back too', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...rows[i % rows.length], line: i + 2 }));
+    const l = PaymentLedger.from(many.slice(0, 2000));
+    l.trim();
+    expect([...l]).toEqual(many.slice(0, 2000));
+    for (const r of many.slice(2000)) l.push(r);
+    expect([...l]).toEqual(many);
+  });
+
   it('lists the rows of each customer in input order, and one customer\u2019s records', () => {
     const l = PaymentLedger.from(rows);
     const { start, rows: order } = l.rowsByCustomer();
