@@ -10,7 +10,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, write, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -82,7 +82,10 @@ async function holdRun(env: Record<string, string> = {}): Promise<Run> {
   execFileSync('mkfifo', [fifo]);
   writeFileSync(join(dir, 'out.csv'), 'previous output\n');
   writeFileSync(join(dir, 'rejects.csv'), 'previous rejects\n');
-  const fd = openSync(fifo, 'r+'); // read-write: opening does not wait for the other end
+  // Read-write, so that opening does not wait for the other end; non-blocking, so that no write of the test
+  // can block it (a full pipe whose reader was killed once blocked the test worker for good: a writeSync on
+  // the main thread, or an fs.write holding a thread of libuv's pool).
+  const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
   const proc = spawn('node', [bin, 'summary', '--sales', fifo, '--skip-invalid', '--rejects', join(dir, 'rejects.csv'), '-o', join(dir, 'out.csv'), '-f', 'csv', '-q'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -90,7 +93,7 @@ async function holdRun(env: Record<string, string> = {}): Promise<Run> {
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const rows = ['customer_id,date,amount', 'A1,2024-01-05,10.00', ...Array.from({ length: 3000 }, (_, i) => `B${i},2024-02-30,12.50`)].join('\n') + '\n';
-  write(fd, rows, () => undefined); // asynchronous: the pipe holds 64 KB until the run reads
+  void pump(fd, Buffer.from(rows)); // the pipe holds 64 KB: the rest goes in as the run reads
   try {
     await until('the temporary file of --rejects', () => readdirSync(dir).some((f) => f.startsWith('.rejects.csv.')));
   } catch (err) {
@@ -100,6 +103,25 @@ async function holdRun(env: Record<string, string> = {}): Promise<Run> {
     throw new Error(`${(err as Error).message}; stderr: ${stderr}`);
   }
   return { dir, proc, fd, stderr: () => stderr };
+}
+
+/**
+ * Writes `data` to the non-blocking `fd` a piece at a time as the pipe takes it (EAGAIN: wait and try again),
+ * never blocking; stops when written, or when the fd is closed, reused or fails (the run is over).
+ */
+async function pump(fd: number, data: Buffer): Promise<void> {
+  // the FIFO's inode: once the test has closed the fd, its number may be another file's
+  const ino = fstatSync(fd).ino;
+  let at = 0;
+  while (at < data.length) {
+    try {
+      if (fstatSync(fd).ino !== ino) return;
+      at += writeSync(fd, data, at, data.length - at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      await sleep(5);
+    }
+  }
 }
 
 function expectUntouched(dir: string): void {
