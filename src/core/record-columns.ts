@@ -396,3 +396,29 @@ export class ConcatRecords<T> extends LazyRecords<T> {
     };
   }
 }
+
+/**
+ * Builds a record list one record at a time, storing every `part` records by column as they come, so that a
+ * large list's records never exist as objects all at once (the sections of a million customers).
+ */
+export class RecordListBuilder<T extends object> {
+  private readonly parts: RecordList<T>[] = [];
+  private part: T[] = [];
+
+  constructor(private readonly partSize = 1 << 16) {}
+
+  push(record: T): void {
+    this.part.push(record);
+    if (this.part.length === this.partSize) {
+      this.parts.push(recordColumns(this.part));
+      this.part = [];
+    }
+  }
+
+  /** The list of every record pushed, in order. */
+  finish(): RecordList<T> {
+    this.parts.push(recordColumns(this.part));
+    this.part = [];
+    return this.parts.length === 1 ? this.parts[0] : new ConcatRecords(this.parts);
+  }
+}

@@ -17,10 +17,8 @@ import {
 } from './behaviour.js';
 import { foldByCustomer, resolveTolerance, type PaymentIssue, type PaymentsAccount } from './invoices.js';
 import { AgeingFold, DsoFold, resolveAgeingEdges, topDebtors, type AgeingResult, type CustomerGrouping, type DsoResult, type TopDebtor } from './portfolio.js';
-import { ConcatRecords, recordColumns, type RecordList } from '../core/record-columns.js';
+import { RecordListBuilder, type RecordList } from '../core/record-columns.js';
 
-/** Customers are stored by column this many at a time (src/core/record-columns.ts). */
-const PART = 1 << 16;
 
 /** Options of {@link analysePayments}; every field has a default. */
 export interface PaymentsOptions extends BehaviourOptions {
@@ -119,8 +117,7 @@ export function analysePayments(records: Iterable<PaymentRecord>, asOf: Day, opt
   const collectionFold = new CollectionFold(asOf);
   // The customers are stored by column a part at a time (a million customers' records as objects are
   // about 1 GB); the totals are added up as they are made.
-  const parts: RecordList<CustomerPayments>[] = [];
-  let part: CustomerPayments[] = [];
+  const built = new RecordListBuilder<CustomerPayments>();
   let count = 0;
   const sums = { invoices: 0, creditNotes: 0, invoiced: 0, credited: 0, paid: 0, refunded: 0, outstanding: 0, overdue: 0, credit: 0, worsening: 0 };
   const folded = foldByCustomer(records, asOf, { tolerance: settings.tolerance }, (customerId, invoices) => {
@@ -136,19 +133,14 @@ export function analysePayments(records: Iterable<PaymentRecord>, asOf: Day, opt
     sums.overdue += c.overdue;
     sums.credit += c.credit;
     if (c.worsening) sums.worsening++;
-    part.push(c);
-    if (part.length === PART) {
-      parts.push(recordColumns(part));
-      part = [];
-    }
+    built.push(c);
     for (const invoice of invoices) {
       ageingFold.add(invoice);
       dsoFold.add(invoice);
       collectionFold.add(invoice);
     }
   });
-  parts.push(recordColumns(part));
-  const customers: RecordList<CustomerPayments> = parts.length === 1 ? parts[0] : new ConcatRecords(parts);
+  const customers = built.finish();
   const collected = collectionFold.result();
   const totals: PaymentsTotals = {
     customers: count,

@@ -8,11 +8,9 @@
 import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import { UsageError } from '../errors.js';
-import { ConcatRecords, fieldReader, recordColumns, type RecordList } from '../core/record-columns.js';
+import { fieldReader, RecordListBuilder, type RecordList } from '../core/record-columns.js';
 import type { Lookup } from '../core/types.js';
 
-/** Customers are stored by column this many at a time (src/core/record-columns.ts). */
-const PART = 1 << 16;
 
 /** One cost-to-serve event: a cost caused by serving the customer (delivery, support call, return handling...). */
 export interface CostEvent {
@@ -220,8 +218,7 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
   for (const q of order) summaryOf(q);
   const totals = { customers: n, revenue: 0, margin: 0, costToServe: 0, contribution: 0, unprofitable: 0, costByKind: {} as Record<string, number> };
   const sources = new Set<string>();
-  const parts: RecordList<CustomerProfitability>[] = [];
-  let part: CustomerProfitability[] = [];
+  const built = new RecordListBuilder<CustomerProfitability>();
   for (let i = 0; i < n; i++) {
     const cost = costs.get(ids[i]);
     const costToServe = cost?.total ?? 0;
@@ -268,14 +265,9 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     if (c.unprofitable) totals.unprofitable++;
     for (const [kind, amount] of Object.entries(c.costByKind)) totals.costByKind[kind] = addMoney(totals.costByKind[kind] ?? 0, amount);
     sources.add(c.marginSource);
-    part.push(c);
-    if (part.length === PART) {
-      parts.push(recordColumns(part));
-      part = [];
-    }
+    built.push(c);
   }
-  parts.push(recordColumns(part));
-  const customers: RecordList<CustomerProfitability> = parts.length === 1 ? parts[0] : new ConcatRecords(parts);
+  const customers = built.finish();
   totals.costByKind = Object.fromEntries(Object.entries(totals.costByKind).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     asOf: options.asOf,

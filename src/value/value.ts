@@ -14,10 +14,8 @@ import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './ty
 import type { SpendMethod } from './fit-valuation.js';
 import { equityDraws, logCovariance, purchaseSensitivity, quadratic, sortedQuantile, spendGradient, zOf } from './uncertainty.js';
 import type { Lookup } from '../core/types.js';
-import { ConcatRecords, recordColumns, type RecordList } from '../core/record-columns.js';
+import { RecordListBuilder } from '../core/record-columns.js';
 
-/** Customers are stored by column this many at a time (src/core/record-columns.ts). */
-const PART = 1 << 16;
 
 export interface ValueOptions {
   asOf: string;
@@ -178,8 +176,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     : undefined;
   // The customers are stored by column a part at a time (a million customers' records as objects are about
   // 1 GB); the figures the portfolio needs are kept as columns.
-  const parts: RecordList<CustomerValue>[] = [];
-  let part: CustomerValue[] = [];
+  const built = new RecordListBuilder<CustomerValue>();
   const clvOf = new Float64Array(n);
   const spendOf_ = new Float64Array(n);
   const pAliveOf = new Float64Array(n);
@@ -223,14 +220,9 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     pAliveOf[i] = c.pAlive;
     segmentOf[i] = c.segment;
     if (!Number.isFinite(c.clv)) infinite = true;
-    part.push(c);
-    if (part.length === PART) {
-      parts.push(recordColumns(part));
-      part = [];
-    }
+    built.push(c);
   }
-  parts.push(recordColumns(part));
-  const customers: RecordList<CustomerValue> = parts.length === 1 ? parts[0] : new ConcatRecords(parts);
+  const customers = built.finish();
   if (infinite) {
     warnings.push('the Gamma-Gamma spend model has q <= 1: expected spend is infinite, so CLV is infinite for some customers; use --no-spend-model or more data');
   }

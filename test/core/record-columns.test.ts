@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ColumnRecords, ConcatRecords, fieldReader, recordColumns } from '../../src/core/record-columns.js';
+import { ColumnRecords, ConcatRecords, fieldReader, recordColumns, RecordListBuilder } from '../../src/core/record-columns.js';
 import { createRng } from '../../src/core/random.js';
 
 /** Records like the report's: ids, numbers, nullable numbers, optional keys, names, flags, arrays. */
@@ -115,5 +115,18 @@ describe('recordColumns', () => {
       expect(dert(i)).toBe(rows[i].dert);
     }
     expect(recordColumns(list)).toBe(list);
+  });
+
+  it('builds a list part by part (RecordListBuilder): the records pushed, in order, whatever the part size', () => {
+    const rows = records(1000, 6);
+    for (const size of [64, 100, 999, 1000, 1 << 16]) {
+      const builder = new RecordListBuilder<Record<string, unknown>>(size);
+      for (const r of rows) builder.push(r);
+      const list = builder.finish();
+      expect(list.length).toBe(1000);
+      expect([...list]).toEqual(rows);
+      if (size < 1000) expect(list).toBeInstanceOf(ConcatRecords);
+    }
+    expect([...new RecordListBuilder().finish()]).toEqual([]);
   });
 });
