@@ -121,7 +121,13 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
 
   // Valuation: models in weekly units, chosen by BIC unless given.
   const rates = payments ? lookupOf(sales, payments.customers, 'customerId', 'collectionRate') : undefined;
-  const collectionRates = rates && { get: (id: string) => (rates.get(id) === undefined ? undefined : (rates.get(id) ?? 1)) };
+  // a customer without a known rate (nothing due yet) keeps the whole CLV
+  const collectionRates = rates && {
+    get(id: string): number | undefined {
+      const rate = rates.get(id);
+      return rate === undefined ? undefined : (rate ?? 1);
+    },
+  };
   const valuation = section('value', () => valuationSection(modelInputFromSummaries(summarize(sales, { ...window, period: { ...WEEK } }).customers), asOf, settings.valuation, { segments, collectionRates, tracer }));
   if (valuation) notes.push(...valuation.notes);
   if (valuation && valuation.value === null) errors.value ??= valuation.reason;
@@ -144,7 +150,14 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
     if (!record) classRecords.set(cls, (record = { payment_class: cls }));
     return record;
   };
-  const attributes = paymentClasses ? { get: (id: string) => ((cls) => (cls === undefined ? undefined : classRecord(cls)))(paymentClasses.get(id)) } : data.customers;
+  const attributes = paymentClasses
+    ? {
+        get(id: string): Record<string, string> | undefined {
+          const cls = paymentClasses.get(id);
+          return cls === undefined ? undefined : classRecord(cls);
+        },
+      }
+    : data.customers;
   const by = paymentClasses ? 'payment_class' : undefined;
   const churn = ((result) => result && { ...result, lifecycle: withColumns(result.lifecycle) })(section('churn', () => portfolioChurn(all, asOf, { by, attributes, pAlive, revenue: lookupOf(sales, summaries, 'id', 'revenue'), tracer })));
   // At risk: 0.1 <= P(alive) < 0.5, ranked by P(alive) x expected 12-month revenue if retained (src/churn/at-risk.ts),

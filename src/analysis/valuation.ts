@@ -5,8 +5,6 @@
  * monthly steps at the annual discount rate, margin as given or from the sales' cost.
  */
 import { dayToIso, type Day } from '../core/days.js';
-import type { CustomerSummary } from '../core/types.js';
-import { modelInputFromSummaries } from '../accumulate/model-input.js';
 import { ModelError } from '../errors.js';
 import { valuePortfolio } from '../value/value.js';
 import { fitValuationModels } from '../value/fit-valuation.js';
@@ -23,18 +21,17 @@ export const WEEK = { name: 'week', days: 7 } as const;
 export type ValuationOutcome = { value: ValueResult; notes: string[] } | { value: null; reason: string; notes: string[] };
 
 /**
- * Values every customer of `weekly` (summaries in weeks, or their model input: pass the input when the
- * summaries are large, so that they are not held through the fits) at `asOf`. The fit notes and the valuation's warnings
+ * Values every customer of `input` (the model input of summaries in weeks; a caller passes the input, not the
+ * summaries, so that a million summary objects are not held through the fits) at `asOf`. The fit notes and the valuation's warnings
  * come back as notes ("warning: value: ..."); a purchase model that cannot be fitted or trusted gives the reason.
  */
 export function valuationSection(
-  weekly: CustomerSummary[] | ModelInput,
+  input: ModelInput,
   asOf: Day,
   settings: ValuationSettings,
   { segments, collectionRates, tracer }: { segments: Lookup<string | null>; collectionRates?: Lookup<number>; tracer?: Tracer },
 ): ValuationOutcome {
   const notes: string[] = [];
-  const input = Array.isArray(weekly) ? modelInputFromSummaries(weekly) : (weekly as ModelInput);
   trace(tracer, 'valuation: model input');
   try {
     const models = fitValuationModels(input, { model: settings.model, fitSpend: settings.fitSpend });

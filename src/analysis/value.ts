@@ -82,8 +82,8 @@ export function analyseValue(data: ValueData, s: ValueSettings, tracer?: Tracer)
   // customers is ~80 MB), else a Map.
   const segmentLookup = (summaries: CustomerSummary[], asOf: Day): Lookup<string> => {
     const names = customerSegments(summaries, { asOf });
-    const customers = recordColumns(summaries.map((c, i) => ({ customerId: c.id, segment: names[i] })));
-    return data.sales ? lookupOf(data.sales, customers, 'customerId', 'segment') : new Map(customers.map((c) => [c.customerId, c.segment]));
+    if (!data.sales) return new Map(summaries.map((c, i) => [c.id, names[i]]));
+    return lookupOf(data.sales, recordColumns(summaries.map((c, i) => ({ customerId: c.id, segment: names[i] }))), 'customerId', 'segment');
   };
   const segments = data.summaries && asOfDay !== undefined ? segmentLookup(data.summaries, asOfDay) : undefined;
   trace(tracer, 'value: segments');

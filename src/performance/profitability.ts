@@ -197,11 +197,14 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
   }
   seen.clear();
   const n = ids.length;
+  // CLV and net CLV first: the value split is their median
+  const clvOf: (number | null)[] = new Array(n);
   const netClvOf: (number | null)[] = new Array(n);
   const netClvs: number[] = [];
   for (let i = 0; i < n; i++) {
     const costRate = revenueOf[i] > 0 ? (costs.get(ids[i])?.total ?? 0) / revenueOf[i] : null;
     const valued = options.clv?.get(ids[i]);
+    clvOf[i] = valued ? valued.clv : null;
     netClvOf[i] = valued ? (costRate !== null && valued.margin > 0 ? valued.clv - (costRate * valued.clv) / valued.margin : valued.clv) : null;
     if (netClvOf[i] !== null) netClvs.push(netClvOf[i]!);
   }
@@ -225,7 +228,6 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     const revenue = revenueOf[i];
     const margin = marginOf[i] ?? revenue * marginShare;
     const costRate = revenue > 0 ? costToServe / revenue : null;
-    const valued = options.clv?.get(ids[i]);
     const netClv = netClvOf[i];
     const contribution = margin - costToServe;
     const unprofitable = contribution < 0;
@@ -240,7 +242,7 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
       costByKind: Object.fromEntries([...(cost?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       contribution,
       costRate,
-      clv: valued ? valued.clv : null,
+      clv: clvOf[i],
       netClv,
       quadrant: `${unprofitable ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant,
       unprofitable,

@@ -14,23 +14,11 @@ import * as mbgnbd from '../../src/models/mbg-nbd.js';
 import { digamma, digammaDifference, lbeta, lbetaRatioGradient, lgamma } from '../../src/math/special.js';
 import type { RfmData } from '../../src/models/types.js';
 import { readSharedCsv } from '../helpers/data.js';
+import { logDerivative } from '../helpers/derivatives.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 
-/**
- * d f(θ·eᵘ)/du at u = 0, i.e. θ·f′(θ): central differences with steps h, h/2, h/4 and two Richardson
- * extrapolations (truncation error O(h⁶)). Rounding error about 4·ε|f|/h·(a few).
- */
-function logDerivative(f: (theta: number) => number, theta: number, h = 0.02): number {
-  const central = (step: number): number => (f(theta * Math.exp(step)) - f(theta * Math.exp(-step))) / (2 * step);
-  const d1 = central(h);
-  const d2 = central(h / 2);
-  const d3 = central(h / 4);
-  const r1 = (4 * d2 - d1) / 3;
-  const r2 = (4 * d3 - d2) / 3;
-  return (16 * r2 - r1) / 15;
-}
 
 /**
  * Checks an analytic gradient (natural parameters) against finite differences of the value: per parameter,

@@ -13,6 +13,7 @@ import { fillUnitSeries, logHyp2f1UnitAPartials, logHyp2f1UnitASeries, logUnitSe
 import { fit, logLikelihood, logLikelihoodGradient, logLikelihoodOf, parameterNames } from '../../src/models/pareto-nbd.js';
 import type { RfmData } from '../../src/models/types.js';
 import { readSharedCsv } from '../helpers/data.js';
+import { logDerivative } from '../helpers/derivatives.js';
 
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 
@@ -51,19 +52,6 @@ describe('logHyp2f1UnitAPartials: ∂ ln ₂F₁(1, b; b + d; 1 − w) in b, d a
   });
 });
 
-/**
- * θ·∂f/∂θ: central differences in ln θ with steps h, h/2, h/4 and two Richardson extrapolations (truncation
- * error O(h⁶)).
- */
-function logDerivative(f: (theta: number) => number, theta: number, h = 0.02): number {
-  const central = (step: number): number => (f(theta * Math.exp(step)) - f(theta * Math.exp(-step))) / (2 * step);
-  const d1 = central(h);
-  const d2 = central(h / 2);
-  const d3 = central(h / 4);
-  const r1 = (4 * d2 - d1) / 3;
-  const r2 = (4 * d3 - d2) / 3;
-  return (16 * r2 - r1) / 15;
-}
 
 const cdnowRows = readSharedCsv('cdnow_customers_summary.csv');
 const cdnow: RfmData = {
