@@ -257,12 +257,37 @@ export function bd0(x: number, mu: number): number {
  * logBetaKernel(1, 1, 0.5, 0.5, Math.log(0.5), Math.log(0.5)) // => Math.log(0.25)
  */
 export function logBetaKernel(a: number, b: number, v: number, w: number, logV: number, logW: number): number {
+  return logBetaKernelFrom(logBetaKernelConstant(a, b), a, b, v, w, logV, logW);
+}
+
+/**
+ * The part of {@link logBetaKernel} that depends on a and b only, for callers that evaluate many kernels
+ * with the same a and b (the Gamma-Gamma likelihood: one per distinct frequency): ln B(a, b), or in the
+ * large-argument form ½·ln(ab/(2π(a + b))) − [stirling remainders].
+ *
+ * Cost: O(1).
+ */
+export function logBetaKernelConstant(a: number, b: number): number {
   if (Math.min(a, b) >= 10) {
     const m = a + b;
     const corrections = stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(m);
-    return 0.5 * (Math.log(a) + Math.log(b) - Math.log(m)) - LN_SQRT_2PI - corrections - bd0(a, m * v) - bd0(b, m * w);
+    return 0.5 * (Math.log(a) + Math.log(b) - Math.log(m)) - LN_SQRT_2PI - corrections;
   }
-  return a * logV + b * logW - lbeta(a, b);
+  return lbeta(a, b);
+}
+
+/**
+ * {@link logBetaKernel} from its constant part ({@link logBetaKernelConstant} of the same a and b): the same
+ * value to the last bit, without the per-(a, b) work.
+ *
+ * Cost: O(1).
+ */
+export function logBetaKernelFrom(constant: number, a: number, b: number, v: number, w: number, logV: number, logW: number): number {
+  if (Math.min(a, b) >= 10) {
+    const m = a + b;
+    return constant - bd0(a, m * v) - bd0(b, m * w);
+  }
+  return a * logV + b * logW - constant;
 }
 
 /** Integer steps up to which {@link digammaDifference} sums the recurrence directly. */

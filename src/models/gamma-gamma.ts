@@ -22,7 +22,7 @@ import { compressSpend, totalWeight } from './compress.js';
 import type { SpendData } from './compress.js';
 import { entryName, fitMaximumLikelihood, parameterVector } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
-import { CompensatedSum, digammaDifference, logBetaKernel } from '../math/special.js';
+import { CompensatedSum, digammaDifference, logBetaKernelConstant, logBetaKernelFrom } from '../math/special.js';
 import type { FittedModel } from './types.js';
 
 export type { SpendData } from './compress.js';
@@ -140,18 +140,28 @@ function prepareSpend(frequency: ArrayLike<number>, monetaryValue: ArrayLike<num
  * v = x z̄/(γ + x z̄) ({@link logBetaKernel}): Γ(a + q)/(Γ(a)Γ(q)) γ^q x^a z̄^(a−1)/(γ + x z̄)^(a+q)
  * = vᵃ (1 − v)^q / (B(a, q) z̄). v, 1 − v and their logs come from log1p, so no term of the size of
  * q·ln γ or ln Γ(a + q) has to cancel (the plain form did, and gave +9.2e107 where the value is −3.5e79).
+ * `constant` is the kernel's part that depends on (a, q) only ({@link logBetaKernelConstant}), computed
+ * once per distinct x by {@link kernelConstants}: the value is that of {@link logBetaKernel} to the last bit.
  */
-function logDensity(a: number, q: number, gamma: number, xm: number, logM: number): number {
+function logDensityFrom(constant: number, a: number, q: number, gamma: number, xm: number, logM: number): number {
   const v = xm / (gamma + xm);
   const w = gamma / (gamma + xm);
-  return logBetaKernel(a, q, v, w, -Math.log1p(gamma / xm), -Math.log1p(xm / gamma)) - logM;
+  return logBetaKernelFrom(constant, a, q, v, w, -Math.log1p(gamma / xm), -Math.log1p(xm / gamma)) - logM;
+}
+
+/** {@link logBetaKernelConstant} of (px, q) for each distinct x: the likelihood's per-frequency work, done once per evaluation. */
+function kernelConstants(d: PreparedSpend, p: number, q: number): Float64Array {
+  const constants = new Float64Array(d.distinctX.length);
+  for (let k = 0; k < constants.length; k++) constants[k] = logBetaKernelConstant(p * d.distinctX[k], q);
+  return constants;
 }
 
 function evaluate(d: PreparedSpend, p: number, q: number, gamma: number): number {
+  const constants = kernelConstants(d, p, q);
   const total = new CompensatedSum();
   for (let i = 0; i < d.x.length; i++) {
     const x = d.x[i];
-    total.add(d.weights[i] * logDensity(p * x, q, gamma, x * d.m[i], d.logM[i]));
+    total.add(d.weights[i] * logDensityFrom(constants[d.xIndex[i]], p * x, q, gamma, x * d.m[i], d.logM[i]));
   }
   return total.value();
 }
@@ -171,6 +181,7 @@ function evaluate(d: PreparedSpend, p: number, q: number, gamma: number): number
 function evaluateWithGradient(d: PreparedSpend, p: number, q: number, gamma: number): { value: number; gradient: number[] } {
   const digammaP = d.distinctX.map((x) => digammaDifference(p * x, q));
   const digammaQ = d.distinctX.map((x) => digammaDifference(q, p * x));
+  const constants = kernelConstants(d, p, q);
   const total = new CompensatedSum();
   let gradientP = 0;
   let gradientQ = 0;
@@ -181,11 +192,13 @@ function evaluateWithGradient(d: PreparedSpend, p: number, q: number, gamma: num
     const k = d.xIndex[i];
     const xm = x * d.m[i];
     const weight = d.weights[i];
-    total.add(weight * logDensity(px, q, gamma, xm, d.logM[i]));
     const v = xm / (gamma + xm);
     const w = gamma / (gamma + xm);
-    gradientP += weight * x * (digammaP[k] - Math.log1p(gamma / xm));
-    gradientQ += weight * (digammaQ[k] - Math.log1p(xm / gamma));
+    const log1pGammaOverXm = Math.log1p(gamma / xm);
+    const log1pXmOverGamma = Math.log1p(xm / gamma);
+    total.add(weight * (logBetaKernelFrom(constants[k], px, q, v, w, -log1pGammaOverXm, -log1pXmOverGamma) - d.logM[i]));
+    gradientP += weight * x * (digammaP[k] - log1pGammaOverXm);
+    gradientQ += weight * (digammaQ[k] - log1pXmOverGamma);
     gradientGamma += (weight * (q * v - px * w)) / gamma;
   }
   return { value: total.value(), gradient: [gradientP, gradientQ, gradientGamma] };

@@ -11,10 +11,20 @@ export interface RecordColumns<T> {
   values(row: T): CsvValue[];
 }
 
+/** Characters of rows gathered before each write to the sink (one await per chunk, not per row). */
+const CHUNK = 1 << 16;
+
 /** Streams rows as CSV with a header row. */
 export async function writeCsv<T>(sink: Sink, columns: RecordColumns<T>, rows: Iterable<T>): Promise<void> {
-  await sink.write(csvLine(columns.names));
-  for (const row of rows) await sink.write(csvLine(columns.values(row)));
+  let chunk = csvLine(columns.names);
+  for (const row of rows) {
+    chunk += csvLine(columns.values(row));
+    if (chunk.length >= CHUNK) {
+      await sink.write(chunk);
+      chunk = '';
+    }
+  }
+  await sink.write(chunk);
 }
 
 function objectOf<T>(columns: RecordColumns<T>, row: T): Record<string, CsvValue> {
@@ -48,5 +58,13 @@ export async function writeJson<T>(
 
 /** Streams one JSON object per line. */
 export async function writeNdjson<T>(sink: Sink, columns: RecordColumns<T>, rows: Iterable<T>): Promise<void> {
-  for (const row of rows) await sink.write(`${JSON.stringify(objectOf(columns, row), jsonReplacer)}\n`);
+  let chunk = '';
+  for (const row of rows) {
+    chunk += `${JSON.stringify(objectOf(columns, row), jsonReplacer)}\n`;
+    if (chunk.length >= CHUNK) {
+      await sink.write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk) await sink.write(chunk);
 }

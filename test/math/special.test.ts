@@ -1,7 +1,8 @@
 /** Reference values from mpmath (40 digits, evaluated at the double nearest to the argument) unless stated otherwise. */
 import { describe, expect, it } from 'vitest';
 import { gammaln } from 'simple-statistics';
-import { CompensatedSum, hyp2f1Bracket, lbeta, lgamma, log1mexp, logAddExp, logNbdProbability, logSumExp, nbdTailProbability } from '../../src/math/special.js';
+import { CompensatedSum, hyp2f1Bracket, lbeta, lgamma, log1mexp, logAddExp, logBetaKernel, logBetaKernelConstant, logBetaKernelFrom, logNbdProbability, logSumExp, nbdTailProbability } from '../../src/math/special.js';
+import { createRng } from '../../src/core/random.js';
 
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 
@@ -183,5 +184,29 @@ describe('CompensatedSum', () => {
     inf.add(1);
     inf.add(-Infinity);
     expect(inf.value()).toBe(-Infinity);
+  });
+});
+
+describe('logBetaKernelConstant and logBetaKernelFrom', () => {
+  it('give logBetaKernel to the last bit, in both of its forms (a or b below 10, both from 10)', () => {
+    const rng = createRng(4);
+    let large = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const a = 10 ** (rng.uniform() * 6 - 3);
+      const b = 10 ** (rng.uniform() * 6 - 3);
+      const v = rng.uniform();
+      const w = 1 - v;
+      if (Math.min(a, b) >= 10) large++;
+      const constant = logBetaKernelConstant(a, b);
+      expect(Object.is(logBetaKernelFrom(constant, a, b, v, w, Math.log(v), Math.log(w)), logBetaKernel(a, b, v, w, Math.log(v), Math.log(w)))).toBe(true);
+    }
+    expect(large).toBeGreaterThan(1000);
+  });
+
+  it('is ln B(a, b) below 10 and the kernel at v = a/(a + b) from 10 (where the bd0 terms vanish)', () => {
+    expect(logBetaKernelConstant(2, 3)).toBeCloseTo(Math.log(1 / 12), 14);
+    const a = 40;
+    const b = 60;
+    expect(logBetaKernelFrom(logBetaKernelConstant(a, b), a, b, 0.4, 0.6, Math.log(0.4), Math.log(0.6))).toBeCloseTo(logBetaKernelConstant(a, b), 12);
   });
 });
