@@ -247,10 +247,51 @@ export function probabilityAlive(params: Readonly<Record<string, number>>, frequ
 export function expectedTransactions(params: Readonly<Record<string, number>>, t: number, frequency: number, recency: number, T: number): number {
   const [r, alpha, a, b] = read(params);
   if (t === 0) return 0;
-  const x = frequency;
-  const numerator = (a + b + x) * hyp2f1Bracket(a + b - r, a, a + b + x, t / (alpha + T + t));
+  return conditionalNumerator(r, alpha, a, b, t, frequency, T) / conditionalDenominator(r, alpha, a, b, frequency, recency, T);
+}
+
+/** (a + b + x)·hyp2f1Bracket(a + b − r, a, a + b + x, t/(α + T + t)): depends on (t, x, T) only. */
+function conditionalNumerator(r: number, alpha: number, a: number, b: number, t: number, x: number, T: number): number {
+  return (a + b + x) * hyp2f1Bracket(a + b - r, a, a + b + x, t / (alpha + T + t));
+}
+
+/** 1 + a/(b + x)·((α + T)/(α + t_x))^(r+x): does not depend on t. */
+function conditionalDenominator(r: number, alpha: number, a: number, b: number, x: number, recency: number, T: number): number {
   const logOdds = Math.log(a) - Math.log(b + x) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + recency));
-  return numerator / (1 + Math.exp(logOdds));
+  return 1 + Math.exp(logOdds);
+}
+
+/**
+ * {@link expectedTransactions} at each of `times`, into `out` (the same values to the last bit), with the
+ * work that does not depend on t done once. `numerators`, when given, holds the numerators for these times
+ * and this (x, T) (NaN where not yet computed): customers sharing x and T share it.
+ *
+ * Cost: O(terms of the series) per time whose numerator is not yet known.
+ */
+export function expectedTransactionsSteps(
+  params: Readonly<Record<string, number>>,
+  times: ArrayLike<number>,
+  frequency: number,
+  recency: number,
+  T: number,
+  out: Float64Array,
+  numerators?: Float64Array,
+): void {
+  const [r, alpha, a, b] = read(params);
+  const denominator = conditionalDenominator(r, alpha, a, b, frequency, recency, T);
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k];
+    if (t === 0) {
+      out[k] = 0;
+      continue;
+    }
+    let numerator = numerators === undefined ? Number.NaN : numerators[k];
+    if (Number.isNaN(numerator)) {
+      numerator = conditionalNumerator(r, alpha, a, b, t, frequency, T);
+      if (numerators !== undefined) numerators[k] = numerator;
+    }
+    out[k] = numerator / denominator;
+  }
 }
 
 /**

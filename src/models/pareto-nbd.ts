@@ -757,10 +757,48 @@ export function expectedTransactions(params: Readonly<Record<string, number>>, t
   checkHorizon(t);
   if (t === 0) return 0;
   const alive = probabilityAlive(params, frequency, recency, T);
+  return expectedGivenAlive(r, alpha, s, beta, alive, t, frequency, T);
+}
+
+/** FH eq. 41 from P(alive): the part that depends on t. */
+function expectedGivenAlive(r: number, alpha: number, s: number, beta: number, alive: number, t: number, frequency: number, T: number): number {
   const horizon = Math.log1p(t / (beta + T));
   const shape = s - 1;
   const growth = shape === 0 ? horizon : -Math.expm1(-shape * horizon) / shape;
   return (alive * (r + frequency) * (beta + T) * growth) / (alpha + T);
+}
+
+/**
+ * {@link expectedTransactions} at each of `times`, into `out` (the same values to the last bit), with
+ * P(alive) (the two ₂F₁ evaluations) computed once. `numerators` is not used (the interface's cache of the
+ * BG/NBD family).
+ *
+ * Cost: two ₂F₁ evaluations, then O(1) per time.
+ *
+ * @throws {ModelError} as {@link expectedTransactions}
+ */
+export function expectedTransactionsSteps(
+  params: Readonly<Record<string, number>>,
+  times: ArrayLike<number>,
+  frequency: number,
+  recency: number,
+  T: number,
+  out: Float64Array,
+  _numerators?: Float64Array,
+): void {
+  const [r, alpha, s, beta] = read(params);
+  checkHistory(frequency, recency, T);
+  for (let k = 0; k < times.length; k++) checkHorizon(times[k]);
+  let alive = Number.NaN;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k];
+    if (t === 0) {
+      out[k] = 0;
+      continue;
+    }
+    if (Number.isNaN(alive)) alive = probabilityAlive(params, frequency, recency, T);
+    out[k] = expectedGivenAlive(r, alpha, s, beta, alive, t, frequency, T);
+  }
 }
 
 /**

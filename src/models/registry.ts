@@ -18,6 +18,12 @@ export interface PurchaseModel {
   logLikelihood(params: Params, data: RfmData): number;
   probabilityAlive(params: Params, frequency: number, recency: number, T: number): number;
   expectedTransactions(params: Params, t: number, frequency: number, recency: number, T: number): number;
+  /**
+   * expectedTransactions at each of `times` into `out`, the same values to the last bit, with the work that
+   * does not depend on t done once per call; `numerators` (NaN until filled) carries the part that depends
+   * on (t, frequency, T) only between customers that share frequency and T (BG/NBD and MBG/NBD).
+   */
+  expectedTransactionsSteps(params: Params, times: ArrayLike<number>, frequency: number, recency: number, T: number, out: Float64Array, numerators?: Float64Array): void;
   expectedTransactionsNew(params: Params, t: number): number;
   /** P(at least one purchase in (T, T + t]) for a customer with history (frequency, recency, T). */
   probabilityPurchaseWithin(params: Params, t: number, frequency: number, recency: number, T: number): number;

@@ -23,7 +23,15 @@ export function stepRate(annualRate: number, stepDays: number): number {
   return (1 + annualRate) ** (stepDays / 365.25) - 1;
 }
 
-/** Discounted expected transactions over the horizon for one customer (multiply by spend × margin for CLV). */
+/** Scratch arrays of {@link discountedTransactions}: the step ends and the cumulative expectations. */
+let stepTimes = new Float64Array(0);
+let cumulativeAt = new Float64Array(0);
+
+/**
+ * Discounted expected transactions over the horizon for one customer (multiply by spend × margin for CLV).
+ * `numerators` (settings.steps entries, NaN until filled) is shared by the customers with this frequency and
+ * T (see PurchaseModel.expectedTransactionsSteps).
+ */
 export function discountedTransactions(
   model: PurchaseModel,
   params: Readonly<Record<string, number>>,
@@ -31,11 +39,20 @@ export function discountedTransactions(
   frequency: number,
   recency: number,
   T: number,
+  numerators?: Float64Array,
 ): { discounted: number; total: number } {
+  const steps = settings.steps;
+  if (stepTimes.length < steps) {
+    stepTimes = new Float64Array(steps);
+    cumulativeAt = new Float64Array(steps);
+  }
+  const times = stepTimes.length === steps ? stepTimes : stepTimes.subarray(0, steps);
+  for (let s = 1; s <= steps; s++) times[s - 1] = s * settings.stepPeriods;
+  model.expectedTransactionsSteps(params, times, frequency, recency, T, cumulativeAt, numerators);
   let previous = 0;
   let discounted = 0;
-  for (let s = 1; s <= settings.steps; s++) {
-    const cumulative = model.expectedTransactions(params, s * settings.stepPeriods, frequency, recency, T);
+  for (let s = 1; s <= steps; s++) {
+    const cumulative = cumulativeAt[s - 1];
     discounted += (cumulative - previous) / (1 + settings.stepRate) ** s;
     previous = cumulative;
   }

@@ -156,13 +156,19 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   const tupleDiscounted = new Float64Array(tuples.distinct).fill(Number.NaN);
   const tupleTotal = new Float64Array(tuples.distinct);
   const tuplePAlive = new Float64Array(tuples.distinct);
+  // The BG/NBD family's expectations have a part that depends on (frequency, T) only (a ₂F₁ per step):
+  // computed once per distinct pair when pairs are much fewer than tuples (weekly data: ~30k pairs for 400k tuples).
+  const pairs = rowIndex([input.frequency, input.T]);
+  const steps = settings.steps;
+  const numerators = pairs.distinct * 2 <= tuples.distinct && steps > 0 ? new Float64Array(pairs.distinct * steps).fill(Number.NaN) : null;
   for (let i = 0; i < n; i++) {
     const k = tuples.index[i];
     if (!Number.isNaN(tupleDiscounted[k])) continue;
     const f = input.frequency[i];
     const r = input.recency[i];
     const T = input.T[i];
-    const d = discountedTransactions(model, params, settings, f, r, T);
+    const pair = pairs.index[i];
+    const d = discountedTransactions(model, params, settings, f, r, T, numerators?.subarray(pair * steps, (pair + 1) * steps));
     tupleDiscounted[k] = d.discounted;
     tupleTotal[k] = d.total;
     tuplePAlive[k] = model.probabilityAlive(params, f, r, T);
