@@ -17,9 +17,8 @@ import { fitValuationModels } from '../value/fit-valuation.js';
 import type { ValueResult } from '../value/types.js';
 import { valuePortfolio } from '../value/value.js';
 import type { ValuationSettings } from './settings.js';
-import { recordColumns } from '../core/record-columns.js';
 import type { Lookup } from '../core/types.js';
-import { lookupOf } from './lookup.js';
+import { lookupOfArrays } from './lookup.js';
 import { trace, type Tracer } from './trace.js';
 
 /** The length in days of each step of the horizon. */
@@ -83,7 +82,7 @@ export function analyseValue(data: ValueData, s: ValueSettings, tracer?: Tracer)
   const segmentLookup = (summaries: CustomerSummary[], asOf: Day): Lookup<string> => {
     const names = customerSegments(summaries, { asOf });
     if (!data.sales) return new Map(summaries.map((c, i) => [c.id, names[i]]));
-    return lookupOf(data.sales, recordColumns(summaries.map((c, i) => ({ customerId: c.id, segment: names[i] }))), 'customerId', 'segment');
+    return lookupOfArrays(data.sales, summaries.map((c) => c.id), names);
   };
   const segments = data.summaries && asOfDay !== undefined ? segmentLookup(data.summaries, asOfDay) : undefined;
   trace(tracer, 'value: segments');

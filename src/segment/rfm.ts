@@ -112,13 +112,42 @@ export function quantileScores(values: ArrayLike<number>, bins: number = DEFAULT
     if (!Number.isFinite(v)) throw new RangeError(`quantile scores need finite values: found ${v} at index ${i}`);
     sorted[i] = v;
   }
-  sorted.sort();
   const scores = new Uint8Array(n);
+  const below = integerRanks(sorted);
+  if (below) {
+    // integer values over a short range (days, transaction counts): counts, no sort
+    const min = below.min;
+    for (let i = 0; i < n; i++) scores[i] = 1 + Math.floor((bins * below.counts[values[i] - min]) / n);
+    return scores;
+  }
+  sorted.sort();
   for (let i = 0; i < n; i++) {
     const below = lowerBound(sorted, values[i]);
     scores[i] = 1 + Math.floor((bins * below) / n);
   }
   return scores;
+}
+
+/**
+ * For integer values whose range is at most twice their number: for each value v from the minimum, how many
+ * values are strictly below it (`counts[v − min]`). Null for other values. O(n + range).
+ */
+function integerRanks(values: Float64Array): { min: number; counts: Float64Array } | null {
+  const n = values.length;
+  if (n === 0) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) return null;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (max - min > 2 * n + 1024) return null;
+  const counts = new Float64Array(max - min + 2);
+  for (let i = 0; i < n; i++) counts[values[i] - min + 1]++;
+  for (let k = 1; k < counts.length; k++) counts[k] += counts[k - 1];
+  return { min, counts };
 }
 
 /** Index of the first element >= value in an ascending array (= number of elements strictly below). */

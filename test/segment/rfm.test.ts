@@ -8,6 +8,18 @@ const customer = (id: string, lastDay: number, transactions: number, revenue: nu
 });
 
 describe('quantileScores', () => {
+  it('scores integer values (counted) as the same values made fractional (sorted and searched)', () => {
+    let seed = 7;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const [n, range] of [[1, 1], [50, 3], [1000, 40], [5000, 20000], [3000, 1e9]] as const) {
+      const values = Array.from({ length: n }, () => Math.floor(next() * range) - (range > 100 ? 50 : 0));
+      const fractional = values.map((v) => v + 0.25);
+      for (const bins of [2, 5, 9]) expect([...quantileScores(values, bins)]).toEqual([...quantileScores(fractional, bins)]);
+    }
+    // below: 1→0, 2→2, 3→3 of 6 → 1, 1 + floor(3·2/6) = 2, 1 + floor(3·3/6) = 2
+    expect([...quantileScores([3, 1, 1, 2, 3, 3], 3)]).toEqual([2, 1, 1, 2, 2, 2]);
+  });
+
   it('scores 1 + floor(bins × below / n), below = values strictly smaller', () => {
     expect([...quantileScores([10, 20, 20, 30, 40], 5)]).toEqual([1, 2, 2, 4, 5]);
     expect([...quantileScores([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5)]).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
