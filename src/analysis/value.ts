@@ -54,10 +54,31 @@ export interface ValueData {
   period: { name: string; days: number };
   /** ISO as-of ('' for a summary file, which has none). */
   asOf: string;
+  /** Read for the segments, then set to null by {@link analyseValue} (so that they can be collected). */
   summaries: CustomerSummary[] | null;
   sales?: SalesAccumulator;
   payments?: PaymentLedger;
   window: SummaryWindow | null;
+}
+
+/**
+ * The segment of each customer by id: through the sales' id index when there are sales (a Map of a million
+ * customers is ~80 MB), else a Map.
+ */
+function segmentLookup(summaries: CustomerSummary[], asOf: Day, sales: SalesAccumulator | undefined): Lookup<string> {
+  const names = customerSegments(summaries, { asOf });
+  if (!sales) return new Map(summaries.map((c, i) => [c.id, names[i]]));
+  return lookupOfArrays(sales, summaries.map((c) => c.id), names);
+}
+
+/**
+ * The segments a year before as-of, from the histories up to then (undefined when nobody had bought by
+ * then). A function of its own so that the summaries of then are garbage as soon as it returns.
+ */
+function segmentsYearBefore(sales: SalesAccumulator, window: SummaryWindow, asOfDay: Day): Lookup<string> | undefined {
+  const earlier = asOfDay - 365;
+  const past = summarize(sales, { ...window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
+  return past.length > 0 ? segmentLookup(past, earlier, sales) : undefined;
 }
 
 /** Values the portfolio. The notes are the fits' notes, the margin note and the valuation's warnings. */
@@ -77,22 +98,12 @@ export function analyseValue(data: ValueData, s: ValueSettings, tracer?: Tracer)
     if (s.noMarginNote !== null) notes.push(s.noMarginNote);
   }
   const asOfDay: Day | undefined = data.window?.asOf;
-  // The segment of each customer by id: through the sales' id index when there are sales (a Map of a million
-  // customers is ~80 MB), else a Map.
-  const segmentLookup = (summaries: CustomerSummary[], asOf: Day): Lookup<string> => {
-    const names = customerSegments(summaries, { asOf });
-    if (!data.sales) return new Map(summaries.map((c, i) => [c.id, names[i]]));
-    return lookupOfArrays(data.sales, summaries.map((c) => c.id), names);
-  };
-  const segments = data.summaries && asOfDay !== undefined ? segmentLookup(data.summaries, asOfDay) : undefined;
+  const segments = data.summaries && asOfDay !== undefined ? segmentLookup(data.summaries, asOfDay, data.sales) : undefined;
+  // The summaries are not read after this: released, so that they do not stay through the valuation.
+  data.summaries = null;
   trace(tracer, 'value: segments');
   // Segments a year earlier, from the histories up to then, for the baseline retention per segment.
-  let earlierSegments: Lookup<string> | undefined;
-  if (data.sales && data.window && asOfDay !== undefined) {
-    const earlier = asOfDay - 365;
-    const past = summarize(data.sales, { ...data.window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
-    if (past.length > 0) earlierSegments = segmentLookup(past, earlier);
-  }
+  const earlierSegments = data.sales && data.window && asOfDay !== undefined ? segmentsYearBefore(data.sales, data.window, asOfDay) : undefined;
   trace(tracer, 'value: segments a year back');
   let collectionRates: Map<string, number> | undefined;
   if (s.collected && data.payments && asOfDay !== undefined) {

@@ -15,7 +15,7 @@ import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
 import { readSavedModel } from '../saved-model.js';
-import { analyseValue } from '../../analysis/value.js';
+import { analyseValue, type ValueData } from '../../analysis/value.js';
 import { valueFromOptions } from '../settings.js';
 import { valueColumns } from '../../report/columns.js';
 import { renderValue } from '../../report/text/value.js';
@@ -43,16 +43,21 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   if (saved && saved.model !== 'gammagamma' && !PURCHASE_MODEL_NAMES.includes(saved.model as PurchaseModelName)) {
     throw new UsageError(`crm value needs a purchase model (bgnbd, paretonbd, mbgnbd), not ${saved.model}`);
   }
-  const { result, notes } = analyseValue(
-    { input: loaded.input, period: loaded.period, asOf: String(loaded.meta.asOf ?? ''), summaries: loaded.summaries, sales: loaded.data?.sales, payments: loaded.data?.payments, window: loaded.window },
-    settings,
-    trace,
-  );
+  const { result, notes } = analyseValue(valueData(loaded), settings, trace);
   // The output needs the input's meta and notes only: the per-customer data (summaries, sales, payments)
   // are let go before it is written.
-  loaded.summaries = null;
   loaded.data = null;
   return { result, loaded, notes: [...loaded.notes, ...notes], valuationNotes: notes };
+}
+
+/**
+ * The valuation's data; the summaries are handed over (taken from `loaded`), and the valuation lets them go
+ * once it has the segments. A function of its own so that no local of the caller holds them meanwhile.
+ */
+function valueData(loaded: ModelData): ValueData {
+  const summaries = loaded.summaries;
+  loaded.summaries = null;
+  return { input: loaded.input, period: loaded.period, asOf: String(loaded.meta.asOf ?? ''), summaries, sales: loaded.data?.sales, payments: loaded.data?.payments, window: loaded.window };
 }
 
 export function addValueOptions(cmd: Command): Command {
