@@ -16,6 +16,7 @@
 import { createRng } from '../core/random.js';
 import { normalQuantile } from '../math/normal.js';
 import type { PurchaseModel } from '../models/registry.js';
+import { rowIndex } from '../models/compress.js';
 import type { FittedModel } from '../models/types.js';
 import { discountedTransactions, type ClvSettings } from './clv.js';
 
@@ -91,10 +92,16 @@ export function purchaseSensitivity(
   const alive = new Float64Array(n * k);
   const total = new Float64Array(n * k);
   const discounted = new Float64Array(n * k);
+  // As in the valuation: the BG/NBD family's numerators are shared by the tuples with the same frequency and T.
+  const pairs = rowIndex([frequency, T]);
+  const steps = settings.steps;
+  const sharePairs = pairs.distinct * 2 <= n && steps > 0;
   const evaluateAt = (shifted: Record<string, number>) => {
     const out = { alive: new Float64Array(n), total: new Float64Array(n), discounted: new Float64Array(n) };
+    const numerators = sharePairs ? new Float64Array(pairs.distinct * steps).fill(Number.NaN) : null;
     for (let t = 0; t < n; t++) {
-      const d = discountedTransactions(model, shifted, settings, frequency[t], recency[t], T[t]);
+      const pair = pairs.index[t];
+      const d = discountedTransactions(model, shifted, settings, frequency[t], recency[t], T[t], numerators?.subarray(pair * steps, (pair + 1) * steps));
       const p = model.probabilityAlive(shifted, frequency[t], recency[t], T[t]);
       out.alive[t] = p > 0 && p < 1 ? logit(p) : Number.NaN;
       out.total[t] = d.total > 0 ? Math.log(d.total) : Number.NaN;

@@ -25,6 +25,16 @@ describe('csvField numbers', () => {
     expect(long).toBeGreaterThan(150_000);
   });
 
+  it('writes short decimals (cents, eighths, tenths of a cent, sums of them) as String(value)', () => {
+    const rng = createRng(11);
+    for (let i = 0; i < 100_000; i++) {
+      const cents = Math.round((rng.uniform() - 0.2) * 10 ** (1 + Math.floor(rng.uniform() * 10)));
+      for (const value of [cents / 100, cents / 8, cents / 1000, cents / 100 + 0.01 * (i % 7), cents / 3]) {
+        expect(csvField(value)).toBe(reference(value));
+      }
+    }
+  });
+
   it('keeps the integer digits of numbers between 1e11 and 1e12 and at the edges of plain notation', () => {
     const cases = [
       100000000000.4, 123456789012.49, 999999999999.9, 999999999999.4, -100000000000.25, 1e-6 + 1e-22, 9.999999999999e-7,

@@ -13,10 +13,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvField(value: CsvValue, formulaSafe = true): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') {
+    if (Number.isInteger(value)) return String(value);
     if (!Number.isFinite(value)) return '';
-    // Short decimal forms carry no floating-point noise; only long ones need rounding to 12 digits.
-    const text = String(value);
-    return text.length <= 13 ? text : cleanText(value, text);
+    return decimalText(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   let text = value;
@@ -25,22 +24,26 @@ export function csvField(value: CsvValue, formulaSafe = true): string {
 }
 
 /**
- * `String(clean(value))` for a finite number whose shortest form is `text`, without parsing the rounded
- * digits back: when `toPrecision(12)` is in plain (not exponential) notation, the rounded number's shortest
- * form is those digits without trailing zeros (a decimal of at most 15 significant digits is the shortest
- * form of the double nearest to it), and JavaScript writes numbers from 1e-6 to below 1e21 in plain notation
- * too. Integers (which `clean` leaves alone) and exponential forms take the plain way.
+ * A finite non-integer as CSV writes it: its shortest form when that has at most 13 characters, else
+ * `String(clean(value))` (rounded to 12 significant digits). Both are the digits of `toPrecision(12)` without
+ * trailing zeros whenever those are in plain notation (about 1e-6 to 1e12):
+ * - when the 12-digit rounding reads back as the value itself, it is the value's shortest form (a decimal of
+ *   at most 15 significant digits is the shortest form of the double nearest to it), short or long;
+ * - otherwise the shortest form has at least 13 significant digits, so with its '.' at least 14 characters:
+ *   the long case, whose rounded form is those digits.
+ * So one conversion does, where the plain way takes three and a parse. Exponential forms take the plain way.
  */
-function cleanText(value: number, text: string): string {
-  if (Number.isInteger(value)) return text;
+function decimalText(value: number): string {
   const rounded = value.toPrecision(12);
-  if (rounded.includes('e')) return String(clean(value));
-  if (!rounded.includes('.')) return String(Number(rounded)); // 12 integer digits (e.g. 123456789012.4 → '123456789012')
+  if (rounded.includes('e')) {
+    const text = String(value);
+    return text.length <= 13 ? text : String(clean(value));
+  }
+  if (!rounded.includes('.')) return rounded; // 12 integer digits (e.g. 123456789012.4 → '123456789012')
   let end = rounded.length;
   while (rounded.charCodeAt(end - 1) === 48) end--; // trailing '0's of the fraction
   if (rounded.charCodeAt(end - 1) === 46) end--; // and then the '.'
-  const out = rounded.slice(0, end);
-  return out === '-0' ? '0' : out;
+  return rounded.slice(0, end);
 }
 
 /** One CSV line with its newline. */
