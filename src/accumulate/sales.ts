@@ -44,6 +44,8 @@ export class CustomerState {
   amounts: number[] = [];
   /** 1 when the day has at least one purchase line (amount >= 0), 0 when it has only returns. */
   purchase: number[] = [];
+  /** Transactions (orders, or lines without order_id) that started on the day. */
+  orders: number[] = [];
   /** Transactions (orders, or lines without order_id) in calibration and holdout. */
   transactions = 0;
   transactionsHoldout = 0;
@@ -53,7 +55,7 @@ export class CustomerState {
   lastOrder = '';
 
   /** Adds an amount to a day, keeping `days` sorted (appending is the common, sorted-input case). */
-  addDay(day: Day, amount: number): void {
+  addDay(day: Day, amount: number, orders = 0): void {
     const isPurchase = amount >= 0 ? 1 : 0;
     const days = this.days;
     const n = days.length;
@@ -61,6 +63,7 @@ export class CustomerState {
       days.push(day);
       this.amounts.push(amount);
       this.purchase.push(isPurchase);
+      this.orders.push(orders);
       return;
     }
     let lo = 0;
@@ -72,23 +75,28 @@ export class CustomerState {
       else {
         this.amounts[mid] = addMoney(this.amounts[mid], amount);
         this.purchase[mid] |= isPurchase;
+        this.orders[mid] += orders;
         return;
       }
     }
     // Insert at lo by shifting the tail (faster than splice on these short arrays).
     const amounts = this.amounts;
     const purchase = this.purchase;
+    const dayOrders = this.orders;
     days.push(0);
     amounts.push(0);
     purchase.push(0);
+    dayOrders.push(0);
     for (let i = n; i > lo; i--) {
       days[i] = days[i - 1];
       amounts[i] = amounts[i - 1];
       purchase[i] = purchase[i - 1];
+      dayOrders[i] = dayOrders[i - 1];
     }
     days[lo] = day;
     amounts[lo] = amount;
     purchase[lo] = isPurchase;
+    dayOrders[lo] = orders;
   }
 }
 
@@ -178,7 +186,7 @@ export const ORDER_NEW = 3;
 export const ORDER_FIRST = 4;
 
 /** A copy of a typed array in a larger one of the same type (the growth step of the struct-of-arrays stores). */
-export function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(array: T, size: number): T {
+export function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array>(array: T, size: number): T {
   const bigger = new (array.constructor as new (n: number) => T)(size);
   bigger.set(array);
   return bigger;
@@ -217,6 +225,8 @@ export class SalesAccumulator {
   private entryDay = new Int32Array(INITIAL);
   private entryAmount = new Float64Array(INITIAL);
   private entryPurchase = new Uint8Array(INITIAL);
+  /** Transactions started on the entry's day (summaries at an earlier day count them up to it). */
+  private entryOrders = new Uint32Array(INITIAL);
   private entryNext = new Int32Array(INITIAL);
 
   /**
@@ -271,7 +281,7 @@ export class SalesAccumulator {
       if (margin !== null) this.margin[c] = addMoney(this.margin[c], margin);
     }
     if (margin !== null) this.hasMargin = true;
-    this.addDay(c, day, amount);
+    this.addDay(c, day, amount, newTransaction ? 1 : 0);
     if (day < this.minDay) this.minDay = day;
     if (day > this.maxDay) this.maxDay = day;
   }
@@ -313,7 +323,7 @@ export class SalesAccumulator {
       if (withMargin) this.margin[c] = addMoney(this.margin[c], margin);
     }
     if (withMargin) this.hasMargin = true;
-    this.addDay(c, day, amount);
+    this.addDay(c, day, amount, newTransaction ? 1 : 0);
     if (day < this.minDay) this.minDay = day;
     if (day > this.maxDay) this.maxDay = day;
   }
@@ -353,6 +363,7 @@ export class SalesAccumulator {
       this.entryDay = this.entryDay.slice(0, e);
       this.entryAmount = this.entryAmount.slice(0, e);
       this.entryPurchase = this.entryPurchase.slice(0, e);
+      this.entryOrders = this.entryOrders.slice(0, e);
       this.entryNext = this.entryNext.slice(0, e);
       this.entryCapacity = e;
     }
@@ -381,19 +392,21 @@ export class SalesAccumulator {
     return c;
   }
 
-  private newEntry(day: Day, amount: number, purchase: number, next: number): number {
+  private newEntry(day: Day, amount: number, purchase: number, orders: number, next: number): number {
     const e = this.entries;
     if (e === this.entryCapacity) {
       const n = e * 2;
       this.entryDay = grow(this.entryDay, n);
       this.entryAmount = grow(this.entryAmount, n);
       this.entryPurchase = grow(this.entryPurchase, n);
+      this.entryOrders = grow(this.entryOrders, n);
       this.entryNext = grow(this.entryNext, n);
       this.entryCapacity = n;
     }
     this.entryDay[e] = day;
     this.entryAmount[e] = amount;
     this.entryPurchase[e] = purchase;
+    this.entryOrders[e] = orders;
     this.entryNext[e] = next;
     this.entries = e + 1;
     return e;
@@ -404,11 +417,11 @@ export class SalesAccumulator {
    * whose day is found only after more than OUT_OF_ORDER steps along the list turns the customer unsorted (see
    * `unsorted`): O(1) per row from then on, O(k log k) once when read, instead of O(k) per row.
    */
-  private addDay(c: number, day: Day, amount: number): void {
+  private addDay(c: number, day: Day, amount: number, orders: number): void {
     const isPurchase = amount >= 0 ? 1 : 0;
     const tail = this.tail[c];
     if (tail < 0) {
-      const e = this.newEntry(day, amount, isPurchase, -1);
+      const e = this.newEntry(day, amount, isPurchase, orders, -1);
       this.head[c] = e;
       this.tail[c] = e;
       return;
@@ -419,9 +432,10 @@ export class SalesAccumulator {
       if (known !== undefined) {
         this.entryAmount[known] = addMoney(this.entryAmount[known], amount);
         this.entryPurchase[known] |= isPurchase;
+        this.entryOrders[known] += orders;
         return;
       }
-      const e = this.newEntry(day, amount, isPurchase, -1);
+      const e = this.newEntry(day, amount, isPurchase, orders, -1);
       this.entryNext[tail] = e;
       this.tail[c] = e;
       entries.set(day, e);
@@ -429,7 +443,7 @@ export class SalesAccumulator {
     }
     const dayOf = this.entryDay;
     if (day > dayOf[tail]) {
-      const e = this.newEntry(day, amount, isPurchase, -1);
+      const e = this.newEntry(day, amount, isPurchase, orders, -1);
       this.entryNext[tail] = e;
       this.tail[c] = e;
       return;
@@ -445,8 +459,9 @@ export class SalesAccumulator {
     if (dayOf[e] === day) {
       this.entryAmount[e] = addMoney(this.entryAmount[e], amount);
       this.entryPurchase[e] |= isPurchase;
+      this.entryOrders[e] += orders;
     } else {
-      const inserted = this.newEntry(day, amount, isPurchase, e);
+      const inserted = this.newEntry(day, amount, isPurchase, orders, e);
       if (previous < 0) this.head[c] = inserted;
       else this.entryNext[previous] = inserted;
     }
@@ -482,10 +497,12 @@ export class SalesAccumulator {
     into.days.length = 0;
     into.amounts.length = 0;
     into.purchase.length = 0;
+    into.orders.length = 0;
     for (let e = this.head[c]; e >= 0; e = this.entryNext[e]) {
       into.days.push(this.entryDay[e]);
       into.amounts.push(this.entryAmount[e]);
       into.purchase.push(this.entryPurchase[e]);
+      into.orders.push(this.entryOrders[e]);
     }
     into.transactions = this.transactions[c];
     into.transactionsHoldout = this.transactionsHoldout[c];

@@ -43,7 +43,12 @@ export interface SummaryExclusions {
 /** Compares customer ids: numeric ids by value, others as text (defined beside the accumulator). */
 export { compareIds };
 
-/** Summary of one customer, or null when it has no purchase day in the calibration window. */
+/**
+ * Summary of one customer, or null when it has no purchase day in the calibration window. The transactions
+ * are counted per day up to the calibration end, so a window earlier than the sales' own counts only what
+ * happened by then. The margin is kept per customer, not per day: `hasMargin` false (margin null) for a window
+ * that ends before the sales' calibration end.
+ */
 export function summarizeCustomer(
   id: string,
   state: CustomerState,
@@ -58,11 +63,13 @@ export function summarizeCustomer(
   let revenue = 0;
   let holdoutDays = 0;
   let holdoutTotal = 0;
-  const { days, amounts, purchase } = state;
+  let transactions = 0;
+  const { days, amounts, purchase, orders } = state;
   for (let i = 0; i < days.length; i++) {
     const day = days[i];
     if (day > asOf) break;
     if (day <= calibrationEnd) {
+      transactions += orders[i];
       revenue = addMoney(revenue, amounts[i]);
       if (!purchase[i]) continue;
       if (purchaseDays === 0) first = day;
@@ -80,7 +87,7 @@ export function summarizeCustomer(
     id,
     firstDay: first,
     lastDay: last,
-    transactions: state.transactions,
+    transactions,
     frequency,
     recency: (last - first) / period.days,
     T: (calibrationEnd - first) / period.days,
@@ -104,9 +111,12 @@ export function summarize(
   const customers: CustomerSummary[] = [];
   const exclusions: SummaryExclusions = { firstPurchaseInHoldout: 0, noPurchase: 0 };
   const state = new CustomerState();
+  // Margins are totals of the sales' calibration window: unknown for a window that ends before it.
+  const salesCalibrationEnd = Math.min(sales.window.calibrationEnd ?? Infinity, sales.window.asOf ?? Infinity, sales.maxDay);
+  const hasMargin = sales.hasMargin && window.calibrationEnd >= salesCalibrationEnd;
   for (const c of sales.order(compareIds)) {
     sales.stateAt(c, state);
-    const s = summarizeCustomer(sales.ids[c], state, window, sales.hasMargin);
+    const s = summarizeCustomer(sales.ids[c], state, window, hasMargin);
     if (s) customers.push(s);
     else {
       const inHoldout = state.days.some((d, i) => d > window.calibrationEnd && d <= window.asOf && state.purchase[i]);

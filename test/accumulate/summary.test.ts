@@ -106,3 +106,29 @@ describe('modelInputFromSummaries', () => {
     expect(modelInputFromSummaries([]).ids).toEqual([]);
   });
 });
+
+describe('summarize at a window earlier than the sales', () => {
+  // The campaign segments (the day before the first contact) and the valuation's segments a year back
+  // summarize the same sales at an earlier day: what happened after it must not count.
+  const sales = new SalesAccumulator({ asOf: 140 });
+  for (const r of [
+    row('A', 100, 10, 'O1'), row('A', 100, 5, 'O1'), row('A', 105, 20, 'O2'),
+    // after day 110: three more orders (two on one day) and a line without order id
+    row('A', 120, 30, 'O3'), row('A', 120, 30, 'O4'), row('A', 130, 30, 'O5'), row('A', 135, 7),
+    row('B', 102, 8, 'O6'), row('B', 125, 8, 'O7'),
+  ]) sales.add(r);
+  const at = (day: number) => summarize(sales, { asOf: day, calibrationEnd: day, holdout: false, period: parsePeriod('day') }).customers;
+
+  it('counts the transactions up to that day only', () => {
+    expect(at(110).map((c) => [c.id, c.transactions, c.frequency, c.revenue])).toEqual([['A', 2, 1, 35], ['B', 1, 0, 8]]);
+    expect(at(122).map((c) => [c.id, c.transactions])).toEqual([['A', 4], ['B', 1]]);
+  });
+
+  it('gives the same transactions and margins as before at the sales\' own window', () => {
+    expect(at(140).map((c) => [c.id, c.transactions, c.margin])).toEqual([['A', 6, (10 + 5 + 20 + 30 + 30 + 30 + 7) / 4], ['B', 2, 4]]); // O1 (two lines) to O5, and the line without order id
+  });
+
+  it('leaves the margin unknown (null) at an earlier window: it is kept per customer, not per day', () => {
+    expect(at(110).map((c) => c.margin)).toEqual([null, null]);
+  });
+});
