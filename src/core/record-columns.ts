@@ -105,6 +105,10 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
   /** Whether every value of the field is a plain record or null. */
   const nested: boolean[] = [];
   const distinct: (Set<unknown> | null)[] = [];
+  /** Per shape: the column of each of its keys, in its key order. */
+  const shapePositions: Int32Array[] = [];
+  /** Per key: the last value added to its distinct set (rows often repeat the previous row's value). */
+  const lastSeen: unknown[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Record<string, unknown>;
     if (row === null || typeof row !== 'object' || Array.isArray(row) || Object.getPrototypeOf(row) !== Object.prototype) return rows;
@@ -124,24 +128,31 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
         numeric.push(true);
         nested.push(true);
         distinct.push(new Set());
+        lastSeen.push(ABSENT);
       }
+      shapePositions.push(Int32Array.from(rowKeys, (key) => keyPosition.get(key)!));
     }
     shapeOf[i] = s;
-    for (const key of rowKeys) {
-      const k = keyPosition.get(key)!;
-      const v = row[key];
+    const shapeKeys = shapes[s];
+    const positions = shapePositions[s];
+    for (let j = 0; j < positions.length; j++) {
+      const k = positions[j];
+      const v = row[shapeKeys[j]];
       if (numeric[k] && !(typeof v === 'number' || v === null)) numeric[k] = false;
       if (nested[k] && !(v === null || isPlainRecord(v))) nested[k] = false;
       const seen = distinct[k];
+      // (0 and -0 are ===: a -0 after a 0 must still be seen)
+      if (seen === null || (v === lastSeen[k] && v !== 0)) continue;
       // a numeric field of more than 255 values is a number column: its values need not be counted further
-      if (seen !== null && numeric[k] && seen.size > 255) distinct[k] = null;
-      else if (seen !== null) {
-        // -0 is kept as a number (a dictionary would make it 0)
-        if (!isPrimitive(v) || Object.is(v, -0)) distinct[k] = null;
-        else if (!seen.has(v)) {
+      if (numeric[k] && seen.size > 255) distinct[k] = null;
+      // -0 is kept as a number (a dictionary would make it 0)
+      else if (!isPrimitive(v) || Object.is(v, -0)) distinct[k] = null;
+      else {
+        if (!seen.has(v)) {
           seen.add(v);
           if (seen.size > MAX_CODES - 1) distinct[k] = null;
         }
+        lastSeen[k] = v;
       }
     }
   }
@@ -173,27 +184,39 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
     return { kind: 'value', values: new Array(n) };
   });
   const codeOf = columns.map((c) => (c.kind === 'code' ? new Map(c.dictionary.map((v, j) => [v, j])) : null));
-  // per shape: the columns of its keys in its order, and the columns it lacks
-  const shapeColumns = shapes.map((shape) => shape.map((key) => keyPosition.get(key)!));
-  const shapeAbsent = shapes.map((shape) => keys.map((_, k) => k).filter((k) => !shape.includes(keys[k])));
-  const put = (k: number, i: number, v: unknown): void => {
-    const column = columns[k];
-    if (column.kind === 'code') column.codes[i] = codeOf[k]!.get(v)!;
-    else if (column.kind === 'nested') return;
-    else if (column.kind === 'value') column.values[i] = v;
-    else if (typeof v === 'number') column.values[i] = v;
-    else {
-      column.state ??= new Uint8Array(n);
-      column.state[i] = v === null ? 1 : 2;
+  // Pass 2, column by column (one kind of store per loop): rows of the same shape read the key at the same place.
+  columns.forEach((column, k) => {
+    if (column.kind === 'nested') return;
+    const key = keys[k];
+    const inShape = shapes.map((shape) => shape.includes(key));
+    if (column.kind === 'code') {
+      const codes = column.codes;
+      const code = codeOf[k]!;
+      let last: unknown = ABSENT;
+      let lastCode = code.get(ABSENT) ?? 0;
+      for (let i = 0; i < n; i++) {
+        const v = inShape[shapeOf[i]] ? (rows[i] as Record<string, unknown>)[key] : ABSENT;
+        if (v !== last || Object.is(v, Number.NaN)) {
+          last = v;
+          lastCode = code.get(v)!;
+        }
+        codes[i] = lastCode;
+      }
+    } else if (column.kind === 'value') {
+      const values = column.values;
+      for (let i = 0; i < n; i++) values[i] = inShape[shapeOf[i]] ? (rows[i] as Record<string, unknown>)[key] : ABSENT;
+    } else {
+      const values = column.values;
+      for (let i = 0; i < n; i++) {
+        const v = inShape[shapeOf[i]] ? (rows[i] as Record<string, unknown>)[key] : ABSENT;
+        if (typeof v === 'number') values[i] = v;
+        else {
+          column.state ??= new Uint8Array(n);
+          column.state[i] = v === null ? 1 : 2;
+        }
+      }
     }
-  };
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] as Record<string, unknown>;
-    const shape = shapes[shapeOf[i]];
-    const own = shapeColumns[shapeOf[i]];
-    for (let j = 0; j < own.length; j++) put(own[j], i, row[shape[j]]);
-    for (const k of shapeAbsent[shapeOf[i]]) put(k, i, ABSENT);
-  }
+  });
   return new ColumnRecords<T>(n, shapes, shapes.length > 1 ? shapeOf : null, keys, columns);
 }
 

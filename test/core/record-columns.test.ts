@@ -43,6 +43,24 @@ describe('recordColumns', () => {
     expect(JSON.stringify(list)).toBe(JSON.stringify(rows));
   });
 
+  it('keeps values that repeat in runs (the last-value shortcuts): 0 then -0, NaN, names, absent keys', () => {
+    const rows: Record<string, unknown>[] = [];
+    const runs = [0, 0, -0, -0, 0, Number.NaN, Number.NaN, 3, 3, null, null, -0];
+    for (let i = 0; i < 600; i++) {
+      const r: Record<string, unknown> = { id: `C${i}`, small: runs[Math.floor(i / 50)], name: i < 300 ? 'A' : 'B' };
+      if (Math.floor(i / 25) % 2 === 0) r.sometimes = Math.floor(i / 100); // absent in runs of 25
+      r.many = i < 400 ? i : 399; // 400 distinct numbers, then a run of the last one
+      rows.push(r);
+    }
+    const list = recordColumns(rows);
+    expect(list).toBeInstanceOf(ColumnRecords);
+    rows.forEach((want, i) => {
+      const got = list.at(i) as Record<string, unknown>;
+      expect(Object.keys(got)).toEqual(Object.keys(want));
+      for (const key of Object.keys(want)) expect([i, key, Object.is(got[key], want[key])]).toEqual([i, key, true]);
+    });
+  });
+
   it('answers map, filter, forEach, some, reduce, slice and at as the array does', () => {
     const rows = records(500, 2);
     const list = recordColumns(rows);
