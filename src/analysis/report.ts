@@ -174,6 +174,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   const profitability = withColumns(section('profitability', () => runProfitability({ asOf, summaries, valuation: value, payments, costs: data.costs, marginShare: settings.valuation.margin?.share })));
   // Cost events after the as-of day (the last sale date without --as-of) are left out: the row account says so.
   if (profitability) excludeRows(data, 'costs', profitability.costAccount.excluded);
+  trace(tracer, 'profitability');
 
   // Campaigns: contacts the analysis leaves out (after as-of, the other group) are excluded in the account.
   const campaigns = data.contacts ? section('campaigns', () => reportCampaigns(data, asOf, settings.campaignMargin, notes)) : null;

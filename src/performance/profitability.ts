@@ -9,6 +9,7 @@ import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import { UsageError } from '../errors.js';
 import { fieldReader, RecordListBuilder, type RecordList } from '../core/record-columns.js';
+import { grow } from '../accumulate/sales.js';
 import type { Lookup } from '../core/types.js';
 
 
@@ -140,9 +141,9 @@ export interface ProfitabilityResult {
   costAccount: { events: number; used: number; excluded: Record<string, number>; customersWithoutSales: number };
 }
 
-function median(values: number[]): number | null {
+function median(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
+  const s = Float64Array.from(values).sort();
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
@@ -178,36 +179,52 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
   }
   // The customers' figures as columns (a million customers' records as objects are about 1 GB): the
   // records are made part by part and stored by column as they are made.
+  // Numbers in typed arrays, null as a flag (boxed numbers in JS arrays cost 3 times as much).
   const ids: string[] = [];
-  const revenueOf: number[] = [];
-  const marginOf: (number | null)[] = [];
+  let revenueOf = new Float64Array(1024);
+  let marginOf = new Float64Array(1024);
+  let marginKnown = new Uint8Array(1024);
+  const add = (id: string, revenue: number, margin: number | null): void => {
+    const i = ids.length;
+    if (i === revenueOf.length) {
+      revenueOf = grow(revenueOf, 2 * i);
+      marginOf = grow(marginOf, 2 * i);
+      marginKnown = grow(marginKnown, 2 * i);
+    }
+    ids.push(id);
+    revenueOf[i] = revenue;
+    marginOf[i] = margin ?? 0;
+    marginKnown[i] = margin === null ? 0 : 1;
+  };
+  // the customers with costs but no sales: those of the cost events not seen among the sales
   const seen = new Set<string>();
   for (const s of sales) {
-    ids.push(s.id);
-    revenueOf.push(s.revenue);
-    marginOf.push(s.margin);
-    seen.add(s.id);
+    add(s.id, s.revenue, s.margin);
+    if (costs.has(s.id)) seen.add(s.id);
   }
   for (const id of costs.keys()) {
     if (seen.has(id)) continue;
-    ids.push(id);
-    revenueOf.push(0);
-    marginOf.push(null);
+    add(id, 0, null);
     costAccount.customersWithoutSales++;
   }
   seen.clear();
   const n = ids.length;
   // CLV and net CLV first: the value split is their median
-  const clvOf: (number | null)[] = new Array(n);
-  const netClvOf: (number | null)[] = new Array(n);
-  const netClvs: number[] = [];
+  const clvOf = new Float64Array(n);
+  const netClvOf = new Float64Array(n);
+  const valuedAt = new Uint8Array(n);
+  let valuedCount = 0;
   for (let i = 0; i < n; i++) {
     const costRate = revenueOf[i] > 0 ? (costs.get(ids[i])?.total ?? 0) / revenueOf[i] : null;
     const valued = options.clv?.get(ids[i]);
-    clvOf[i] = valued ? valued.clv : null;
-    netClvOf[i] = valued ? (costRate !== null && valued.margin > 0 ? valued.clv - (costRate * valued.clv) / valued.margin : valued.clv) : null;
-    if (netClvOf[i] !== null) netClvs.push(netClvOf[i]!);
+    if (!valued) continue;
+    valuedAt[i] = 1;
+    valuedCount++;
+    clvOf[i] = valued.clv;
+    netClvOf[i] = costRate !== null && valued.margin > 0 ? valued.clv - (costRate * valued.clv) / valued.margin : valued.clv;
   }
+  const netClvs = new Float64Array(valuedCount);
+  for (let i = 0, j = 0; i < n; i++) if (valuedAt[i]) netClvs[j++] = netClvOf[i];
   const medianNetClv = options.clv ? median(netClvs) : null;
   const order: Quadrant[] = options.clv
     ? ['profitable, high value', 'profitable, low value', 'unprofitable, high value', 'unprofitable, low value']
@@ -226,9 +243,9 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
     const cost = costs.get(ids[i]);
     const costToServe = cost?.total ?? 0;
     const revenue = revenueOf[i];
-    const margin = marginOf[i] ?? revenue * marginShare;
+    const margin = marginKnown[i] ? marginOf[i] : revenue * marginShare;
     const costRate = revenue > 0 ? costToServe / revenue : null;
-    const netClv = netClvOf[i];
+    const netClv = valuedAt[i] ? netClvOf[i] : null;
     const contribution = margin - costToServe;
     const unprofitable = contribution < 0;
     const value = netClv === null || medianNetClv === null ? 'value unknown' : netClv > medianNetClv ? 'high value' : 'low value';
@@ -237,12 +254,12 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
       customerId: ids[i],
       revenue,
       margin,
-      marginSource: marginOf[i] === null ? 'margin share' : 'sales',
+      marginSource: marginKnown[i] ? 'sales' : 'margin share',
       costToServe,
       costByKind: Object.fromEntries([...(cost?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       contribution,
       costRate,
-      clv: clvOf[i],
+      clv: valuedAt[i] ? clvOf[i] : null,
       netClv,
       quadrant: `${unprofitable ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant,
       unprofitable,
@@ -300,11 +317,23 @@ export interface RunProfitabilityInput {
 /** {@link customerProfitability} from the results of a run (summaries, valuation, payments analysis). */
 export function runProfitability(input: RunProfitabilityInput): ProfitabilityResult {
   // lookups by id over the lists' columns (no record objects, no Map of records)
+  // Asked in the summaries' order, which the valuation's list shares: each id is first looked for where the
+  // previous one was found, and a Map of a million ids is built only when that fails.
   const byId = <T extends { customerId: string }, V>(list: RecordList<T>, make: (j: number) => V): Lookup<V> => {
     const id = fieldReader(list, 'customerId');
-    const index = new Map<string, number>();
-    for (let j = 0; j < list.length; j++) index.set(id(j)!, j);
-    return { get: (customerId) => ((j) => (j === undefined ? undefined : make(j)))(index.get(customerId)) };
+    let next = 0;
+    let index: Map<string, number> | null = null;
+    return {
+      get(customerId) {
+        if (index === null && next < list.length && id(next) === customerId) return make(next++);
+        if (index === null) {
+          index = new Map<string, number>();
+          for (let j = 0; j < list.length; j++) index.set(id(j)!, j);
+        }
+        const j = index.get(customerId);
+        return j === undefined ? undefined : make(j);
+      },
+    };
   };
   let clv: Lookup<CustomerClv> | undefined;
   if (input.valuation) {

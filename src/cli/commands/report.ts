@@ -114,6 +114,7 @@ export function registerReport(program: Command, io: Io): void {
         else await sink.write(renderReport(doc, textStyle(options, io)));
       });
     }
+    trace('report written');
     // The terminal report on stdout already shows the accounting, the notes and the reasons: not again on stderr.
     const onScreen = format === 'table' && (options.output === undefined || options.output === '-');
     if (!options.quiet && !onScreen) {
