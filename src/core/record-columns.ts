@@ -114,7 +114,10 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
     if (row === null || typeof row !== 'object' || Array.isArray(row) || Object.getPrototypeOf(row) !== Object.prototype) return rows;
     const rowKeys = Object.keys(row);
     // most rows have the previous row's keys: compared without building the signature
-    let s = i > 0 && sameKeys(rowKeys, shapes[shapeOf[i - 1]]) ? shapeOf[i - 1] : shapeIndex.get(rowKeys.join('\u0000'));
+    let s = i > 0 && sameKeys(rowKeys, shapes[shapeOf[i - 1]]) ? shapeOf[i - 1] : undefined;
+    // a few shapes (optional keys): compared one by one, cheaper than joining the keys into a signature
+    if (s === undefined && shapes.length <= 16) for (let t = 0; t < shapes.length && s === undefined; t++) if (sameKeys(rowKeys, shapes[t])) s = t;
+    if (s === undefined && shapes.length > 16) s = shapeIndex.get(rowKeys.join('\u0000'));
     if (s === undefined) {
       const signature = rowKeys.join('\u0000');
       if (shapes.length === 255) return rows;
