@@ -228,7 +228,7 @@ export function profileCustomer(data: LoadedData, w: SummaryWindow, customerId: 
   const history = inSales ? historyOf(id, sales.customers.get(id)!, asOf, sales.hasMargin) : null;
   const seg: CustomerSegment | undefined = segment.customers.find((c) => c.customerId === id);
   const val: CustomerValue | undefined = value?.customers.filter((c) => c.customerId === id)[0];
-  const stage: CustomerStage | undefined = lifecycle.customers.find((c) => c.id === id);
+  const stage: CustomerStage | undefined = lifecycle.customers.filter((c) => c.id === id)[0];
 
   let purchases: CustomerProfile['purchases'] = null;
   if (summary && history && history.days.length > 0) {

@@ -21,6 +21,7 @@
 import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import { RecordListBuilder, type RecordList } from '../core/record-columns.js';
 import { resolveChurnWindow, type ChurnWindow } from './lifetimes.js';
 import type { Lookup } from '../core/types.js';
 
@@ -126,8 +127,11 @@ export interface LifecycleTransitions {
 export interface LifecycleResult {
   asOf: Day;
   rules: ResolvedLifecycleRules;
-  /** Customers with a purchase on or before as-of, in input order. */
-  customers: CustomerStage[];
+  /**
+   * Customers with a purchase on or before as-of, in input order; stored by column as they are classified
+   * (a million stages as objects at once were the report's peak), read with `at(i)` or by iterating.
+   */
+  customers: RecordList<CustomerStage>;
   /** One row per stage, in life-cycle order. */
   stages: StageSummary[];
   /** Customers without a purchase day on or before as-of. */
@@ -246,50 +250,47 @@ const round = (x: number): number => Math.round(x * 100) / 100;
  * @throws {UsageError} on invalid rules, or `compareAsOf` not before `asOf`
  * @example
  * const h = { id: 'a', days: [0, 30, 60, 90], amounts: [1, 1, 1, 1], otherReturns: 0, lines: 4, margin: null };
- * lifecycleStages([h], 100, { rules: { churnAfterDays: 90 } }).customers[0].stage // => 'commitment'
+ * lifecycleStages([h], 100, { rules: { churnAfterDays: 90 } }).customers.at(0)!.stage // => 'commitment'
  */
 export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day, options: LifecycleOptions = {}): LifecycleResult {
   const rules = resolveRules(histories, asOf, options.rules ?? {});
-  const customers: CustomerStage[] = [];
-  const classified: CustomerHistory[] = [];
+  const fromAsOf = options.compareAsOf;
+  if (fromAsOf !== undefined && !(fromAsOf < asOf)) throw new UsageError('the comparison as-of day must be before the as-of day');
+  const fromStages: readonly EarlierStage[] = ['new', ...LIFECYCLE_STAGES];
+  const counts = Object.fromEntries(
+    fromStages.map((from) => [from, Object.fromEntries(LIFECYCLE_STAGES.map((to) => [to, 0]))]),
+  ) as Record<EarlierStage, Record<LifecycleStage, number>>;
+  // Per stage, as the customers are classified (in their order, so the sums are those of the members in order).
+  const members = new Map<LifecycleStage, { customers: number; revenue: number; value: number }>(LIFECYCLE_STAGES.map((stage) => [stage, { customers: 0, revenue: 0, value: 0 }]));
+  const built = new RecordListBuilder<CustomerStage>();
+  let classifiedCount = 0;
   for (const history of histories) {
     const pAlive = options.pAlive?.get(history.id);
     const stage = classify(history, asOf, rules, pAlive === undefined ? null : pAlive, options.revenue?.get(history.id));
-    if (stage !== null) {
-      customers.push(stage);
-      classified.push(history);
+    if (stage === null) continue;
+    classifiedCount++;
+    const m = members.get(stage.stage)!;
+    m.customers++;
+    m.revenue += stage.revenue;
+    if (options.values !== undefined) m.value += options.values.get(stage.id) ?? 0;
+    if (fromAsOf !== undefined) {
+      const earlier = classify(history, fromAsOf, rules, null);
+      counts[earlier === null ? 'new' : earlier.stage][stage.stage]++;
     }
+    built.push(stage);
   }
+  const customers = built.finish();
   const stages: StageSummary[] = LIFECYCLE_STAGES.map((stage) => {
-    const members = customers.filter((c) => c.stage === stage);
-    const revenue = members.reduce((s, c) => s + c.revenue, 0);
-    let value: number | null = null;
-    if (options.values !== undefined) {
-      value = 0;
-      for (const c of members) value += options.values.get(c.id) ?? 0;
-    }
+    const m = members.get(stage)!;
     return {
       stage,
-      customers: members.length,
-      share: customers.length > 0 ? members.length / customers.length : 0,
-      revenue,
-      averageRevenue: members.length > 0 ? revenue / members.length : null,
-      value,
+      customers: m.customers,
+      share: classifiedCount > 0 ? m.customers / classifiedCount : 0,
+      revenue: m.revenue,
+      averageRevenue: m.customers > 0 ? m.revenue / m.customers : null,
+      value: options.values !== undefined ? m.value : null,
     };
   });
-  let transitions: LifecycleTransitions | null = null;
-  if (options.compareAsOf !== undefined) {
-    const fromAsOf = options.compareAsOf;
-    if (!(fromAsOf < asOf)) throw new UsageError('the comparison as-of day must be before the as-of day');
-    const fromStages: readonly EarlierStage[] = ['new', ...LIFECYCLE_STAGES];
-    const counts = Object.fromEntries(
-      fromStages.map((from) => [from, Object.fromEntries(LIFECYCLE_STAGES.map((to) => [to, 0]))]),
-    ) as Record<EarlierStage, Record<LifecycleStage, number>>;
-    customers.forEach((customer, i) => {
-      const earlier = classify(classified[i], fromAsOf, rules, null);
-      counts[earlier === null ? 'new' : earlier.stage][customer.stage]++;
-    });
-    transitions = { fromAsOf, toAsOf: asOf, fromStages, toStages: LIFECYCLE_STAGES, counts };
-  }
+  const transitions: LifecycleTransitions | null = fromAsOf !== undefined ? { fromAsOf, toAsOf: asOf, fromStages, toStages: LIFECYCLE_STAGES, counts } : null;
   return { asOf, rules, customers, stages, excluded: histories.length - customers.length, transitions };
 }
