@@ -488,8 +488,17 @@ export class SalesAccumulator {
 
   /** Customer indexes ordered by `compare` on their ids. */
   order(compare: (a: string, b: string) => number): number[] {
-    return orderOf(this.ids, compare);
+    // Kept for the next call with the same comparator and customers (a report orders a million ids four
+    // times, 0.4 s each); a copy is returned, so that callers may change theirs.
+    const cached = this.orderCache;
+    if (cached !== null && cached.compare === compare && cached.count === this.ids.length) return cached.order.slice();
+    const order = orderOf(this.ids, compare);
+    this.orderCache = { compare, count: this.ids.length, order };
+    return order.slice();
   }
+
+  /** The last order computed by {@link order}: for the customers there were then (ids are only added). */
+  private orderCache: { compare: (a: string, b: string) => number; count: number; order: number[] } | null = null;
 
   /** The state of customer `c` as arrays, in `into` (reused) or a new CustomerState. */
   stateAt(c: number, into: CustomerState = new CustomerState()): CustomerState {

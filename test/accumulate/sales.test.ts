@@ -4,7 +4,7 @@
  * 71 s). Same state as the sorted rows, in linear or n log n time.
  */
 import { describe, expect, it } from 'vitest';
-import { SalesAccumulator } from '../../src/accumulate/sales.js';
+import { compareIds, SalesAccumulator } from '../../src/accumulate/sales.js';
 import { createRng } from '../../src/core/random.js';
 import { salesState } from '../helpers/ingest.js';
 
@@ -86,5 +86,21 @@ describe('trim', () => {
     empty.trim();
     empty.addLine('A', 1, 10, 5, '', 0, 0);
     expect(salesState(empty).customers).toHaveLength(1);
+  });
+});
+
+describe('order', () => {
+  it('gives the customers in id order again after more are added (the kept order is for the customers of then), as a copy', () => {
+    const sales = new SalesAccumulator({});
+    for (const id of ['10', '9', 'b', 'a']) sales.add({ customerId: id, day: 100, amount: 1, orderId: '', margin: null });
+    const ids = (order: number[]): string[] => order.map((c) => sales.ids[c]);
+    expect(ids(sales.order(compareIds))).toEqual(['9', '10', 'a', 'b']);
+    const mine = sales.order(compareIds);
+    mine.reverse();
+    expect(ids(sales.order(compareIds))).toEqual(['9', '10', 'a', 'b']);
+    sales.add({ customerId: '1', day: 101, amount: 1, orderId: '', margin: null });
+    sales.add({ customerId: 'a0', day: 101, amount: 1, orderId: '', margin: null });
+    expect(ids(sales.order(compareIds))).toEqual(['1', '9', '10', 'a', 'a0', 'b']);
+    expect(ids(sales.order((x, y) => (x < y ? 1 : x > y ? -1 : 0)))).toEqual(['b', 'a0', 'a', '9', '10', '1']);
   });
 });
