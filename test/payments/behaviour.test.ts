@@ -24,6 +24,26 @@ function behaviour(asOf: Day, rows: Row[], options = {}): CustomerPayments[] {
 const defaults = resolveBehaviourOptions();
 
 describe('quantileSorted and dayStats', () => {
+  it('dayStats gives what the typed sort gave, for short and long lists, ties, negatives, NaN and -0', () => {
+    const typed = (values: number[]) => {
+      const sorted = Float64Array.from(values).sort();
+      let sum = 0;
+      for (const v of sorted) sum += v;
+      return { count: sorted.length, mean: sum / sorted.length, median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9) };
+    };
+    let seed = 3;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let k = 0; k < 3000; k++) {
+      const n = 1 + Math.floor(next() * 40);
+      const values = Array.from({ length: n }, () => Math.floor(next() * 120) - 40 + (k % 5 === 0 ? next() / 3 : 0));
+      const got = dayStats(values)!;
+      const want = typed(values);
+      for (const key of ['count', 'mean', 'median', 'p90'] as const) expect(Object.is(got[key], want[key])).toBe(true);
+    }
+    expect(dayStats([3, Number.NaN, 1])).toEqual(typed([3, Number.NaN, 1]));
+    expect(Object.is(dayStats([0, -0])!.median, typed([0, -0]).median)).toBe(true);
+  });
+
   it('interpolates between order statistics (type 7)', () => {
     expect(quantileSorted([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9)).toBe(90);
     // n = 4: h = 3 × 0.9 = 2.7 → 3 + 0.7 × (4 − 3)
