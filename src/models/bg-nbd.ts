@@ -20,7 +20,7 @@ import { validateRfm } from './fit-common.js';
 import type { FitOptions } from './fit-common.js';
 import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from '../math/special.js';
 import type { FittedModel, RfmData } from './types.js';
-import { fitNbd, nbdLogLikelihood, nbdLogLikelihoodGradient, NBD_PARAMETERS, readNbdParameters, type NbdLikelihood } from './nbd-family.js';
+import { conditionalExpectationSteps, fitNbd, nbdLogLikelihood, nbdLogLikelihoodGradient, NBD_PARAMETERS, readNbdParameters, type NbdLikelihood } from './nbd-family.js';
 
 /** BG/NBD parameters, named as in the paper. `FittedModel.params` of a BG/NBD fit has this shape. */
 export type BgNbdParams = { r: number; alpha: number; a: number; b: number };
@@ -301,20 +301,8 @@ export function expectedTransactionsSteps(
   numerators?: Float64Array,
 ): void {
   const [r, alpha, a, b] = read(params);
-  const denominator = frequency === 0 ? 1 : conditionalDenominator(r, alpha, a, b, frequency, recency, T);
-  for (let k = 0; k < times.length; k++) {
-    const t = times[k];
-    if (t === 0) {
-      out[k] = 0;
-      continue;
-    }
-    let numerator = numerators === undefined ? Number.NaN : numerators[k];
-    if (Number.isNaN(numerator)) {
-      numerator = conditionalNumerator(r, alpha, a, b, t, frequency, T);
-      if (numerators !== undefined) numerators[k] = numerator;
-    }
-    out[k] = frequency === 0 ? numerator : numerator / denominator;
-  }
+  const denominator = frequency === 0 ? null : conditionalDenominator(r, alpha, a, b, frequency, recency, T);
+  conditionalExpectationSteps(times, out, numerators, (t) => conditionalNumerator(r, alpha, a, b, t, frequency, T), denominator);
 }
 
 /**

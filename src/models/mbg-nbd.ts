@@ -23,7 +23,7 @@ import type { IndexedRfm } from './compress.js';
 import type { FitOptions } from './fit-common.js';
 import { CompensatedSum, digammaDifference, hyp2f1Bracket, lbeta, lbetaRatioGradient, logAddExp, logBetaRatio, logGammaRatio, logNbdProbability, nbdTailProbability } from '../math/special.js';
 import type { FittedModel, RfmData } from './types.js';
-import { fitNbd, nbdLogLikelihood, nbdLogLikelihoodGradient, NBD_PARAMETERS, readNbdParameters, type NbdLikelihood } from './nbd-family.js';
+import { conditionalExpectationSteps, fitNbd, nbdLogLikelihood, nbdLogLikelihoodGradient, NBD_PARAMETERS, readNbdParameters, type NbdLikelihood } from './nbd-family.js';
 
 export type { SimulatedRfm, SimulateOptions } from './bg-nbd.js';
 
@@ -279,19 +279,7 @@ export function expectedTransactionsSteps(
 ): void {
   const [r, alpha, a, b] = read(params);
   const denominator = conditionalDenominator(r, alpha, a, b, frequency, recency, T);
-  for (let k = 0; k < times.length; k++) {
-    const t = times[k];
-    if (t === 0) {
-      out[k] = 0;
-      continue;
-    }
-    let numerator = numerators === undefined ? Number.NaN : numerators[k];
-    if (Number.isNaN(numerator)) {
-      numerator = conditionalNumerator(r, alpha, a, b, t, frequency, T);
-      if (numerators !== undefined) numerators[k] = numerator;
-    }
-    out[k] = numerator / denominator;
-  }
+  conditionalExpectationSteps(times, out, numerators, (t) => conditionalNumerator(r, alpha, a, b, t, frequency, T), denominator);
 }
 
 /**

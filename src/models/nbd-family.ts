@@ -81,3 +81,31 @@ function problemOf(m: NbdLikelihood, compressed: CompressedRfm): LikelihoodProbl
     },
   };
 }
+
+/**
+ * The expectations E[X(t) | x, t_x, T] = numerator(t) / denominator of the BG/NBD family at each of `times`,
+ * into `out` (0 at t = 0): `numeratorAt(t)` depends on (t, x, T) only and is taken from `numerators` when
+ * already there (NaN = not yet; customers with the same x and T share the array), `denominator` does not
+ * depend on t (null: the expectation is the numerator itself, the BG/NBD's x = 0).
+ */
+export function conditionalExpectationSteps(
+  times: ArrayLike<number>,
+  out: Float64Array,
+  numerators: Float64Array | undefined,
+  numeratorAt: (t: number) => number,
+  denominator: number | null,
+): void {
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k];
+    if (t === 0) {
+      out[k] = 0;
+      continue;
+    }
+    let numerator = numerators === undefined ? Number.NaN : numerators[k];
+    if (Number.isNaN(numerator)) {
+      numerator = numeratorAt(t);
+      if (numerators !== undefined) numerators[k] = numerator;
+    }
+    out[k] = denominator === null ? numerator : numerator / denominator;
+  }
+}
