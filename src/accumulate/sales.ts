@@ -208,8 +208,6 @@ export class SalesAccumulator {
 
   // Per customer (struct of arrays).
   private capacity = INITIAL;
-  private transactions = new Float64Array(INITIAL);
-  private transactionsHoldout = new Float64Array(INITIAL);
   private margin = new Float64Array(INITIAL);
   private marginHoldout = new Float64Array(INITIAL);
   /** First and last day entry of each customer; -1 = none. */
@@ -273,11 +271,9 @@ export class SalesAccumulator {
     }
     if (day > this.calibrationEnd) {
       this.rowsHoldout++;
-      if (newTransaction) this.transactionsHoldout[c]++;
       if (margin !== null) this.marginHoldout[c] = addMoney(this.marginHoldout[c], margin);
     } else {
       this.rowsCalibration++;
-      if (newTransaction) this.transactions[c]++;
       if (margin !== null) this.margin[c] = addMoney(this.margin[c], margin);
     }
     if (margin !== null) this.hasMargin = true;
@@ -315,11 +311,9 @@ export class SalesAccumulator {
     }
     if (day > this.calibrationEnd) {
       this.rowsHoldout++;
-      if (newTransaction) this.transactionsHoldout[c]++;
       if (withMargin) this.marginHoldout[c] = addMoney(this.marginHoldout[c], margin);
     } else {
       this.rowsCalibration++;
-      if (newTransaction) this.transactions[c]++;
       if (withMargin) this.margin[c] = addMoney(this.margin[c], margin);
     }
     if (withMargin) this.hasMargin = true;
@@ -348,8 +342,6 @@ export class SalesAccumulator {
   trim(): void {
     const n = Math.max(16, this.ids.length);
     if (n < this.capacity) {
-      this.transactions = this.transactions.slice(0, n);
-      this.transactionsHoldout = this.transactionsHoldout.slice(0, n);
       this.margin = this.margin.slice(0, n);
       this.marginHoldout = this.marginHoldout.slice(0, n);
       this.head = this.head.slice(0, n);
@@ -373,8 +365,6 @@ export class SalesAccumulator {
     const c = this.ids.length;
     if (c === this.capacity) {
       const n = c * 2;
-      this.transactions = grow(this.transactions, n);
-      this.transactionsHoldout = grow(this.transactionsHoldout, n);
       this.margin = grow(this.margin, n);
       this.marginHoldout = grow(this.marginHoldout, n);
       this.head = grow(this.head, n);
@@ -507,14 +497,20 @@ export class SalesAccumulator {
     into.amounts.length = 0;
     into.purchase.length = 0;
     into.orders.length = 0;
+    // the transactions of the calibration and the holdout, from those started on each day
+    let transactions = 0;
+    let transactionsHoldout = 0;
     for (let e = this.head[c]; e >= 0; e = this.entryNext[e]) {
-      into.days.push(this.entryDay[e]);
+      const day = this.entryDay[e];
+      into.days.push(day);
       into.amounts.push(this.entryAmount[e]);
       into.purchase.push(this.entryPurchase[e]);
       into.orders.push(this.entryOrders[e]);
+      if (day > this.calibrationEnd) transactionsHoldout += this.entryOrders[e];
+      else transactions += this.entryOrders[e];
     }
-    into.transactions = this.transactions[c];
-    into.transactionsHoldout = this.transactionsHoldout[c];
+    into.transactions = transactions;
+    into.transactionsHoldout = transactionsHoldout;
     into.margin = this.margin[c];
     into.marginHoldout = this.marginHoldout[c];
     const last = this.lastOrderId[c];

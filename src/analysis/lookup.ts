@@ -16,20 +16,7 @@ import type { Lookup } from '../core/types.js';
  * Cost: O(customers + list) to build, 4 bytes per customer of the sales; O(1) per lookup.
  */
 export function lookupOf<T, K extends keyof T>(sales: Pick<SalesAccumulator, 'index' | 'ids'>, list: RecordList<T>, idKey: keyof T, valueKey: K): Lookup<T[K]> {
-  const position = new Int32Array(sales.ids.length).fill(-1);
-  const id = fieldReader(list, idKey) as (i: number) => string | undefined;
-  for (let j = 0; j < list.length; j++) {
-    const c = sales.index.get(id(j)!);
-    if (c !== undefined) position[c] = j;
-  }
-  const value = fieldReader(list, valueKey);
-  return {
-    get(customerId: string): T[K] | undefined {
-      const c = sales.index.get(customerId);
-      if (c === undefined || position[c] < 0) return undefined;
-      return value(position[c]);
-    },
-  };
+  return lookupBy(sales, list.length, fieldReader(list, idKey) as (j: number) => string | undefined, fieldReader(list, valueKey));
 }
 
 /**
@@ -39,16 +26,21 @@ export function lookupOf<T, K extends keyof T>(sales: Pick<SalesAccumulator, 'in
  * Cost: O(customers + entries) to build, 4 bytes per customer of the sales; O(1) per lookup.
  */
 export function lookupOfArrays<V>(sales: Pick<SalesAccumulator, 'index' | 'ids'>, ids: ArrayLike<string>, values: ArrayLike<V>): Lookup<V> {
+  return lookupBy(sales, ids.length, (j) => ids[j], (j) => values[j]);
+}
+
+/** The value of entry j by the id of entry j, for `length` entries, through the sales' id index. */
+function lookupBy<V>(sales: Pick<SalesAccumulator, 'index' | 'ids'>, length: number, idAt: (j: number) => string | undefined, valueAt: (j: number) => V | undefined): Lookup<V> {
   const position = new Int32Array(sales.ids.length).fill(-1);
-  for (let j = 0; j < ids.length; j++) {
-    const c = sales.index.get(ids[j]);
+  for (let j = 0; j < length; j++) {
+    const c = sales.index.get(idAt(j)!);
     if (c !== undefined) position[c] = j;
   }
   return {
     get(customerId: string): V | undefined {
       const c = sales.index.get(customerId);
       if (c === undefined || position[c] < 0) return undefined;
-      return values[position[c]];
+      return valueAt(position[c]);
     },
   };
 }

@@ -6,6 +6,7 @@
  * d = (1 + annual)^(step days / 365.25) − 1. Cash flows of a step are discounted at its end.
  */
 import type { PurchaseModel } from '../models/registry.js';
+import { rowIndex } from '../models/compress.js';
 import { expectedSpend, populationMeanSpend } from '../models/gamma-gamma.js';
 import type { FittedModel } from '../models/types.js';
 
@@ -21,6 +22,26 @@ export interface ClvSettings {
 /** Discount rate per step from an annual rate: (1 + annual)^(stepDays / 365.25) − 1. */
 export function stepRate(annualRate: number, stepDays: number): number {
   return (1 + annualRate) ** (stepDays / 365.25) - 1;
+}
+
+/**
+ * The numerators the BG/NBD family's expectations share between rows with the same (frequency, T) (see
+ * PurchaseModel.expectedTransactionsSteps): `make()` gives a fresh store (one per parameter set) and
+ * `of(store, row)` the row's part of it, or undefined without a store. No store is made when the pairs are
+ * not much fewer than `distinctRows` (the rows valued: then sharing saves little and costs the store).
+ */
+export function sharedNumerators(
+  frequency: ArrayLike<number>,
+  T: ArrayLike<number>,
+  steps: number,
+  distinctRows: number,
+): { make(): Float64Array | null; of(store: Float64Array | null, row: number): Float64Array | undefined } {
+  const pairs = rowIndex([frequency, T]);
+  const share = pairs.distinct * 2 <= distinctRows && steps > 0;
+  return {
+    make: () => (share ? new Float64Array(pairs.distinct * steps).fill(Number.NaN) : null),
+    of: (store, row) => store?.subarray(pairs.index[row] * steps, (pairs.index[row] + 1) * steps),
+  };
 }
 
 /** Scratch arrays of {@link discountedTransactions}: the step ends and the cumulative expectations. */

@@ -16,9 +16,8 @@
 import { createRng } from '../core/random.js';
 import { normalQuantile } from '../math/normal.js';
 import type { PurchaseModel } from '../models/registry.js';
-import { rowIndex } from '../models/compress.js';
 import type { FittedModel } from '../models/types.js';
-import { discountedTransactions, type ClvSettings } from './clv.js';
+import { discountedTransactions, sharedNumerators, type ClvSettings } from './clv.js';
 
 /** Step in ln θ of the forward differences (truncation error ~1e-5 of the gradient, rounding ~1e-11). */
 const STEP = 1e-5;
@@ -93,15 +92,12 @@ export function purchaseSensitivity(
   const total = new Float64Array(n * k);
   const discounted = new Float64Array(n * k);
   // As in the valuation: the BG/NBD family's numerators are shared by the tuples with the same frequency and T.
-  const pairs = rowIndex([frequency, T]);
-  const steps = settings.steps;
-  const sharePairs = pairs.distinct * 2 <= n && steps > 0;
+  const shared = sharedNumerators(frequency, T, settings.steps, n);
   const evaluateAt = (shifted: Record<string, number>) => {
     const out = { alive: new Float64Array(n), total: new Float64Array(n), discounted: new Float64Array(n) };
-    const numerators = sharePairs ? new Float64Array(pairs.distinct * steps).fill(Number.NaN) : null;
+    const numerators = shared.make();
     for (let t = 0; t < n; t++) {
-      const pair = pairs.index[t];
-      const d = discountedTransactions(model, shifted, settings, frequency[t], recency[t], T[t], numerators?.subarray(pair * steps, (pair + 1) * steps));
+      const d = discountedTransactions(model, shifted, settings, frequency[t], recency[t], T[t], shared.of(numerators, t));
       const p = model.probabilityAlive(shifted, frequency[t], recency[t], T[t]);
       out.alive[t] = p > 0 && p < 1 ? logit(p) : Number.NaN;
       out.total[t] = d.total > 0 ? Math.log(d.total) : Number.NaN;

@@ -9,7 +9,7 @@ import type { ModelInput } from '../accumulate/model-input.js';
 import { withLowerDropout, PURCHASE_MODELS, type PurchaseModel, type PurchaseModelName } from '../models/registry.js';
 import { dert } from '../models/pareto-nbd.js';
 import type { FittedModel } from '../models/types.js';
-import { discountedTransactions, retentionFormulaClv, spendOf, stepRate, type ClvSettings } from './clv.js';
+import { discountedTransactions, retentionFormulaClv, sharedNumerators, spendOf, stepRate, type ClvSettings } from './clv.js';
 import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './types.js';
 import type { SpendMethod } from './fit-valuation.js';
 import { equityDraws, logCovariance, purchaseSensitivity, quadratic, sortedQuantile, spendGradient, zOf } from './uncertainty.js';
@@ -158,17 +158,15 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   const tuplePAlive = new Float64Array(tuples.distinct);
   // The BG/NBD family's expectations have a part that depends on (frequency, T) only (a ₂F₁ per step):
   // computed once per distinct pair when pairs are much fewer than tuples (weekly data: ~30k pairs for 400k tuples).
-  const pairs = rowIndex([input.frequency, input.T]);
-  const steps = settings.steps;
-  const numerators = pairs.distinct * 2 <= tuples.distinct && steps > 0 ? new Float64Array(pairs.distinct * steps).fill(Number.NaN) : null;
+  const shared = sharedNumerators(input.frequency, input.T, settings.steps, tuples.distinct);
+  const numerators = shared.make();
   for (let i = 0; i < n; i++) {
     const k = tuples.index[i];
     if (!Number.isNaN(tupleDiscounted[k])) continue;
     const f = input.frequency[i];
     const r = input.recency[i];
     const T = input.T[i];
-    const pair = pairs.index[i];
-    const d = discountedTransactions(model, params, settings, f, r, T, numerators?.subarray(pair * steps, (pair + 1) * steps));
+    const d = discountedTransactions(model, params, settings, f, r, T, shared.of(numerators, i));
     tupleDiscounted[k] = d.discounted;
     tupleTotal[k] = d.total;
     tuplePAlive[k] = model.probabilityAlive(params, f, r, T);
