@@ -23,7 +23,8 @@ export { createDateParser } from './ingest/dates.js';
 export type { InputKind, ColumnMap } from './ingest/schema.js';
 
 // Per-customer state and summaries
-export { compareIds, histories, SalesAccumulator } from './accumulate/sales.js';
+export { compareIds, histories, historyTable, SalesAccumulator } from './accumulate/sales.js';
+export { HistoryTable, type HistoryInput } from './core/history-table.js';
 export { parsePeriod, summarize, type SummaryWindow } from './accumulate/summary.js';
 export { modelInputFromSummaries, type ModelInput } from './accumulate/model-input.js';
 

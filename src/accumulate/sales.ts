@@ -12,6 +12,7 @@ import { addMoney } from '../core/money.js';
 import { own } from '../core/strings.js';
 import type { Day } from '../core/days.js';
 import type { CustomerHistory } from '../core/types.js';
+import { HistoryTable } from '../core/history-table.js';
 
 /** One typed sales row. */
 export interface SaleRow {
@@ -517,6 +518,54 @@ export class SalesAccumulator {
     into.lastOrder = last === '' ? '' : `${this.lastOrderDay[c]}\u0000${last}`;
     return into;
   }
+
+  /**
+   * The purchase histories up to `until` (inclusive) of the customers in `order` (indexes), stored by column;
+   * customers without a purchase day up to then are left out. Each customer's history is that of
+   * {@link historyOf}, read from the day entries without making arrays per customer.
+   */
+  historyTable(until: Day, order: readonly number[]): HistoryTable {
+    const ids: string[] = [];
+    const start: number[] = [];
+    const days = new Int32Array(this.entries);
+    const amounts = new Float64Array(this.entries);
+    const otherReturns: number[] = [];
+    const lines: number[] = [];
+    const margin: number[] | null = this.hasMargin ? [] : null;
+    let at = 0;
+    for (const c of order) {
+      if (this.unsorted[c] === 1) this.sortDays(c);
+      const from = at;
+      let returns = 0;
+      let transactions = 0;
+      for (let e = this.head[c]; e >= 0; e = this.entryNext[e]) {
+        const day = this.entryDay[e];
+        if (day <= this.calibrationEnd) transactions += this.entryOrders[e];
+        if (day > until) continue;
+        if (this.entryPurchase[e]) {
+          days[at] = day;
+          amounts[at++] = this.entryAmount[e];
+        } else returns += this.entryAmount[e];
+      }
+      if (at === from) continue;
+      ids.push(this.ids[c]);
+      start.push(from);
+      // (historyOf adds no returns when every day up to `until` has a purchase: 0, not -0 + 0)
+      otherReturns.push(returns);
+      lines.push(transactions);
+      margin?.push(this.margin[c]);
+    }
+    start.push(at);
+    return new HistoryTable(
+      ids,
+      Int32Array.from(start),
+      days.slice(0, at),
+      amounts.slice(0, at),
+      Float64Array.from(otherReturns),
+      Float64Array.from(lines),
+      margin === null ? null : Float64Array.from(margin),
+    );
+  }
 }
 
 /**
@@ -551,6 +600,11 @@ export function historyOf(id: string, state: CustomerState, until: Day, hasMargi
 /** The histories of all customers up to `until`, ordered by customer id; customers without purchases left out. */
 export function histories(sales: SalesAccumulator, until: Day, compare: (a: string, b: string) => number): CustomerHistory[] {
   return [...eachHistory(sales, until, compare)];
+}
+
+/** {@link histories} stored by column (see core/history-table.ts): what the churn analyses of the report read. */
+export function historyTable(sales: SalesAccumulator, until: Day, compare: (a: string, b: string) => number): HistoryTable {
+  return sales.historyTable(until, sales.order(compare));
 }
 
 /** {@link histories} one at a time, for a reader that needs each once (none is kept). */

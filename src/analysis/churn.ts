@@ -4,9 +4,10 @@
  * life-cycle stages and the at-risk list. One churn window per run for survival, rates and stages.
  */
 import { dayToIso, type Day } from '../core/days.js';
-import type { CustomerHistory, CustomerSummary } from '../core/types.js';
+import type { CustomerSummary } from '../core/types.js';
+import type { HistoryInput, HistoryTable } from '../core/history-table.js';
 import type { SalesAccumulator } from '../accumulate/sales.js';
-import { histories } from '../accumulate/sales.js';
+import { historyTable } from '../accumulate/sales.js';
 import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
 import { modelInputFromSummaries } from '../accumulate/model-input.js';
 import { ModelError } from '../errors.js';
@@ -59,15 +60,15 @@ export function lifetimesMeta(l: LifetimeData): ChurnResult['lifetimes'] {
  * valuation's P(alive) when there is one. The at-risk list is added by the report.
  */
 export function portfolioChurn(
-  all: readonly CustomerHistory[],
+  all: HistoryInput,
   asOf: Day,
   { by, attributes, pAlive, revenue, tracer }: { by?: string; attributes?: Lookup<Record<string, string>>; pAlive?: Lookup<number>; revenue: Lookup<number>; tracer?: Tracer },
 ): ChurnResult {
-  const cohorts = cohortRetention(all as CustomerHistory[], asOf, { unit: 'month' });
+  const cohorts = cohortRetention(all, asOf, { unit: 'month' });
   trace(tracer, 'churn: cohorts');
   // Survival of the observed lifetimes (first to last purchase), as crm churn by default; the churn window
   // chosen here is the one window of every churn analysis (survival, rates, life-cycle stages).
-  let lifetimes: LifetimeData | null = purchaseLifetimes(all as CustomerHistory[], asOf, { view: 'observed', by, attributes });
+  let lifetimes: LifetimeData | null = purchaseLifetimes(all, asOf, { view: 'observed', by, attributes });
   trace(tracer, 'churn: lifetimes');
   const { survival, logRank } = survivalOf(lifetimes, by, DEFAULTS.survivalTimes);
   trace(tracer, 'churn: survival, log-rank');
@@ -78,7 +79,7 @@ export function portfolioChurn(
   const meta = lifetimesMeta(lifetimes);
   lifetimes = null;
   // Revenue per customer from the summary (it includes returns booked on days without a purchase).
-  const lifecycle = lifecycleStages(all as CustomerHistory[], asOf, { pAlive, rules: { churnWindow: window! }, revenue });
+  const lifecycle = lifecycleStages(all, asOf, { pAlive, rules: { churnWindow: window! }, revenue });
   trace(tracer, 'churn: life-cycle stages');
   return {
     asOf: dayToIso(asOf),
@@ -138,7 +139,7 @@ export interface ChurnData {
 /** The whole churn analysis of `crm churn` at `asOfDay` (undefined only for sBG from counts alone). */
 export function analyseChurn(data: ChurnData, asOfDay: Day | undefined, s: ChurnSettings): ChurnRun {
   const notComputed: Partial<Record<ChurnSection, string>> = {};
-  const all = data.sales && asOfDay !== undefined ? histories(data.sales, asOfDay, compareIds) : null;
+  const all = data.sales && asOfDay !== undefined ? historyTable(data.sales, asOfDay, compareIds) : null;
   // One churn window for every analysis of the run (survival, churn rates, life-cycle stages).
   const churnWindow: ChurnWindow | null = all ? resolveChurnWindow(all, asOfDay!, s.churnAfter) : null;
 
@@ -233,7 +234,7 @@ function sbgSection(lifetimes: LifetimeData | null, s: ChurnSettings, notCompute
 function atRiskSection(
   data: ChurnData,
   asOfDay: Day | undefined,
-  all: CustomerHistory[] | null,
+  all: HistoryTable | null,
   s: ChurnSettings,
   notComputed: Partial<Record<ChurnSection, string>>,
 ): { atRisk: ChurnResult['atRisk']; atRiskError?: string; pAlive?: Map<string, number>; summaries: CustomerSummary[] | null; notes?: string[] } {
@@ -258,7 +259,7 @@ function atRiskSection(
     } };
     const segments = new Map(segmentPortfolio(summaries, { asOf: asOfDay!, clusters: false }).customers.map((c) => [c.customerId, c.segment]));
     const paymentClasses = data.payments ? new Map(analysePayments(data.payments, asOfDay!).customers.map((c) => [c.customerId, c.class as string])) : undefined;
-    const rows = atRiskList(summaries, { asOf: asOfDay!, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: new Map(all!.map((h) => [h.id, h])), top: s.top });
+    const rows = atRiskList(summaries, { asOf: asOfDay!, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => all!.at(all!.indexIn(id, compareIds)) }, top: s.top });
     return { atRisk: { model: fitted, rows }, pAlive, summaries, notes: models.notes };
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;

@@ -3,9 +3,9 @@
  * fed once through the scorecard, the churn window by the one rule of crm churn, receivables at each period end.
  */
 import type { Day } from '../core/days.js';
-import { compareIds, CustomerState, histories, type SalesAccumulator } from '../accumulate/sales.js';
+import { compareIds, CustomerState, historyTable, type SalesAccumulator } from '../accumulate/sales.js';
 import { resolveChurnWindow, type ChurnWindow } from '../churn/lifetimes.js';
-import type { CustomerHistory } from '../core/types.js';
+import type { HistoryInput } from '../core/history-table.js';
 import { kpiByPeriod, receivablesAtPeriodEnds, withReceivables, type KpiCustomer, type KpiResult } from '../performance/kpi.js';
 import type { parseKpiUnit } from '../performance/periods.js';
 
@@ -25,7 +25,7 @@ export function computeKpis(
   { unit, churnAfter, payments, dsoWindowDays }: { unit: ReturnType<typeof parseKpiUnit>; churnAfter?: number; payments?: Parameters<typeof receivablesAtPeriodEnds>[0]; dsoWindowDays?: number },
 ): { result: KpiResult; excludedPayments: Record<string, number> } {
   // One churn window rule for crm churn and crm kpi: --churn-after, else the 90th percentile of the gaps.
-  const window = resolveChurnWindow(churnAfter === undefined ? histories(sales, asOf, compareIds) : [], asOf, churnAfter);
+  const window = resolveChurnWindow(churnAfter === undefined ? historyTable(sales, asOf, compareIds) : [], asOf, churnAfter);
   const result = kpiByPeriod(kpiCustomers(sales), { asOf, unit, window });
   let excludedPayments: Record<string, number> = {};
   if (payments) {
@@ -41,6 +41,6 @@ export function computeKpis(
  * The monthly scorecard of `crm report`: the run's churn window (that of its retention section, else chosen
  * from the histories by the rule of crm churn); no receivables per period there.
  */
-export function reportKpis(sales: SalesAccumulator, asOf: Day, all: readonly CustomerHistory[], window: ChurnWindow | null | undefined): KpiResult {
+export function reportKpis(sales: SalesAccumulator, asOf: Day, all: HistoryInput, window: ChurnWindow | null | undefined): KpiResult {
   return kpiByPeriod(kpiCustomers(sales), { asOf, unit: 'month', window: window ?? resolveChurnWindow(all, asOf) });
 }

@@ -6,9 +6,9 @@
  * made after it.
  */
 import { dayToIso } from '../core/days.js';
-import type { CustomerHistory, CustomerSummary } from '../core/types.js';
+import type { CustomerSummary } from '../core/types.js';
 import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
-import { histories } from '../accumulate/sales.js';
+import { historyTable } from '../accumulate/sales.js';
 import { CrmError, UsageError } from '../errors.js';
 import type { LoadedData } from '../ingest/load.js';
 import { segmentPortfolio } from '../segment/segment-portfolio.js';
@@ -31,20 +31,6 @@ import { modelInputFromSummaries } from '../accumulate/model-input.js';
 export interface ToolInfo {
   name: string;
   version: string;
-}
-
-/** The history of `id` in `all` (ordered by compareIds, as histories() gives them) by binary search. */
-function historyById(all: readonly CustomerHistory[], id: string): CustomerHistory | undefined {
-  let lo = 0;
-  let hi = all.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = compareIds(all[mid].id, id);
-    if (c === 0) return all[mid];
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
 }
 
 /** `result` with its per-customer records stored by column (src/core/record-columns.ts); null stays null. */
@@ -141,7 +127,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
 
   // Churn: cohorts, survival (by payment class when the payments are there), rates, stages. The purchase
   // histories are made here, after the valuation, so that they do not weigh on its heap.
-  const all = histories(sales, asOf, compareIds);
+  const all = historyTable(sales, asOf, compareIds);
   trace(tracer, 'histories');
   // Survival by payment class: one shared { payment_class } record per class, not a copy per customer.
   const classRecords = new Map<string, Record<string, string>>();
@@ -164,7 +150,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   // with the valuation's expected transactions over its 12-month horizon.
   const expectedPurchases = value ? lookupOf(sales, value.customers, 'customerId', 'expectedTransactions') : undefined;
   const atRisk = pAlive && purchase
-    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => historyById(all, id) }, top: settings.top }))
+    ? section('atRisk', () => atRiskList(summaries, { asOf, pAlive, expectedPurchases, horizon: '12 months', segments, paymentClasses, histories: { get: (id: string) => all.at(all.indexIn(id, compareIds)) }, top: settings.top }))
     : null;
   if (!value) errors.atRisk ??= `it ranks customers by the valuation's P(alive), which was not computed (${errors.value})`;
   trace(tracer, 'churn: at-risk');

@@ -9,7 +9,7 @@
  * lifetime value", J. Service Research 9(2) for cohort tables in CLV work.
  */
 import type { Day } from '../core/days.js';
-import type { CustomerHistory } from '../core/types.js';
+import { HistoryTable, type HistoryInput } from '../core/history-table.js';
 import { UsageError } from '../errors.js';
 import { periodIndex, periodOfIndex, type CalendarUnit } from './calendar-period.js';
 
@@ -114,37 +114,43 @@ interface CohortAccumulator {
  * cohortRetention([h('a', [dayFromYmd(2023, 1, 5), dayFromYmd(2023, 2, 5)]), h('b', [dayFromYmd(2023, 1, 9)])],
  *   dayFromYmd(2023, 2, 28)).cohorts[0].cells[1].customerRetention // => 0.5
  */
-export function cohortRetention(histories: readonly CustomerHistory[], asOf: Day, options: CohortOptions = {}): CohortRetention {
+export function cohortRetention(histories: HistoryInput, asOf: Day, options: CohortOptions = {}): CohortRetention {
   const unit = options.unit ?? 'month';
   const by = options.by ?? null;
   if (by !== null && options.attributes === undefined) {
     throw new UsageError(`cohorts by "${by}" need customer attributes`, { hint: 'give the customers file' });
   }
-  const included = histories.filter((h) => h.days.length > 0 && h.days[0] <= asOf);
-  const overall = cohortTable(included, asOf, unit);
+  const table = HistoryTable.from(histories);
+  const included: number[] = [];
+  for (let i = 0; i < table.length; i++) if (table.count(i) > 0 && table.days[table.start[i]] <= asOf) included.push(i);
+  const overall = cohortTable(table, included, asOf, unit);
   const groups: { value: string; table: CohortTable }[] = [];
   if (by !== null) {
-    const members = new Map<string, CustomerHistory[]>();
-    for (const history of included) {
-      const raw = options.attributes?.get(history.id)?.[by];
+    const members = new Map<string, number[]>();
+    for (const i of included) {
+      const raw = options.attributes?.get(table.ids[i])?.[by];
       const value = raw === undefined || raw.trim() === '' ? MISSING_GROUP : raw;
       const list = members.get(value);
-      if (list === undefined) members.set(value, [history]);
-      else list.push(history);
+      if (list === undefined) members.set(value, [i]);
+      else list.push(i);
     }
     const values = [...members.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const value of values) groups.push({ value, table: cohortTable(members.get(value) ?? [], asOf, unit) });
+    for (const value of values) groups.push({ value, table: cohortTable(table, members.get(value) ?? [], asOf, unit) });
   }
-  return { unit, asOf, excluded: histories.length - included.length, by, ...overall, groups };
+  return { unit, asOf, excluded: table.length - included.length, by, ...overall, groups };
 }
 
-function cohortTable(histories: readonly CustomerHistory[], asOf: Day, unit: CalendarUnit): CohortTable {
+/** The cohort table of the customers `members` (indexes into `table`, each with a purchase day on or before as-of). */
+function cohortTable(table: HistoryTable, members: readonly number[], asOf: Day, unit: CalendarUnit): CohortTable {
   const asOfIndex = periodIndex(asOf, unit);
   const asOfPeriod = periodOfIndex(asOfIndex, unit);
   const lastIsPartial = asOf < asOfPeriod.end;
   const byIndex = new Map<number, CohortAccumulator>();
-  for (const history of histories) {
-    const cohortIndex = periodIndex(history.days[0], unit);
+  const { days, amounts, start } = table;
+  for (const c of members) {
+    const from = start[c];
+    const to = start[c + 1];
+    const cohortIndex = periodIndex(days[from], unit);
     let cohort = byIndex.get(cohortIndex);
     if (cohort === undefined) {
       const length = asOfIndex - cohortIndex + 1;
@@ -153,13 +159,13 @@ function cohortTable(histories: readonly CustomerHistory[], asOf: Day, unit: Cal
     }
     cohort.size++;
     let lastCounted = -1;
-    for (let i = 0; i < history.days.length && history.days[i] <= asOf; i++) {
-      const k = periodIndex(history.days[i], unit) - cohortIndex;
+    for (let i = from; i < to && days[i] <= asOf; i++) {
+      const k = periodIndex(days[i], unit) - cohortIndex;
       if (k !== lastCounted) {
         cohort.active[k]++;
         lastCounted = k;
       }
-      cohort.revenue[k] += history.amounts[i];
+      cohort.revenue[k] += amounts[i];
     }
   }
   const accumulators = [...byIndex.values()].sort((a, b) => a.index - b.index);
@@ -210,5 +216,5 @@ function cohortTable(histories: readonly CustomerHistory[], asOf: Day, unit: Cal
       revenueRetention: revenueWeight > 0 ? revenueSum / revenueWeight : null,
     });
   }
-  return { customers: histories.length, cohorts, average };
+  return { customers: members.length, cohorts, average };
 }

@@ -19,7 +19,7 @@
  * histories truncated at that day, with the same churn window (P(alive) is used only at the later day).
  */
 import type { Day } from '../core/days.js';
-import type { CustomerHistory } from '../core/types.js';
+import { HistoryTable, type HistoryInput } from '../core/history-table.js';
 import { UsageError } from '../errors.js';
 import { RecordListBuilder, type RecordList } from '../core/record-columns.js';
 import { resolveChurnWindow, type ChurnWindow } from './lifetimes.js';
@@ -140,7 +140,7 @@ export interface LifecycleResult {
   transitions: LifecycleTransitions | null;
 }
 
-function median(sorted: readonly number[]): number {
+function median(sorted: ArrayLike<number>): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
@@ -150,7 +150,7 @@ function positive(value: number, name: string): number {
   return value;
 }
 
-function resolveRules(histories: readonly CustomerHistory[], asOf: Day, rules: LifecycleRules): ResolvedLifecycleRules {
+function resolveRules(histories: HistoryInput, asOf: Day, rules: LifecycleRules): ResolvedLifecycleRules {
   const churnWindow = rules.churnWindow ?? resolveChurnWindow(histories, asOf, rules.churnAfterDays);
   const explorationMaxPurchaseDays = rules.explorationMaxPurchaseDays ?? 2;
   if (!(Number.isInteger(explorationMaxPurchaseDays) && explorationMaxPurchaseDays >= 1)) {
@@ -167,34 +167,35 @@ function resolveRules(histories: readonly CustomerHistory[], asOf: Day, rules: L
   };
 }
 
-/** The stage of one history as of a day, or null when it has no purchase day on or before it. */
-function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null, givenRevenue?: number): CustomerStage | null {
-  let count = 0;
-  while (count < history.days.length && history.days[count] <= asOf) count++;
+/**
+ * The stage of customer `c` of `table` as of a day, or null when it has no purchase day on or before it.
+ * `gaps` is scratch room for the customer's gaps (at least its number of purchase days).
+ */
+function classify(table: HistoryTable, c: number, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null, gaps: Float64Array, givenRevenue?: number): CustomerStage | null {
+  const from = table.start[c];
+  const count = table.countUntil(c, asOf);
   if (count === 0) return null;
-  const days = history.days.slice(0, count);
-  const amounts = history.amounts.slice(0, count);
-  const first = days[0];
-  const last = days[count - 1];
+  const days = table.days;
+  const amounts = table.amounts;
+  const first = days[from];
+  const last = days[from + count - 1];
   const daysSinceLast = asOf - last;
-  const gaps: number[] = [];
-  for (let i = 1; i < count; i++) gaps.push(days[i] - days[i - 1]);
-  gaps.sort((a, b) => a - b);
-  const medianGap = gaps.length > 0 ? median(gaps) : null;
+  for (let i = 1; i < count; i++) gaps[i - 1] = days[from + i] - days[from + i - 1];
+  const medianGap = count > 1 ? median(gaps.subarray(0, count - 1).sort()) : null;
   const midpoint = first + (asOf - first) / 2;
   let earlierPurchaseDays = 0;
   let laterPurchaseDays = 0;
   let earlierSpend = 0;
   let laterSpend = 0;
   let revenue = 0;
-  for (let i = 0; i < count; i++) {
-    revenue += amounts[i];
-    if (days[i] < midpoint) {
+  for (let k = from; k < from + count; k++) {
+    revenue += amounts[k];
+    if (days[k] < midpoint) {
       earlierPurchaseDays++;
-      earlierSpend += amounts[i];
+      earlierSpend += amounts[k];
     } else {
       laterPurchaseDays++;
-      laterSpend += amounts[i];
+      laterSpend += amounts[k];
     }
   }
   const w = rules.churnWindow.days;
@@ -224,7 +225,7 @@ function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleR
     reason = `${count} purchase days, median gap ${medianGap}, last ${daysSinceLast} days ago`;
   }
   return {
-    id: history.id,
+    id: table.ids[c],
     stage,
     purchaseDays: count,
     daysSinceLast,
@@ -233,7 +234,7 @@ function classify(history: CustomerHistory, asOf: Day, rules: ResolvedLifecycleR
     laterPurchaseDays,
     earlierSpend,
     laterSpend,
-    revenue: givenRevenue ?? revenue + history.otherReturns,
+    revenue: givenRevenue ?? revenue + table.otherReturns[c],
     pAlive,
     reason,
   };
@@ -252,8 +253,9 @@ const round = (x: number): number => Math.round(x * 100) / 100;
  * const h = { id: 'a', days: [0, 30, 60, 90], amounts: [1, 1, 1, 1], otherReturns: 0, lines: 4, margin: null };
  * lifecycleStages([h], 100, { rules: { churnAfterDays: 90 } }).customers.at(0)!.stage // => 'commitment'
  */
-export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day, options: LifecycleOptions = {}): LifecycleResult {
-  const rules = resolveRules(histories, asOf, options.rules ?? {});
+export function lifecycleStages(histories: HistoryInput, asOf: Day, options: LifecycleOptions = {}): LifecycleResult {
+  const table = HistoryTable.from(histories);
+  const rules = resolveRules(table, asOf, options.rules ?? {});
   const fromAsOf = options.compareAsOf;
   if (fromAsOf !== undefined && !(fromAsOf < asOf)) throw new UsageError('the comparison as-of day must be before the as-of day');
   const fromStages: readonly EarlierStage[] = ['new', ...LIFECYCLE_STAGES];
@@ -264,9 +266,13 @@ export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day
   const members = new Map<LifecycleStage, { customers: number; revenue: number; value: number }>(LIFECYCLE_STAGES.map((stage) => [stage, { customers: 0, revenue: 0, value: 0 }]));
   const built = new RecordListBuilder<CustomerStage>();
   let classifiedCount = 0;
-  for (const history of histories) {
-    const pAlive = options.pAlive?.get(history.id);
-    const stage = classify(history, asOf, rules, pAlive === undefined ? null : pAlive, options.revenue?.get(history.id));
+  let longest = 0;
+  for (let c = 0; c < table.length; c++) longest = Math.max(longest, table.count(c));
+  const gaps = new Float64Array(longest);
+  for (let c = 0; c < table.length; c++) {
+    const id = table.ids[c];
+    const pAlive = options.pAlive?.get(id);
+    const stage = classify(table, c, asOf, rules, pAlive === undefined ? null : pAlive, gaps, options.revenue?.get(id));
     if (stage === null) continue;
     classifiedCount++;
     const m = members.get(stage.stage)!;
@@ -274,7 +280,7 @@ export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day
     m.revenue += stage.revenue;
     if (options.values !== undefined) m.value += options.values.get(stage.id) ?? 0;
     if (fromAsOf !== undefined) {
-      const earlier = classify(history, fromAsOf, rules, null);
+      const earlier = classify(table, c, fromAsOf, rules, null, gaps);
       counts[earlier === null ? 'new' : earlier.stage][stage.stage]++;
     }
     built.push(stage);
@@ -292,5 +298,5 @@ export function lifecycleStages(histories: readonly CustomerHistory[], asOf: Day
     };
   });
   const transitions: LifecycleTransitions | null = fromAsOf !== undefined ? { fromAsOf, toAsOf: asOf, fromStages, toStages: LIFECYCLE_STAGES, counts } : null;
-  return { asOf, rules, customers, stages, excluded: histories.length - customers.length, transitions };
+  return { asOf, rules, customers, stages, excluded: table.length - customers.length, transitions };
 }

@@ -22,7 +22,7 @@
  * (2018) "In pursuit of enhanced customer retention management", Customer Needs and Solutions 5.
  */
 import type { Day } from '../core/days.js';
-import type { CustomerHistory } from '../core/types.js';
+import { HistoryTable, type HistoryInput } from '../core/history-table.js';
 import { UsageError } from '../errors.js';
 import { MISSING_GROUP } from './cohorts.js';
 import type { Lookup } from '../core/types.js';
@@ -171,7 +171,7 @@ export function contractLifetimes(contracts: readonly Contract[], asOf: Day, opt
 }
 
 /** Type-7 quantile (linear interpolation between order statistics, R's default) of sorted values. */
-function quantileSorted(sorted: readonly number[], p: number): number {
+function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
@@ -192,18 +192,22 @@ function quantileSorted(sorted: readonly number[], p: number): number {
  * @example
  * suggestChurnWindow([], 100).days // => 90
  */
-export function suggestChurnWindow(histories: readonly CustomerHistory[], asOf: Day, options: ChurnWindowOptions = {}): ChurnWindow {
+export function suggestChurnWindow(histories: HistoryInput, asOf: Day, options: ChurnWindowOptions = {}): ChurnWindow {
   const quantile = options.quantile ?? 0.9;
   const minimumGaps = options.minimumGaps ?? 20;
   const fallbackDays = options.fallbackDays ?? 90;
   if (!(quantile > 0 && quantile < 1)) throw new UsageError(`churn window quantile must be between 0 and 1, found ${quantile}`);
-  const gaps: number[] = [];
-  for (const history of histories) {
-    for (let i = 1; i < history.days.length && history.days[i] <= asOf; i++) gaps.push(history.days[i] - history.days[i - 1]);
+  const { days, start, length } = HistoryTable.from(histories);
+  // at most one gap per purchase day; sorted as numbers (a typed array sorts numerically, and fast)
+  const all = new Float64Array(Math.max(0, days.length - 1));
+  let count = 0;
+  for (let c = 0; c < length; c++) {
+    const to = start[c + 1];
+    for (let i = start[c] + 1; i < to && days[i] <= asOf; i++) all[count++] = days[i] - days[i - 1];
   }
-  if (gaps.length < minimumGaps) return { days: fallbackDays, basis: 'default', gaps: gaps.length, quantile };
-  gaps.sort((a, b) => a - b);
-  return { days: Math.max(1, Math.ceil(quantileSorted(gaps, quantile) - 1e-9)), basis: 'gap-quantile', gaps: gaps.length, quantile };
+  if (count < minimumGaps) return { days: fallbackDays, basis: 'default', gaps: count, quantile };
+  const gaps = all.subarray(0, count).sort();
+  return { days: Math.max(1, Math.ceil(quantileSorted(gaps, quantile) - 1e-9)), basis: 'gap-quantile', gaps: count, quantile };
 }
 
 /**
@@ -212,7 +216,7 @@ export function suggestChurnWindow(histories: readonly CustomerHistory[], asOf: 
  *
  * @throws {UsageError} when `churnAfterDays` is not a positive integer
  */
-export function resolveChurnWindow(histories: readonly CustomerHistory[], asOf: Day, churnAfterDays?: number): ChurnWindow {
+export function resolveChurnWindow(histories: HistoryInput, asOf: Day, churnAfterDays?: number): ChurnWindow {
   if (churnAfterDays === undefined) return suggestChurnWindow(histories, asOf);
   if (!(Number.isInteger(churnAfterDays) && churnAfterDays >= 1)) {
     throw new UsageError(`churn window must be a positive whole number of days, found ${churnAfterDays}`);
@@ -244,37 +248,42 @@ export function describeChurnWindow(window: ChurnWindow): string {
  * purchaseLifetimes([h], 100, { churnAfterDays: 90 }).lifetimes[0] // => { ..., end: 10, duration: 10, churned: true }
  * purchaseLifetimes([h], 100, { churnAfterDays: 90, view: 'window' }).lifetimes[0] // => { ..., end: 100, duration: 100, churned: true }
  */
-export function purchaseLifetimes(histories: readonly CustomerHistory[], asOf: Day, options: PurchaseLifetimeOptions = {}): LifetimeData {
+export function purchaseLifetimes(histories: HistoryInput, asOf: Day, options: PurchaseLifetimeOptions = {}): LifetimeData {
   checkBy(options);
   const view = options.view ?? 'observed';
   if (!SURVIVAL_VIEWS.includes(view)) throw new UsageError(`survival view must be ${SURVIVAL_VIEWS.join(' or ')}, found ${view}`);
-  const window = options.window ?? resolveChurnWindow(histories, asOf, options.churnAfterDays);
+  const table = HistoryTable.from(histories);
+  const window = options.window ?? resolveChurnWindow(table, asOf, options.churnAfterDays);
   const w = window.days;
   const lifetimes: Lifetime[] = [];
   const excluded = { notStarted: 0, noPurchase: 0, endBeforeStart: 0 };
   let churned = 0;
   let reactivated = 0;
-  for (const history of histories) {
-    if (history.days.length === 0) {
+  const { days, start } = table;
+  for (let c = 0; c < table.length; c++) {
+    const from = start[c];
+    const to = start[c + 1];
+    if (to === from) {
       excluded.noPurchase++;
       continue;
     }
-    const first = history.days[0];
+    const first = days[from];
     if (first > asOf) {
       excluded.notStarted++;
       continue;
     }
     let last = first;
     let cameBack = false;
-    for (let i = 1; i < history.days.length && history.days[i] <= asOf; i++) {
-      if (history.days[i] - last > w) cameBack = true;
-      last = history.days[i];
+    for (let i = from + 1; i < to && days[i] <= asOf; i++) {
+      if (days[i] - last > w) cameBack = true;
+      last = days[i];
     }
     if (cameBack) reactivated++;
     const isChurned = asOf - last >= w;
     const end = view === 'observed' ? last : isChurned ? last + w : asOf;
     if (isChurned) churned++;
-    lifetimes.push({ id: history.id, start: first, end, duration: end - first, churned: isChurned, lastPurchase: last, group: groupOf(history.id, options) });
+    const id = table.ids[c];
+    lifetimes.push({ id, start: first, end, duration: end - first, churned: isChurned, lastPurchase: last, group: groupOf(id, options) });
   }
   return { source: 'purchases', view, definition: survivalDefinition({ source: 'purchases', view, window }), asOf, window, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated, excluded };
 }
