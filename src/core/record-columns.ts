@@ -109,10 +109,18 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
   const shapePositions: Int32Array[] = [];
   /** Per key: the last value added to its distinct set (rows often repeat the previous row's value). */
   const lastSeen: unknown[] = [];
+  /**
+   * Each row's values in its key order (Object.values): read by position in both passes. Reading `row[key]`
+   * with the key in a variable is a megamorphic load (a field of every column at one place in the code), and
+   * was most of the time of this function.
+   */
+  const rowValues: unknown[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Record<string, unknown>;
     if (row === null || typeof row !== 'object' || Array.isArray(row) || Object.getPrototypeOf(row) !== Object.prototype) return rows;
     const rowKeys = Object.keys(row);
+    const values = Object.values(row);
+    rowValues[i] = values;
     // most rows have the previous row's keys: compared without building the signature
     let s = i > 0 && sameKeys(rowKeys, shapes[shapeOf[i - 1]]) ? shapeOf[i - 1] : undefined;
     // a few shapes (optional keys): compared one by one, cheaper than joining the keys into a signature
@@ -136,11 +144,10 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
       shapePositions.push(Int32Array.from(rowKeys, (key) => keyPosition.get(key)!));
     }
     shapeOf[i] = s;
-    const shapeKeys = shapes[s];
     const positions = shapePositions[s];
     for (let j = 0; j < positions.length; j++) {
       const k = positions[j];
-      const v = row[shapeKeys[j]];
+      const v = values[j];
       if (numeric[k] && !(typeof v === 'number' || v === null)) numeric[k] = false;
       if (nested[k] && !(v === null || isPlainRecord(v))) nested[k] = false;
       const seen = distinct[k];
@@ -173,9 +180,10 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
       // records (e.g. a customer's { count, mean, median, p90 } of days to pay) stored by column in turn
       const state = new Uint8Array(n);
       const inner: Record<string, unknown>[] = new Array(n);
+      const at = shapes.map((shape) => shape.indexOf(key));
       for (let i = 0; i < n; i++) {
-        const row = rows[i] as Record<string, unknown>;
-        const v = Object.prototype.hasOwnProperty.call(row, key) ? row[key] : ABSENT;
+        const p = at[shapeOf[i]];
+        const v = p < 0 ? ABSENT : rowValues[i][p];
         state[i] = v === ABSENT ? 2 : v === null ? 1 : 0;
         inner[i] = state[i] === 0 ? (v as Record<string, unknown>) : {};
       }
@@ -191,14 +199,16 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
   columns.forEach((column, k) => {
     if (column.kind === 'nested') return;
     const key = keys[k];
-    const inShape = shapes.map((shape) => shape.includes(key));
+    // the position of the key in each shape's values, -1 where the shape does not have it
+    const at = Int32Array.from(shapes, (shape) => shape.indexOf(key));
     if (column.kind === 'code') {
       const codes = column.codes;
       const code = codeOf[k]!;
       let last: unknown = ABSENT;
       let lastCode = code.get(ABSENT) ?? 0;
       for (let i = 0; i < n; i++) {
-        const v = inShape[shapeOf[i]] ? (rows[i] as Record<string, unknown>)[key] : ABSENT;
+        const p = at[shapeOf[i]];
+        const v = p < 0 ? ABSENT : rowValues[i][p];
         if (v !== last || Object.is(v, Number.NaN)) {
           last = v;
           lastCode = code.get(v)!;
@@ -207,11 +217,15 @@ export function recordColumns<T extends object>(rows: RecordList<T>): RecordList
       }
     } else if (column.kind === 'value') {
       const values = column.values;
-      for (let i = 0; i < n; i++) values[i] = inShape[shapeOf[i]] ? (rows[i] as Record<string, unknown>)[key] : ABSENT;
+      for (let i = 0; i < n; i++) {
+        const p = at[shapeOf[i]];
+        values[i] = p < 0 ? ABSENT : rowValues[i][p];
+      }
     } else {
       const values = column.values;
       for (let i = 0; i < n; i++) {
-        const v = inShape[shapeOf[i]] ? (rows[i] as Record<string, unknown>)[key] : ABSENT;
+        const p = at[shapeOf[i]];
+        const v = p < 0 ? ABSENT : rowValues[i][p];
         if (typeof v === 'number') values[i] = v;
         else {
           column.state ??= new Uint8Array(n);
