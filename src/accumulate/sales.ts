@@ -488,6 +488,15 @@ export class SalesAccumulator {
     return order.slice();
   }
 
+  /**
+   * The customer indexes in the order {@link order} gave last (not a copy: read only), null when it was not
+   * called or customers were added since.
+   */
+  lastOrder(): readonly number[] | null {
+    const cached = this.orderCache;
+    return cached !== null && cached.count === this.ids.length ? cached.order : null;
+  }
+
   /** The last order computed by {@link order}: for the customers there were then (ids are only added). */
   private orderCache: { compare: (a: string, b: string) => number; count: number; order: number[] } | null = null;
 
