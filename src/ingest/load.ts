@@ -346,7 +346,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
             tracker.note(customerId);
             if (!keepUnknown) return 'unknown customer';
           }
-          payments.push({ customerId, invoiceId, invoiceDate, dueDate, amount, paidDate, paidAmount: paidDate === null ? 0 : (paid ?? amount), file, line });
+          payments.add(customerId, invoiceId, invoiceDate, dueDate, amount, paidDate, paidDate === null ? 0 : (paid ?? amount), file, line);
         };
       },
     );

@@ -11,7 +11,7 @@ import { dayToIso } from '../core/days.js';
 import type { PaymentRecord } from '../core/types.js';
 import { compareIds } from '../accumulate/summary.js';
 import { orderOf } from '../accumulate/sales.js';
-import { PaymentLedger } from './ledger.js';
+import { NO_DATE, PaymentLedger } from './ledger.js';
 import { UsageError } from '../errors.js';
 
 /** `invoice` for a positive amount; `credit-note` for a negative (or zero) amount. */
@@ -191,58 +191,89 @@ export function foldByCustomer(
   };
 
   const { start, rows: byCustomer } = ledger.rowsByCustomer();
+  // The rows are read from the ledger's columns (a record is made only for a row with an issue).
+  const col = ledger.columns();
+  const { invoiceIds, invoiceDate, dueDate, paidDate, amount: amountOf, paidAmount, line: lineOf } = col;
+  const fileOf = (i: number): string => col.files[col.file[i]];
+  const issueAt = (i: number, reason: PaymentIssueReason, message: string): void => issue(ledger.get(i), reason, message);
+  // Scratch for one customer's invoices: the first row of each (in first-seen order) and, per row of the
+  // customer, the next row of the same invoice (-1: none).
+  let longest = 0;
+  for (let c = 0; c < ledger.ids.length; c++) longest = Math.max(longest, start[c + 1] - start[c]);
+  const groupFirst = new Int32Array(longest);
+  const groupLast = new Int32Array(longest);
+  const nextRow = new Int32Array(longest);
   for (const c of orderOf(ledger.ids, compareIds)) {
-    // Rows of each invoice of the customer, in input order.
-    const groups = new Map<string, PaymentRecord[]>();
-    for (let k = start[c]; k < start[c + 1]; k++) {
-      const row = ledger.get(byCustomer[k]);
-      const group = groups.get(row.invoiceId);
-      if (group) group.push(row);
-      else groups.set(row.invoiceId, [row]);
+    const from = start[c];
+    const count = start[c + 1] - from;
+    // Rows of each invoice of the customer, in input order; invoices in the order of their first rows. A few
+    // rows are matched by a scan of the invoices so far, many through a Map.
+    let groups = 0;
+    const index = count > 32 ? new Map<string, number>() : null;
+    for (let k = 0; k < count; k++) {
+      const id = invoiceIds[byCustomer[from + k]];
+      let g = -1;
+      if (index !== null) g = index.get(id) ?? -1;
+      else for (let h = 0; h < groups; h++) if (invoiceIds[byCustomer[from + groupFirst[h]]] === id) { g = h; break; }
+      nextRow[k] = -1;
+      if (g < 0) {
+        g = groups++;
+        groupFirst[g] = k;
+        index?.set(id, g);
+      } else nextRow[groupLast[g]] = k;
+      groupLast[g] = k;
     }
     const customerInvoices: Invoice[] = [];
-    for (const rows of groups.values()) {
-      const first = rows[0];
-      if (first.invoiceDate > asOf) {
-        account.excluded['invoice after as-of'] = (account.excluded['invoice after as-of'] ?? 0) + rows.length;
+    for (let g = 0; g < groups; g++) {
+      const first = byCustomer[from + groupFirst[g]];
+      const firstDate = invoiceDate[first];
+      const firstDue = dueDate[first];
+      const firstAmount = amountOf[first];
+      if (firstDate > asOf) {
+        let rows = 0;
+        for (let k = groupFirst[g]; k >= 0; k = nextRow[k]) rows++;
+        account.excluded['invoice after as-of'] = (account.excluded['invoice after as-of'] ?? 0) + rows;
         account.invoicesAfterAsOf++;
         continue;
       }
-      if (first.dueDate < first.invoiceDate) {
-        for (const row of rows) {
-          issue(row, 'due date before invoice date', `due date ${dayToIso(first.dueDate)} before invoice date ${dayToIso(first.invoiceDate)} of invoice "${first.invoiceId}": invoice not used`);
+      if (firstDue < firstDate) {
+        for (let k = groupFirst[g]; k >= 0; k = nextRow[k]) {
+          issueAt(byCustomer[from + k], 'due date before invoice date', `due date ${dayToIso(firstDue)} before invoice date ${dayToIso(firstDate)} of invoice "${invoiceIds[first]}": invoice not used`);
         }
         continue;
       }
-      const sign = first.amount > 0 ? 1 : -1;
+      const sign = firstAmount > 0 ? 1 : -1;
       const payments: InvoicePayment[] = [];
       let used = 0;
-      for (const row of rows) {
-        if (row !== first && (row.amount !== first.amount || row.invoiceDate !== first.invoiceDate || row.dueDate !== first.dueDate)) {
-          issue(row, 'invoice fields differ', `${describeDifference(row, first)} on line ${first.line}, the invoice's first row: row not used`);
+      for (let k = groupFirst[g]; k >= 0; k = nextRow[k]) {
+        const row = byCustomer[from + k];
+        if (row !== first && (amountOf[row] !== firstAmount || invoiceDate[row] !== firstDate || dueDate[row] !== firstDue)) {
+          issueAt(row, 'invoice fields differ', `${describeDifference(ledger.get(row), ledger.get(first))} on line ${lineOf[first]}, the invoice's first row: row not used`);
           continue;
         }
-        if (row.paidDate !== null) {
-          if (row.paidDate < first.invoiceDate) {
-            issue(row, 'payment before invoice date', `payment dated ${dayToIso(row.paidDate)} before invoice date ${dayToIso(first.invoiceDate)}: payment not used`);
+        const paidOn = paidDate[row];
+        if (paidOn !== NO_DATE) {
+          const paid = paidAmount[row];
+          if (paidOn < firstDate) {
+            issueAt(row, 'payment before invoice date', `payment dated ${dayToIso(paidOn)} before invoice date ${dayToIso(firstDate)}: payment not used`);
             continue;
           }
-          if (first.amount === 0 && row.paidAmount !== 0) {
-            issue(row, 'payment sign', `paid amount ${row.paidAmount} on an invoice of amount 0: payment not used`);
+          if (firstAmount === 0 && paid !== 0) {
+            issueAt(row, 'payment sign', `paid amount ${paid} on an invoice of amount 0: payment not used`);
             continue;
           }
-          if (row.paidAmount * sign < 0) {
-            const what = first.amount > 0 ? 'invoice' : 'credit note';
-            issue(row, 'payment sign', `paid amount ${row.paidAmount} has the opposite sign of the ${what} amount ${first.amount}: payment not used`);
+          if (paid * sign < 0) {
+            const what = firstAmount > 0 ? 'invoice' : 'credit note';
+            issueAt(row, 'payment sign', `paid amount ${paid} has the opposite sign of the ${what} amount ${firstAmount}: payment not used`);
             continue;
           }
-          payments.push({ day: row.paidDate, amount: row.paidAmount, line: row.line });
-          if (row.paidDate > asOf) account.paymentsAfterAsOf++;
+          payments.push({ day: paidOn, amount: paid, line: lineOf[row] });
+          if (paidOn > asOf) account.paymentsAfterAsOf++;
         }
         used++;
       }
       account.used += used;
-      customerInvoices.push(settle(first, payments, used, asOf, tolerance));
+      customerInvoices.push(settle(ledger.ids[c], invoiceIds[first], firstDate, firstDue, firstAmount, fileOf(first), lineOf[first], payments, used, asOf, tolerance));
     }
     if (customerInvoices.length === 0) continue;
     customerInvoices.sort(compareDateAndId);
@@ -260,15 +291,14 @@ function describeDifference(row: PaymentRecord, first: PaymentRecord): string {
   return `due date ${dayToIso(row.dueDate)} differs from ${dayToIso(first.dueDate)}`;
 }
 
-/** The invoice at as-of from its first row and its valid payments. */
-function settle(first: PaymentRecord, payments: InvoicePayment[], rows: number, asOf: Day, tolerance: number): Invoice {
+/** The invoice at as-of from the fields of its first row and its valid payments. */
+function settle(customerId: string, invoiceId: string, invoiceDate: Day, dueDate: Day, amount: number, file: string, line: number, payments: InvoicePayment[], rows: number, asOf: Day, tolerance: number): Invoice {
   // Stable sort: equal dates keep the input order.
-  payments.sort((a, b) => a.day - b.day);
-  const amount = first.amount;
+  if (payments.length > 1) payments.sort((a, b) => a.day - b.day);
   const kind: InvoiceKind = amount > 0 ? 'invoice' : 'credit-note';
   let paid = 0;
   let paidAfterAsOf = 0;
-  let settledDate: Day | null = Math.abs(amount) <= tolerance ? first.invoiceDate : null;
+  let settledDate: Day | null = Math.abs(amount) <= tolerance ? invoiceDate : null;
   for (const payment of payments) {
     if (payment.day > asOf) {
       paidAfterAsOf += payment.amount;
@@ -281,11 +311,11 @@ function settle(first: PaymentRecord, payments: InvoicePayment[], rows: number, 
   let residual = amount - paid;
   if (Math.abs(residual) <= tolerance) residual = 0;
   return {
-    customerId: first.customerId,
-    invoiceId: first.invoiceId,
+    customerId,
+    invoiceId,
     kind,
-    invoiceDate: first.invoiceDate,
-    dueDate: first.dueDate,
+    invoiceDate,
+    dueDate,
     amount,
     payments,
     paid,
@@ -294,9 +324,9 @@ function settle(first: PaymentRecord, payments: InvoicePayment[], rows: number, 
     residual,
     open: Math.max(0, residual),
     credit: Math.max(0, -residual),
-    daysPastDue: asOf - first.dueDate,
-    file: first.file,
-    line: first.line,
+    daysPastDue: asOf - dueDate,
+    file,
+    line,
     rows,
   };
 }

@@ -9,7 +9,25 @@ import type { PaymentRecord } from '../core/types.js';
 import { own } from '../core/strings.js';
 import { grow } from '../accumulate/sales.js';
 
-const NO_DATE = -2147483648;
+/** The paid date of a row without one, in {@link LedgerColumns.paidDate}. */
+export const NO_DATE = -2147483648;
+
+/** The columns of a ledger, read only (see {@link PaymentLedger.columns}); row i of each is row i of the ledger. */
+export interface LedgerColumns {
+  customer: Int32Array;
+  invoiceIds: readonly string[];
+  invoiceDate: Int32Array;
+  dueDate: Int32Array;
+  /** {@link NO_DATE} for a row without a paid date. */
+  paidDate: Int32Array;
+  amount: Float64Array;
+  paidAmount: Float64Array;
+  line: Int32Array;
+  /** Index into `files`. */
+  file: Uint16Array;
+  files: readonly string[];
+}
+
 const INITIAL = 1024;
 
 /** Payment rows in input order (see the file comment). */
@@ -61,6 +79,11 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
 
   /** Appends one row. */
   push(r: PaymentRecord): void {
+    this.add(r.customerId, r.invoiceId, r.invoiceDate, r.dueDate, r.amount, r.paidDate, r.paidAmount, r.file, r.line);
+  }
+
+  /** Appends one row given by its fields (as {@link push}, without a record object: the reader's fast path). */
+  add(customerId: string, invoiceId: string, invoiceDate: Day, dueDate: Day, amount: number, paidDate: Day | null, paidAmount: number, file: string, line: number): void {
     const i = this.size;
     if (i === this.capacity) {
       const c = this.capacity * 2;
@@ -74,29 +97,54 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
       this.file = grow(this.file, c);
       this.capacity = c;
     }
-    let c = this.index.get(r.customerId);
+    let c = this.index.get(customerId);
     if (c === undefined) {
       c = this.ids.length;
-      const id = own(r.customerId);
+      const id = own(customerId);
       this.ids.push(id);
       this.index.set(id, c);
     }
-    let f = this.fileIndex.get(r.file);
+    // rows come file by file: the last file's index is kept
+    let f = file === this.lastFile ? this.lastFileIndex : this.fileIndex.get(file);
     if (f === undefined) {
       f = this.files.length;
-      this.files.push(r.file);
-      this.fileIndex.set(r.file, f);
+      this.files.push(file);
+      this.fileIndex.set(file, f);
     }
+    this.lastFile = file;
+    this.lastFileIndex = f;
     this.customer[i] = c;
-    this.invoiceIds.push(own(r.invoiceId));
-    this.invoiceDate[i] = r.invoiceDate;
-    this.dueDate[i] = r.dueDate;
-    this.paidDate[i] = r.paidDate === null ? NO_DATE : r.paidDate;
-    this.amount[i] = r.amount;
-    this.paidAmount[i] = r.paidAmount;
-    this.line[i] = r.line;
+    this.invoiceIds.push(own(invoiceId));
+    this.invoiceDate[i] = invoiceDate;
+    this.dueDate[i] = dueDate;
+    this.paidDate[i] = paidDate === null ? NO_DATE : paidDate;
+    this.amount[i] = amount;
+    this.paidAmount[i] = paidAmount;
+    this.line[i] = line;
     this.file[i] = f;
     this.size++;
+  }
+
+  private lastFile: string | null = null;
+  private lastFileIndex = 0;
+
+  /**
+   * The columns as they are now, for folds that read the rows without making a record per row. Read only, and
+   * only until the next row is added (the columns are replaced as they grow).
+   */
+  columns(): LedgerColumns {
+    return {
+      customer: this.customer,
+      invoiceIds: this.invoiceIds,
+      invoiceDate: this.invoiceDate,
+      dueDate: this.dueDate,
+      paidDate: this.paidDate,
+      amount: this.amount,
+      paidAmount: this.paidAmount,
+      line: this.line,
+      file: this.file,
+      files: this.files,
+    };
   }
 
   /** Row `i` as a record (a new object). */
