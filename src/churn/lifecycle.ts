@@ -21,7 +21,7 @@
 import type { Day } from '../core/days.js';
 import { HistoryTable, type HistoryInput } from '../core/history-table.js';
 import { UsageError } from '../errors.js';
-import { RecordListBuilder, type RecordList } from '../core/record-columns.js';
+import { LazyRecords, type RecordList } from '../core/record-columns.js';
 import { resolveChurnWindow, type ChurnWindow } from './lifetimes.js';
 import type { Lookup } from '../core/types.js';
 
@@ -167,14 +167,30 @@ function resolveRules(histories: HistoryInput, asOf: Day, rules: LifecycleRules)
   };
 }
 
+/** The figures of one classification (reused from customer to customer: no object per customer). */
+interface Classified {
+  stage: LifecycleStage;
+  purchaseDays: number;
+  daysSinceLast: number;
+  medianGap: number | null;
+  earlierPurchaseDays: number;
+  laterPurchaseDays: number;
+  earlierSpend: number;
+  laterSpend: number;
+  /** Purchase-day amounts plus returns on days without a purchase. */
+  revenue: number;
+}
+
+const classified = (): Classified => ({ stage: 'lost', purchaseDays: 0, daysSinceLast: 0, medianGap: null, earlierPurchaseDays: 0, laterPurchaseDays: 0, earlierSpend: 0, laterSpend: 0, revenue: 0 });
+
 /**
- * The stage of customer `c` of `table` as of a day, or null when it has no purchase day on or before it.
- * `gaps` is scratch room for the customer's gaps (at least its number of purchase days).
+ * The stage of customer `c` of `table` as of a day, in `out`; false when it has no purchase day on or
+ * before it. `gaps` is scratch room for the customer's gaps (at least its number of purchase days).
  */
-function classify(table: HistoryTable, c: number, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null, gaps: Float64Array, givenRevenue?: number): CustomerStage | null {
+function classify(table: HistoryTable, c: number, asOf: Day, rules: ResolvedLifecycleRules, pAlive: number | null, gaps: Float64Array, out: Classified): boolean {
   const from = table.start[c];
   const count = table.countUntil(c, asOf);
-  if (count === 0) return null;
+  if (count === 0) return false;
   const days = table.days;
   const amounts = table.amounts;
   const first = days[from];
@@ -198,46 +214,133 @@ function classify(table: HistoryTable, c: number, asOf: Day, rules: ResolvedLife
       laterSpend += amounts[k];
     }
   }
-  const w = rules.churnWindow.days;
-  let stage: LifecycleStage;
-  let reason: string;
   const factor = rules.expansionFactor;
-  if (daysSinceLast >= w) {
-    stage = 'lost';
-    reason = `${daysSinceLast} days since the last purchase >= churn window ${w}`;
-  } else if (count <= rules.explorationMaxPurchaseDays) {
-    stage = 'exploration';
-    reason = `${count} purchase day${count === 1 ? '' : 's'}, the last ${daysSinceLast} days ago`;
-  } else if (pAlive !== null && pAlive < rules.pAliveThreshold) {
-    stage = 'dissolution';
-    reason = `p(alive) ${pAlive.toFixed(3)} < ${rules.pAliveThreshold}`;
-  } else if (pAlive === null && medianGap !== null && daysSinceLast > rules.dissolutionGapFactor * medianGap) {
-    stage = 'dissolution';
-    reason = `${daysSinceLast} days since the last purchase > ${rules.dissolutionGapFactor} x median gap ${medianGap}`;
-  } else if (laterPurchaseDays >= factor * earlierPurchaseDays) {
-    stage = 'expansion';
-    reason = `${laterPurchaseDays} purchase days in the later half of the life vs ${earlierPurchaseDays} in the earlier`;
-  } else if (earlierSpend > 0 && laterSpend >= factor * earlierSpend) {
-    stage = 'expansion';
-    reason = `spend ${round(laterSpend)} in the later half of the life vs ${round(earlierSpend)} in the earlier`;
-  } else {
-    stage = 'commitment';
-    reason = `${count} purchase days, median gap ${medianGap}, last ${daysSinceLast} days ago`;
+  let stage: LifecycleStage;
+  if (daysSinceLast >= rules.churnWindow.days) stage = 'lost';
+  else if (count <= rules.explorationMaxPurchaseDays) stage = 'exploration';
+  else if (pAlive !== null && pAlive < rules.pAliveThreshold) stage = 'dissolution';
+  else if (pAlive === null && medianGap !== null && daysSinceLast > rules.dissolutionGapFactor * medianGap) stage = 'dissolution';
+  else if (laterPurchaseDays >= factor * earlierPurchaseDays) stage = 'expansion';
+  else if (earlierSpend > 0 && laterSpend >= factor * earlierSpend) stage = 'expansion';
+  else stage = 'commitment';
+  out.stage = stage;
+  out.purchaseDays = count;
+  out.daysSinceLast = daysSinceLast;
+  out.medianGap = medianGap;
+  out.earlierPurchaseDays = earlierPurchaseDays;
+  out.laterPurchaseDays = laterPurchaseDays;
+  out.earlierSpend = earlierSpend;
+  out.laterSpend = laterSpend;
+  out.revenue = revenue + table.otherReturns[c];
+  return true;
+}
+
+/**
+ * Why a customer is in its stage, lowercase: made from the figures the rules looked at (the branch of
+ * {@link classify} that gave the stage is the first whose condition the figures meet).
+ */
+function stageReason(s: Omit<CustomerStage, 'id' | 'reason' | 'revenue'>, rules: ResolvedLifecycleRules): string {
+  const count = s.purchaseDays;
+  switch (s.stage) {
+    case 'lost':
+      return `${s.daysSinceLast} days since the last purchase >= churn window ${rules.churnWindow.days}`;
+    case 'exploration':
+      return `${count} purchase day${count === 1 ? '' : 's'}, the last ${s.daysSinceLast} days ago`;
+    case 'dissolution':
+      return s.pAlive !== null
+        ? `p(alive) ${s.pAlive.toFixed(3)} < ${rules.pAliveThreshold}`
+        : `${s.daysSinceLast} days since the last purchase > ${rules.dissolutionGapFactor} x median gap ${s.medianGap}`;
+    case 'expansion':
+      return s.laterPurchaseDays >= rules.expansionFactor * s.earlierPurchaseDays
+        ? `${s.laterPurchaseDays} purchase days in the later half of the life vs ${s.earlierPurchaseDays} in the earlier`
+        : `spend ${round(s.laterSpend)} in the later half of the life vs ${round(s.earlierSpend)} in the earlier`;
+    default:
+      return `${count} purchase days, median gap ${s.medianGap}, last ${s.daysSinceLast} days ago`;
   }
-  return {
-    id: table.ids[c],
-    stage,
-    purchaseDays: count,
-    daysSinceLast,
-    medianGap,
-    earlierPurchaseDays,
-    laterPurchaseDays,
-    earlierSpend,
-    laterSpend,
-    revenue: givenRevenue ?? revenue + table.otherReturns[c],
-    pAlive,
-    reason,
-  };
+}
+
+/** The numeric figures of a stage record, in their order in the record. */
+const STAGE_NUMBERS = ['purchaseDays', 'daysSinceLast', 'medianGap', 'earlierPurchaseDays', 'laterPurchaseDays', 'earlierSpend', 'laterSpend', 'revenue', 'pAlive'] as const;
+
+/**
+ * The customers' stages stored by column as they are classified: no object per customer is made (a million of
+ * them, with their reasons, were the report's peak), and the reason is made when a record is read.
+ */
+class StageColumns extends LazyRecords<CustomerStage> {
+  length = 0;
+  private readonly ids: string[] = [];
+  private readonly stages: Uint8Array;
+  private readonly numbers: Float64Array[];
+  /** 1 where medianGap (bit 1) or pAlive (bit 2) is null. */
+  private readonly nulls: Uint8Array;
+
+  constructor(
+    capacity: number,
+    private readonly rules: ResolvedLifecycleRules,
+  ) {
+    super();
+    this.stages = new Uint8Array(capacity);
+    this.numbers = STAGE_NUMBERS.map(() => new Float64Array(capacity));
+    this.nulls = new Uint8Array(capacity);
+  }
+
+  add(id: string, s: Classified, revenue: number, pAlive: number | null): void {
+    const i = this.length++;
+    this.ids.push(id);
+    this.stages[i] = LIFECYCLE_STAGES.indexOf(s.stage);
+    const [purchaseDays, daysSinceLast, medianGap, earlierPurchaseDays, laterPurchaseDays, earlierSpend, laterSpend, revenues, pAlives] = this.numbers;
+    purchaseDays[i] = s.purchaseDays;
+    daysSinceLast[i] = s.daysSinceLast;
+    medianGap[i] = s.medianGap ?? 0;
+    earlierPurchaseDays[i] = s.earlierPurchaseDays;
+    laterPurchaseDays[i] = s.laterPurchaseDays;
+    earlierSpend[i] = s.earlierSpend;
+    laterSpend[i] = s.laterSpend;
+    revenues[i] = revenue;
+    pAlives[i] = pAlive ?? 0;
+    this.nulls[i] = (s.medianGap === null ? 1 : 0) | (pAlive === null ? 2 : 0);
+  }
+
+  protected get(i: number): CustomerStage {
+    const n = this.numbers;
+    const figures = {
+      stage: LIFECYCLE_STAGES[this.stages[i]],
+      purchaseDays: n[0][i],
+      daysSinceLast: n[1][i],
+      medianGap: this.nulls[i] & 1 ? null : n[2][i],
+      earlierPurchaseDays: n[3][i],
+      laterPurchaseDays: n[4][i],
+      earlierSpend: n[5][i],
+      laterSpend: n[6][i],
+      pAlive: this.nulls[i] & 2 ? null : n[8][i],
+    };
+    return {
+      id: this.ids[i],
+      stage: figures.stage,
+      purchaseDays: figures.purchaseDays,
+      daysSinceLast: figures.daysSinceLast,
+      medianGap: figures.medianGap,
+      earlierPurchaseDays: figures.earlierPurchaseDays,
+      laterPurchaseDays: figures.laterPurchaseDays,
+      earlierSpend: figures.earlierSpend,
+      laterSpend: figures.laterSpend,
+      revenue: n[7][i],
+      pAlive: figures.pAlive,
+      reason: stageReason(figures, this.rules),
+    };
+  }
+
+  field<K extends keyof CustomerStage>(key: K): (index: number) => CustomerStage[K] | undefined {
+    if (key === 'id') return (i) => this.ids[i] as CustomerStage[K];
+    if (key === 'stage') return (i) => LIFECYCLE_STAGES[this.stages[i]] as CustomerStage[K];
+    if (key === 'reason') return (i) => this.get(i).reason as CustomerStage[K];
+    const k = (STAGE_NUMBERS as readonly string[]).indexOf(key as string);
+    if (k < 0) return () => undefined;
+    const values = this.numbers[k];
+    // medianGap and pAlive may be null (bits 1 and 2 of `nulls`)
+    const bit = key === 'medianGap' ? 1 : key === 'pAlive' ? 2 : 0;
+    return (i) => (this.nulls[i] & bit ? null : values[i]) as CustomerStage[K];
+  }
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
@@ -264,28 +367,28 @@ export function lifecycleStages(histories: HistoryInput, asOf: Day, options: Lif
   ) as Record<EarlierStage, Record<LifecycleStage, number>>;
   // Per stage, as the customers are classified (in their order, so the sums are those of the members in order).
   const members = new Map<LifecycleStage, { customers: number; revenue: number; value: number }>(LIFECYCLE_STAGES.map((stage) => [stage, { customers: 0, revenue: 0, value: 0 }]));
-  const built = new RecordListBuilder<CustomerStage>();
-  let classifiedCount = 0;
   let longest = 0;
   for (let c = 0; c < table.length; c++) longest = Math.max(longest, table.count(c));
   const gaps = new Float64Array(longest);
+  const now = classified();
+  const then = classified();
+  const customers = new StageColumns(table.length, rules);
   for (let c = 0; c < table.length; c++) {
     const id = table.ids[c];
-    const pAlive = options.pAlive?.get(id);
-    const stage = classify(table, c, asOf, rules, pAlive === undefined ? null : pAlive, gaps, options.revenue?.get(id));
-    if (stage === null) continue;
-    classifiedCount++;
-    const m = members.get(stage.stage)!;
+    const found = options.pAlive?.get(id);
+    const pAlive = found === undefined ? null : found;
+    if (!classify(table, c, asOf, rules, pAlive, gaps, now)) continue;
+    const revenue = options.revenue?.get(id) ?? now.revenue;
+    const m = members.get(now.stage)!;
     m.customers++;
-    m.revenue += stage.revenue;
-    if (options.values !== undefined) m.value += options.values.get(stage.id) ?? 0;
+    m.revenue += revenue;
+    if (options.values !== undefined) m.value += options.values.get(id) ?? 0;
     if (fromAsOf !== undefined) {
-      const earlier = classify(table, c, fromAsOf, rules, null, gaps);
-      counts[earlier === null ? 'new' : earlier.stage][stage.stage]++;
+      counts[classify(table, c, fromAsOf, rules, null, gaps, then) ? then.stage : 'new'][now.stage]++;
     }
-    built.push(stage);
+    customers.add(id, now, revenue, pAlive);
   }
-  const customers = built.finish();
+  const classifiedCount = customers.length;
   const stages: StageSummary[] = LIFECYCLE_STAGES.map((stage) => {
     const m = members.get(stage)!;
     return {

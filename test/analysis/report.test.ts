@@ -11,7 +11,7 @@ import { DEFAULTS, reportSettings, valuationSettings } from '../../src/analysis/
 import { readInputFiles } from '../../src/ingest/read.js';
 import { fixture } from '../helpers/data.js';
 import { summarize, type SummaryWindow } from '../../src/accumulate/summary.js';
-import { ColumnRecords } from '../../src/core/record-columns.js';
+import { LazyRecords } from '../../src/core/record-columns.js';
 import { segmentPortfolio } from '../../src/segment/segment-portfolio.js';
 
 const tool = { name: 'crm', version: 'test' };
@@ -34,7 +34,7 @@ describe('analyseReport', () => {
     const alone = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
     const doc = analyseReport(data, dayWindow(asOf), reportSettings(), { tool });
     for (const list of [doc.summary, doc.segment!.customers, doc.value!.customers, doc.payments!.customers, doc.churn!.lifecycle.customers, doc.profitability!.customers]) {
-      expect(list).toBeInstanceOf(ColumnRecords);
+      expect(list).toBeInstanceOf(LazyRecords);
     }
     expect([...doc.summary!]).toEqual(summaries);
     expect([...doc.segment!.customers]).toEqual(alone.customers);

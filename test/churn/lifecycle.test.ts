@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { lifecycleStages } from '../../src/churn/lifecycle.js';
+import { fieldReader } from '../../src/core/record-columns.js';
 import { dayFromYmd, type Day } from '../../src/core/days.js';
 import type { CustomerHistory } from '../../src/core/types.js';
 
@@ -136,5 +137,40 @@ describe('lifecycleStages', () => {
     expect(() => lifecycleStages(histories, asOf, { rules: { churnAfterDays: 0 } })).toThrow(UsageError);
     expect(() => lifecycleStages(histories, asOf, { rules: { pAliveThreshold: 1.5 } })).toThrow(UsageError);
     expect(() => lifecycleStages(histories, asOf, { rules: { expansionFactor: -1 } })).toThrow(UsageError);
+  });
+});
+
+describe('life-cycle stages stored by column', () => {
+  it('gives each stage its reason, from the figures of the branch that chose it (by hand)', () => {
+    const pAlive = new Map([['steady', 0.1234]]);
+    const result = lifecycleStages(histories, asOf, { rules, pAlive });
+    const reasons = Object.fromEntries(result.customers.map((c) => [c.id, c.reason]));
+    expect(reasons).toEqual({
+      lost: '800 days since the last purchase >= churn window 90',
+      lostAtEdge: '90 days since the last purchase >= churn window 90',
+      justInside: '3 purchase days, median gap 355.5, last 89 days ago',
+      explorer: '1 purchase day, the last 50 days ago',
+      explorer2: '2 purchase days, the last 50 days ago',
+      fading: '85 days since the last purchase > 2 x median gap 5',
+      accelerating: '3 purchase days in the later half of the life vs 1 in the earlier',
+      bigger: 'spend 60 in the later half of the life vs 20 in the earlier',
+      steady: 'p(alive) 0.123 < 0.5',
+    });
+    // fading: midpoint 900 + (1000 - 900) / 2 = 950, so its four days are all in the earlier half
+    const fading = result.customers.at(5)!;
+    expect(fading).toEqual({ id: 'fading', stage: 'dissolution', purchaseDays: 4, daysSinceLast: 85, medianGap: 5, earlierPurchaseDays: 4, laterPurchaseDays: 0, earlierSpend: 40, laterSpend: 0, revenue: 40, pAlive: null, reason: fading.reason });
+    expect(Object.keys(fading)).toEqual(['id', 'stage', 'purchaseDays', 'daysSinceLast', 'medianGap', 'earlierPurchaseDays', 'laterPurchaseDays', 'earlierSpend', 'laterSpend', 'revenue', 'pAlive', 'reason']);
+    expect(result.customers.at(3)!.medianGap).toBeNull();
+  });
+
+  it('reads each field without making the records, as the records give it', () => {
+    const result = lifecycleStages(histories, asOf, { rules, pAlive: new Map([['fading', 0.9], ['steady', 0.2]]), revenue: new Map([['bigger', -0]]) });
+    const records = result.customers.slice();
+    for (const key of Object.keys(records[0]) as (keyof (typeof records)[0])[]) {
+      const read = fieldReader(result.customers, key);
+      records.forEach((r, i) => expect(Object.is(read(i), r[key]), `${key} of ${r.id}`).toBe(true));
+    }
+    expect(Object.is(records.find((r) => r.id === 'bigger')!.revenue, -0)).toBe(true);
+    expect(fieldReader(result.customers, 'nothing' as never)(0)).toBeUndefined();
   });
 });
