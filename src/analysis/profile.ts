@@ -226,7 +226,7 @@ export function profileCustomer(data: LoadedData, w: SummaryWindow, customerId: 
   // The one customer.
   const summary: CustomerSummary | undefined = summaries.find((s) => s.id === id);
   const history = inSales ? historyOf(id, sales.customers.get(id)!, asOf, sales.hasMargin) : null;
-  const seg: CustomerSegment | undefined = segment.customers.find((c) => c.customerId === id);
+  const seg: CustomerSegment | undefined = segment.customers.filter((c) => c.customerId === id)[0];
   const val: CustomerValue | undefined = value?.customers.filter((c) => c.customerId === id)[0];
   const stage: CustomerStage | undefined = lifecycle.customers.filter((c) => c.id === id)[0];
 

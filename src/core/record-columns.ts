@@ -396,6 +396,38 @@ export class ColumnRecords<T> extends LazyRecords<T> {
 }
 
 /**
+ * Records made on access from one reader per field, for results that are already held by column (typed
+ * arrays of scores, labels): no object per record is made unless one is read. The keys of each record are
+ * those of `readers`, in their order, every one present.
+ *
+ * @example
+ * const r = new FieldRecords(2, { id: (i) => ['a', 'b'][i], score: (i) => Float64Array.of(1, 2)[i] });
+ * r.at(1) // => { id: 'b', score: 2 }
+ */
+export class FieldRecords<T> extends LazyRecords<T> {
+  private readonly keys: (keyof T)[];
+
+  constructor(
+    readonly length: number,
+    private readonly readers: { readonly [K in keyof T]: (index: number) => T[K] },
+  ) {
+    super();
+    this.keys = Object.keys(readers) as (keyof T)[];
+  }
+
+  protected get(i: number): T {
+    const out = {} as T;
+    for (const key of this.keys) out[key] = this.readers[key](i);
+    return out;
+  }
+
+  field<K extends keyof T>(key: K): (index: number) => T[K] | undefined {
+    const read = Object.prototype.hasOwnProperty.call(this.readers, key) ? this.readers[key] : undefined;
+    return read === undefined ? () => undefined : (i) => read(i);
+  }
+}
+
+/**
  * The records of several lists one after the other (a large section built part by part, each part stored by
  * column as it is finished, so that its records never exist as objects all at once).
  */

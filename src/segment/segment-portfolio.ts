@@ -7,6 +7,7 @@
 import type { Day } from '../core/days.js';
 import { dayToIso } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
+import { FieldRecords, type RecordList } from '../core/record-columns.js';
 import { ModelError, UsageError } from '../errors.js';
 import { clusterCustomers, type ClusterOptions, type ClusterResult } from './clusters.js';
 import { concentration, type AbcClass, type ConcentrationOptions, type ConcentrationResult } from './concentration.js';
@@ -73,7 +74,8 @@ export interface SegmentPortfolioResult {
   concentration: ConcentrationResult & { measure: 'revenue' | 'margin' };
   clusters: ClusterResult | null;
   profiles: AttributeProfile[];
-  customers: CustomerSegment[];
+  /** One row per customer, in the order of the summaries (made on access: see RecordList). */
+  customers: RecordList<CustomerSegment>;
   /** Lowercase notes on what was left out or could not be done. */
   warnings: string[];
 }
@@ -168,19 +170,20 @@ export function segmentPortfolio(summaries: readonly CustomerSummary[], options:
     return profileByAttribute(column, segmentNames, segmentLabels, revenue, ids.map((id) => options.attributes!.get(id)?.[column]));
   });
 
-  const customers: CustomerSegment[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    customers[i] = {
-      customerId: ids[i],
-      R: scores.R[i],
-      F: scores.F[i],
-      M: scores.M[i],
-      rfm: rfmCode(scores.R[i], scores.F[i], scores.M[i]),
-      segment: segmentLabels[i],
-      abc: concentrationFit.classes[i],
-      cluster: clusterLabels ? clusterLabels[i] : null,
-    };
-  }
+  // The customers' rows are read from the columns above, made only when read (a million of them as objects
+  // were 400 MB at once).
+  const { R, F, M } = scores;
+  const classes = concentrationFit.classes;
+  const customers = new FieldRecords<CustomerSegment>(n, {
+    customerId: (i) => ids[i],
+    R: (i) => R[i],
+    F: (i) => F[i],
+    M: (i) => M[i],
+    rfm: (i) => rfmCode(R[i], F[i], M[i]),
+    segment: (i) => segmentLabels[i],
+    abc: (i) => classes[i],
+    cluster: clusterLabels ? (i) => clusterLabels![i] : () => null,
+  });
 
   return {
     asOf: dayToIso(options.asOf),

@@ -37,7 +37,7 @@ describe('analyseReport', () => {
       expect(list).toBeInstanceOf(LazyRecords);
     }
     expect([...doc.summary!]).toEqual(summaries);
-    expect([...doc.segment!.customers]).toEqual(alone.customers);
+    expect([...doc.segment!.customers]).toEqual([...alone.customers]);
     expect(doc.value!.customers.length).toBe(summaries.length);
   });
 

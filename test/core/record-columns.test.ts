@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ColumnRecords, ConcatRecords, fieldReader, recordColumns, RecordListBuilder } from '../../src/core/record-columns.js';
+import { ColumnRecords, ConcatRecords, fieldReader, FieldRecords, recordColumns, RecordListBuilder } from '../../src/core/record-columns.js';
 import { createRng } from '../../src/core/random.js';
 
 /** Records like the report's: ids, numbers, nullable numbers, optional keys, names, flags, arrays. */
@@ -146,5 +146,23 @@ describe('recordColumns', () => {
       if (size < 1000) expect(list).toBeInstanceOf(ConcatRecords);
     }
     expect([...new RecordListBuilder().finish()]).toEqual([]);
+  });
+});
+
+describe('FieldRecords', () => {
+  it('makes each record from the readers, keys in their order; reads fields without the records; lists like an array', () => {
+    const ids = ['a', 'b', 'c'];
+    const scores = Float64Array.of(1, -0, 2.5);
+    const list = new FieldRecords<{ id: string; score: number; label: string | null }>(3, { id: (i) => ids[i], score: (i) => scores[i], label: (i) => (i === 1 ? null : `L${i}`) });
+    const want = [{ id: 'a', score: 1, label: 'L0' }, { id: 'b', score: -0, label: null }, { id: 'c', score: 2.5, label: 'L2' }];
+    expect(list.slice()).toEqual(want);
+    expect(Object.keys(list.at(0)!)).toEqual(['id', 'score', 'label']);
+    expect(Object.is(fieldReader(list, 'score')(1), -0)).toBe(true);
+    expect(fieldReader(list, 'label')(2)).toBe('L2');
+    expect(fieldReader(list, 'other' as never)(0)).toBeUndefined();
+    expect(JSON.stringify(list)).toBe(JSON.stringify(want));
+    expect(list.filter((r) => r.score > 0).map((r) => r.id)).toEqual(['a', 'c']);
+    expect(list.at(3)).toBeUndefined();
+    expect(list.at(-1)).toEqual(want[2]);
   });
 });

@@ -89,6 +89,7 @@ describe('segmentPortfolio on CDNOW', () => {
     expect(result.clusters!.k).toBeGreaterThanOrEqual(2);
     expect(result.clusters!.k).toBeLessThanOrEqual(8);
     expect(result.clusters!.clusters.reduce((s, c) => s + c.customers, 0)).toBe(2357);
-    expect(JSON.parse(JSON.stringify(result))).toStrictEqual(result);
+    // the customers are a record list: serialised as the array of their records
+    expect(JSON.parse(JSON.stringify(result))).toStrictEqual({ ...result, customers: result.customers.slice() });
   });
 });
