@@ -255,8 +255,7 @@ export class SalesAccumulator {
    */
   addLine(customerId: string, day: Day, amount: number, margin: number | null, orderText: string, orderStart: number, orderEnd: number): string | void {
     if (day > this.asOf) return 'after as-of';
-    let c = this.index.get(customerId);
-    if (c === undefined) c = this.addCustomer(customerId);
+    const c = this.intern(customerId);
     // Returns (negative lines) are not transactions; lines of one order are one transaction.
     let newTransaction = false;
     if (amount >= 0) {
@@ -285,9 +284,17 @@ export class SalesAccumulator {
 
   /** Index of customer `id`, added after the others when new (first-seen order). */
   intern(id: string): number {
-    const c = this.index.get(id);
-    return c === undefined ? this.addCustomer(id) : c;
+    // a customer's rows often come together: the last customer is not looked up again in the index
+    if (id === this.lastInterned) return this.lastIndex;
+    const known = this.index.get(id);
+    const c = known === undefined ? this.addCustomer(id) : known;
+    this.lastInterned = id;
+    this.lastIndex = c;
+    return c;
   }
+
+  private lastInterned: string | null = null;
+  private lastIndex = -1;
 
   /**
    * Adds one row of customer `c` (from `intern`), on or before as-of, whose relation to the customer's previous

@@ -218,6 +218,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
       const known = data.customers;
       const refuse = request.unknown === 'error';
       const keepUnknown = request.unknown === 'keep';
+      let lastKnown: string | null = null;
       return (f) => {
         const customerId = f.requiredText(idColumn);
         if (customerId === '') return false;
@@ -234,10 +235,14 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
           margin = f.amount(marginColumn);
           if (margin !== margin) return false;
         }
-        if (known && !known.has(customerId)) {
-          if (refuse) return false;
-          tracker.note(customerId);
-          if (!keepUnknown) return 'unknown customer';
+        // (a customer's rows often come together: the last known customer is not looked up again)
+        if (known && customerId !== lastKnown) {
+          if (known.has(customerId)) lastKnown = customerId;
+          else {
+            if (refuse) return false;
+            tracker.note(customerId);
+            if (!keepUnknown) return 'unknown customer';
+          }
         }
         if (orderColumn < 0) return sales.addLine(customerId, day, amount, margin, '', 0, 0);
         const text = f.text;
@@ -319,6 +324,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         const known = data.customers;
         const refuse = request.unknown === 'error';
         const keepUnknown = request.unknown === 'keep';
+        let lastKnown: string | null = null;
         return (f, line) => {
           const customerId = f.requiredText(ix.customer_id);
           if (customerId === '') return false;
@@ -341,10 +347,13 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
             if (paid !== paid) return false;
           }
           if (paidDate === null && paid !== null && paid !== 0) return false;
-          if (known && !known.has(customerId)) {
-            if (refuse) return false;
-            tracker.note(customerId);
-            if (!keepUnknown) return 'unknown customer';
+          if (known && customerId !== lastKnown) {
+            if (known.has(customerId)) lastKnown = customerId;
+            else {
+              if (refuse) return false;
+              tracker.note(customerId);
+              if (!keepUnknown) return 'unknown customer';
+            }
           }
           payments.add(customerId, invoiceId, invoiceDate, dueDate, amount, paidDate, paidDate === null ? 0 : (paid ?? amount), file, line);
         };

@@ -97,13 +97,17 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
       this.file = grow(this.file, c);
       this.capacity = c;
     }
-    let c = this.index.get(customerId);
+    // a customer's rows often come together (exports sorted by customer): the last customer is kept, and the
+    // index (a Map of every customer) is looked up only when the customer changes
+    let c = customerId === this.lastCustomerId ? this.lastCustomer : this.index.get(customerId);
     if (c === undefined) {
       c = this.ids.length;
       const id = own(customerId);
       this.ids.push(id);
       this.index.set(id, c);
     }
+    this.lastCustomerId = customerId;
+    this.lastCustomer = c;
     // rows come file by file: the last file's index is kept
     let f = file === this.lastFile ? this.lastFileIndex : this.fileIndex.get(file);
     if (f === undefined) {
@@ -125,6 +129,8 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
     this.size++;
   }
 
+  private lastCustomerId: string | null = null;
+  private lastCustomer = 0;
   private lastFile: string | null = null;
   private lastFileIndex = 0;
 
