@@ -108,11 +108,15 @@ interface Counters {
 
 const emptyCounters = (): Counters => ({ active: 0, fresh: 0, reactivated: 0, lost: 0, retained: 0, revenue: 0, orders: 0, customerRevenue: [] });
 
-/** Sum of the largest `n` values. */
+/**
+ * Sum of the largest `n` values, added largest first. Sorted as a typed array (numeric, without a comparator
+ * call per comparison: a month of a million active customers took 0.8 s); equal values are the same
+ * number, so the sum is that of the values in descending order.
+ */
 function topSum(values: number[], n: number): number {
-  values.sort((a, b) => b - a);
+  const sorted = Float64Array.from(values).sort();
   let sum = 0;
-  for (let i = 0; i < n && i < values.length; i++) sum = addMoney(sum, values[i]);
+  for (let i = sorted.length - 1, k = 0; k < n && i >= 0; i--, k++) sum = addMoney(sum, sorted[i]);
   return sum;
 }
 
