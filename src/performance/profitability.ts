@@ -8,7 +8,7 @@
 import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import { UsageError } from '../errors.js';
-import { fieldReader, RecordListBuilder, type RecordList } from '../core/record-columns.js';
+import { fieldReader, FieldRecords, type RecordList } from '../core/record-columns.js';
 import { grow } from '../accumulate/sales.js';
 import type { Lookup } from '../core/types.js';
 
@@ -238,55 +238,71 @@ export function customerProfitability(sales: Iterable<CustomerSales>, options: P
   for (const q of order) summaryOf(q);
   const totals = { customers: n, revenue: 0, margin: 0, costToServe: 0, contribution: 0, unprofitable: 0, costByKind: {} as Record<string, number> };
   const sources = new Set<string>();
-  const built = new RecordListBuilder<CustomerProfitability>();
+  // The figures of each customer in columns; its record is made when read (FieldRecords).
+  const costOf = new Float64Array(n);
+  const contributionOf = new Float64Array(n);
+  const outstandingOf = new Float64Array(n);
+  const latePayerAt = new Uint8Array(n);
+  const paymentClassOf: (string | null)[] = new Array(n);
+  const byKindOf = (i: number): Record<string, number> =>
+    Object.fromEntries([...(costs.get(ids[i])?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const netClvAt = (i: number): number | null => (valuedAt[i] ? netClvOf[i] : null);
+  const quadrantOf = (i: number): Quadrant => {
+    const netClv = netClvAt(i);
+    const value = netClv === null || medianNetClv === null ? 'value unknown' : netClv > medianNetClv ? 'high value' : 'low value';
+    return `${contributionOf[i] < 0 ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant;
+  };
   for (let i = 0; i < n; i++) {
     const cost = costs.get(ids[i]);
     const costToServe = cost?.total ?? 0;
     const revenue = revenueOf[i];
     const margin = marginKnown[i] ? marginOf[i] : revenue * marginShare;
-    const costRate = revenue > 0 ? costToServe / revenue : null;
-    const netClv = valuedAt[i] ? netClvOf[i] : null;
+    marginOf[i] = margin;
+    const netClv = netClvAt(i);
     const contribution = margin - costToServe;
     const unprofitable = contribution < 0;
-    const value = netClv === null || medianNetClv === null ? 'value unknown' : netClv > medianNetClv ? 'high value' : 'low value';
     const pay = options.payments?.get(ids[i]);
-    const c: CustomerProfitability = {
-      customerId: ids[i],
-      revenue,
-      margin,
-      marginSource: marginKnown[i] ? 'sales' : 'margin share',
-      costToServe,
-      costByKind: Object.fromEntries([...(cost?.byKind ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-      contribution,
-      costRate,
-      clv: valuedAt[i] ? clvOf[i] : null,
-      netClv,
-      quadrant: `${unprofitable ? 'unprofitable' : 'profitable'}, ${value}` as Quadrant,
-      unprofitable,
-      paymentClass: pay?.class ?? null,
-      debtor: (pay?.outstanding ?? 0) > 0,
-      latePayer: pay !== undefined && LATE_CLASSES.includes(pay.class),
-      outstanding: pay?.outstanding ?? 0,
-    };
-    const q = summaryOf(c.quadrant);
+    costOf[i] = costToServe;
+    contributionOf[i] = contribution;
+    const outstanding = pay?.outstanding ?? 0;
+    outstandingOf[i] = outstanding;
+    paymentClassOf[i] = pay?.class ?? null;
+    latePayerAt[i] = pay !== undefined && LATE_CLASSES.includes(pay.class) ? 1 : 0;
+    const q = summaryOf(quadrantOf(i));
     q.customers++;
-    q.revenue = addMoney(q.revenue, c.revenue);
-    q.contribution = addMoney(q.contribution, c.contribution);
-    if (q.netClv !== null && c.netClv !== null) q.netClv += c.netClv;
-    if (c.unprofitable) q.unprofitable++;
-    if (c.debtor) q.debtors++;
-    if (c.latePayer) q.latePayers++;
-    q.outstanding = addMoney(q.outstanding, c.outstanding);
-    totals.revenue = addMoney(totals.revenue, c.revenue);
-    totals.margin = addMoney(totals.margin, c.margin);
-    totals.costToServe = addMoney(totals.costToServe, c.costToServe);
-    totals.contribution = addMoney(totals.contribution, c.contribution);
-    if (c.unprofitable) totals.unprofitable++;
-    for (const [kind, amount] of Object.entries(c.costByKind)) totals.costByKind[kind] = addMoney(totals.costByKind[kind] ?? 0, amount);
-    sources.add(c.marginSource);
-    built.push(c);
+    q.revenue = addMoney(q.revenue, revenue);
+    q.contribution = addMoney(q.contribution, contribution);
+    if (q.netClv !== null && netClv !== null) q.netClv += netClv;
+    if (unprofitable) q.unprofitable++;
+    if (outstanding > 0) q.debtors++;
+    if (latePayerAt[i]) q.latePayers++;
+    q.outstanding = addMoney(q.outstanding, outstanding);
+    totals.revenue = addMoney(totals.revenue, revenue);
+    totals.margin = addMoney(totals.margin, margin);
+    totals.costToServe = addMoney(totals.costToServe, costToServe);
+    totals.contribution = addMoney(totals.contribution, contribution);
+    if (unprofitable) totals.unprofitable++;
+    if (cost) for (const [kind, amount] of Object.entries(byKindOf(i))) totals.costByKind[kind] = addMoney(totals.costByKind[kind] ?? 0, amount);
+    sources.add(marginKnown[i] ? 'sales' : 'margin share');
   }
-  const customers = built.finish();
+  const customers = new FieldRecords<CustomerProfitability>(n, {
+    customerId: (i) => ids[i],
+    revenue: (i) => revenueOf[i],
+    margin: (i) => marginOf[i],
+    marginSource: (i) => (marginKnown[i] ? 'sales' : 'margin share'),
+    costToServe: (i) => costOf[i],
+    costByKind: byKindOf,
+    contribution: (i) => contributionOf[i],
+    costRate: (i) => (revenueOf[i] > 0 ? costOf[i] / revenueOf[i] : null),
+    clv: (i) => (valuedAt[i] ? clvOf[i] : null),
+    netClv: netClvAt,
+    quadrant: quadrantOf,
+    unprofitable: (i) => contributionOf[i] < 0,
+    paymentClass: (i) => paymentClassOf[i],
+    debtor: (i) => outstandingOf[i] > 0,
+    latePayer: (i) => latePayerAt[i] === 1,
+    outstanding: (i) => outstandingOf[i],
+  });
   totals.costByKind = Object.fromEntries(Object.entries(totals.costByKind).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     asOf: options.asOf,
