@@ -17,7 +17,8 @@ import {
 } from './behaviour.js';
 import { foldByCustomer, resolveTolerance, type PaymentIssue, type PaymentsAccount } from './invoices.js';
 import { AgeingFold, DsoFold, resolveAgeingEdges, topDebtors, type AgeingResult, type CustomerGrouping, type DsoResult, type TopDebtor } from './portfolio.js';
-import { RecordListBuilder, type RecordList } from '../core/record-columns.js';
+import type { RecordList } from '../core/record-columns.js';
+import { PaymentColumns } from './payment-columns.js';
 
 
 /** Options of {@link analysePayments}; every field has a default. */
@@ -117,7 +118,7 @@ export function analysePayments(records: Iterable<PaymentRecord>, asOf: Day, opt
   const collectionFold = new CollectionFold(asOf);
   // The customers are stored by column a part at a time (a million customers' records as objects are
   // about 1 GB); the totals are added up as they are made.
-  const built = new RecordListBuilder<CustomerPayments>();
+  const built = new PaymentColumns();
   let count = 0;
   const sums = { invoices: 0, creditNotes: 0, invoiced: 0, credited: 0, paid: 0, refunded: 0, outstanding: 0, overdue: 0, credit: 0, worsening: 0 };
   const folded = foldByCustomer(records, asOf, { tolerance: settings.tolerance }, (customerId, invoices) => {
@@ -133,7 +134,7 @@ export function analysePayments(records: Iterable<PaymentRecord>, asOf: Day, opt
     sums.overdue += c.overdue;
     sums.credit += c.credit;
     if (c.worsening) sums.worsening++;
-    built.push(c);
+    built.add(c);
     for (const invoice of invoices) {
       ageingFold.add(invoice);
       dsoFold.add(invoice);
