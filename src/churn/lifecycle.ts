@@ -167,19 +167,11 @@ function resolveRules(histories: HistoryInput, asOf: Day, rules: LifecycleRules)
   };
 }
 
-/** The figures of one classification (reused from customer to customer: no object per customer). */
-interface Classified {
-  stage: LifecycleStage;
-  purchaseDays: number;
-  daysSinceLast: number;
-  medianGap: number | null;
-  earlierPurchaseDays: number;
-  laterPurchaseDays: number;
-  earlierSpend: number;
-  laterSpend: number;
-  /** Purchase-day amounts plus returns on days without a purchase. */
-  revenue: number;
-}
+/**
+ * The figures of one classification (reused from customer to customer: no object per customer); `revenue` is
+ * the purchase-day amounts plus returns on days without a purchase.
+ */
+type Classified = Omit<CustomerStage, 'id' | 'pAlive' | 'reason'>;
 
 const classified = (): Classified => ({ stage: 'lost', purchaseDays: 0, daysSinceLast: 0, medianGap: null, earlierPurchaseDays: 0, laterPurchaseDays: 0, earlierSpend: 0, laterSpend: 0, revenue: 0 });
 

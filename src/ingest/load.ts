@@ -167,6 +167,25 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     data.accounts.push(account);
   }
 
+  /**
+   * `checkUnknown` for the fast paths, which decline a row instead of throwing: true to use the row, false to
+   * decline it (`--unknown error`: the general path then gives the error), or the reason it is excluded. A
+   * customer's rows often come together: the last known customer is not looked up again.
+   */
+  const fastCustomerCheck = (tracker: ReturnType<typeof unknownTracker>): ((id: string) => true | false | 'unknown customer') => {
+    const known = data.customers;
+    let lastKnown: string | null = null;
+    return (id) => {
+      if (!known || id === lastKnown) return true;
+      if (known.has(id)) {
+        lastKnown = id;
+        return true;
+      }
+      if (request.unknown === 'error') return false;
+      tracker.note(id);
+      return request.unknown === 'keep' ? true : 'unknown customer';
+    };
+  };
   const checkUnknown = (tracker: ReturnType<typeof unknownTracker>, id: string, column: number): boolean => {
     if (!data.customers || data.customers.has(id)) return true;
     if (request.unknown === 'error') {
@@ -215,10 +234,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
       const costColumn = ix.cost;
       const marginColumn = ix.margin;
       const orderColumn = ix.order_id;
-      const known = data.customers;
-      const refuse = request.unknown === 'error';
-      const keepUnknown = request.unknown === 'keep';
-      let lastKnown: string | null = null;
+      const checkFast = fastCustomerCheck(tracker);
       return (f) => {
         const customerId = f.requiredText(idColumn);
         if (customerId === '') return false;
@@ -235,15 +251,8 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
           margin = f.amount(marginColumn);
           if (margin !== margin) return false;
         }
-        // (a customer's rows often come together: the last known customer is not looked up again)
-        if (known && customerId !== lastKnown) {
-          if (known.has(customerId)) lastKnown = customerId;
-          else {
-            if (refuse) return false;
-            tracker.note(customerId);
-            if (!keepUnknown) return 'unknown customer';
-          }
-        }
+        const customer = checkFast(customerId);
+        if (customer !== true) return customer;
         if (orderColumn < 0) return sales.addLine(customerId, day, amount, margin, '', 0, 0);
         const text = f.text;
         const s = f.starts[orderColumn];
@@ -321,10 +330,7 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
         // value, a date or amount the digit readers do not take) declines the line before anything is
         // counted, and the steps above then give the row, or its error, exactly as before.
         const ix = columns.index;
-        const known = data.customers;
-        const refuse = request.unknown === 'error';
-        const keepUnknown = request.unknown === 'keep';
-        let lastKnown: string | null = null;
+        const checkFast = fastCustomerCheck(tracker);
         return (f, line) => {
           const customerId = f.requiredText(ix.customer_id);
           if (customerId === '') return false;
@@ -347,14 +353,8 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
             if (paid !== paid) return false;
           }
           if (paidDate === null && paid !== null && paid !== 0) return false;
-          if (known && customerId !== lastKnown) {
-            if (known.has(customerId)) lastKnown = customerId;
-            else {
-              if (refuse) return false;
-              tracker.note(customerId);
-              if (!keepUnknown) return 'unknown customer';
-            }
-          }
+          const customer = checkFast(customerId);
+          if (customer !== true) return customer;
           payments.add(customerId, invoiceId, invoiceDate, dueDate, amount, paidDate, paidDate === null ? 0 : (paid ?? amount), file, line);
         };
       },
