@@ -193,7 +193,7 @@ export function foldByCustomer(
   const { start, rows: byCustomer } = ledger.rowsByCustomer();
   // The rows are read from the ledger's columns (a record is made only for a row with an issue).
   const col = ledger.columns();
-  const { invoiceIds, invoiceDate, dueDate, paidDate, amount: amountOf, paidAmount, line: lineOf } = col;
+  const { invoiceId, sameInvoice, invoiceDate, dueDate, paidDate, amount: amountOf, paidAmount, line: lineOf } = col;
   const fileOf = (i: number): string => col.files[col.file[i]];
   const issueAt = (i: number, reason: PaymentIssueReason, message: string): void => issue(ledger.get(i), reason, message);
   // Scratch for one customer's invoices: the first row of each (in first-seen order) and, per row of the
@@ -211,10 +211,11 @@ export function foldByCustomer(
     let groups = 0;
     const index = count > 32 ? new Map<string, number>() : null;
     for (let k = 0; k < count; k++) {
-      const id = invoiceIds[byCustomer[from + k]];
+      const row = byCustomer[from + k];
+      const id = index !== null ? invoiceId(row) : '';
       let g = -1;
       if (index !== null) g = index.get(id) ?? -1;
-      else for (let h = 0; h < groups; h++) if (invoiceIds[byCustomer[from + groupFirst[h]]] === id) { g = h; break; }
+      else for (let h = 0; h < groups; h++) if (sameInvoice(byCustomer[from + groupFirst[h]], row)) { g = h; break; }
       nextRow[k] = -1;
       if (g < 0) {
         g = groups++;
@@ -238,7 +239,7 @@ export function foldByCustomer(
       }
       if (firstDue < firstDate) {
         for (let k = groupFirst[g]; k >= 0; k = nextRow[k]) {
-          issueAt(byCustomer[from + k], 'due date before invoice date', `due date ${dayToIso(firstDue)} before invoice date ${dayToIso(firstDate)} of invoice "${invoiceIds[first]}": invoice not used`);
+          issueAt(byCustomer[from + k], 'due date before invoice date', `due date ${dayToIso(firstDue)} before invoice date ${dayToIso(firstDate)} of invoice "${invoiceId(first)}": invoice not used`);
         }
         continue;
       }
@@ -273,7 +274,7 @@ export function foldByCustomer(
         used++;
       }
       account.used += used;
-      customerInvoices.push(settle(ledger.ids[c], invoiceIds[first], firstDate, firstDue, firstAmount, fileOf(first), lineOf[first], payments, used, asOf, tolerance));
+      customerInvoices.push(settle(ledger.ids[c], invoiceId(first), firstDate, firstDue, firstAmount, fileOf(first), lineOf[first], payments, used, asOf, tolerance));
     }
     if (customerInvoices.length === 0) continue;
     customerInvoices.sort(compareDateAndId);

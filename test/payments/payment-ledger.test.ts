@@ -66,3 +66,24 @@ describe('PaymentLedger', () => {
     expect(l.recordsOf('C3')).toHaveLength(429);
   });
 });
+
+describe('PaymentLedger invoice ids', () => {
+  const ids = ['INV-1', 'INV-2', 'Fé-ø', '発票-1', '発票-1', 'INV-1', '', '😀', 'INV-1x', 'Fé-ø', 'ÿ'];
+  const records = ids.map((invoiceId, k) => ({ customerId: 'X', invoiceId, invoiceDate: 0, dueDate: 30, amount: 10, paidDate: null, paidAmount: 0, file: 'p.csv', line: k + 2 }));
+
+  it('reads back every id as given: Latin-1 ones from bytes, wider ones as strings, through growth and trim', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ ...records[i % records.length], invoiceId: `${records[i % records.length].invoiceId}${i % 7 ? '' : i}` }));
+    const l = PaymentLedger.from(many.slice(0, 3000));
+    l.trim();
+    for (const r of many.slice(3000)) l.push(r);
+    expect([...l].map((r) => r.invoiceId)).toEqual(many.map((r) => r.invoiceId));
+    const cols = l.columns();
+    for (let i = 0; i < 200; i++) for (let j = 0; j < 200; j += 7) expect(cols.sameInvoice(i, j)).toBe(many[i].invoiceId === many[j].invoiceId);
+  });
+
+  it('groups the rows of a customer into invoices by equal ids only (by hand)', () => {
+    const invoices = foldInvoices(records, 100).invoices;
+    // ids in text order (same invoice date): '', 'Fé-ø' ×2, 'INV-1' ×2, 'INV-1x', 'INV-2', 'ÿ', '発票-1' ×2, '😀'
+    expect(invoices.map((i) => [i.invoiceId, i.rows])).toEqual([['', 1], ['Fé-ø', 2], ['INV-1', 2], ['INV-1x', 1], ['INV-2', 1], ['ÿ', 1], ['発票-1', 2], ['😀', 1]]);
+  });
+});
