@@ -66,6 +66,7 @@ export class HistoryTable implements Iterable<CustomerHistory> {
       }
       otherReturns[i] = h.otherReturns;
       lines[i] = h.lines;
+      // (a null margin is kept as NaN, and read back as null)
       if (margin !== null) margin[i] = h.margin ?? Number.NaN;
     }
     start[n] = at;
