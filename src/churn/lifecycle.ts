@@ -21,7 +21,7 @@
 import type { Day } from '../core/days.js';
 import { HistoryTable, type HistoryInput } from '../core/history-table.js';
 import { UsageError } from '../errors.js';
-import { LazyRecords, type RecordList } from '../core/record-columns.js';
+import { FieldRecords, type RecordList } from '../core/record-columns.js';
 import { resolveChurnWindow, type ChurnWindow } from './lifetimes.js';
 import type { Lookup } from '../core/types.js';
 
@@ -251,28 +251,38 @@ function stageReason(s: Omit<CustomerStage, 'id' | 'reason' | 'revenue'>, rules:
   }
 }
 
-/** The numeric figures of a stage record, in their order in the record. */
-const STAGE_NUMBERS = ['purchaseDays', 'daysSinceLast', 'medianGap', 'earlierPurchaseDays', 'laterPurchaseDays', 'earlierSpend', 'laterSpend', 'revenue', 'pAlive'] as const;
-
 /**
  * The customers' stages stored by column as they are classified: no object per customer is made (a million of
- * them, with their reasons, were the report's peak), and the reason is made when a record is read.
+ * them, with their reasons, were the report's peak); `finish` gives the records, each made when read, with
+ * its reason made from its figures.
  */
-class StageColumns extends LazyRecords<CustomerStage> {
+class StageColumns {
   length = 0;
   private readonly ids: string[] = [];
   private readonly stages: Uint8Array;
-  private readonly numbers: Float64Array[];
-  /** 1 where medianGap (bit 1) or pAlive (bit 2) is null. */
+  private readonly purchaseDays: Float64Array;
+  private readonly daysSinceLast: Float64Array;
+  private readonly medianGap: Float64Array;
+  private readonly earlierPurchaseDays: Float64Array;
+  private readonly laterPurchaseDays: Float64Array;
+  private readonly earlierSpend: Float64Array;
+  private readonly laterSpend: Float64Array;
+  private readonly revenue: Float64Array;
+  private readonly pAlive: Float64Array;
+  /** Bit 1: medianGap is null; bit 2: pAlive is null. */
   private readonly nulls: Uint8Array;
 
-  constructor(
-    capacity: number,
-    private readonly rules: ResolvedLifecycleRules,
-  ) {
-    super();
+  constructor(capacity: number) {
     this.stages = new Uint8Array(capacity);
-    this.numbers = STAGE_NUMBERS.map(() => new Float64Array(capacity));
+    this.purchaseDays = new Float64Array(capacity);
+    this.daysSinceLast = new Float64Array(capacity);
+    this.medianGap = new Float64Array(capacity);
+    this.earlierPurchaseDays = new Float64Array(capacity);
+    this.laterPurchaseDays = new Float64Array(capacity);
+    this.earlierSpend = new Float64Array(capacity);
+    this.laterSpend = new Float64Array(capacity);
+    this.revenue = new Float64Array(capacity);
+    this.pAlive = new Float64Array(capacity);
     this.nulls = new Uint8Array(capacity);
   }
 
@@ -280,58 +290,45 @@ class StageColumns extends LazyRecords<CustomerStage> {
     const i = this.length++;
     this.ids.push(id);
     this.stages[i] = LIFECYCLE_STAGES.indexOf(s.stage);
-    const [purchaseDays, daysSinceLast, medianGap, earlierPurchaseDays, laterPurchaseDays, earlierSpend, laterSpend, revenues, pAlives] = this.numbers;
-    purchaseDays[i] = s.purchaseDays;
-    daysSinceLast[i] = s.daysSinceLast;
-    medianGap[i] = s.medianGap ?? 0;
-    earlierPurchaseDays[i] = s.earlierPurchaseDays;
-    laterPurchaseDays[i] = s.laterPurchaseDays;
-    earlierSpend[i] = s.earlierSpend;
-    laterSpend[i] = s.laterSpend;
-    revenues[i] = revenue;
-    pAlives[i] = pAlive ?? 0;
+    this.purchaseDays[i] = s.purchaseDays;
+    this.daysSinceLast[i] = s.daysSinceLast;
+    this.medianGap[i] = s.medianGap ?? 0;
+    this.earlierPurchaseDays[i] = s.earlierPurchaseDays;
+    this.laterPurchaseDays[i] = s.laterPurchaseDays;
+    this.earlierSpend[i] = s.earlierSpend;
+    this.laterSpend[i] = s.laterSpend;
+    this.revenue[i] = revenue;
+    this.pAlive[i] = pAlive ?? 0;
     this.nulls[i] = (s.medianGap === null ? 1 : 0) | (pAlive === null ? 2 : 0);
   }
 
-  protected get(i: number): CustomerStage {
-    const n = this.numbers;
-    const figures = {
-      stage: LIFECYCLE_STAGES[this.stages[i]],
-      purchaseDays: n[0][i],
-      daysSinceLast: n[1][i],
-      medianGap: this.nulls[i] & 1 ? null : n[2][i],
-      earlierPurchaseDays: n[3][i],
-      laterPurchaseDays: n[4][i],
-      earlierSpend: n[5][i],
-      laterSpend: n[6][i],
-      pAlive: this.nulls[i] & 2 ? null : n[8][i],
+  finish(rules: ResolvedLifecycleRules): RecordList<CustomerStage> {
+    const { ids, stages, purchaseDays, daysSinceLast, medianGap, earlierPurchaseDays, laterPurchaseDays, earlierSpend, laterSpend, revenue, pAlive, nulls } = this;
+    const readers = {
+      id: (i: number) => ids[i],
+      stage: (i: number) => LIFECYCLE_STAGES[stages[i]],
+      purchaseDays: (i: number) => purchaseDays[i],
+      daysSinceLast: (i: number) => daysSinceLast[i],
+      medianGap: (i: number) => (nulls[i] & 1 ? null : medianGap[i]),
+      earlierPurchaseDays: (i: number) => earlierPurchaseDays[i],
+      laterPurchaseDays: (i: number) => laterPurchaseDays[i],
+      earlierSpend: (i: number) => earlierSpend[i],
+      laterSpend: (i: number) => laterSpend[i],
+      revenue: (i: number) => revenue[i],
+      pAlive: (i: number) => (nulls[i] & 2 ? null : pAlive[i]),
     };
-    return {
-      id: this.ids[i],
-      stage: figures.stage,
-      purchaseDays: figures.purchaseDays,
-      daysSinceLast: figures.daysSinceLast,
-      medianGap: figures.medianGap,
-      earlierPurchaseDays: figures.earlierPurchaseDays,
-      laterPurchaseDays: figures.laterPurchaseDays,
-      earlierSpend: figures.earlierSpend,
-      laterSpend: figures.laterSpend,
-      revenue: n[7][i],
-      pAlive: figures.pAlive,
-      reason: stageReason(figures, this.rules),
-    };
-  }
-
-  field<K extends keyof CustomerStage>(key: K): (index: number) => CustomerStage[K] | undefined {
-    if (key === 'id') return (i) => this.ids[i] as CustomerStage[K];
-    if (key === 'stage') return (i) => LIFECYCLE_STAGES[this.stages[i]] as CustomerStage[K];
-    if (key === 'reason') return (i) => this.get(i).reason as CustomerStage[K];
-    const k = (STAGE_NUMBERS as readonly string[]).indexOf(key as string);
-    if (k < 0) return () => undefined;
-    const values = this.numbers[k];
-    // medianGap and pAlive may be null (bits 1 and 2 of `nulls`)
-    const bit = key === 'medianGap' ? 1 : key === 'pAlive' ? 2 : 0;
-    return (i) => (this.nulls[i] & bit ? null : values[i]) as CustomerStage[K];
+    const figures = (i: number): Parameters<typeof stageReason>[0] => ({
+      stage: readers.stage(i),
+      purchaseDays: purchaseDays[i],
+      daysSinceLast: daysSinceLast[i],
+      medianGap: readers.medianGap(i),
+      earlierPurchaseDays: earlierPurchaseDays[i],
+      laterPurchaseDays: laterPurchaseDays[i],
+      earlierSpend: earlierSpend[i],
+      laterSpend: laterSpend[i],
+      pAlive: readers.pAlive(i),
+    });
+    return new FieldRecords<CustomerStage>(this.length, { ...readers, reason: (i) => stageReason(figures(i), rules) });
   }
 }
 
@@ -364,7 +361,7 @@ export function lifecycleStages(histories: HistoryInput, asOf: Day, options: Lif
   const gaps = new Float64Array(longest);
   const now = classified();
   const then = classified();
-  const customers = new StageColumns(table.length, rules);
+  const columns = new StageColumns(table.length);
   for (let c = 0; c < table.length; c++) {
     const id = table.ids[c];
     const found = options.pAlive?.get(id);
@@ -378,9 +375,10 @@ export function lifecycleStages(histories: HistoryInput, asOf: Day, options: Lif
     if (fromAsOf !== undefined) {
       counts[classify(table, c, fromAsOf, rules, null, gaps, then) ? then.stage : 'new'][now.stage]++;
     }
-    customers.add(id, now, revenue, pAlive);
+    columns.add(id, now, revenue, pAlive);
   }
-  const classifiedCount = customers.length;
+  const classifiedCount = columns.length;
+  const customers = columns.finish(rules);
   const stages: StageSummary[] = LIFECYCLE_STAGES.map((stage) => {
     const m = members.get(stage)!;
     return {

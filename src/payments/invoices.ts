@@ -212,15 +212,16 @@ export function foldByCustomer(
     const index = count > 32 ? new Map<string, number>() : null;
     for (let k = 0; k < count; k++) {
       const row = byCustomer[from + k];
-      const id = index !== null ? invoiceId(row) : '';
       let g = -1;
-      if (index !== null) g = index.get(id) ?? -1;
-      else for (let h = 0; h < groups; h++) if (sameInvoice(byCustomer[from + groupFirst[h]], row)) { g = h; break; }
+      if (index !== null) {
+        const id = invoiceId(row);
+        g = index.get(id) ?? -1;
+        if (g < 0) index.set(id, groups);
+      } else for (let h = 0; h < groups; h++) if (sameInvoice(byCustomer[from + groupFirst[h]], row)) { g = h; break; }
       nextRow[k] = -1;
       if (g < 0) {
         g = groups++;
         groupFirst[g] = k;
-        index?.set(id, g);
       } else nextRow[groupLast[g]] = k;
       groupLast[g] = k;
     }

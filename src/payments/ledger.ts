@@ -77,6 +77,11 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
 
   /** Shrinks the columns to the rows they hold (they double as they grow); called when the reading is done. */
   trim(): void {
+    // the invoice ids' bytes grow on their own
+    if (this.idBytes.length > Math.max(16, this.idUsed)) {
+      this.idBytes = this.idBytes.slice(0, Math.max(16, this.idUsed));
+      this.idText = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
+    }
     const c = Math.max(16, this.size);
     if (c >= this.capacity) return;
     this.customer = this.customer.slice(0, c);
@@ -88,8 +93,6 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
     this.line = this.line.slice(0, c);
     this.file = this.file.slice(0, c);
     this.idEnd = this.idEnd.slice(0, c);
-    this.idBytes = this.idBytes.slice(0, Math.max(16, this.idUsed));
-    this.idText = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
     this.capacity = c;
   }
 

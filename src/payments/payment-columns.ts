@@ -15,8 +15,8 @@ const NUMBERS = [
 ] as const;
 type NumberField = (typeof NUMBERS)[number];
 
-/** Nullable fields: their bit in `nulls`. */
-const NULL_BIT: Partial<Record<NumberField | 'daysToPay' | 'daysLate' | 'trend', number>> = {
+/** The bits of `nulls`: a nullable field that is null, and the two flags. */
+const BIT = {
   maxDaysPastDue: 1,
   daysLateWeighted: 2,
   sharePaidLate: 4,
@@ -26,7 +26,9 @@ const NULL_BIT: Partial<Record<NumberField | 'daysToPay' | 'daysLate' | 'trend',
   daysToPay: 64,
   daysLate: 128,
   trend: 256,
-};
+  trendWorsening: 512,
+  worsening: 1024,
+} as const;
 
 function grown<A extends Float64Array | Uint16Array | Uint8Array>(a: A, size: number): A {
   const b = new (a.constructor as new (n: number) => A)(size);
@@ -44,7 +46,7 @@ export class PaymentColumns {
   private numbers: Record<NumberField, Float64Array> = Object.fromEntries(NUMBERS.map((k) => [k, new Float64Array(this.capacity)])) as Record<NumberField, Float64Array>;
   /** count, mean, median, p90 of daysToPay, then of daysLate; recent, earlier, increase of the trend. */
   private stats = Array.from({ length: 11 }, () => new Float64Array(this.capacity));
-  /** Bits of NULL_BIT, 512 = worsening trend, 1024 = worsening. */
+  /** Bits of BIT. */
   private nulls = new Uint16Array(this.capacity);
 
   get length(): number {
@@ -74,43 +76,42 @@ export class PaymentColumns {
     n.overdueInvoices[i] = c.overdueInvoices;
     n.settledInvoices[i] = c.settledInvoices;
     let nulls = 0;
-    if (c.maxDaysPastDue === null) nulls |= 1;
+    if (c.maxDaysPastDue === null) nulls |= BIT.maxDaysPastDue;
     else n.maxDaysPastDue[i] = c.maxDaysPastDue;
-    if (c.daysLateWeighted === null) nulls |= 2;
+    if (c.daysLateWeighted === null) nulls |= BIT.daysLateWeighted;
     else n.daysLateWeighted[i] = c.daysLateWeighted;
-    if (c.sharePaidLate === null) nulls |= 4;
+    if (c.sharePaidLate === null) nulls |= BIT.sharePaidLate;
     else n.sharePaidLate[i] = c.sharePaidLate;
-    if (c.shareUnpaidPastDue === null) nulls |= 8;
+    if (c.shareUnpaidPastDue === null) nulls |= BIT.shareUnpaidPastDue;
     else n.shareUnpaidPastDue[i] = c.shareUnpaidPastDue;
-    if (c.collectionRate === null) nulls |= 16;
+    if (c.collectionRate === null) nulls |= BIT.collectionRate;
     else n.collectionRate[i] = c.collectionRate;
-    if (c.lateness === null) nulls |= 32;
+    if (c.lateness === null) nulls |= BIT.lateness;
     else n.lateness[i] = c.lateness;
+    if (!this.putStats(0, i, c.daysToPay)) nulls |= BIT.daysToPay;
+    if (!this.putStats(4, i, c.daysLate)) nulls |= BIT.daysLate;
     const s = this.stats;
-    if (c.daysToPay === null) nulls |= 64;
-    else {
-      s[0][i] = c.daysToPay.count;
-      s[1][i] = c.daysToPay.mean;
-      s[2][i] = c.daysToPay.median;
-      s[3][i] = c.daysToPay.p90;
-    }
-    if (c.daysLate === null) nulls |= 128;
-    else {
-      s[4][i] = c.daysLate.count;
-      s[5][i] = c.daysLate.mean;
-      s[6][i] = c.daysLate.median;
-      s[7][i] = c.daysLate.p90;
-    }
-    if (c.trend === null) nulls |= 256;
+    if (c.trend === null) nulls |= BIT.trend;
     else {
       s[8][i] = c.trend.recentMeanDaysLate;
       s[9][i] = c.trend.earlierMeanDaysLate;
       s[10][i] = c.trend.increase;
-      if (c.trend.worsening) nulls |= 512;
+      if (c.trend.worsening) nulls |= BIT.trendWorsening;
     }
-    if (c.worsening) nulls |= 1024;
+    if (c.worsening) nulls |= BIT.worsening;
     this.nulls[i] = nulls;
     this.size++;
+  }
+
+  /** Day statistics into `stats[first .. first + 3]` at row i; false for none. */
+  private putStats(first: number, i: number, d: DayStats | null): boolean {
+    if (d === null) return false;
+    const s = this.stats;
+    s[first][i] = d.count;
+    s[first + 1][i] = d.mean;
+    s[first + 2][i] = d.median;
+    s[first + 3][i] = d.p90;
+    return true;
   }
 
   private grow(): void {
@@ -134,8 +135,8 @@ export class PaymentColumns {
   private records(): RecordList<CustomerPayments> {
     const { ids, classes, classOf, numbers: n, stats: s, nulls } = this;
     const number = (k: NumberField) => (i: number) => n[k][i];
-    const nullable = (k: NumberField) => {
-      const bit = NULL_BIT[k]!;
+    const nullable = (k: NumberField & keyof typeof BIT) => {
+      const bit = BIT[k];
       return (i: number) => (nulls[i] & bit ? null : n[k][i]);
     };
     const dayStats = (first: number, bit: number) => (i: number): DayStats | null =>
@@ -156,8 +157,8 @@ export class PaymentColumns {
       overdueInvoices: number('overdueInvoices'),
       maxDaysPastDue: nullable('maxDaysPastDue'),
       settledInvoices: number('settledInvoices'),
-      daysToPay: dayStats(0, 64),
-      daysLate: dayStats(4, 128),
+      daysToPay: dayStats(0, BIT.daysToPay),
+      daysLate: dayStats(4, BIT.daysLate),
       daysLateWeighted: nullable('daysLateWeighted'),
       sharePaidLate: nullable('sharePaidLate'),
       shareUnpaidPastDue: nullable('shareUnpaidPastDue'),
@@ -165,8 +166,8 @@ export class PaymentColumns {
       lateness: nullable('lateness'),
       class: (i) => classes[classOf[i]],
       trend: (i): LatenessTrend | null =>
-        nulls[i] & 256 ? null : { recentMeanDaysLate: s[8][i], earlierMeanDaysLate: s[9][i], increase: s[10][i], worsening: (nulls[i] & 512) !== 0 },
-      worsening: (i) => (nulls[i] & 1024) !== 0,
+        nulls[i] & BIT.trend ? null : { recentMeanDaysLate: s[8][i], earlierMeanDaysLate: s[9][i], increase: s[10][i], worsening: (nulls[i] & BIT.trendWorsening) !== 0 },
+      worsening: (i) => (nulls[i] & BIT.worsening) !== 0,
     });
   }
 }
