@@ -45,8 +45,8 @@ export { tracking, validatePurchases, validateSpend } from './value/validate.js'
 // Churn and retention
 export { cohortRetention, type CohortRetention } from './churn/cohorts.js';
 export { contractLifetimes, purchaseLifetimes, resolveChurnWindow, type ChurnWindow, type Contract, type LifetimeData } from './churn/lifetimes.js';
-export { kaplanMeier, survivalAt, type KaplanMeierCurve } from './churn/kaplan-meier.js';
-export { logRankTest, type LogRankResult } from './churn/log-rank.js';
+export { kaplanMeier, kaplanMeierColumns, survivalAt, type KaplanMeierCurve } from './churn/kaplan-meier.js';
+export { logRankColumns, logRankTest, type LogRankResult } from './churn/log-rank.js';
 export { churnRates, type ChurnRates } from './churn/churn-rate.js';
 export { lifecycleStages, type LifecycleResult } from './churn/lifecycle.js';
 export { atRiskList, type AtRiskRow } from './churn/at-risk.js';

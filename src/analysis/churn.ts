@@ -13,9 +13,9 @@ import { modelInputFromSummaries } from '../accumulate/model-input.js';
 import { ModelError } from '../errors.js';
 import { periodIndex, periodOfIndex, type CalendarUnit } from '../churn/calendar-period.js';
 import { cohortRetention, MISSING_GROUP, type CohortRetention } from '../churn/cohorts.js';
-import { contractLifetimes, purchaseLifetimes, resolveChurnWindow, survivalDefinition, type ChurnWindow, type Contract, type LifetimeData, type SurvivalView } from '../churn/lifetimes.js';
-import { kaplanMeier, survivalAt } from '../churn/kaplan-meier.js';
-import { logRankTest, type LogRankResult } from '../churn/log-rank.js';
+import { contractLifetimes, purchaseLifetimes, resolveChurnWindow, survivalDefinition, type ChurnWindow, type Contract, lifetimeColumns, type Lifetime, type LifetimeData, type SurvivalView } from '../churn/lifetimes.js';
+import { kaplanMeierColumns, survivalAt, type KaplanMeierCurve } from '../churn/kaplan-meier.js';
+import { logRankColumns, type LogRankResult } from '../churn/log-rank.js';
 import { churnRates } from '../churn/churn-rate.js';
 import { lifecycleStages, type LifecycleResult } from '../churn/lifecycle.js';
 import { activeCounts } from '../churn/sbg-counts.js';
@@ -34,10 +34,25 @@ import type { Lookup } from '../core/types.js';
 
 /** The survival and churn-rate tables of a run, from its lifetimes. */
 export function survivalOf(lifetimes: LifetimeData, by: string | undefined, times: readonly number[]): { survival: ChurnSurvival; logRank: LogRankResult | null } {
-  const overall = kaplanMeier(lifetimes.lifetimes);
-  const groupNames = by ? [...new Set(lifetimes.lifetimes.map((l) => l.group ?? MISSING_GROUP))].sort() : [];
-  const groups = groupNames.map((g) => ({ group: g, curve: kaplanMeier(lifetimes.lifetimes.filter((l) => (l.group ?? MISSING_GROUP) === g)) }));
-  const logRank = by ? logRankTest(lifetimes.lifetimes.map((l) => ({ ...l, group: l.group ?? MISSING_GROUP }))) : null;
+  // counted by column: no object per customer (a million lifetimes, and copies of them per group)
+  const columns = lifetimeColumns(lifetimes);
+  const overall = kaplanMeierColumns(columns.duration, columns.churned, null);
+  let groups: { group: string; curve: KaplanMeierCurve }[] = [];
+  let logRank: LogRankResult | null = null;
+  if (by) {
+    // the groups in sorted order, a lifetime without a group in MISSING_GROUP
+    const rowsOf = new Map<string, number[]>();
+    for (let i = 0; i < columns.length; i++) {
+      const code = columns.group === null ? -1 : columns.group[i];
+      const name = code < 0 ? MISSING_GROUP : columns.groups[code];
+      const rows = rowsOf.get(name);
+      if (rows === undefined) rowsOf.set(name, [i]);
+      else rows.push(i);
+    }
+    const names = [...rowsOf.keys()].sort();
+    groups = names.map((g) => ({ group: g, curve: kaplanMeierColumns(columns.duration, columns.churned, rowsOf.get(g)!) }));
+    logRank = logRankColumns(names, columns.duration, columns.churned, names.map((g) => rowsOf.get(g)!));
+  }
   const survival: ChurnSurvival = {
     view: lifetimes.source === 'contracts' ? 'contracts' : (lifetimes.view ?? 'observed'),
     definition: lifetimes.definition ?? survivalDefinition(lifetimes),
@@ -185,7 +200,7 @@ function sbgSection(lifetimes: LifetimeData | null, s: ChurnSettings, notCompute
   if (!sbgCounts && lifetimes?.source === 'contracts') {
     // sBG is a contractual model: from the data only with observed cancellations (--start/--end).
     // The earliest cohort with at least three observed periods (two transitions to fit two parameters).
-    const byCohort = new Map<number, typeof lifetimes.lifetimes>();
+    const byCohort = new Map<number, Lifetime[]>();
     for (const l of lifetimes.lifetimes) {
       const k = periodIndex(l.start, s.unit);
       if (!byCohort.has(k)) byCohort.set(k, []);

@@ -19,7 +19,7 @@
  */
 import { dayToIso, type Day } from '../core/days.js';
 import { periodIndex, periodOfIndex, type CalendarUnit } from './calendar-period.js';
-import type { Lifetime, LifetimeData } from './lifetimes.js';
+import { lifetimeColumns, type LifetimeColumns, type LifetimeData } from './lifetimes.js';
 
 /** Options of {@link churnRates}. */
 export interface ChurnRateOptions {
@@ -89,42 +89,46 @@ export function churnRates(data: LifetimeData, options: ChurnRateOptions = {}): 
       : observed
         ? `a customer is lost in the period of the last purchase, once ${data.window!.days} days without a purchase have followed it; periods ending after ${dayToIso(finalThrough!)} are provisional (their churn is not all known yet) and left out of the pooled rate`
         : `a customer is lost in the period where the silence after the last purchase reaches ${data.window?.days} days (churn dated last purchase + ${data.window?.days} days)`;
-  const overall = series(data.lifetimes, data.asOf, unit, finalThrough);
-  const members = new Map<string, Lifetime[]>();
-  for (const lifetime of data.lifetimes) {
-    if (lifetime.group === null) continue;
-    const list = members.get(lifetime.group);
-    if (list === undefined) members.set(lifetime.group, [lifetime]);
-    else list.push(lifetime);
-  }
-  const groups = [...members.keys()]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((group) => ({ group, series: series(members.get(group) ?? [], data.asOf, unit, finalThrough) }));
+  const columns = lifetimeColumns(data);
+  const overall = series(columns, null, data.asOf, unit, finalThrough);
+  // the rows of each group, groups in sorted order
+  const members: number[][] = columns.groups.map(() => []);
+  if (columns.group !== null) for (let i = 0; i < columns.length; i++) if (columns.group[i] >= 0) members[columns.group[i]].push(i);
+  const groups = columns.groups
+    .map((group, code) => ({ group, code }))
+    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+    .map(({ group, code }) => ({ group, series: series(columns, members[code], data.asOf, unit, finalThrough) }));
   return { unit, asOf: data.asOf, definition, overall, groups };
 }
 
-function series(lifetimes: readonly Lifetime[], asOf: Day, unit: CalendarUnit, finalThrough: Day | null): ChurnRateSeries {
-  if (lifetimes.length === 0) return { periods: [], pooledRate: null };
+/** The series of the lifetimes `rows` of `columns` (all when null). */
+function series(columns: LifetimeColumns, rows: readonly number[] | null, asOf: Day, unit: CalendarUnit, finalThrough: Day | null): ChurnRateSeries {
+  const n = rows === null ? columns.length : rows.length;
+  if (n === 0) return { periods: [], pooledRate: null };
+  const { start, end, churned } = columns;
   const asOfIndex = periodIndex(asOf, unit);
-  const firstIndex = lifetimes.reduce((m, l) => Math.min(m, periodIndex(l.start, unit)), Infinity);
+  let firstIndex = Infinity;
+  for (let k = 0; k < n; k++) firstIndex = Math.min(firstIndex, periodIndex(start[rows === null ? k : rows[k]], unit));
   const length = asOfIndex - firstIndex + 1;
   // riskChange[k]: change of the at-risk count at the start of period firstIndex + k
   const riskChange = new Array<number>(length + 1).fill(0);
   const lost = new Array<number>(length).fill(0);
   const acquired = new Array<number>(length).fill(0);
   const acquiredAndLost = new Array<number>(length).fill(0);
-  for (const lifetime of lifetimes) {
-    const startK = periodIndex(lifetime.start, unit) - firstIndex;
+  for (let k = 0; k < n; k++) {
+    const i = rows === null ? k : rows[k];
+    const isChurned = churned[i] === 1;
+    const startK = periodIndex(start[i], unit) - firstIndex;
     acquired[startK]++;
-    const endK = lifetime.churned ? periodIndex(lifetime.end, unit) - firstIndex : length - 1;
-    if (lifetime.churned && endK === startK) {
+    const endK = isChurned ? periodIndex(end[i], unit) - firstIndex : length - 1;
+    if (isChurned && endK === startK) {
       acquiredAndLost[startK]++;
       continue;
     }
     // at risk from the period after acquisition through the period of churn (or as-of)
     riskChange[startK + 1]++;
     riskChange[endK + 1]--;
-    if (lifetime.churned) lost[endK]++;
+    if (isChurned) lost[endK]++;
   }
   const lastPartial = asOf < periodOfIndex(asOfIndex, unit).end;
   const periods: ChurnRatePeriod[] = [];

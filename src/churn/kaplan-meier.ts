@@ -11,6 +11,7 @@
  * Customers censored at t_j count as at risk at t_j (censoring after events, the usual convention).
  */
 import { normalQuantile } from '../math/normal.js';
+import type { RecordList } from '../core/record-columns.js';
 
 /** One observation: a duration and whether the churn was observed (false: censored at that duration). */
 export interface SurvivalObservation {
@@ -82,31 +83,101 @@ export interface SurvivalAtTime {
  * @example
  * kaplanMeier([{ duration: 1, churned: true }, { duration: 2, churned: false }]).steps[0].survival // => 0.5
  */
-export function kaplanMeier(observations: readonly SurvivalObservation[], options: KaplanMeierOptions = {}): KaplanMeierCurve {
+export function kaplanMeier(observations: RecordList<SurvivalObservation>, options: KaplanMeierOptions = {}): KaplanMeierCurve {
+  checkLevel(options);
+  const all = new Float64Array(observations.length);
+  const events = new Float64Array(observations.length);
+  let n = 0;
+  let e = 0;
+  for (const o of observations) {
+    checkDuration(o.duration);
+    all[n++] = o.duration;
+    if (o.churned) events[e++] = o.duration;
+  }
+  return kaplanMeierCounted(sortedDurations(all, n, events, e), options);
+}
+
+/**
+ * {@link kaplanMeier} of observations stored by column: `durations[i]` and `churned[i]` (non-zero: observed
+ * churn) for the rows `rows` (all rows when null), without an object per observation. The same curve as
+ * {@link kaplanMeier} of the same observations, to the last bit: only the counts at each distinct duration
+ * enter the estimate.
+ *
+ * Cost: O(n log n) for the sort of the durations.
+ *
+ * @throws {RangeError} as {@link kaplanMeier}
+ */
+export function kaplanMeierColumns(durations: ArrayLike<number>, churned: ArrayLike<number>, rows: ArrayLike<number> | null, options: KaplanMeierOptions = {}): KaplanMeierCurve {
+  checkLevel(options);
+  return kaplanMeierCounted(sortedColumns(durations, churned, rows), options);
+}
+
+/** Every duration and the durations of the observed churns, each sorted ascending. */
+export interface SortedDurations {
+  all: Float64Array;
+  events: Float64Array;
+}
+
+/** The durations and event durations of `rows` (all when null), checked and sorted. */
+export function sortedColumns(durations: ArrayLike<number>, churned: ArrayLike<number>, rows: ArrayLike<number> | null): SortedDurations {
+  const n = rows === null ? durations.length : rows.length;
+  const all = new Float64Array(n);
+  const events = new Float64Array(n);
+  let e = 0;
+  for (let k = 0; k < n; k++) {
+    const i = rows === null ? k : rows[k];
+    const d = durations[i];
+    checkDuration(d);
+    all[k] = d;
+    if (churned[i]) events[e++] = d;
+  }
+  return sortedDurations(all, n, events, e);
+}
+
+function sortedDurations(all: Float64Array, n: number, events: Float64Array, e: number): SortedDurations {
+  // typed arrays sort numerically (and fast)
+  return { all: all.subarray(0, n).sort(), events: events.subarray(0, e).sort() };
+}
+
+function checkLevel(options: KaplanMeierOptions): void {
   const confidenceLevel = options.confidenceLevel ?? 0.95;
   if (!(confidenceLevel > 0 && confidenceLevel < 1)) throw new RangeError(`confidence level must be between 0 and 1, found ${confidenceLevel}`);
-  if (observations.length === 0) throw new RangeError('kaplan-meier requires at least one observation');
-  for (const o of observations) {
-    if (!(Number.isFinite(o.duration) && o.duration >= 0)) throw new RangeError(`durations must be finite and non-negative, found ${o.duration}`);
-  }
-  const z = normalQuantile(1 - (1 - confidenceLevel) / 2);
-  const sorted = [...observations].sort((x, y) => x.duration - y.duration);
+}
+
+/** @throws {RangeError} when a duration is negative or not finite */
+export function checkDuration(duration: number): void {
+  if (!(Number.isFinite(duration) && duration >= 0)) throw new RangeError(`durations must be finite and non-negative, found ${duration}`);
+}
+
+/**
+ * The curve from the sorted durations: at each distinct duration, the customers at risk (those not yet
+ * passed), the events among them and the censored.
+ */
+function kaplanMeierCounted({ all: sorted, events: eventDays }: SortedDurations, options: KaplanMeierOptions): KaplanMeierCurve {
+  const confidenceLevel = options.confidenceLevel ?? 0.95;
   const n = sorted.length;
+  if (n === 0) throw new RangeError('kaplan-meier requires at least one observation');
+  const z = normalQuantile(1 - (1 - confidenceLevel) / 2);
   const steps: KaplanMeierStep[] = [];
   let survival = 1;
   let sigmaSquared = 0;
   let totalEvents = 0;
   let i = 0;
+  let j = 0;
   while (i < n) {
-    const time = sorted[i].duration;
+    const time = sorted[i];
     const atRisk = n - i;
-    let events = 0;
-    let censored = 0;
-    while (i < n && sorted[i].duration === time) {
-      if (sorted[i].churned) events++;
-      else censored++;
+    let leaving = 0;
+    while (i < n && sorted[i] === time) {
+      leaving++;
       i++;
     }
+    let events = 0;
+    while (j < eventDays.length && eventDays[j] === time) {
+      events++;
+      j++;
+    }
+    const censored = leaving - events;
     if (events > 0) {
       survival *= 1 - events / atRisk;
       sigmaSquared += atRisk > events ? events / (atRisk * (atRisk - events)) : Infinity;
@@ -138,7 +209,7 @@ export function kaplanMeier(observations: readonly SurvivalObservation[], option
     steps,
     median: firstAtOrBelowHalf((s) => s.survival),
     medianInterval: [firstAtOrBelowHalf((s) => s.lower), firstAtOrBelowHalf((s) => s.upper)],
-    maxTime: sorted[n - 1].duration,
+    maxTime: sorted[n - 1],
   };
 }
 

@@ -26,6 +26,7 @@ import { HistoryTable, type HistoryInput } from '../core/history-table.js';
 import { UsageError } from '../errors.js';
 import { MISSING_GROUP } from './cohorts.js';
 import type { Lookup } from '../core/types.js';
+import { FieldRecords, type RecordList } from '../core/record-columns.js';
 
 /** One customer's lifetime: from the first day to churn (observed) or to as-of (censored). */
 export interface Lifetime {
@@ -78,8 +79,8 @@ export interface LifetimeData {
   window: ChurnWindow | null;
   /** The attribute split by, or null. */
   by: string | null;
-  /** One per included customer, in input order. */
-  lifetimes: Lifetime[];
+  /** One per included customer, in input order (purchase lifetimes: stored by column, made when read). */
+  lifetimes: RecordList<Lifetime>;
   churned: number;
   censored: number;
   /** Customers (purchases) with an earlier gap longer than W between two purchases: churned and came back; their lifetime runs on. */
@@ -255,12 +256,21 @@ export function purchaseLifetimes(histories: HistoryInput, asOf: Day, options: P
   const table = HistoryTable.from(histories);
   const window = options.window ?? resolveChurnWindow(table, asOf, options.churnAfterDays);
   const w = window.days;
-  const lifetimes: Lifetime[] = [];
+  // By column: a million lifetimes as objects were about 90 MB, held through the survival analyses.
+  const n = table.length;
+  const rows = new Int32Array(n);
+  const starts = new Int32Array(n);
+  const ends = new Float64Array(n);
+  const durations = new Float64Array(n);
+  const lasts = new Int32Array(n);
+  const flags = new Uint8Array(n);
+  const groups = new Groups(options, n);
   const excluded = { notStarted: 0, noPurchase: 0, endBeforeStart: 0 };
   let churned = 0;
   let reactivated = 0;
+  let k = 0;
   const { days, start } = table;
-  for (let c = 0; c < table.length; c++) {
+  for (let c = 0; c < n; c++) {
     const from = start[c];
     const to = start[c + 1];
     if (to === from) {
@@ -282,10 +292,101 @@ export function purchaseLifetimes(histories: HistoryInput, asOf: Day, options: P
     const isChurned = asOf - last >= w;
     const end = view === 'observed' ? last : isChurned ? last + w : asOf;
     if (isChurned) churned++;
-    const id = table.ids[c];
-    lifetimes.push({ id, start: first, end, duration: end - first, churned: isChurned, lastPurchase: last, group: groupOf(id, options) });
+    rows[k] = c;
+    starts[k] = first;
+    ends[k] = end;
+    durations[k] = end - first;
+    lasts[k] = last;
+    flags[k] = isChurned ? 1 : 0;
+    groups.add(k, table.ids[c]);
+    k++;
   }
-  return { source: 'purchases', view, definition: survivalDefinition({ source: 'purchases', view, window }), asOf, window, by: options.by ?? null, lifetimes, churned, censored: lifetimes.length - churned, reactivated, excluded };
+  const columns: LifetimeColumns = { length: k, start: starts.slice(0, k), end: ends.slice(0, k), duration: durations.slice(0, k), churned: flags.slice(0, k), group: groups.codes(k), groups: groups.names };
+  const ids = table.ids;
+  const lastPurchase = lasts.slice(0, k);
+  const at = rows.slice(0, k);
+  const lifetimes = new FieldRecords<Lifetime>(k, {
+    id: (i) => ids[at[i]],
+    start: (i) => columns.start[i],
+    end: (i) => columns.end[i],
+    duration: (i) => columns.duration[i],
+    churned: (i) => columns.churned[i] === 1,
+    lastPurchase: (i) => lastPurchase[i],
+    group: (i) => (columns.group === null || columns.group[i] < 0 ? null : columns.groups[columns.group[i]]),
+  });
+  stored.set(lifetimes, columns);
+  return { source: 'purchases', view, definition: survivalDefinition({ source: 'purchases', view, window }), asOf, window, by: options.by ?? null, lifetimes, churned, censored: k - churned, reactivated, excluded };
+}
+
+/**
+ * The numbers of lifetimes by column, what the survival analyses and churn rates count: start, end, duration,
+ * churned (1 or 0) and the group as a code into `groups` (−1: none; `group` is null without `by`).
+ */
+export interface LifetimeColumns {
+  length: number;
+  start: ArrayLike<number>;
+  end: ArrayLike<number>;
+  duration: ArrayLike<number>;
+  churned: ArrayLike<number>;
+  group: Int32Array | null;
+  groups: string[];
+}
+
+/** The columns of the lists made by {@link purchaseLifetimes}. */
+const stored = new WeakMap<object, LifetimeColumns>();
+
+/**
+ * The lifetimes of `data` by column: those stored by {@link purchaseLifetimes}, else read from the records
+ * (contracts, or lifetimes made by hand).
+ */
+export function lifetimeColumns(data: Pick<LifetimeData, 'lifetimes'>): LifetimeColumns {
+  const known = stored.get(data.lifetimes);
+  if (known !== undefined) return known;
+  const n = data.lifetimes.length;
+  const columns = { start: new Float64Array(n), end: new Float64Array(n), duration: new Float64Array(n), churned: new Uint8Array(n) };
+  const codes = new Int32Array(n);
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  let grouped = false;
+  let k = 0;
+  for (const l of data.lifetimes) {
+    columns.start[k] = l.start;
+    columns.end[k] = l.end;
+    columns.duration[k] = l.duration;
+    columns.churned[k] = l.churned ? 1 : 0;
+    if (l.group === null) codes[k] = -1;
+    else {
+      grouped = true;
+      let code = index.get(l.group);
+      if (code === undefined) index.set(l.group, (code = names.push(l.group) - 1));
+      codes[k] = code;
+    }
+    k++;
+  }
+  return { length: n, ...columns, group: grouped ? codes : null, groups: names };
+}
+
+/** The `by` group of each lifetime as a code into `names` (see {@link groupOf}); nothing without `by`. */
+class Groups {
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly values: Int32Array | null;
+
+  constructor(private readonly options: LifetimeOptions, capacity: number) {
+    this.values = options.by === undefined ? null : new Int32Array(capacity);
+  }
+
+  add(k: number, id: string): void {
+    if (this.values === null) return;
+    const group = groupOf(id, this.options) as string;
+    let code = this.index.get(group);
+    if (code === undefined) this.index.set(group, (code = this.names.push(group) - 1));
+    this.values[k] = code;
+  }
+
+  codes(length: number): Int32Array | null {
+    return this.values === null ? null : this.values.slice(0, length);
+  }
 }
 
 /**

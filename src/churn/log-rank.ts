@@ -9,7 +9,7 @@
  */
 import { invertSymmetric } from '../math/linear-algebra.js';
 import { chiSquareSurvival } from '../math/chi-square.js';
-import type { SurvivalObservation } from './kaplan-meier.js';
+import { checkDuration, sortedColumns, type SortedDurations, type SurvivalObservation } from './kaplan-meier.js';
 
 /** An observation with its group; observations with a null group (e.g. lifetimes built without `by`) are left out. */
 export interface GroupedObservation extends SurvivalObservation {
@@ -50,30 +50,61 @@ export interface LogRankResult {
  */
 export function logRankTest(allObservations: readonly GroupedObservation[]): LogRankResult {
   const observations = allObservations.filter((o): o is SurvivalObservation & { group: string } => o.group !== null);
-  for (const o of observations) {
-    if (!(Number.isFinite(o.duration) && o.duration >= 0)) throw new RangeError(`durations must be finite and non-negative, found ${o.duration}`);
-  }
+  for (const o of observations) checkDuration(o.duration);
   const names = [...new Set(observations.map((o) => o.group))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const groupCount = names.length;
   const indexOf = new Map(names.map((name, i) => [name, i]));
-  const sorted = [...observations].sort((x, y) => x.duration - y.duration);
-  const atRisk = new Array<number>(groupCount).fill(0);
-  for (const o of sorted) atRisk[indexOf.get(o.group) as number]++;
+  const rows = names.map(() => [] as number[]);
+  observations.forEach((o, i) => rows[indexOf.get(o.group) as number].push(i));
+  const durations = observations.map((o) => o.duration);
+  const churned = observations.map((o) => (o.churned ? 1 : 0));
+  return logRankSorted(names, rows.map((r) => sortedColumns(durations, churned, r)), allObservations.length - observations.length);
+}
+
+/**
+ * {@link logRankTest} of observations stored by column: the rows of each group (`rows[g]`, the groups in
+ * sorted order of `names`) into `durations` and `churned` (non-zero: observed churn). The same result as
+ * {@link logRankTest} of the same observations, to the last bit: only the counts at each distinct duration enter.
+ *
+ * @throws {RangeError} when a duration is negative or not finite
+ */
+export function logRankColumns(names: readonly string[], durations: ArrayLike<number>, churned: ArrayLike<number>, rows: readonly ArrayLike<number>[], ungrouped = 0): LogRankResult {
+  return logRankSorted(names, rows.map((r) => sortedColumns(durations, churned, r)), ungrouped);
+}
+
+/** The test from each group's sorted durations, walking the distinct durations of all groups in ascending order. */
+function logRankSorted(names: readonly string[], byGroup: readonly SortedDurations[], ungrouped: number): LogRankResult {
+  const groupCount = names.length;
+  const atRisk = byGroup.map((g) => g.all.length);
   const sizes = atRisk.slice();
   const observed = new Array<number>(groupCount).fill(0);
   const expected = new Array<number>(groupCount).fill(0);
   const variance: number[][] = Array.from({ length: groupCount }, () => new Array<number>(groupCount).fill(0));
-  let i = 0;
-  const n = sorted.length;
-  while (i < n) {
-    const time = sorted[i].duration;
+  // next unread duration (and event duration) of each group
+  const nextAll = new Array<number>(groupCount).fill(0);
+  const nextEvent = new Array<number>(groupCount).fill(0);
+  for (;;) {
+    let time = Infinity;
+    let any = false;
+    for (let g = 0; g < groupCount; g++) {
+      const all = byGroup[g].all;
+      if (nextAll[g] < all.length && (!any || all[nextAll[g]] < time)) {
+        time = all[nextAll[g]];
+        any = true;
+      }
+    }
+    if (!any) break;
     const eventsByGroup = new Array<number>(groupCount).fill(0);
     const leaving = new Array<number>(groupCount).fill(0);
-    while (i < n && sorted[i].duration === time) {
-      const g = indexOf.get(sorted[i].group) as number;
-      if (sorted[i].churned) eventsByGroup[g]++;
-      leaving[g]++;
-      i++;
+    for (let g = 0; g < groupCount; g++) {
+      const { all, events: eventDays } = byGroup[g];
+      while (nextAll[g] < all.length && all[nextAll[g]] === time) {
+        leaving[g]++;
+        nextAll[g]++;
+      }
+      while (nextEvent[g] < eventDays.length && eventDays[nextEvent[g]] === time) {
+        eventsByGroup[g]++;
+        nextEvent[g]++;
+      }
     }
     const events = eventsByGroup.reduce((a, b) => a + b, 0);
     const total = atRisk.reduce((a, b) => a + b, 0);
@@ -91,7 +122,6 @@ export function logRankTest(allObservations: readonly GroupedObservation[]): Log
   const groups = names.map((group, g) => ({ group, n: sizes[g], observed: observed[g], expected: expected[g] }));
   const degreesOfFreedom = Math.max(0, groupCount - 1);
   const warnings: string[] = [];
-  const ungrouped = allObservations.length - observations.length;
   if (ungrouped > 0) warnings.push(`${ungrouped} observation${ungrouped === 1 ? '' : 's'} without a group left out`);
   if (groupCount < 2) {
     warnings.push('the log-rank test needs at least two groups');

@@ -1,3 +1,4 @@
+import type { RecordList } from '../../src/core/record-columns.js';
 import { describe, expect, it } from 'vitest';
 import { type Day, dayFromYmd, dayToIso } from '../../src/core/days.js';
 import { churnRates } from '../../src/churn/churn-rate.js';
@@ -29,7 +30,7 @@ const contracts = [
 const asOf = ymd('2023-03-15');
 
 /** Direct count with month strings: at risk = acquired in an earlier month and not churned in an earlier month. */
-function direct(lifetimes: Lifetime[], month: string) {
+function direct(lifetimes: RecordList<Lifetime>, month: string) {
   const m = (day: number): string => dayToIso(day).slice(0, 7);
   const atRisk = lifetimes.filter((l) => m(l.start) < month && (!l.churned || m(l.end) >= month));
   const lost = atRisk.filter((l) => l.churned && m(l.end) === month);
