@@ -25,7 +25,7 @@ import { trace, type Tracer } from './trace.js';
 import { lookupOf } from './lookup.js';
 import { recordColumns, type RecordList, type WithRecords } from '../core/record-columns.js';
 import { valuationSection, WEEK } from './valuation.js';
-import { modelInputFromSummaries } from '../accumulate/model-input.js';
+import { modelInputInPeriod } from '../accumulate/model-input.js';
 
 /** What the report says about the tool that made it. */
 export interface ToolInfo {
@@ -114,7 +114,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
       return rate === undefined ? undefined : (rate ?? 1);
     },
   };
-  const valuation = section('value', () => valuationSection(modelInputFromSummaries(summarize(sales, { ...window, period: { ...WEEK } }).customers), asOf, settings.valuation, { segments, collectionRates, tracer }));
+  const valuation = section('value', () => valuationSection(modelInputInPeriod(summaries, window, WEEK), asOf, settings.valuation, { segments, collectionRates, tracer }));
   if (valuation) notes.push(...valuation.notes);
   if (valuation && valuation.value === null) errors.value ??= valuation.reason;
   const value = withColumns(valuation?.value ?? null);
