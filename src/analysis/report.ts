@@ -7,7 +7,7 @@
  */
 import { dayToIso } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
-import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
+import { compareIds, summarizeColumns, type SummaryWindow } from '../accumulate/summary.js';
 import { historyTable } from '../accumulate/sales.js';
 import { CrmError, UsageError } from '../errors.js';
 import type { LoadedData } from '../ingest/load.js';
@@ -75,8 +75,8 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   const notes: string[] = unknownCustomerWarnings(data);
   const asOf = window.asOf;
   const sales = data.sales;
-  // the summary as objects for the segmentation, then stored by column (let go: closures below share this scope)
-  let summaryRows: CustomerSummary[] | null = summarize(sales, window).customers;
+  // the summary stored by column as it is made (a million summaries as objects were about 180 MB)
+  const summaries = summarizeColumns(sales, window).customers;
   trace(tracer, 'summary');
   const errors: ReportDocument['errors'] = {};
   const section = <T>(name: SectionName, compute: () => T): T | null => {
@@ -90,9 +90,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
   };
   // Every per-customer list is stored by column once its section is done (src/core/record-columns.ts): a
   // million customers' records as objects took about 1 KB each.
-  const segment = withColumns(section('segment', () => segmentPortfolio(summaryRows!, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } })));
-  const summaries = recordColumns(summaryRows);
-  summaryRows = null;
+  const segment = withColumns(section('segment', () => segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: settings.clusterSeed } })));
   for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
   const segments = segment ? lookupOf(sales, segment.customers, 'customerId', 'segment') : new Map<string, string>();
   trace(tracer, 'segment');

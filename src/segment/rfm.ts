@@ -11,6 +11,7 @@
 import type { Day } from '../core/days.js';
 import { dayToIso } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
+import { fieldReader, type RecordList } from '../core/record-columns.js';
 import { UsageError } from '../errors.js';
 
 /** Which monetary value the M score and the cluster's spend use: total revenue or revenue per transaction. */
@@ -171,21 +172,24 @@ function lowerBound(sorted: Float64Array, value: number): number {
  * @example
  * rfmMeasures([{ id: '1', firstDay: 0, lastDay: 90, transactions: 4, revenue: 200, ... }], 100).recencyDays; // => [10]
  */
-export function rfmMeasures(summaries: readonly CustomerSummary[], asOf: Day, monetary: MonetaryMeasure = 'total'): RfmMeasures {
+export function rfmMeasures(summaries: RecordList<CustomerSummary>, asOf: Day, monetary: MonetaryMeasure = 'total'): RfmMeasures {
   const n = summaries.length;
   const recencyDays = new Float64Array(n);
   const transactions = new Float64Array(n);
   const monetaryValues = new Float64Array(n);
+  const [lastDayOf, transactionsOf, revenueOf] = [fieldReader(summaries, 'lastDay'), fieldReader(summaries, 'transactions'), fieldReader(summaries, 'revenue')];
   for (let i = 0; i < n; i++) {
-    const s = summaries[i];
-    if (s.lastDay > asOf) {
-      throw new UsageError(`as-of ${dayToIso(asOf)} is before the last purchase of customer "${s.id}" (${dayToIso(s.lastDay)})`, {
+    const lastDay = lastDayOf(i)!;
+    if (lastDay > asOf) {
+      throw new UsageError(`as-of ${dayToIso(asOf)} is before the last purchase of customer "${fieldReader(summaries, 'id')(i)}" (${dayToIso(lastDay)})`, {
         hint: 'give an as-of day on or after the end of the sales window',
       });
     }
-    recencyDays[i] = asOf - s.lastDay;
-    transactions[i] = s.transactions;
-    monetaryValues[i] = monetary === 'mean' ? (s.transactions > 0 ? s.revenue / s.transactions : 0) : s.revenue;
+    const count = transactionsOf(i)!;
+    const revenue = revenueOf(i)!;
+    recencyDays[i] = asOf - lastDay;
+    transactions[i] = count;
+    monetaryValues[i] = monetary === 'mean' ? (count > 0 ? revenue / count : 0) : revenue;
   }
   return { recencyDays, transactions, monetary: monetaryValues };
 }
@@ -201,7 +205,7 @@ export function rfmMeasures(summaries: readonly CustomerSummary[], asOf: Day, mo
  * const scores = rfmScores(summaries, asOf, { bins: 5 });
  * rfmCode(scores.R[0], scores.F[0], scores.M[0]); // => '545'
  */
-export function rfmScores(summaries: readonly CustomerSummary[], asOf: Day, options: RfmOptions = {}): RfmScores {
+export function rfmScores(summaries: RecordList<CustomerSummary>, asOf: Day, options: RfmOptions = {}): RfmScores {
   const bins = options.bins ?? DEFAULT_BINS;
   const monetary = options.monetary ?? 'total';
   checkBins(bins);

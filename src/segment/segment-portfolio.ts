@@ -7,7 +7,7 @@
 import type { Day } from '../core/days.js';
 import { dayToIso } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
-import { FieldRecords, type RecordList } from '../core/record-columns.js';
+import { fieldReader, FieldRecords, type RecordList } from '../core/record-columns.js';
 import { ModelError, UsageError } from '../errors.js';
 import { clusterCustomers, type ClusterOptions, type ClusterResult } from './clusters.js';
 import { concentration, type AbcClass, type ConcentrationOptions, type ConcentrationResult } from './concentration.js';
@@ -99,14 +99,14 @@ export interface SegmentPortfolioResult {
  * O(n log n).
  * @throws ModelError when there are no customers; UsageError for invalid bins or table
  */
-export function customerSegments(summaries: readonly CustomerSummary[], options: Pick<SegmentPortfolioOptions, 'asOf' | 'bins' | 'monetary' | 'segmentTable'>): string[] {
+export function customerSegments(summaries: RecordList<CustomerSummary>, options: Pick<SegmentPortfolioOptions, 'asOf' | 'bins' | 'monetary' | 'segmentTable'>): string[] {
   if (summaries.length === 0) throw new ModelError('segment needs at least one customer');
   const scores = rfmScores(summaries, options.asOf, { bins: options.bins, monetary: options.monetary });
   const lookup = compileSegmentTable(options.segmentTable ?? defaultSegmentTable, scores.bins);
-  return Array.from(summaries, (_, i) => lookup.names[segmentIndex(lookup, scores.R[i], scores.F[i], scores.M[i])]);
+  return Array.from({ length: summaries.length }, (_, i) => lookup.names[segmentIndex(lookup, scores.R[i], scores.F[i], scores.M[i])]);
 }
 
-export function segmentPortfolio(summaries: readonly CustomerSummary[], options: SegmentPortfolioOptions): SegmentPortfolioResult {
+export function segmentPortfolio(summaries: RecordList<CustomerSummary>, options: SegmentPortfolioOptions): SegmentPortfolioResult {
   const n = summaries.length;
   if (n === 0) throw new ModelError('segment needs at least one customer');
   const warnings: string[] = [];
@@ -115,11 +115,20 @@ export function segmentPortfolio(summaries: readonly CustomerSummary[], options:
   const { bins, measures } = scores;
   const lookup = compileSegmentTable(table, bins);
 
-  const ids = summaries.map((s) => s.id);
-  const revenue = Float64Array.from(summaries, (s) => s.revenue);
-  const marginKnown = summaries.every((s) => s.margin !== null);
-  if (!marginKnown && summaries.some((s) => s.margin !== null)) warnings.push('margin is known for some customers only: margins are not reported');
-  const margin = marginKnown ? Float64Array.from(summaries, (s) => s.margin as number) : null;
+  // read by field: the summaries may be stored by column (the report's are)
+  const idOf = fieldReader(summaries, 'id');
+  const revenueOf = fieldReader(summaries, 'revenue');
+  const marginOf = fieldReader(summaries, 'margin');
+  const ids = Array.from({ length: n }, (_, i) => idOf(i)!);
+  const revenue = new Float64Array(n);
+  let known = 0;
+  for (let i = 0; i < n; i++) {
+    revenue[i] = revenueOf(i)!;
+    if (marginOf(i) !== null) known++;
+  }
+  const marginKnown = known === n;
+  if (!marginKnown && known > 0) warnings.push('margin is known for some customers only: margins are not reported');
+  const margin = marginKnown ? Float64Array.from({ length: n }, (_, i) => marginOf(i) as number) : null;
   let totalRevenue = 0;
   let totalMargin = 0;
   for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SalesAccumulator } from '../../src/accumulate/sales.js';
-import { summarize, type SummaryWindow } from '../../src/accumulate/summary.js';
+import { summarize, summarizeColumns, type SummaryWindow } from '../../src/accumulate/summary.js';
 import { modelInputFromSummaries, modelInputInPeriod } from '../../src/accumulate/model-input.js';
 import { recordColumns } from '../../src/core/record-columns.js';
 import { seededRandom } from '../../src/segment/k-means.js';
@@ -45,5 +45,34 @@ describe('modelInputInPeriod', () => {
     expect(got.ids).toEqual([]);
     expect(got.margin).toBeNull();
     expect(got.holdout).toBeNull();
+  });
+});
+
+describe('summarizeColumns', () => {
+  for (const [name, margin, holdout, customers] of [
+    ['margins, 400 customers', true, false, 400],
+    ['no margins, a holdout', false, true, 400],
+    ['margins and a holdout, the first 20 records', true, true, 20],
+  ] as const) {
+    it(`makes the records of summarize, keys in the same order (${name})`, () => {
+      const sales = randomSales(9, margin, { asOf: 650, ...(holdout ? { calibrationEnd: 500 } : {}) });
+      const window: SummaryWindow = { asOf: 650, calibrationEnd: holdout ? 500 : 650, holdout, period: { name: 'week', days: 7 } };
+      const expected = summarize(sales, window);
+      const got = summarizeColumns(sales, window);
+      expect(got.exclusions).toEqual(expected.exclusions);
+      const list = customers < 400 ? got.customers.slice(0, customers) : [...got.customers];
+      expect(list).toEqual(expected.customers.slice(0, customers));
+      expect(list.map((s) => Object.keys(s).join())).toEqual(expected.customers.slice(0, customers).map((s) => Object.keys(s).join()));
+      expect(got.customers.length).toBe(expected.customers.length);
+    });
+  }
+
+  it('keeps a short list as an array, as recordColumns does', () => {
+    const sales = new SalesAccumulator({});
+    sales.addLine('a', 1, 10, null, '', 0, 0);
+    sales.addLine('a', 5, 20, null, '', 0, 0);
+    const got = summarizeColumns(sales, { asOf: 10, calibrationEnd: 10, holdout: false, period: { name: 'day', days: 1 } }).customers;
+    expect(Array.isArray(got)).toBe(true);
+    expect(got).toEqual([{ id: 'a', firstDay: 1, lastDay: 5, transactions: 2, frequency: 1, recency: 4, T: 9, monetaryValue: 20, revenue: 30, margin: null }]);
   });
 });
