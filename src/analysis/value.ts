@@ -8,7 +8,8 @@ import type { Day } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
 import type { ModelInput } from '../accumulate/model-input.js';
 import { eachHistory, type SalesAccumulator } from '../accumulate/sales.js';
-import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
+import { compareIds, summarizeColumns, type SummaryWindow } from '../accumulate/summary.js';
+import { fieldReader, type RecordList } from '../core/record-columns.js';
 import type { FittedModel } from '../models/types.js';
 import type { PaymentLedger } from '../payments/ledger.js';
 import { analysePayments } from '../payments/analyse-payments.js';
@@ -55,7 +56,7 @@ export interface ValueData {
   /** ISO as-of ('' for a summary file, which has none). */
   asOf: string;
   /** Read for the segments, then set to null by {@link analyseValue} (so that they can be collected). */
-  summaries: CustomerSummary[] | null;
+  summaries: RecordList<CustomerSummary> | null;
   sales?: SalesAccumulator;
   payments?: PaymentLedger;
   window: SummaryWindow | null;
@@ -65,10 +66,12 @@ export interface ValueData {
  * The segment of each customer by id: through the sales' id index when there are sales (a Map of a million
  * customers is ~80 MB), else a Map.
  */
-function segmentLookup(summaries: CustomerSummary[], asOf: Day, sales: SalesAccumulator | undefined): Lookup<string> {
+function segmentLookup(summaries: RecordList<CustomerSummary>, asOf: Day, sales: SalesAccumulator | undefined): Lookup<string> {
   const names = customerSegments(summaries, { asOf });
-  if (!sales) return new Map(summaries.map((c, i) => [c.id, names[i]]));
-  return lookupOfArrays(sales, summaries.map((c) => c.id), names);
+  const idOf = fieldReader(summaries, 'id');
+  const ids = Array.from({ length: summaries.length }, (_, i) => idOf(i)!);
+  if (!sales) return new Map(ids.map((id, i) => [id, names[i]]));
+  return lookupOfArrays(sales, ids, names);
 }
 
 /**
@@ -77,7 +80,7 @@ function segmentLookup(summaries: CustomerSummary[], asOf: Day, sales: SalesAccu
  */
 function segmentsYearBefore(sales: SalesAccumulator, window: SummaryWindow, asOfDay: Day): Lookup<string> | undefined {
   const earlier = asOfDay - 365;
-  const past = summarize(sales, { ...window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
+  const past = summarizeColumns(sales, { ...window, asOf: earlier, calibrationEnd: earlier, holdout: false }).customers;
   return past.length > 0 ? segmentLookup(past, earlier, sales) : undefined;
 }
 

@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import { dayToIso } from '../core/days.js';
 import type { CustomerSummary } from '../core/types.js';
-import { summarize, parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
-import { modelInputFromSummaries, type ModelInput } from '../accumulate/model-input.js';
+import { summarizeColumns, parsePeriod, type SummaryWindow } from '../accumulate/summary.js';
+import { modelInputInPeriod, type ModelInput } from '../accumulate/model-input.js';
+import type { RecordList } from '../core/record-columns.js';
 import { UsageError } from '../errors.js';
 import type { LoadedData } from '../ingest/load.js';
 import { readSummaryFile } from '../ingest/summary-file.js';
@@ -21,7 +22,8 @@ export interface ModelData {
   input: ModelInput;
   /** Present when read from sales. */
   data: LoadedData | null;
-  summaries: CustomerSummary[] | null;
+  /** Stored by column (a million summaries as objects are about 180 MB). */
+  summaries: RecordList<CustomerSummary> | null;
   window: SummaryWindow | null;
   period: { name: string; days: number };
   meta: Json;
@@ -49,9 +51,9 @@ export async function loadModelData(cmd: Command, options: Json, config: Json, i
   }
   if (options.sales === undefined) throw new UsageError('missing --sales FILE or --summary FILE', { hint: `crm ${cmd.name()} --help` });
   const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', ...needs }, { holdout });
-  const { customers, exclusions } = summarize(data.sales!, window!);
+  const { customers, exclusions } = summarizeColumns(data.sales!, window!);
   return {
-    input: modelInputFromSummaries(customers),
+    input: modelInputInPeriod(customers, window!, window!.period),
     data,
     summaries: customers,
     window: window!,

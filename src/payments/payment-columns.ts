@@ -7,13 +7,26 @@
 import { FieldRecords, type RecordList } from '../core/record-columns.js';
 import type { CustomerPayments, DayStats, LatenessTrend, PaymentClass } from './behaviour.js';
 
-/** The number fields of a record, in their order (nested ones and the class apart). */
+/**
+ * The number fields of a record stored as they are (nested ones, the class and the balance apart: the balance
+ * is outstanding − credit, as computed, and is computed again when read).
+ */
 const NUMBERS = [
-  'invoices', 'creditNotes', 'invoiced', 'credited', 'paid', 'refunded', 'outstanding', 'overdue', 'credit', 'balance',
+  'invoices', 'creditNotes', 'invoiced', 'credited', 'paid', 'refunded', 'outstanding', 'overdue', 'credit',
   'openInvoices', 'overdueInvoices', 'maxDaysPastDue', 'settledInvoices', 'daysLateWeighted', 'sharePaidLate',
   'shareUnpaidPastDue', 'collectionRate', 'lateness',
 ] as const;
 type NumberField = (typeof NUMBERS)[number];
+
+/** Counts and whole days: kept in 32-bit integers while every value is one (a column turns to doubles at the first that is not). */
+const WHOLE = new Set<NumberField>(['invoices', 'creditNotes', 'openInvoices', 'overdueInvoices', 'maxDaysPastDue', 'settledInvoices']);
+
+/** A column of whole numbers as Int32Array, or doubles once a value is not a 32-bit integer (or is −0). */
+type Column = Int32Array | Float64Array;
+
+function fits(value: number): boolean {
+  return (value | 0) === value && !Object.is(value, -0);
+}
 
 /** The bits of `nulls`: a nullable field that is null, and the two flags. */
 const BIT = {
@@ -30,7 +43,7 @@ const BIT = {
   worsening: 1024,
 } as const;
 
-function grown<A extends Float64Array | Uint16Array | Uint8Array>(a: A, size: number): A {
+function grown<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a: A, size: number): A {
   const b = new (a.constructor as new (n: number) => A)(size);
   b.set(a);
   return b;
@@ -43,11 +56,13 @@ export class PaymentColumns {
   private readonly ids: string[] = [];
   private readonly classes: PaymentClass[] = [];
   private classOf = new Uint8Array(this.capacity);
-  private numbers: Record<NumberField, Float64Array> = Object.fromEntries(NUMBERS.map((k) => [k, new Float64Array(this.capacity)])) as Record<NumberField, Float64Array>;
-  /** count, mean, median, p90 of daysToPay, then of daysLate; recent, earlier, increase of the trend. */
-  private stats = Array.from({ length: 11 }, () => new Float64Array(this.capacity));
+  private numbers: Record<NumberField, Column> = Object.fromEntries(NUMBERS.map((k) => [k, WHOLE.has(k) ? new Int32Array(this.capacity) : new Float64Array(this.capacity)])) as Record<NumberField, Column>;
+  /** count, mean, median, p90 of daysToPay, then of daysLate (the counts as whole numbers); recent, earlier, increase of the trend. */
+  private stats: Column[] = Array.from({ length: 11 }, (_, k) => (k === 0 || k === 4 ? new Int32Array(this.capacity) : new Float64Array(this.capacity)));
   /** Bits of BIT. */
   private nulls = new Uint16Array(this.capacity);
+  /** Balances that are not outstanding − credit (none from customerPayments), by row. */
+  private readonly otherBalances = new Map<number, number>();
 
   get length(): number {
     return this.size;
@@ -62,8 +77,8 @@ export class PaymentColumns {
     if (code < 0) code = this.classes.push(c.class) - 1;
     this.classOf[i] = code;
     const n = this.numbers;
-    n.invoices[i] = c.invoices;
-    n.creditNotes[i] = c.creditNotes;
+    this.whole('invoices', i, c.invoices);
+    this.whole('creditNotes', i, c.creditNotes);
     n.invoiced[i] = c.invoiced;
     n.credited[i] = c.credited;
     n.paid[i] = c.paid;
@@ -71,13 +86,13 @@ export class PaymentColumns {
     n.outstanding[i] = c.outstanding;
     n.overdue[i] = c.overdue;
     n.credit[i] = c.credit;
-    n.balance[i] = c.balance;
-    n.openInvoices[i] = c.openInvoices;
-    n.overdueInvoices[i] = c.overdueInvoices;
-    n.settledInvoices[i] = c.settledInvoices;
+    if (!Object.is(c.balance, c.outstanding - c.credit)) this.otherBalances.set(i, c.balance);
+    this.whole('openInvoices', i, c.openInvoices);
+    this.whole('overdueInvoices', i, c.overdueInvoices);
+    this.whole('settledInvoices', i, c.settledInvoices);
     let nulls = 0;
     if (c.maxDaysPastDue === null) nulls |= BIT.maxDaysPastDue;
-    else n.maxDaysPastDue[i] = c.maxDaysPastDue;
+    else this.whole('maxDaysPastDue', i, c.maxDaysPastDue);
     if (c.daysLateWeighted === null) nulls |= BIT.daysLateWeighted;
     else n.daysLateWeighted[i] = c.daysLateWeighted;
     if (c.sharePaidLate === null) nulls |= BIT.sharePaidLate;
@@ -107,11 +122,19 @@ export class PaymentColumns {
   private putStats(first: number, i: number, d: DayStats | null): boolean {
     if (d === null) return false;
     const s = this.stats;
+    if (s[first] instanceof Int32Array && !fits(d.count)) s[first] = Float64Array.from(s[first]);
     s[first][i] = d.count;
     s[first + 1][i] = d.mean;
     s[first + 2][i] = d.median;
     s[first + 3][i] = d.p90;
     return true;
+  }
+
+  /** Stores a whole-number field, turning its column to doubles if the value is not a 32-bit integer. */
+  private whole(k: NumberField, i: number, value: number): void {
+    let column = this.numbers[k];
+    if (column instanceof Int32Array && !fits(value)) this.numbers[k] = column = Float64Array.from(column);
+    column[i] = value;
   }
 
   private grow(): void {
@@ -133,7 +156,14 @@ export class PaymentColumns {
   }
 
   private records(): RecordList<CustomerPayments> {
-    const { ids, classes, classOf, numbers: n, stats: s, nulls } = this;
+    // trimmed to the records (the columns double as they grow)
+    const size = this.size;
+    const { ids, classes, otherBalances } = this;
+    const trim = <A extends Column | Uint8Array | Uint16Array>(a: A): A => a.slice(0, size) as A;
+    const n = Object.fromEntries(NUMBERS.map((k) => [k, trim(this.numbers[k])])) as Record<NumberField, Column>;
+    const s = this.stats.map(trim);
+    const classOf = trim(this.classOf);
+    const nulls = trim(this.nulls);
     const number = (k: NumberField) => (i: number) => n[k][i];
     const nullable = (k: NumberField & keyof typeof BIT) => {
       const bit = BIT[k];
@@ -141,7 +171,7 @@ export class PaymentColumns {
     };
     const dayStats = (first: number, bit: number) => (i: number): DayStats | null =>
       nulls[i] & bit ? null : { count: s[first][i], mean: s[first + 1][i], median: s[first + 2][i], p90: s[first + 3][i] };
-    return new FieldRecords<CustomerPayments>(this.size, {
+    return new FieldRecords<CustomerPayments>(size, {
       customerId: (i) => ids[i],
       invoices: number('invoices'),
       creditNotes: number('creditNotes'),
@@ -152,7 +182,7 @@ export class PaymentColumns {
       outstanding: number('outstanding'),
       overdue: number('overdue'),
       credit: number('credit'),
-      balance: number('balance'),
+      balance: otherBalances.size === 0 ? (i) => n.outstanding[i] - n.credit[i] : (i) => otherBalances.get(i) ?? n.outstanding[i] - n.credit[i],
       openInvoices: number('openInvoices'),
       overdueInvoices: number('overdueInvoices'),
       maxDaysPastDue: nullable('maxDaysPastDue'),
