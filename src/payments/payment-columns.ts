@@ -151,53 +151,71 @@ export class PaymentColumns {
    * recordColumns keeps them) as an array of its records.
    */
   finish(): RecordList<CustomerPayments> {
-    const list = this.records();
-    return list.length < 64 ? list.slice() : list;
-  }
-
-  private records(): RecordList<CustomerPayments> {
     // trimmed to the records (the columns double as they grow)
     const size = this.size;
-    const { ids, classes, otherBalances } = this;
     const trim = <A extends Column | Uint8Array | Uint16Array>(a: A): A => a.slice(0, size) as A;
-    const n = Object.fromEntries(NUMBERS.map((k) => [k, trim(this.numbers[k])])) as Record<NumberField, Column>;
-    const s = this.stats.map(trim);
-    const classOf = trim(this.classOf);
-    const nulls = trim(this.nulls);
-    const number = (k: NumberField) => (i: number) => n[k][i];
-    const nullable = (k: NumberField & keyof typeof BIT) => {
-      const bit = BIT[k];
-      return (i: number) => (nulls[i] & bit ? null : n[k][i]);
-    };
-    const dayStats = (first: number, bit: number) => (i: number): DayStats | null =>
-      nulls[i] & bit ? null : { count: s[first][i], mean: s[first + 1][i], median: s[first + 2][i], p90: s[first + 3][i] };
-    return new FieldRecords<CustomerPayments>(size, {
-      customerId: (i) => ids[i],
-      invoices: number('invoices'),
-      creditNotes: number('creditNotes'),
-      invoiced: number('invoiced'),
-      credited: number('credited'),
-      paid: number('paid'),
-      refunded: number('refunded'),
-      outstanding: number('outstanding'),
-      overdue: number('overdue'),
-      credit: number('credit'),
-      balance: otherBalances.size === 0 ? (i) => n.outstanding[i] - n.credit[i] : (i) => otherBalances.get(i) ?? n.outstanding[i] - n.credit[i],
-      openInvoices: number('openInvoices'),
-      overdueInvoices: number('overdueInvoices'),
-      maxDaysPastDue: nullable('maxDaysPastDue'),
-      settledInvoices: number('settledInvoices'),
-      daysToPay: dayStats(0, BIT.daysToPay),
-      daysLate: dayStats(4, BIT.daysLate),
-      daysLateWeighted: nullable('daysLateWeighted'),
-      sharePaidLate: nullable('sharePaidLate'),
-      shareUnpaidPastDue: nullable('shareUnpaidPastDue'),
-      collectionRate: nullable('collectionRate'),
-      lateness: nullable('lateness'),
-      class: (i) => classes[classOf[i]],
-      trend: (i): LatenessTrend | null =>
-        nulls[i] & BIT.trend ? null : { recentMeanDaysLate: s[8][i], earlierMeanDaysLate: s[9][i], increase: s[10][i], worsening: (nulls[i] & BIT.trendWorsening) !== 0 },
-      worsening: (i) => (nulls[i] & BIT.worsening) !== 0,
+    const numbers = this.numbers;
+    const list = paymentRecords({
+      size,
+      ids: this.ids,
+      classes: this.classes,
+      otherBalances: this.otherBalances,
+      n: Object.fromEntries(NUMBERS.map((k) => [k, trim(numbers[k])])) as Record<NumberField, Column>,
+      s: this.stats.map(trim),
+      classOf: trim(this.classOf),
+      nulls: trim(this.nulls),
     });
+    return list.length < 64 ? list.slice() : list;
   }
+}
+
+/**
+ * The records of trimmed columns. A function of its own: the readers' closures keep what is in its scope,
+ * and the builder with its untrimmed columns must not be (closures made in one scope share what it holds).
+ */
+function paymentRecords({ size, ids, classes, otherBalances, n, s, classOf, nulls }: {
+  size: number;
+  ids: readonly string[];
+  classes: readonly PaymentClass[];
+  otherBalances: ReadonlyMap<number, number>;
+  n: Record<NumberField, Column>;
+  s: Column[];
+  classOf: Uint8Array;
+  nulls: Uint16Array;
+}): RecordList<CustomerPayments> {
+  const number = (k: NumberField) => (i: number) => n[k][i];
+  const nullable = (k: NumberField & keyof typeof BIT) => {
+    const bit = BIT[k];
+    return (i: number) => (nulls[i] & bit ? null : n[k][i]);
+  };
+  const dayStats = (first: number, bit: number) => (i: number): DayStats | null =>
+    nulls[i] & bit ? null : { count: s[first][i], mean: s[first + 1][i], median: s[first + 2][i], p90: s[first + 3][i] };
+  return new FieldRecords<CustomerPayments>(size, {
+    customerId: (i) => ids[i],
+    invoices: number('invoices'),
+    creditNotes: number('creditNotes'),
+    invoiced: number('invoiced'),
+    credited: number('credited'),
+    paid: number('paid'),
+    refunded: number('refunded'),
+    outstanding: number('outstanding'),
+    overdue: number('overdue'),
+    credit: number('credit'),
+    balance: otherBalances.size === 0 ? (i) => n.outstanding[i] - n.credit[i] : (i) => otherBalances.get(i) ?? n.outstanding[i] - n.credit[i],
+    openInvoices: number('openInvoices'),
+    overdueInvoices: number('overdueInvoices'),
+    maxDaysPastDue: nullable('maxDaysPastDue'),
+    settledInvoices: number('settledInvoices'),
+    daysToPay: dayStats(0, BIT.daysToPay),
+    daysLate: dayStats(4, BIT.daysLate),
+    daysLateWeighted: nullable('daysLateWeighted'),
+    sharePaidLate: nullable('sharePaidLate'),
+    shareUnpaidPastDue: nullable('shareUnpaidPastDue'),
+    collectionRate: nullable('collectionRate'),
+    lateness: nullable('lateness'),
+    class: (i) => classes[classOf[i]],
+    trend: (i): LatenessTrend | null =>
+      nulls[i] & BIT.trend ? null : { recentMeanDaysLate: s[8][i], earlierMeanDaysLate: s[9][i], increase: s[10][i], worsening: (nulls[i] & BIT.trendWorsening) !== 0 },
+    worsening: (i) => (nulls[i] & BIT.worsening) !== 0,
+  });
 }
