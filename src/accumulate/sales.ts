@@ -575,8 +575,10 @@ export class SalesAccumulator {
     return new HistoryTable(
       ids,
       Int32Array.from(start),
-      days.slice(0, at),
-      amounts.slice(0, at),
+      // Views when nearly every entry is a purchase day up to `until` (the usual case: a copy would hold both
+      // arrays twice for a moment, about 80 MB at a million customers), copies otherwise.
+      at >= 0.9 * this.entries ? days.subarray(0, at) : days.slice(0, at),
+      at >= 0.9 * this.entries ? amounts.subarray(0, at) : amounts.slice(0, at),
       Float64Array.from(otherReturns),
       Float64Array.from(lines),
       margin === null ? null : Float64Array.from(margin),

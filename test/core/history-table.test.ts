@@ -79,7 +79,8 @@ describe('historyTable: the histories by column', () => {
     for (const asOf of [1899, 1500]) {
       expect(cohortRetention(table, asOf)).toEqual(cohortRetention(arrays, asOf));
       expect(suggestChurnWindow(table, asOf)).toEqual(suggestChurnWindow(arrays, asOf));
-      expect(purchaseLifetimes(table, asOf)).toEqual(purchaseLifetimes(arrays, asOf));
+      const [l, m] = [purchaseLifetimes(table, asOf), purchaseLifetimes(arrays, asOf)];
+      expect({ ...l, lifetimes: [...l.lifetimes] }).toEqual({ ...m, lifetimes: [...m.lifetimes] });
       const a = lifecycleStages(arrays, asOf, { compareAsOf: 1300 });
       const b = lifecycleStages(table, asOf, { compareAsOf: 1300 });
       expect({ ...b, customers: b.customers.slice() }).toEqual({ ...a, customers: a.customers.slice() });
