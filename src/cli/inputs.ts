@@ -97,10 +97,14 @@ export function parallelSettings(env: NodeJS.ProcessEnv): ParallelSettings {
   return { ...(threads !== undefined ? { threads } : {}), ...(minBytes !== undefined ? { minBytes } : {}) };
 }
 
-/** The settings of the candidate purchase fits on two threads from the environment: CRM_THREADS=1 fits them one after another. */
+/**
+ * The settings of the candidate purchase fits on two threads from the environment: CRM_THREADS=1 fits them one
+ * after another; CRM_FIT_MIN_CUSTOMERS is the fewest customers whose fits are shared with a worker.
+ */
 export function fitParallelSettings(env: NodeJS.ProcessEnv): FitParallelSettings {
   const threads = envInteger(env, 'CRM_THREADS');
-  return threads !== undefined ? { threads } : {};
+  const minCustomers = envInteger(env, 'CRM_FIT_MIN_CUSTOMERS');
+  return { ...(threads !== undefined ? { threads } : {}), ...(minCustomers !== undefined ? { minCustomers } : {}) };
 }
 
 /** Reads the inputs and resolves the window. @throws UsageError, InputError */
