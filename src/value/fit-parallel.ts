@@ -10,7 +10,8 @@
  * values of plain data). A ModelError of the worker comes back as the same ModelError (message and hint,
  * rebuilt from its unrendered text); any other failure of the worker (module missing or failing to load, an
  * exception, a model that cannot be cloned, no answer in time) makes the main thread fit that model itself,
- * so that the result never depends on whether the worker ran. The data are checked (validateRfm, with the
+ * so that the result never depends on whether the worker ran. A boot script sets the flag when the worker
+ * thread exits, whatever the reason, so the main thread never waits for a dead worker. The data are checked (validateRfm, with the
  * customer ids) on the main thread before the worker is started: the worker gets the three columns without
  * the ids, which only the messages of invalid data use; invalid data are fitted sequentially.
  */
