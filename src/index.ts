@@ -38,6 +38,7 @@ export * as gammaGamma from './models/gamma-gamma.js';
 export * as bgbb from './models/bg-bb.js';
 export * as sbg from './models/sbg.js';
 export { fitPurchaseModels, fitSpendModel, fitValuationModels, type ValuationModelOptions, type ValuationModels } from './value/fit-valuation.js';
+export type { FitParallelSettings } from './value/fit-parallel.js';
 export { valuePortfolio, type ValueOptions } from './value/value.js';
 export type { ValueResult } from './value/types.js';
 export { tracking, validatePurchases, validateSpend } from './value/validate.js';

@@ -29,6 +29,7 @@ import { analysePayments } from '../payments/analyse-payments.js';
 import { segmentPortfolio } from '../segment/segment-portfolio.js';
 import { DEFAULTS, type ModelChoice } from './settings.js';
 import { fitValuationModels } from '../value/fit-valuation.js';
+import type { FitParallelSettings } from '../value/fit-parallel.js';
 import { trace, type Tracer } from './trace.js';
 import type { Lookup } from '../core/types.js';
 
@@ -120,6 +121,8 @@ export const NEEDS_SALES = 'needs --sales: it is built from the purchase histori
 
 /** The settings of `crm churn`, resolved (src/cli/commands/churn.ts). */
 export interface ChurnSettings {
+  /** The at-risk list's candidate purchase fits on two threads (the CLI passes CRM_THREADS); the defaults when absent. */
+  fitParallel?: FitParallelSettings;
   /** Cohorts and churn-rate periods. */
   unit: CalendarUnit;
   /** Group by this attribute, with `attributes` holding it. */
@@ -263,7 +266,7 @@ function atRiskSection(
   let pAlive: Map<string, number> | undefined;
   try {
     // The purchase model as every valuation chooses it (the settings' model; auto: the trusted fit of lowest BIC).
-    const models = fitValuationModels(input, { model: s.model, fitSpend: false });
+    const models = fitValuationModels(input, { model: s.model, fitSpend: false, parallel: s.fitParallel });
     const fitted = models.purchase;
     const model = PURCHASE_MODELS[fitted.model as PurchaseModelName];
     pAlive = new Map(summaries.map((c) => [c.id, model.probabilityAlive(fitted.params, c.frequency, c.recency, c.T)]));

@@ -25,6 +25,7 @@ import { excludeRows } from './accounting.js';
 import type { ToolInfo } from './report.js';
 import type { ValuationSettings } from './settings.js';
 import { valuationSection, WEEK } from './valuation.js';
+import type { FitParallelSettings } from '../value/fit-parallel.js';
 
 /** An id that none of the inputs knows. Exit code 1. */
 export class UnknownCustomerError extends CrmError {}
@@ -191,7 +192,14 @@ export function monthlyTimeline(history: CustomerHistory, asOf: Day): { month: s
  *
  * @throws {UnknownCustomerError} when no input knows the id, with the ids that look like it
  */
-export function profileCustomer(data: LoadedData, w: SummaryWindow, customerId: string, settings: ValuationSettings, tool: ToolInfo): { profile: CustomerProfile; notes: string[] } {
+export function profileCustomer(
+  data: LoadedData,
+  w: SummaryWindow,
+  customerId: string,
+  settings: ValuationSettings,
+  tool: ToolInfo,
+  fitParallel?: FitParallelSettings,
+): { profile: CustomerProfile; notes: string[] } {
   const id = customerId.trim();
   if (id === '') throw new UsageError('empty customer id');
   const notes: string[] = [];
@@ -216,7 +224,7 @@ export function profileCustomer(data: LoadedData, w: SummaryWindow, customerId: 
   const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
   for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
   const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
-  const valuation = valuationSection(modelInputFromSummaries(summarize(sales, { ...w, period: { ...WEEK } }).customers), asOf, settings, { segments });
+  const valuation = valuationSection(modelInputFromSummaries(summarize(sales, { ...w, period: { ...WEEK } }).customers), asOf, settings, { segments, fitParallel });
   notes.push(...valuation.notes);
   if (valuation.value === null) notes.push(`warning: no valuation: ${valuation.reason}`);
   const value = valuation.value;

@@ -22,6 +22,7 @@ import { SCHEMA_VERSION, type ReportDocument, type SectionName } from './documen
 import { reportKpis } from './kpi.js';
 import type { ReportSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
+import type { FitParallelSettings } from '../value/fit-parallel.js';
 import { lookupOf } from './lookup.js';
 import { recordColumns, type RecordList, type WithRecords } from '../core/record-columns.js';
 import { valuationSection, WEEK } from './valuation.js';
@@ -70,7 +71,12 @@ export function overviewSection(summaries: RecordList<CustomerSummary>, first: n
  *
  * @throws {UsageError} only for settings that cannot be used; a section's own failure is its `errors` entry
  */
-export function analyseReport(data: LoadedData, window: SummaryWindow, settings: ReportSettings, { tool, tracer }: { tool: ToolInfo; tracer?: Tracer }): ReportDocument {
+export function analyseReport(
+  data: LoadedData,
+  window: SummaryWindow,
+  settings: ReportSettings,
+  { tool, tracer, fitParallel }: { tool: ToolInfo; tracer?: Tracer; /** The valuation's candidate fits on two threads (the CLI passes CRM_THREADS). */ fitParallel?: FitParallelSettings },
+): ReportDocument {
   if (!data.sales) throw new UsageError('the report needs the sales');
   const notes: string[] = unknownCustomerWarnings(data);
   const asOf = window.asOf;
@@ -112,7 +118,7 @@ export function analyseReport(data: LoadedData, window: SummaryWindow, settings:
       return rate === undefined ? undefined : (rate ?? 1);
     },
   };
-  const valuation = section('value', () => valuationSection(modelInputInPeriod(summaries, window, WEEK), asOf, settings.valuation, { segments, collectionRates, tracer }));
+  const valuation = section('value', () => valuationSection(modelInputInPeriod(summaries, window, WEEK), asOf, settings.valuation, { segments, collectionRates, tracer, fitParallel }));
   if (valuation) notes.push(...valuation.notes);
   if (valuation && valuation.value === null) errors.value ??= valuation.reason;
   const value = withColumns(valuation?.value ?? null);

@@ -13,6 +13,7 @@ import { DEFAULTS, type ValuationSettings } from './settings.js';
 import { trace, type Tracer } from './trace.js';
 import type { Lookup } from '../core/types.js';
 import type { ModelInput } from '../accumulate/model-input.js';
+import type { FitParallelSettings } from '../value/fit-parallel.js';
 
 /** The weekly period of the report's models. */
 export const WEEK = { name: 'week', days: 7 } as const;
@@ -29,12 +30,12 @@ export function valuationSection(
   input: ModelInput,
   asOf: Day,
   settings: ValuationSettings,
-  { segments, collectionRates, tracer }: { segments: Lookup<string | null>; collectionRates?: Lookup<number>; tracer?: Tracer },
+  { segments, collectionRates, tracer, fitParallel }: { segments: Lookup<string | null>; collectionRates?: Lookup<number>; tracer?: Tracer; fitParallel?: FitParallelSettings },
 ): ValuationOutcome {
   const notes: string[] = [];
   trace(tracer, 'valuation: model input');
   try {
-    const models = fitValuationModels(input, { model: settings.model, fitSpend: settings.fitSpend });
+    const models = fitValuationModels(input, { model: settings.model, fitSpend: settings.fitSpend, parallel: fitParallel });
     trace(tracer, `valuation: fit ${settings.model} and spend`);
     notes.push(...models.notes);
     const fromSales = input.margin && input.revenue ? input.margin.reduce((a, b) => a + b, 0) / Math.max(1e-9, input.revenue.reduce((a, b) => a + b, 0)) : 1;

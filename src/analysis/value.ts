@@ -15,6 +15,7 @@ import type { PaymentLedger } from '../payments/ledger.js';
 import { analysePayments } from '../payments/analyse-payments.js';
 import { customerSegments } from '../segment/segment-portfolio.js';
 import { fitValuationModels } from '../value/fit-valuation.js';
+import type { FitParallelSettings } from '../value/fit-parallel.js';
 import type { ValueResult } from '../value/types.js';
 import { valuePortfolio } from '../value/value.js';
 import type { ValuationSettings } from './settings.js';
@@ -47,6 +48,8 @@ export interface ValueSettings extends ValuationSettings {
   noMarginSource: string;
   /** The note of that case (null: none). */
   noMarginNote: string | null;
+  /** The candidate fits on two threads (the CLI passes CRM_THREADS); the defaults when absent. */
+  fitParallel?: FitParallelSettings;
 }
 
 /** What the valuation reads: the model input, and with sales the summaries, the sales, the window and the payments. */
@@ -87,7 +90,7 @@ function segmentsYearBefore(sales: SalesAccumulator, window: SummaryWindow, asOf
 /** Values the portfolio. The notes are the fits' notes, the margin note and the valuation's warnings. */
 export function analyseValue(data: ValueData, s: ValueSettings, tracer?: Tracer): { result: ValueResult; notes: string[] } {
   const notes: string[] = [];
-  const models = fitValuationModels(data.input, { model: s.model, purchaseModel: s.purchaseModel ?? null, spendModel: s.spendModel ?? null, fitSpend: s.fitSpend });
+  const models = fitValuationModels(data.input, { model: s.model, purchaseModel: s.purchaseModel ?? null, spendModel: s.spendModel ?? null, fitSpend: s.fitSpend, parallel: s.fitParallel });
   trace(tracer, 'value: fits');
   notes.push(...models.notes);
   let margin: { share: number; source: string };

@@ -8,6 +8,7 @@ import type { PeriodUnit } from '../core/types.js';
 import { InputError, renderSettings, UsageError } from '../errors.js';
 import { loadInputs, type LoadedData } from '../ingest/load.js';
 import type { ParallelSettings } from '../ingest/parallel/parallel.js';
+import type { FitParallelSettings } from '../value/fit-parallel.js';
 import type { InputKind } from '../ingest/schema.js';
 import { ledgerEnd } from '../payments/invoices.js';
 import type { RejectSink } from '../ingest/table.js';
@@ -94,6 +95,16 @@ export function parallelSettings(env: NodeJS.ProcessEnv): ParallelSettings {
   const threads = envInteger(env, 'CRM_THREADS');
   const minBytes = envInteger(env, 'CRM_PARALLEL_MIN_BYTES');
   return { ...(threads !== undefined ? { threads } : {}), ...(minBytes !== undefined ? { minBytes } : {}) };
+}
+
+/**
+ * The settings of the candidate purchase fits on two threads from the environment: CRM_THREADS=1 fits them one
+ * after another; CRM_FIT_MIN_CUSTOMERS is the fewest customers whose fits are shared with a worker.
+ */
+export function fitParallelSettings(env: NodeJS.ProcessEnv): FitParallelSettings {
+  const threads = envInteger(env, 'CRM_THREADS');
+  const minCustomers = envInteger(env, 'CRM_FIT_MIN_CUSTOMERS');
+  return { ...(threads !== undefined ? { threads } : {}), ...(minCustomers !== undefined ? { minCustomers } : {}) };
 }
 
 /** Reads the inputs and resolves the window. @throws UsageError, InputError */

@@ -16,8 +16,9 @@ import type { ModelInput } from '../accumulate/model-input.js';
 import { ModelError } from '../errors.js';
 import { UNTRUSTED_ADVICE, type FitOptions } from '../models/fit-common.js';
 import * as gammagamma from '../models/gamma-gamma.js';
-import { PURCHASE_MODEL_NAMES, PURCHASE_MODELS, type PurchaseModelName } from '../models/registry.js';
+import { PURCHASE_MODEL_NAMES, type PurchaseModelName } from '../models/registry.js';
 import type { FittedModel } from '../models/types.js';
+import { fitCandidates, type FitParallelSettings } from './fit-parallel.js';
 
 /** How a valuation turns expected transactions into money (see docs/value.md). */
 export type SpendMethod = 'gammagamma' | 'observed-mean' | 'portfolio-mean';
@@ -95,13 +96,23 @@ export interface PurchaseFits {
 /**
  * Fits the purchase models named and ranks them: trusted fits by BIC first. With one name, a ModelError of
  * the fit is thrown as it is; with several, it is recorded in `failures` and the others go on.
+ *
+ * With several names and enough customers, a worker thread fits some of them while this thread fits the
+ * others (fit-parallel.ts, `parallel`); the result is the sequential one to the last bit.
  */
-export function fitPurchaseModels(names: readonly PurchaseModelName[], input: PurchaseInput, options: FitOptions = {}): PurchaseFits {
+export function fitPurchaseModels(names: readonly PurchaseModelName[], input: PurchaseInput, options: FitOptions = {}, parallel: FitParallelSettings = {}): PurchaseFits {
+  return purchaseFitsOf(names, fitCandidates(names, purchaseData(input), options, parallel).fit);
+}
+
+const purchaseData = (input: PurchaseInput) => ({ frequency: input.frequency, recency: input.recency, T: input.T, ids: input.ids });
+
+/** The fits of `names` (each from `fit`, in the order of the names) ranked, as {@link fitPurchaseModels}. */
+function purchaseFitsOf(names: readonly PurchaseModelName[], fit: (name: PurchaseModelName) => FittedModel): PurchaseFits {
   const fits: FittedModel[] = [];
   const failures: { model: PurchaseModelName; error: string }[] = [];
   for (const name of names) {
     try {
-      fits.push(PURCHASE_MODELS[name].fit({ frequency: input.frequency, recency: input.recency, T: input.T, ids: input.ids }, options));
+      fits.push(fit(name));
     } catch (err) {
       if (!(err instanceof ModelError) || names.length === 1) throw err;
       failures.push({ model: name, error: err.message });
@@ -157,6 +168,10 @@ export function untrustedReason(fit: FittedModel): string {
   return `${why}; ${UNTRUSTED_ADVICE}`;
 }
 
+function rethrow(error: unknown): never {
+  throw error;
+}
+
 /** Options of {@link fitValuationModels}. */
 export interface ValuationModelOptions {
   /** The purchase model: one name, or 'auto' for the trusted fit of lowest BIC among all. */
@@ -169,6 +184,8 @@ export interface ValuationModelOptions {
   fitSpend?: boolean;
   /** Options of every fit (time budget, iterations). */
   fit?: FitOptions;
+  /** The candidate fits on two threads (fit-parallel.ts); the defaults when absent. */
+  parallel?: FitParallelSettings;
 }
 
 /** The models of a valuation, what was left out, and the notes to show. */
@@ -204,6 +221,8 @@ export function fitValuationModels(input: ModelInput, options: ValuationModelOpt
   let purchase: FittedModel;
   let purchaseFits: FittedModel[] = [];
   let dropped: { model: PurchaseModelName; reason: string }[] = [];
+  const fitsSpend = options.fitSpend !== false && !options.spendModel;
+  let spendFitted: { ok: true; value: ReturnType<typeof fitSpendModel> } | { ok: false; error: unknown } | undefined;
   if (options.purchaseModel) {
     purchase = options.purchaseModel;
     if (!PURCHASE_MODEL_NAMES.includes(purchase.model as PurchaseModelName)) {
@@ -214,7 +233,10 @@ export function fitValuationModels(input: ModelInput, options: ValuationModelOpt
     }
   } else {
     const names = options.model === 'auto' ? PURCHASE_MODEL_NAMES : [options.model];
-    const fitted = fitPurchaseModels(names, input, options.fit);
+    // with a worker, this thread fits the spend model too while the worker fits its purchase models
+    const candidates = fitCandidates(names, purchaseData(input), options.fit ?? {}, options.parallel, fitsSpend ? () => fitSpendModel(input, options.fit) : undefined);
+    spendFitted = candidates.extra;
+    const fitted = purchaseFitsOf(names, candidates.fit);
     purchaseFits = fitted.fits;
     dropped = fitted.dropped;
     if (fitted.best === null) {
@@ -239,7 +261,7 @@ export function fitValuationModels(input: ModelInput, options: ValuationModelOpt
   let reason: string | null = null;
   if (!spend) {
     try {
-      const fitted = fitSpendModel(input, options.fit);
+      const fitted = spendFitted === undefined ? fitSpendModel(input, options.fit) : spendFitted.ok ? spendFitted.value : rethrow(spendFitted.error);
       notes.push(...fitted.notes);
       spend = fitted.model;
       for (const w of spend.warnings) notes.push(`warning: gammagamma: ${w}`);

@@ -6,7 +6,7 @@ import { ModelError, StrictError, UsageError } from '../../errors.js';
 import { SURVIVAL_VIEWS } from '../../churn/lifetimes.js';
 import { csvLine } from '../../report/csv/line.js';
 import { jsonReplacer } from '../../report/format.js';
-import { inputsMeta, readInputs } from '../inputs.js';
+import { fitParallelSettings, inputsMeta, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
 import { addInapplicableOption, addInputOptions, addOutputOptions, outputFormat, parseDateOption, resolveOptions, textStyle } from '../options.js';
@@ -85,7 +85,7 @@ export function registerChurn(program: Command, io: Io): void {
     if (data.sales && window && options.atRisk !== false && (!Number.isInteger(top) || top < 1)) throw new UsageError('--top must be a positive whole number');
     const result: ChurnRun = analyseChurn({ sales: data.sales, payments: data.payments, window }, asOfDay, {
       unit, by, attributes, churnAfter, view, times, counts, horizon, compareAsOf, contracts: contractList,
-      atRisk: options.atRisk !== false, model: modelOption(options.model), top,
+      atRisk: options.atRisk !== false, model: modelOption(options.model), top, fitParallel: fitParallelSettings(io.env),
     });
     const notComputed = result.notComputed ?? {};
     const atRiskError = result.atRiskError;

@@ -16,6 +16,7 @@ import { addInputOptions, addOutputOptions, addWindowOptions, ingestOptions, out
 import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData } from '../model-input.js';
+import { fitParallelSettings } from '../inputs.js';
 import type { Io } from '../io.js';
 import { renderFits, type HoldoutCheck } from '../../report/text/fit.js';
 import type { SavedModel } from '../saved-model.js';
@@ -72,7 +73,7 @@ export function registerFit(program: Command, io: Io): void {
         fits = [ggompertz.fit({ frequency: loaded.input.frequency, recency: loaded.input.recency, T: loaded.input.T })];
       } else {
         const names = name === 'auto' || name === 'all' ? PURCHASE_MODEL_NAMES : [name as PurchaseModelName];
-        const fitted = fitPurchaseModels(names, loaded.input);
+        const fitted = fitPurchaseModels(names, loaded.input, {}, fitParallelSettings(io.env));
         if (name === 'auto' && fitted.best === null) {
           throw new ModelError(`no purchase model could be fitted and trusted: ${fitted.dropped.map((d) => `${d.model}: ${d.reason}`).join(' | ')}`, {
             hint: 'the purchase models need repeat purchases with varying timing; try a longer calibration window or more customers',

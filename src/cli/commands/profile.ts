@@ -14,7 +14,7 @@ import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { PURCHASE_MODEL_NAMES } from '../../models/registry.js';
 import { jsonReplacer } from '../../report/format.js';
-import { readInputs } from '../inputs.js';
+import { fitParallelSettings, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, textStyle } from '../options.js';
@@ -54,7 +54,7 @@ export function registerProfile(program: Command, io: Io): void {
     const settings = valuationFromOptions({ ...options, margin: undefined });
     const margin = marginOption(options.margin);
     const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional' }, { holdout: false });
-    const run = profileCustomer(data, window!, customerId, margin ? { ...settings, margin } : settings, { name: 'crm', version: VERSION });
+    const run = profileCustomer(data, window!, customerId, margin ? { ...settings, margin } : settings, { name: 'crm', version: VERSION }, fitParallelSettings(io.env));
     const { profile } = run;
     const notes = [...accountLines(data), ...run.notes];
     await withOutput(options.output, io, async (sink) => {

@@ -14,6 +14,7 @@ import { addInputOptions, addOutputOptions, addWindowOptions, numberOption, outp
 import { fitProse } from '../../report/table.js';
 import { diagnostics, withOutput } from '../output.js';
 import { loadModelData, type ModelData } from '../model-input.js';
+import { fitParallelSettings } from '../inputs.js';
 import { readSavedModel } from '../saved-model.js';
 import { analyseValue, type ValueData } from '../../analysis/value.js';
 import { valueFromOptions } from '../settings.js';
@@ -43,7 +44,7 @@ export async function runValue(cmd: Command, options: Record<string, unknown>, c
   if (saved && saved.model !== 'gammagamma' && !PURCHASE_MODEL_NAMES.includes(saved.model as PurchaseModelName)) {
     throw new UsageError(`crm value needs a purchase model (bgnbd, paretonbd, mbgnbd), not ${saved.model}`);
   }
-  const { result, notes } = analyseValue(valueData(loaded), settings, trace);
+  const { result, notes } = analyseValue(valueData(loaded), { ...settings, fitParallel: fitParallelSettings(io.env) }, trace);
   // The output needs the input's meta and notes only: the per-customer data (summaries, sales, payments)
   // are let go before it is written.
   loaded.data = null;
