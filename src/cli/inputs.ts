@@ -90,7 +90,7 @@ function envInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-/** The parallel sales ingest's settings from the environment: CRM_THREADS, CRM_PARALLEL_MIN_BYTES. */
+/** The parallel ingest's settings (sales and payments) from the environment: CRM_THREADS, CRM_PARALLEL_MIN_BYTES. */
 export function parallelSettings(env: NodeJS.ProcessEnv): ParallelSettings {
   const threads = envInteger(env, 'CRM_THREADS');
   const minBytes = envInteger(env, 'CRM_PARALLEL_MIN_BYTES');

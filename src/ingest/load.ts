@@ -12,9 +12,10 @@ import { own, shownValue, ValuePool } from '../core/strings.js';
 import { SalesAccumulator, type SaleRow, type SalesWindow } from '../accumulate/sales.js';
 import { futureDate, latestDay, productParts, readProduct, readTable, RowError, type FastRows, type FieldReader, type ResolvedColumns, type IngestOptions, type ProgressCallback, type RejectSink, type RowAccount } from './table.js';
 import { databaseSource, isDatabaseUrl, readDatabaseTable } from './database.js';
-import { planRanges, readSalesParallel, type ParallelSettings, type SalesIngestInfo } from './parallel/parallel.js';
+import { PAYMENTS_FIRST_SHARE, planRanges, readPaymentsParallel, readSalesParallel, type IngestInfo, type ParallelSettings } from './parallel/parallel.js';
 import { mappedHeader, normalizeHeader, type InputKind } from './schema.js';
 import { inputName } from './source.js';
+import { paymentColumns, PaymentValues } from './payment-line.js';
 import { solid } from './chars.js';
 
 /** What to do with sales or payments of a customer_id missing from the customers file. */
@@ -56,7 +57,7 @@ export interface LoadRequest {
   ingest: Record<'customers' | 'sales' | 'payments' | 'summary', IngestOptions> & Partial<Record<InputKind, IngestOptions>>;
   window: SalesWindow;
   unknown: UnknownPolicy;
-  /** The parallel sales ingest (parallel.ts); the defaults when absent (the CLI passes CRM_THREADS and CRM_PARALLEL_MIN_BYTES). */
+  /** The parallel ingest of the sales and payments (parallel.ts); the defaults when absent (the CLI passes CRM_THREADS and CRM_PARALLEL_MIN_BYTES). */
   parallel?: ParallelSettings;
 }
 
@@ -89,7 +90,9 @@ export interface LoadedData {
   costs?: CostRow[];
   unknownCosts?: UnknownCustomers;
   /** How the sales file was read (in parallel byte ranges or sequentially, and why). */
-  salesIngest?: SalesIngestInfo;
+  salesIngest?: IngestInfo;
+  /** How the payments file was read (in parallel byte ranges or sequentially, and why). */
+  paymentsIngest?: IngestInfo;
   /** Warnings about how the inputs read (an amount that looks like a unit price), for the run's notes. */
   warnings?: string[];
 }
@@ -288,77 +291,67 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
     const latest = latestDay(request.ingest.payments, request.window.asOf);
     const last = latest ?? Infinity;
     const file = inputName(request.payments);
-    const { account } = await readInput<PaymentRecord | null>(
-      request.payments,
-      'payments',
-      request.ingest.payments,
-      io,
-      (reader, cols) => {
-        const ix = cols.index;
-        const customerId = reader.requiredText(ix.customer_id);
-        const invoiceId = reader.requiredText(ix.invoice_id);
-        const invoiceDate = reader.date(ix.invoice_date);
-        if (invoiceDate > last) throw futureDate(invoiceDate, latest!, ix.invoice_date + 1);
-        const dueDate = reader.date(ix.due_date);
-        const amount = reader.amount(ix.amount);
-        const paidDate = reader.optionalDate(ix.paid_date);
-        if (paidDate !== null && paidDate > last) throw futureDate(paidDate, latest!, ix.paid_date + 1);
-        const paid = reader.optionalAmount(ix.paid_amount);
-        if (paidDate === null && paid !== null && paid !== 0) {
-          throw new RowError('paid_amount given without paid_date', 'paid_amount without paid_date', ix.paid_amount + 1);
-        }
-        if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
-        return {
-          customerId,
-          invoiceId,
-          invoiceDate,
-          dueDate,
-          amount,
-          paidDate,
-          paidAmount: paidDate === null ? 0 : (paid ?? amount),
-          file,
-          line: 0,
-        };
-      },
-      (row, line) => {
-        if (row === null) return 'unknown customer';
-        row.line = line;
-        payments.push(row);
-      },
-      (columns) => {
-        // The same steps as above on a plain line without a fields array; any doubt (an empty required
-        // value, a date or amount the digit readers do not take) declines the line before anything is
-        // counted, and the steps above then give the row, or its error, exactly as before.
-        const ix = columns.index;
-        const checkFast = fastCustomerCheck(tracker);
-        return (f, line) => {
-          const customerId = f.requiredText(ix.customer_id);
-          if (customerId === '') return false;
-          const invoiceId = f.requiredText(ix.invoice_id);
-          if (invoiceId === '') return false;
-          const invoiceDate = f.date(ix.invoice_date);
-          if (invoiceDate !== invoiceDate || invoiceDate > last) return false;
-          const dueDate = f.date(ix.due_date);
-          if (dueDate !== dueDate) return false;
-          const amount = f.amount(ix.amount);
-          if (amount !== amount) return false;
-          let paidDate: number | null = null;
-          if (ix.paid_date >= 0 && !f.empty(ix.paid_date)) {
-            paidDate = f.date(ix.paid_date);
-            if (paidDate !== paidDate || paidDate > last) return false;
-          }
-          let paid: number | null = null;
-          if (ix.paid_amount >= 0 && !f.empty(ix.paid_amount)) {
-            paid = f.amount(ix.paid_amount);
-            if (paid !== paid) return false;
-          }
-          if (paidDate === null && paid !== null && paid !== 0) return false;
-          const customer = checkFast(customerId);
-          if (customer !== true) return customer;
-          payments.add(customerId, invoiceId, invoiceDate, dueDate, amount, paidDate, paidDate === null ? 0 : (paid ?? amount), file, line);
-        };
-      },
-    );
+    const convert = (reader: FieldReader, cols: ResolvedColumns): PaymentRecord | null => {
+      const ix = cols.index;
+      const customerId = reader.requiredText(ix.customer_id);
+      const invoiceId = reader.requiredText(ix.invoice_id);
+      const invoiceDate = reader.date(ix.invoice_date);
+      if (invoiceDate > last) throw futureDate(invoiceDate, latest!, ix.invoice_date + 1);
+      const dueDate = reader.date(ix.due_date);
+      const amount = reader.amount(ix.amount);
+      const paidDate = reader.optionalDate(ix.paid_date);
+      if (paidDate !== null && paidDate > last) throw futureDate(paidDate, latest!, ix.paid_date + 1);
+      const paid = reader.optionalAmount(ix.paid_amount);
+      if (paidDate === null && paid !== null && paid !== 0) {
+        throw new RowError('paid_amount given without paid_date', 'paid_amount without paid_date', ix.paid_amount + 1);
+      }
+      if (!checkUnknown(tracker, customerId, ix.customer_id + 1)) return null;
+      return {
+        customerId,
+        invoiceId,
+        invoiceDate,
+        dueDate,
+        amount,
+        paidDate,
+        paidAmount: paidDate === null ? 0 : (paid ?? amount),
+        file,
+        line: 0,
+      };
+    };
+    const consume = (row: PaymentRecord | null, line: number): string | void => {
+      if (row === null) return 'unknown customer';
+      row.line = line;
+      payments.push(row);
+    };
+    const fast: FastRows = (columns, delimiter) => {
+      // The same steps as above on a plain line without a fields array; any doubt (an empty required
+      // value, a date or amount the digit readers do not take) declines the line before anything is
+      // counted, and the steps above then give the row, or its error, exactly as before.
+      const cols = paymentColumns(columns, delimiter);
+      const values = new PaymentValues(cols, last);
+      const checkFast = fastCustomerCheck(tracker);
+      return (f, line) => {
+        const customerId = f.requiredText(cols.customerId);
+        if (customerId === '') return false;
+        const invoiceId = f.requiredText(cols.invoiceId);
+        if (invoiceId === '' || !values.read(f)) return false;
+        const customer = checkFast(customerId);
+        if (customer !== true) return customer;
+        const v = values;
+        payments.add(customerId, invoiceId, v.invoiceDate, v.dueDate, v.amount, v.paid ? v.paidDate : null, v.paidAmount, file, line);
+      };
+    };
+    const plan = isDatabaseUrl(request.payments)
+      ? 'read from a database'
+      : await planRanges(request.payments, request.ingest.payments, request.parallel, PAYMENTS_FIRST_SHARE);
+    let account: RowAccount;
+    if (typeof plan === 'string') {
+      ({ account } = await readInput(request.payments, 'payments', request.ingest.payments, io, convert, consume, fast));
+      data.paymentsIngest = { ranges: 1, sequential: plan, sequentialFrom: 0 };
+    } else {
+      const parts = { convert, consume, fast, payments, file, latest, known: data.customers, unknown: request.unknown, note: tracker.note };
+      ({ account, info: data.paymentsIngest } = await readPaymentsParallel(request.payments, request.ingest.payments, io, plan, parts, request.parallel));
+    }
     payments.trim();
     data.payments = payments;
     data.accounts.push(account);

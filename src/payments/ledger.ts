@@ -103,6 +103,64 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
 
   /** Appends one row given by its fields (as {@link push}, without a record object: the reader's fast path). */
   add(customerId: string, invoiceId: string, invoiceDate: Day, dueDate: Day, amount: number, paidDate: Day | null, paidAmount: number, file: string, line: number): void {
+    // a customer's rows often come together (exports sorted by customer): the last customer is kept, and the
+    // index (a Map of every customer) is looked up only when the customer changes
+    const c = customerId === this.lastCustomerId ? this.lastCustomer : this.intern(customerId);
+    this.lastCustomerId = customerId;
+    this.lastCustomer = c;
+    const i = this.newRow();
+    this.addInvoiceId(i, invoiceId);
+    this.setRow(i, c, invoiceDate, dueDate, amount, paidDate === null ? NO_DATE : paidDate, paidAmount, file, line);
+  }
+
+  /** The index of a customer in {@link ids}, added when new. */
+  intern(customerId: string): number {
+    let c = this.index.get(customerId);
+    if (c === undefined) {
+      c = this.ids.length;
+      const id = own(customerId);
+      this.ids.push(id);
+      this.index.set(id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Appends one row whose customer is `ids[c]` (see {@link intern}) and whose invoice id is `wideId` when given,
+   * else the Latin-1 bytes `idSource[idStart..idEnd)`; a paid date of {@link NO_DATE} is none. The same row as
+   * {@link add} with the same values: the parallel reader's rows (ingest/parallel/parallel.ts).
+   */
+  addRow(
+    c: number,
+    idSource: Uint8Array,
+    idStart: number,
+    idEnd: number,
+    wideId: string | undefined,
+    invoiceDate: Day,
+    dueDate: Day,
+    amount: number,
+    paidDate: number,
+    paidAmount: number,
+    file: string,
+    line: number,
+  ): void {
+    const i = this.newRow();
+    const n = idEnd - idStart;
+    const at = this.idUsed;
+    if (wideId !== undefined || at + n > 0xffffffff) this.addInvoiceId(i, wideId ?? Buffer.from(idSource.buffer, idSource.byteOffset + idStart, n).toString('latin1'));
+    else {
+      if (at + n > this.idBytes.length) this.growIds(at + n);
+      // byte by byte: ids are short, and a subarray per row would cost more than the copy
+      const bytes = this.idBytes;
+      for (let k = 0; k < n; k++) bytes[at + k] = idSource[idStart + k];
+      this.idUsed = at + n;
+      this.idEnd[i] = at + n;
+    }
+    this.setRow(i, c, invoiceDate, dueDate, amount, paidDate, paidAmount, file, line);
+  }
+
+  /** The index of a new row (the columns grow when full). */
+  private newRow(): number {
     const i = this.size;
     if (i === this.capacity) {
       const c = this.capacity * 2;
@@ -117,17 +175,11 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
       this.idEnd = grow(this.idEnd, c);
       this.capacity = c;
     }
-    // a customer's rows often come together (exports sorted by customer): the last customer is kept, and the
-    // index (a Map of every customer) is looked up only when the customer changes
-    let c = customerId === this.lastCustomerId ? this.lastCustomer : this.index.get(customerId);
-    if (c === undefined) {
-      c = this.ids.length;
-      const id = own(customerId);
-      this.ids.push(id);
-      this.index.set(id, c);
-    }
-    this.lastCustomerId = customerId;
-    this.lastCustomer = c;
+    return i;
+  }
+
+  /** Sets the fields of new row i but its invoice id, and counts it. */
+  private setRow(i: number, c: number, invoiceDate: Day, dueDate: Day, amount: number, paidDate: number, paidAmount: number, file: string, line: number): void {
     // rows come file by file: the last file's index is kept
     let f = file === this.lastFile ? this.lastFileIndex : this.fileIndex.get(file);
     if (f === undefined) {
@@ -138,10 +190,9 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
     this.lastFile = file;
     this.lastFileIndex = f;
     this.customer[i] = c;
-    this.addInvoiceId(i, invoiceId);
     this.invoiceDate[i] = invoiceDate;
     this.dueDate[i] = dueDate;
-    this.paidDate[i] = paidDate === null ? NO_DATE : paidDate;
+    this.paidDate[i] = paidDate;
     this.amount[i] = amount;
     this.paidAmount[i] = paidAmount;
     this.line[i] = line;
@@ -154,6 +205,12 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
   private lastFile: string | null = null;
   private lastFileIndex = 0;
 
+  /** Makes room for `n` bytes of invoice ids. */
+  private growIds(n: number): void {
+    this.idBytes = grow(this.idBytes, Math.max(2 * this.idBytes.length, n));
+    this.idText = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
+  }
+
   /** Stores the invoice id of row i (see `idBytes`). */
   private addInvoiceId(i: number, id: string): void {
     const n = id.length;
@@ -163,10 +220,7 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
       this.idEnd[i] = at;
       return;
     }
-    if (at + n > this.idBytes.length) {
-      this.idBytes = grow(this.idBytes, Math.max(2 * this.idBytes.length, at + n));
-      this.idText = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
-    }
+    if (at + n > this.idBytes.length) this.growIds(at + n);
     const bytes = this.idBytes;
     for (let k = 0; k < n; k++) {
       const code = id.charCodeAt(k);

@@ -37,7 +37,7 @@ export function compiledSrc(): string {
   return out;
 }
 
-/** The URL of a compiled module of src/, e.g. compiledModule('ingest/parallel/sales-worker.js'). */
+/** The URL of a compiled module of src/, e.g. compiledModule('ingest/parallel/worker.js'). */
 export function compiledModule(path: string): URL {
   return pathToFileURL(join(compiledSrc(), path));
 }

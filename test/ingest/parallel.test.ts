@@ -15,7 +15,8 @@ import { createRng } from '../../src/core/random.js';
 import { defaultTruth, generateCompany } from '../../src/generate/company.js';
 import { loadInputs, type UnknownPolicy } from '../../src/ingest/load.js';
 import type { ParallelSettings } from '../../src/ingest/parallel/parallel.js';
-import { compiledModule, removeCompiled } from '../helpers/compiled.js';
+import { removeCompiled } from '../helpers/compiled.js';
+import { before, expectParallel, parallel, sameAs, SEQUENTIAL, type Run } from '../helpers/parallel.js';
 import { DEFAULT_INGEST, type IngestOptions } from '../../src/ingest/table.js';
 import { tempFiles, salesState } from '../helpers/ingest.js';
 import { fixture, projectRoot } from '../helpers/data.js';
@@ -30,13 +31,6 @@ interface Extra {
   calibrationEnd?: number;
 }
 
-interface Run {
-  error?: string;
-  state?: unknown;
-  ranges?: number;
-  sequential?: string;
-  sequentialFrom?: number;
-}
 
 /** Loads the sales (and customers) and returns the whole accumulated state, or the error. */
 async function load(sales: string, parallel: ParallelSettings, extra: Extra = {}): Promise<Run> {
@@ -70,30 +64,8 @@ async function load(sales: string, parallel: ParallelSettings, extra: Extra = {}
   }
 }
 
-const SEQUENTIAL: ParallelSettings = { threads: 1 };
-const PARALLEL: ParallelSettings = { threads: 2, minBytes: 0, workerUrl: compiledModule('ingest/parallel/sales-worker.js') };
-
-/** Runs both paths; expects the same state (or error) and returns the parallel run. */
-async function same(path: string, parallel: ParallelSettings = PARALLEL, extra: Extra = {}): Promise<Run> {
-  const reference = await load(path, SEQUENTIAL, extra);
-  const run = await load(path, parallel, extra);
-  if (reference.error === undefined) expect(reference.sequential).toBe('one thread');
-  expect({ error: run.error, state: run.state }).toEqual({ error: reference.error, state: reference.state });
-  return run;
-}
-
-/** Expects a run read in `ranges` ranges to their ends. */
-function expectParallel(run: Run, ranges = 2): void {
-  expect({ ranges: run.ranges, sequential: run.sequential }).toEqual({ ranges, sequential: undefined });
-}
-
-/** Settings that split just before the line starting with `marker` (its first occurrence). */
-function before(path: string, marker: string, more: ParallelSettings = {}): ParallelSettings {
-  const text = readFileSync(path, 'latin1');
-  const at = text.indexOf(`\n${marker}`);
-  if (at < 0) throw new Error(`no line ${marker}`);
-  return { ...PARALLEL, at: [at], ...more };
-}
+const PARALLEL = parallel();
+const same = sameAs(load);
 
 let company: { sales: string; customers: string; allCustomers: string; byDate: string };
 
