@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField } from '../../src/report/csv/line.js';
+import { csvField, csvLine, type CsvValue } from '../../src/report/csv/line.js';
 import { clean } from '../../src/report/format.js';
 import { createRng } from '../../src/core/random.js';
 
@@ -44,5 +44,21 @@ describe('csvField numbers', () => {
     for (const value of cases) expect([value, csvField(value)]).toEqual([value, reference(value)]);
     expect(csvField(100000000000.4)).toBe('100000000000');
     expect(csvField(0.1 + 0.2)).toBe('0.3');
+  });
+});
+
+describe('csvLine', () => {
+  it('joins the fields with commas and ends the line, as mapping csvField and joining does', () => {
+    const rows: CsvValue[][] = [
+      [],
+      [null],
+      ['a'],
+      ['=1+2', 'x,y', 'say "hi"', 'two\nlines', 0.1 + 0.2, -0, 1e21, Number.NaN, Infinity, true, false, undefined, 42, ''],
+    ];
+    for (const formulaSafe of [true, false]) {
+      for (const row of rows) expect(csvLine(row, formulaSafe)).toBe(row.map((v) => csvField(v, formulaSafe)).join(',') + '\n');
+    }
+    expect(csvLine([])).toBe('\n');
+    expect(csvLine(['a', null, 1.5])).toBe('a,,1.5\n');
   });
 });
