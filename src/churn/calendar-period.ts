@@ -45,8 +45,24 @@ export function periodIndex(day: Day, unit: CalendarUnit): number {
     // 1970-01-01 is a Thursday: its week starts on day -3 (Monday 1969-12-29)
     return Math.floor((day + 3) / 7);
   }
-  const { year, month } = dayToYmd(day);
-  return unit === 'month' ? year * 12 + (month - 1) : year * 4 + Math.floor((month - 1) / 3);
+  const months = monthIndex(day);
+  // year × 4 + quarter of the year: 12 × year is a multiple of 3
+  return unit === 'month' ? months : Math.floor(months / 3);
+}
+
+/** Months since year 0 of each day seen (cohorts, churn rates and KPIs ask for a few thousand days millions of times). */
+const monthsOfDay = new Map<number, number>();
+
+/** Months since year 0 (year × 12 + month − 1) of the month that contains `day`. */
+function monthIndex(day: Day): number {
+  let months = monthsOfDay.get(day);
+  if (months === undefined) {
+    const { year, month } = dayToYmd(day);
+    months = year * 12 + (month - 1);
+    if (monthsOfDay.size > 100_000) monthsOfDay.clear();
+    monthsOfDay.set(day, months);
+  }
+  return months;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromYmd } from '../../src/core/days.js';
+import { dayFromYmd, dayToYmd } from '../../src/core/days.js';
 import { UsageError } from '../../src/errors.js';
 import { parseCalendarUnit, periodIndex, periodOf, periodOfIndex } from '../../src/churn/calendar-period.js';
 
@@ -32,5 +32,19 @@ describe('calendar periods', () => {
     expect(parseCalendarUnit('q')).toBe('quarter');
     expect(parseCalendarUnit('weeks')).toBe('week');
     expect(() => parseCalendarUnit('year')).toThrow(UsageError);
+  });
+});
+
+describe('periodIndex of months and quarters, remembered per day', () => {
+  it('is year × 12 + month − 1 and year × 4 + quarter − 1, asked twice, over 3,000 years of days and negative years', () => {
+    const days = [dayFromYmd(-1, 12, 31), dayFromYmd(0, 1, 1), dayFromYmd(-401, 3, 1), dayFromYmd(1969, 12, 31), 0, 0.5, -0.5];
+    for (let d = dayFromYmd(1, 1, 1); d < dayFromYmd(3000, 1, 1); d += 37) days.push(d);
+    for (const pass of [1, 2]) {
+      for (const day of days) {
+        const { year, month } = dayToYmd(day);
+        expect(periodIndex(day, 'month'), `${day} pass ${pass}`).toBe(year * 12 + month - 1);
+        expect(periodIndex(day, 'quarter'), `${day} pass ${pass}`).toBe(year * 4 + Math.floor((month - 1) / 3));
+      }
+    }
   });
 });
