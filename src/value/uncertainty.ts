@@ -191,15 +191,18 @@ export function equityDraws(input: {
       for (let i = 0; i < k; i++) e += purchaseGrad[t * k + i] * delta[i];
       factor[t] = Math.exp(e);
     }
+    // the same sums, term by term and in the same order; the spend case in a loop of its own, with its
+    // gradient and deltas in locals (a million customers per draw)
     let sum = 0;
-    for (let c = 0; c < clv.length; c++) {
-      let v = clv[c] * factor[tupleOf[c]];
-      if (spendDelta && input.spendGrad) {
-        const o = 3 * c;
-        v *= Math.exp(input.spendGrad[o] * spendDelta[0] + input.spendGrad[o + 1] * spendDelta[1] + input.spendGrad[o + 2] * spendDelta[2]);
+    const spendGrad = input.spendGrad;
+    if (spendDelta && spendGrad) {
+      const [s0, s1, s2] = spendDelta;
+      for (let c = 0, o = 0; c < clv.length; c++, o += 3) {
+        let v = clv[c] * factor[tupleOf[c]];
+        v *= Math.exp(spendGrad[o] * s0 + spendGrad[o + 1] * s1 + spendGrad[o + 2] * s2);
+        sum += v;
       }
-      sum += v;
-    }
+    } else for (let c = 0; c < clv.length; c++) sum += clv[c] * factor[tupleOf[c]];
     out[d] = sum;
   }
   return out.sort();

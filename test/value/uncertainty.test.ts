@@ -12,6 +12,7 @@ import { PURCHASE_MODELS } from '../../src/models/registry.js';
 import type { FittedModel } from '../../src/models/types.js';
 import { discountedTransactions, stepRate } from '../../src/value/clv.js';
 import { valuePortfolio } from '../../src/value/value.js';
+import { cholesky, equityDraws } from '../../src/value/uncertainty.js';
 
 const TRUE_BG = { r: 0.5, alpha: 6, a: 0.7, b: 2.5 };
 const TRUE_GG = { p: 6, q: 4, gamma: 15 };
@@ -219,4 +220,54 @@ describe('intervals from parameter uncertainty', () => {
     expect(customerCoverage / sets).toBeGreaterThanOrEqual(0.85);
     expect(customerCoverage / sets).toBeLessThanOrEqual(0.95);
   }, 60_000);
+});
+
+describe('equityDraws', () => {
+  /** The draws written out plainly: Σ CLV·exp(g_D·δθ)·exp(g_S·δφ) per draw, deltas from L·z in draw order. */
+  function plainDraws(input: Parameters<typeof equityDraws>[0]): Float64Array {
+    const rng = createRng(input.seed);
+    const correlated = (l: number[][]): number[] => {
+      const z = l.map(() => rng.normal());
+      return l.map((row) => row.reduce((s, v, j) => s + v * z[j], 0));
+    };
+    const out = new Float64Array(input.draws);
+    for (let d = 0; d < input.draws; d++) {
+      const delta = correlated(cholesky(input.purchaseCov));
+      const spendDelta = input.spendCov ? correlated(cholesky(input.spendCov)) : null;
+      let sum = 0;
+      for (let c = 0; c < input.clv.length; c++) {
+        const t = input.tupleOf[c];
+        let e = 0;
+        for (let i = 0; i < input.k; i++) e += input.purchaseGrad[t * input.k + i] * delta[i];
+        let v = input.clv[c] * Math.exp(e);
+        if (spendDelta && input.spendGrad) v *= Math.exp(input.spendGrad[3 * c] * spendDelta[0] + input.spendGrad[3 * c + 1] * spendDelta[1] + input.spendGrad[3 * c + 2] * spendDelta[2]);
+        sum += v;
+      }
+      out[d] = sum;
+    }
+    return out.sort();
+  }
+
+  it('gives the plainly written draws to the last bit, with and without spend uncertainty', () => {
+    const rng = createRng(5);
+    const n = 500;
+    const tuples = 40;
+    const k = 4;
+    const base = {
+      clv: Float64Array.from({ length: n }, () => rng.uniform() * 100),
+      tupleOf: Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * tuples)),
+      purchaseGrad: Float64Array.from({ length: tuples * k }, () => rng.normal()),
+      k,
+      purchaseCov: [[0.04, 0.01, 0, 0], [0.01, 0.03, 0.005, 0], [0, 0.005, 0.02, 0], [0, 0, 0, 0.01]],
+      draws: 50,
+      seed: 9,
+    };
+    const withSpend = { ...base, spendGrad: Float64Array.from({ length: 3 * n }, () => rng.normal()), spendCov: [[0.02, 0, 0.001], [0, 0.01, 0], [0.001, 0, 0.03]] };
+    for (const input of [{ ...base, spendGrad: null, spendCov: null }, withSpend]) {
+      const got = equityDraws(input);
+      const expected = plainDraws(input);
+      expect(got.length).toBe(50);
+      expect(Array.from(got).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+    }
+  });
 });
