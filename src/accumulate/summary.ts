@@ -8,7 +8,7 @@ import { addMoney } from '../core/money.js';
 import type { Day } from '../core/days.js';
 import type { CustomerSummary, PeriodUnit } from '../core/types.js';
 import { setting, UsageError } from '../errors.js';
-import { compareIds, CustomerState, type SalesAccumulator } from './sales.js';
+import { compareIds, CustomerState, grow, type SalesAccumulator } from './sales.js';
 import { FieldRecords, type RecordList } from '../core/record-columns.js';
 
 /** Parses `--period`: day, week, month, or a number of days. @throws UsageError */
@@ -183,16 +183,11 @@ class SummaryColumns {
 
   private grow(): void {
     const c = this.capacity * 2;
-    const grown = <A extends Float64Array | Uint8Array>(a: A): A => {
-      const b = new (a.constructor as new (n: number) => A)(c);
-      b.set(a);
-      return b;
-    };
-    this.numbers = this.numbers.map(grown);
-    this.holdout = this.holdout.map(grown);
+    this.numbers = this.numbers.map((a) => grow(a, c));
+    this.holdout = this.holdout.map((a) => grow(a, c));
     if (this.margin !== null) {
-      this.margin = grown(this.margin);
-      this.marginNull = grown(this.marginNull!);
+      this.margin = grow(this.margin, c);
+      this.marginNull = grow(this.marginNull!, c);
     }
     this.capacity = c;
   }

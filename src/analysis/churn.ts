@@ -13,7 +13,7 @@ import { modelInputFromSummaries } from '../accumulate/model-input.js';
 import { ModelError } from '../errors.js';
 import { periodIndex, periodOfIndex, type CalendarUnit } from '../churn/calendar-period.js';
 import { cohortRetention, MISSING_GROUP, type CohortRetention } from '../churn/cohorts.js';
-import { contractLifetimes, purchaseLifetimes, resolveChurnWindow, survivalDefinition, type ChurnWindow, type Contract, lifetimeColumns, type Lifetime, type LifetimeData, type SurvivalView } from '../churn/lifetimes.js';
+import { contractLifetimes, purchaseLifetimes, resolveChurnWindow, survivalDefinition, type ChurnWindow, type Contract, lifetimeColumns, rowsByGroup, type Lifetime, type LifetimeData, type SurvivalView } from '../churn/lifetimes.js';
 import { kaplanMeierColumns, survivalAt, type KaplanMeierCurve } from '../churn/kaplan-meier.js';
 import { logRankColumns, type LogRankResult } from '../churn/log-rank.js';
 import { churnRates } from '../churn/churn-rate.js';
@@ -42,17 +42,9 @@ export function survivalOf(lifetimes: LifetimeData, by: string | undefined, time
   let logRank: LogRankResult | null = null;
   if (by) {
     // the groups in sorted order, a lifetime without a group in MISSING_GROUP
-    const rowsOf = new Map<string, number[]>();
-    for (let i = 0; i < columns.length; i++) {
-      const code = columns.group === null ? -1 : columns.group[i];
-      const name = code < 0 ? MISSING_GROUP : columns.groups[code];
-      const rows = rowsOf.get(name);
-      if (rows === undefined) rowsOf.set(name, [i]);
-      else rows.push(i);
-    }
-    const names = [...rowsOf.keys()].sort();
-    groups = names.map((g) => ({ group: g, curve: kaplanMeierColumns(columns.duration, columns.churned, rowsOf.get(g)!) }));
-    logRank = logRankColumns(names, columns.duration, columns.churned, names.map((g) => rowsOf.get(g)!));
+    const { names, rows } = rowsByGroup(columns, MISSING_GROUP);
+    groups = names.map((g, k) => ({ group: g, curve: kaplanMeierColumns(columns.duration, columns.churned, rows[k]) }));
+    logRank = logRankColumns(names, columns.duration, columns.churned, rows);
   }
   const survival: ChurnSurvival = {
     view: lifetimes.source === 'contracts' ? 'contracts' : (lifetimes.view ?? 'observed'),

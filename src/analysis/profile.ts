@@ -11,7 +11,7 @@ import { dayToIso, dayToYmd, type Day } from '../core/days.js';
 import type { CustomerHistory, CustomerSummary } from '../core/types.js';
 import { compareIds, summarize, type SummaryWindow } from '../accumulate/summary.js';
 import { histories, historyOf } from '../accumulate/sales.js';
-import { modelInputFromSummaries } from '../accumulate/model-input.js';
+import { modelInputInPeriod } from '../accumulate/model-input.js';
 import { CrmError, UsageError } from '../errors.js';
 import type { LoadedData } from '../ingest/load.js';
 import { segmentPortfolio, type CustomerSegment } from '../segment/segment-portfolio.js';
@@ -224,7 +224,7 @@ export function profileCustomer(
   const segment = segmentPortfolio(summaries, { asOf, attributes: data.customers, clusters: { seed: 1 } });
   for (const warning of segment.warnings) notes.push(`warning: segment: ${warning}`);
   const segments = new Map(segment.customers.map((c) => [c.customerId, c.segment]));
-  const valuation = valuationSection(modelInputFromSummaries(summarize(sales, { ...w, period: { ...WEEK } }).customers), asOf, settings, { segments, fitParallel });
+  const valuation = valuationSection(modelInputInPeriod(summaries, w, WEEK), asOf, settings, { segments, fitParallel });
   notes.push(...valuation.notes);
   if (valuation.value === null) notes.push(`warning: no valuation: ${valuation.reason}`);
   const value = valuation.value;

@@ -19,7 +19,7 @@
  */
 import { dayToIso, type Day } from '../core/days.js';
 import { periodIndex, periodOfIndex, type CalendarUnit } from './calendar-period.js';
-import { lifetimeColumns, type LifetimeColumns, type LifetimeData } from './lifetimes.js';
+import { lifetimeColumns, rowsByGroup, type LifetimeColumns, type LifetimeData } from './lifetimes.js';
 
 /** Options of {@link churnRates}. */
 export interface ChurnRateOptions {
@@ -91,13 +91,8 @@ export function churnRates(data: LifetimeData, options: ChurnRateOptions = {}): 
         : `a customer is lost in the period where the silence after the last purchase reaches ${data.window?.days} days (churn dated last purchase + ${data.window?.days} days)`;
   const columns = lifetimeColumns(data);
   const overall = series(columns, null, data.asOf, unit, finalThrough);
-  // the rows of each group, groups in sorted order
-  const members: number[][] = columns.groups.map(() => []);
-  if (columns.group !== null) for (let i = 0; i < columns.length; i++) if (columns.group[i] >= 0) members[columns.group[i]].push(i);
-  const groups = columns.groups
-    .map((group, code) => ({ group, code }))
-    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
-    .map(({ group, code }) => ({ group, series: series(columns, members[code], data.asOf, unit, finalThrough) }));
+  const { names, rows } = rowsByGroup(columns, null);
+  const groups = names.map((group, g) => ({ group, series: series(columns, rows[g], data.asOf, unit, finalThrough) }));
   return { unit, asOf: data.asOf, definition, overall, groups };
 }
 

@@ -332,6 +332,24 @@ export interface LifetimeColumns {
   groups: string[];
 }
 
+/**
+ * The rows of each group of `columns`, the groups in sorted order of their names; a lifetime without a group
+ * goes to `missing`, or is left out when it is null.
+ */
+export function rowsByGroup(columns: LifetimeColumns, missing: string | null): { names: string[]; rows: number[][] } {
+  const rowsOf = new Map<string, number[]>();
+  for (let i = 0; i < columns.length; i++) {
+    const code = columns.group === null ? -1 : columns.group[i];
+    const name = code < 0 ? missing : columns.groups[code];
+    if (name === null) continue;
+    const rows = rowsOf.get(name);
+    if (rows === undefined) rowsOf.set(name, [i]);
+    else rows.push(i);
+  }
+  const names = [...rowsOf.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { names, rows: names.map((name) => rowsOf.get(name)!) };
+}
+
 /** The columns of the lists made by {@link purchaseLifetimes}. */
 const stored = new WeakMap<object, LifetimeColumns>();
 
