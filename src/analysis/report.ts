@@ -12,7 +12,7 @@ import { historyTable } from '../accumulate/sales.js';
 import { CrmError, UsageError } from '../errors.js';
 import type { LoadedData } from '../ingest/load.js';
 import { segmentPortfolio } from '../segment/segment-portfolio.js';
-import { analysePayments } from '../payments/analyse-payments.js';
+import { analysePaymentsAhead, type PaymentsParallelSettings } from '../payments/payments-parallel.js';
 import { atRiskList } from '../churn/at-risk.js';
 import { runProfitability } from '../performance/profitability.js';
 import { excludeRows, unknownCustomers, unknownCustomerWarnings } from './accounting.js';
@@ -75,9 +75,23 @@ export function analyseReport(
   data: LoadedData,
   window: SummaryWindow,
   settings: ReportSettings,
-  { tool, tracer, fitParallel }: { tool: ToolInfo; tracer?: Tracer; /** The valuation's candidate fits on two threads (the CLI passes CRM_THREADS). */ fitParallel?: FitParallelSettings },
+  {
+    tool,
+    tracer,
+    fitParallel,
+    paymentsParallel,
+  }: {
+    tool: ToolInfo;
+    tracer?: Tracer;
+    /** The valuation's candidate fits on two threads (the CLI passes CRM_THREADS). */
+    fitParallel?: FitParallelSettings;
+    /** The payments analysis on a second thread beside the summary and segments (the CLI passes CRM_THREADS). */
+    paymentsParallel?: PaymentsParallelSettings;
+  },
 ): ReportDocument {
   if (!data.sales) throw new UsageError('the report needs the sales');
+  // The payments are analysed on a second thread while this one summarises and segments the sales.
+  let paymentsAhead = data.payments ? analysePaymentsAhead(data.payments, window.asOf, {}, paymentsParallel) : null;
   const notes: string[] = unknownCustomerWarnings(data);
   const asOf = window.asOf;
   const sales = data.sales;
@@ -100,7 +114,8 @@ export function analyseReport(
   for (const warning of segment?.warnings ?? []) notes.push(`warning: segment: ${warning}`);
   const segments = segment ? lookupOf(sales, segment.customers, 'customerId', 'segment') : new Map<string, string>();
   trace(tracer, 'segment');
-  const payments = withColumns(data.payments ? section('payments', () => analysePayments(data.payments!, asOf)) : null);
+  const payments = withColumns(paymentsAhead ? section('payments', () => paymentsAhead!.result()) : null);
+  paymentsAhead = null;
   // Invoices dated after the as-of day are left out of the analysis: the row account says so.
   if (payments) excludeRows(data, 'payments', payments.account.excluded);
   // The payment rows are not needed after the analysis: let them go before the valuation (4.5M rows of a

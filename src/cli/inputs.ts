@@ -2,6 +2,7 @@
  * The ingest step of every command: read the inputs the command needs (each file once), with the
  * rejects file, the unknown-customer report and the row account; resolve the observation window.
  */
+import type { PaymentsParallelSettings } from '../payments/payments-parallel.js';
 import type { Command } from 'commander';
 import { dayToIso, type Day } from '../core/days.js';
 import type { PeriodUnit } from '../core/types.js';
@@ -105,6 +106,16 @@ export function fitParallelSettings(env: NodeJS.ProcessEnv): FitParallelSettings
   const threads = envInteger(env, 'CRM_THREADS');
   const minCustomers = envInteger(env, 'CRM_FIT_MIN_CUSTOMERS');
   return { ...(threads !== undefined ? { threads } : {}), ...(minCustomers !== undefined ? { minCustomers } : {}) };
+}
+
+/**
+ * The settings of the payments analysis on a second thread from the environment: CRM_THREADS=1 runs it on the
+ * main thread; CRM_PAYMENTS_MIN_ROWS is the fewest ledger rows analysed on a second thread.
+ */
+export function paymentsParallelSettings(env: NodeJS.ProcessEnv): PaymentsParallelSettings {
+  const threads = envInteger(env, 'CRM_THREADS');
+  const minRows = envInteger(env, 'CRM_PAYMENTS_MIN_ROWS');
+  return { ...(threads !== undefined ? { threads } : {}), ...(minRows !== undefined ? { minRows } : {}) };
 }
 
 /** Reads the inputs and resolves the window. @throws UsageError, InputError */

@@ -33,11 +33,43 @@ export interface LedgerColumns {
 
 const INITIAL = 1024;
 
+/**
+ * A ledger's rows as data another thread can take (see {@link PaymentLedger.share}): its columns on
+ * SharedArrayBuffers, read in place by both threads, the strings copied.
+ */
+export interface LedgerState {
+  size: number;
+  ids: string[];
+  files: string[];
+  idBytes: Uint8Array;
+  idEnd: Uint32Array;
+  idUsed: number;
+  wideIds: Map<number, string>;
+  customer: Int32Array;
+  invoiceDate: Int32Array;
+  dueDate: Int32Array;
+  paidDate: Int32Array;
+  amount: Float64Array;
+  paidAmount: Float64Array;
+  line: Int32Array;
+  file: Uint16Array;
+}
+
+/** `array` on a SharedArrayBuffer, trimmed to `n` elements: itself when it already is one of that length. */
+function sharedCopy<T extends Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array>(array: T, n: number): T {
+  if (array.buffer instanceof SharedArrayBuffer && array.length === n) return array;
+  const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Type(new SharedArrayBuffer(n * array.BYTES_PER_ELEMENT));
+  copy.set(array.subarray(0, n));
+  return copy;
+}
+
 /** Payment rows in input order (see the file comment). */
 export class PaymentLedger implements Iterable<PaymentRecord> {
   /** Customer ids in first-seen order; a row's customer is `ids[customer]`. */
   readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
+  /** Customer id → index in `ids`; null until first needed in a ledger made by {@link fromState}. */
+  private index: Map<string, number> | null = new Map<string, number>();
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
   /**
@@ -46,27 +78,87 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
    * a ledger of 4.5M rows. An id with a character beyond Latin-1 (or past 4 GB of ids) is kept as a string in
    * `wideIds`.
    */
-  private idBytes = new Uint8Array(INITIAL * 16);
-  private idText = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
-  private idEnd = new Uint32Array(INITIAL);
+  private idBytes: Uint8Array = new Uint8Array(INITIAL * 16);
+  private idText: Buffer = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
+  private idEnd: Uint32Array = new Uint32Array(INITIAL);
   private idUsed = 0;
   private readonly wideIds = new Map<number, string>();
   private size = 0;
   private capacity = INITIAL;
-  private customer = new Int32Array(INITIAL);
-  private invoiceDate = new Int32Array(INITIAL);
-  private dueDate = new Int32Array(INITIAL);
-  private paidDate = new Int32Array(INITIAL);
-  private amount = new Float64Array(INITIAL);
-  private paidAmount = new Float64Array(INITIAL);
-  private line = new Int32Array(INITIAL);
-  private file = new Uint16Array(INITIAL);
+  private customer: Int32Array = new Int32Array(INITIAL);
+  private invoiceDate: Int32Array = new Int32Array(INITIAL);
+  private dueDate: Int32Array = new Int32Array(INITIAL);
+  private paidDate: Int32Array = new Int32Array(INITIAL);
+  private amount: Float64Array = new Float64Array(INITIAL);
+  private paidAmount: Float64Array = new Float64Array(INITIAL);
+  private line: Int32Array = new Int32Array(INITIAL);
+  private file: Uint16Array = new Uint16Array(INITIAL);
 
   /** A ledger of `records`, in their order. */
   static from(records: Iterable<PaymentRecord>): PaymentLedger {
     if (records instanceof PaymentLedger) return records;
     const ledger = new PaymentLedger();
     for (const r of records) ledger.push(r);
+    return ledger;
+  }
+
+  /** The index of the customer ids (made from `ids` when the ledger was made by {@link fromState}). */
+  private customerIndex(): Map<string, number> {
+    if (this.index === null) this.index = new Map(this.ids.map((id, c) => [id, c]));
+    return this.index;
+  }
+
+  /**
+   * The rows as data for another thread ({@link fromState} there): the columns are on SharedArrayBuffers once
+   * trimmed ({@link trim}, which the reader calls; this ledger reads them there too, so they are not held
+   * twice) and both threads read them in place. No row may be added while the other thread reads them.
+   */
+  share(): LedgerState {
+    const n = this.size;
+    this.trim();
+    return {
+      size: n,
+      ids: this.ids,
+      files: this.files,
+      idBytes: this.idBytes,
+      idEnd: this.idEnd,
+      idUsed: this.idUsed,
+      wideIds: this.wideIds,
+      customer: this.customer,
+      invoiceDate: this.invoiceDate,
+      dueDate: this.dueDate,
+      paidDate: this.paidDate,
+      amount: this.amount,
+      paidAmount: this.paidAmount,
+      line: this.line,
+      file: this.file,
+    };
+  }
+
+  /** The ledger of a {@link share}d state (in another thread): the same rows, read from the same columns. */
+  static fromState(state: LedgerState): PaymentLedger {
+    const ledger = new PaymentLedger();
+    ledger.size = state.size;
+    ledger.capacity = state.customer.length;
+    for (const id of state.ids) ledger.ids.push(id);
+    ledger.index = null;
+    state.files.forEach((file, f) => {
+      ledger.files.push(file);
+      ledger.fileIndex.set(file, f);
+    });
+    ledger.idBytes = state.idBytes;
+    ledger.idText = Buffer.from(state.idBytes.buffer, state.idBytes.byteOffset, state.idBytes.length);
+    ledger.idEnd = state.idEnd;
+    ledger.idUsed = state.idUsed;
+    for (const [i, id] of state.wideIds) ledger.wideIds.set(i, id);
+    ledger.customer = state.customer;
+    ledger.invoiceDate = state.invoiceDate;
+    ledger.dueDate = state.dueDate;
+    ledger.paidDate = state.paidDate;
+    ledger.amount = state.amount;
+    ledger.paidAmount = state.paidAmount;
+    ledger.line = state.line;
+    ledger.file = state.file;
     return ledger;
   }
 
@@ -77,23 +169,21 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
 
   /** Shrinks the columns to the rows they hold (they double as they grow); called when the reading is done. */
   trim(): void {
-    // the invoice ids' bytes grow on their own
-    if (this.idBytes.length > Math.max(16, this.idUsed)) {
-      this.idBytes = this.idBytes.slice(0, Math.max(16, this.idUsed));
-      this.idText = Buffer.from(this.idBytes.buffer, 0, this.idBytes.length);
-    }
+    // on SharedArrayBuffers, so that another thread can read them in place (share) without a second copy
     const c = Math.max(16, this.size);
-    if (c >= this.capacity) return;
-    this.customer = this.customer.slice(0, c);
-    this.invoiceDate = this.invoiceDate.slice(0, c);
-    this.dueDate = this.dueDate.slice(0, c);
-    this.paidDate = this.paidDate.slice(0, c);
-    this.amount = this.amount.slice(0, c);
-    this.paidAmount = this.paidAmount.slice(0, c);
-    this.line = this.line.slice(0, c);
-    this.file = this.file.slice(0, c);
-    this.idEnd = this.idEnd.slice(0, c);
+    this.customer = sharedCopy(this.customer, c);
+    this.invoiceDate = sharedCopy(this.invoiceDate, c);
+    this.dueDate = sharedCopy(this.dueDate, c);
+    this.paidDate = sharedCopy(this.paidDate, c);
+    this.amount = sharedCopy(this.amount, c);
+    this.paidAmount = sharedCopy(this.paidAmount, c);
+    this.line = sharedCopy(this.line, c);
+    this.file = sharedCopy(this.file, c);
+    this.idEnd = sharedCopy(this.idEnd, c);
     this.capacity = c;
+    // the invoice ids' bytes grow on their own
+    this.idBytes = sharedCopy(this.idBytes, Math.max(16, this.idUsed));
+    this.idText = Buffer.from(this.idBytes.buffer, this.idBytes.byteOffset, this.idBytes.length);
   }
 
   /** Appends one row. */
@@ -115,12 +205,13 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
 
   /** The index of a customer in {@link ids}, added when new. */
   intern(customerId: string): number {
-    let c = this.index.get(customerId);
+    const index = this.customerIndex();
+    let c = index.get(customerId);
     if (c === undefined) {
       c = this.ids.length;
       const id = own(customerId);
       this.ids.push(id);
-      this.index.set(id, c);
+      index.set(id, c);
     }
     return c;
   }
@@ -316,7 +407,7 @@ export class PaymentLedger implements Iterable<PaymentRecord> {
 
   /** The records of one customer, in input order. */
   recordsOf(customerId: string): PaymentRecord[] {
-    const c = this.index.get(customerId);
+    const c = this.customerIndex().get(customerId);
     const out: PaymentRecord[] = [];
     if (c === undefined) return out;
     for (let i = 0; i < this.size; i++) if (this.customer[i] === c) out.push(this.get(i));

@@ -150,7 +150,7 @@ export class PaymentColumns {
     const size = this.size;
     const trim = <A extends Column | Uint8Array | Uint16Array>(a: A): A => a.slice(0, size) as A;
     const numbers = this.numbers;
-    const list = paymentRecords({
+    return paymentRecordsOf({
       size,
       ids: this.ids,
       classes: this.classes,
@@ -160,15 +160,14 @@ export class PaymentColumns {
       classOf: trim(this.classOf),
       nulls: trim(this.nulls),
     });
-    return list.length < 64 ? list.slice() : list;
   }
 }
 
 /**
- * The records of trimmed columns. A function of its own: the readers' closures keep what is in its scope,
- * and the builder with its untrimmed columns must not be (closures made in one scope share what it holds).
+ * The trimmed columns of a finished list: plain data (typed arrays, strings, a Map) that another thread can
+ * be sent and make the same list of ({@link paymentRecordsOf}).
  */
-function paymentRecords({ size, ids, classes, otherBalances, n, s, classOf, nulls }: {
+export interface PaymentColumnsState {
   size: number;
   ids: readonly string[];
   classes: readonly PaymentClass[];
@@ -177,7 +176,35 @@ function paymentRecords({ size, ids, classes, otherBalances, n, s, classOf, null
   s: Column[];
   classOf: Uint8Array;
   nulls: Uint16Array;
-}): RecordList<CustomerPayments> {
+}
+
+/** The state of each list made by {@link paymentRecordsOf}. */
+const states = new WeakMap<object, PaymentColumnsState>();
+
+/** The records of a state, as {@link PaymentColumns.finish} gives them: a short list (under 64) as an array. */
+export function paymentRecordsOf(state: PaymentColumnsState): RecordList<CustomerPayments> {
+  const list = paymentRecords(state);
+  if (list.length < 64) return list.slice();
+  states.set(list, state);
+  return list;
+}
+
+/** The columns `list` was made of, when it was made by {@link paymentRecordsOf} (undefined for an array). */
+export function paymentColumnsState(list: RecordList<CustomerPayments>): PaymentColumnsState | undefined {
+  return states.get(list);
+}
+
+/** The buffers of a state's typed arrays (each once), to move them to another thread rather than copy them. */
+export function stateBuffers(state: PaymentColumnsState): ArrayBuffer[] {
+  const arrays = [...Object.values(state.n), ...state.s, state.classOf, state.nulls];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+/**
+ * The records of trimmed columns. A function of its own: the readers' closures keep what is in its scope,
+ * and the builder with its untrimmed columns must not be (closures made in one scope share what it holds).
+ */
+function paymentRecords({ size, ids, classes, otherBalances, n, s, classOf, nulls }: PaymentColumnsState): FieldRecords<CustomerPayments> {
   const number = (k: NumberField) => (i: number) => n[k][i];
   const nullable = (k: NumberField & keyof typeof BIT) => {
     const bit = BIT[k];

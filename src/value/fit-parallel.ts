@@ -15,10 +15,9 @@
  * customer ids) on the main thread before the worker is started: the worker gets the three columns without
  * the ids, which only the messages of invalid data use; invalid data are fitted sequentially.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, threadId, Worker, type MessagePort } from 'node:worker_threads';
+import { threadId } from 'node:worker_threads';
+import { startBlockingWorker, workerModuleExists, type BlockingJob } from '../core/blocking-worker.js';
 import { ModelError } from '../errors.js';
 import { DEFAULT_TIME_BUDGET_MS, validateRfm, type FitOptions } from '../models/fit-common.js';
 import { PURCHASE_MODELS, type PurchaseModelName } from '../models/registry.js';
@@ -51,22 +50,8 @@ const WORKER_ORDER: PurchaseModelName[] = ['paretonbd', 'bgnbd', 'mbgnbd'];
 /** Time allowed to the worker beyond the time budgets of its fits before the main thread fits them itself. */
 const WAIT_MARGIN_MS = 60_000;
 
-/**
- * The worker's first code: sets the flag when the thread ends whatever the reason (the worker module missing
- * or failing as it loads, an uncaught exception), so that the main thread never waits for a dead worker; then
- * loads the worker module.
- */
-const BOOT = `const { workerData } = require('node:worker_threads');
-process.on('exit', () => { Atomics.store(workerData.flag, 0, 1); Atomics.notify(workerData.flag, 0); });
-import(workerData.url).catch(() => { process.exitCode = 1; });`;
-
 /** The job of a worker (its workerData). */
-export interface FitJob {
-  /** The worker module (fit-worker.js). */
-  url: string;
-  port: MessagePort;
-  /** Set to 1 (and notified) once the reply is posted, or when nothing can be posted. */
-  flag: Int32Array;
+export interface FitJob extends BlockingJob {
   names: PurchaseModelName[];
   options: FitOptions;
   frequency: Float64Array;
@@ -136,7 +121,7 @@ export function fitCandidates<E>(
     return sequential;
   }
   const url = settings.workerUrl ?? new URL('./fit-worker.js', import.meta.url);
-  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return sequential;
+  if (!workerModuleExists(url)) return sequential;
 
   // Share out: the worker takes models, slowest first, while that lowers the longer of the two threads' work.
   let workerCost = 0;
@@ -152,20 +137,10 @@ export function fitCandidates<E>(
   }
   if (workerNames.length === 0) return sequential;
 
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
   const columns = { frequency: frequency.slice(), recency: recency.slice(), T: T.slice() };
-  const job: FitJob = { url: url.href, port: port2, flag, names: workerNames, options: { ...options }, ...columns };
-  let worker: Worker;
-  try {
-    worker = new Worker(BOOT, { eval: true, workerData: job, transferList: [port2, columns.frequency.buffer, columns.recency.buffer, columns.T.buffer] });
-  } catch {
-    port1.close();
-    return sequential;
-  }
-  // nothing of the worker (an 'error' event) is to keep the process alive or reach the user
-  worker.unref();
-  worker.on('error', () => {});
+  const job: Omit<FitJob, keyof BlockingJob> = { names: workerNames, options: { ...options }, ...columns };
+  const worker = startBlockingWorker<typeof job, FitReply>(url, job, [columns.frequency.buffer, columns.recency.buffer, columns.T.buffer]);
+  if (worker === null) return sequential;
 
   const outcomes = new Map<PurchaseModelName, Outcome>();
   const threads = new Map<PurchaseModelName, number>();
@@ -183,9 +158,7 @@ export function fitCandidates<E>(
     }
   }
 
-  const reply = awaitReply(flag, port1, workerNames.length * (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) + WAIT_MARGIN_MS);
-  port1.close();
-  if (reply === null) void worker.terminate();
+  const reply = worker.reply(workerNames.length * (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) + WAIT_MARGIN_MS);
   if (reply !== null && 'outcomes' in reply) {
     for (const outcome of reply.outcomes) {
       if (!workerNames.includes(outcome.model)) continue;
@@ -206,16 +179,4 @@ export function fitCandidates<E>(
     ...(extraOutcome !== undefined ? { extra: extraOutcome } : {}),
     threads,
   };
-}
-
-/** Blocks until the worker has set the flag (or `timeoutMs` has passed) and takes its reply; null when none. */
-function awaitReply(flag: Int32Array, port: MessagePort, timeoutMs: number): FitReply | null {
-  const deadline = Date.now() + timeoutMs;
-  while (Atomics.load(flag, 0) === 0) {
-    const left = deadline - Date.now();
-    if (left <= 0) return null;
-    Atomics.wait(flag, 0, 0, left);
-  }
-  const message = receiveMessageOnPort(port);
-  return message === undefined ? null : (message.message as FitReply);
 }

@@ -6,12 +6,12 @@
  * thread then fits those models itself.
  */
 import { threadId, workerData } from 'node:worker_threads';
+import { answerJob } from '../core/blocking-worker.js';
 import type { FitJob, FitReply, WorkerOutcome } from './fit-parallel.js';
 
-const job = workerData as FitJob;
-try {
-  let reply: FitReply;
-  try {
+await answerJob<FitJob, FitReply>(
+  workerData as FitJob,
+  async (job) => {
     const { PURCHASE_MODELS } = await import('../models/registry.js');
     const { ModelError } = await import('../errors.js');
     const data = { frequency: job.frequency, recency: job.recency, T: job.T };
@@ -23,17 +23,7 @@ try {
         return { model, failed: String(err) };
       }
     });
-    reply = { threadId, outcomes };
-  } catch (err) {
-    reply = { threadId, failed: String(err) };
-  }
-  try {
-    job.port.postMessage(reply);
-  } catch (err) {
-    // a result that cannot be cloned: say so (the main thread fits the models itself)
-    job.port.postMessage({ threadId, failed: String(err) } satisfies FitReply);
-  }
-} finally {
-  Atomics.store(job.flag, 0, 1);
-  Atomics.notify(job.flag, 0);
-}
+    return { threadId, outcomes };
+  },
+  (failed) => ({ threadId, failed }),
+);

@@ -20,6 +20,7 @@ import { PURCHASE_MODEL_NAMES } from '../../src/models/registry.js';
 import { fitCandidates, type FitParallelSettings } from '../../src/value/fit-parallel.js';
 import { fitPurchaseModels, fitValuationModels, type ValuationModelOptions } from '../../src/value/fit-valuation.js';
 import { compiledModule, removeCompiled } from '../helpers/compiled.js';
+import { expectIdentical } from '../helpers/identical.js';
 import { readSharedCsv } from '../helpers/data.js';
 
 afterAll(() => removeCompiled());
@@ -48,23 +49,6 @@ const cdnow = inputOf(
   rows.map((r) => Number(r.zbar)),
 );
 
-/** Where two values differ (same prototypes, own keys in the same order, Object.is on primitives), or null. */
-function difference(a: unknown, b: unknown, path = '$'): string | null {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? null : `${path}: ${String(a)} vs ${String(b)}`;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: prototypes differ`;
-  if (a instanceof Error && b instanceof Error) {
-    if (a.message !== b.message) return `${path}.message: ${a.message} vs ${b.message}`;
-  }
-  const ka = Reflect.ownKeys(a).filter((k) => k !== 'stack');
-  const kb = Reflect.ownKeys(b).filter((k) => k !== 'stack');
-  if (ka.join('\0') !== kb.join('\0')) return `${path}: keys ${ka.map(String).join(',')} vs ${kb.map(String).join(',')}`;
-  for (const k of ka) {
-    const d = difference((a as Record<PropertyKey, unknown>)[k], (b as Record<PropertyKey, unknown>)[k], `${path}.${String(k)}`);
-    if (d !== null) return d;
-  }
-  return null;
-}
-
 /** The result of `f`, or the error it threw. */
 function outcome<T>(f: () => T): { value: T } | { error: unknown } {
   try {
@@ -74,10 +58,6 @@ function outcome<T>(f: () => T): { value: T } | { error: unknown } {
   }
 }
 
-function expectIdentical(a: unknown, b: unknown): void {
-  expect(difference(a, b)).toBeNull();
-  expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-}
 
 /** Checks that the valuation's models and the candidate fits are the same on one thread and with `parallel`. */
 function expectSameFits(input: ModelInput, parallel: FitParallelSettings, options: Omit<ValuationModelOptions, 'parallel'> = { model: 'auto' }, { purchase = true } = {}): void {

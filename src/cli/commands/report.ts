@@ -14,7 +14,7 @@ import { renderHtml } from '../../report/html/index.js';
 import { csvLine } from '../../report/csv/line.js';
 import { folderOutput } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';
-import { fitParallelSettings, readInputs } from '../inputs.js';
+import { fitParallelSettings, paymentsParallelSettings, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, textStyle } from '../options.js';
@@ -62,7 +62,7 @@ export function registerReport(program: Command, io: Io): void {
     const precision = csvPrecision(options.precision);
     const { data, window } = await readInputs(cmd, options, config, io, { sales: 'required', customers: 'optional', payments: 'optional', costs: 'optional', contacts: 'optional' }, { holdout: false });
     trace('read inputs');
-    const doc = analyseReport(data, window!, settings, { tool: { name: 'crm', version: VERSION }, tracer: trace, fitParallel: fitParallelSettings(io.env) });
+    const doc = analyseReport(data, window!, settings, { tool: { name: 'crm', version: VERSION }, tracer: trace, fitParallel: fitParallelSettings(io.env), paymentsParallel: paymentsParallelSettings(io.env) });
     // stderr: the row account (as the analyses left it), then the document's notes.
     const notes = [...accountLines(data).slice(0, data.accounts.length), ...doc.notes];
     // Writing needs the document only: the per-customer inputs are let go (a million customers' sales state
