@@ -205,6 +205,11 @@ export function concentration(
   });
 
   // ABC: the value held by customers strictly above a value is total − cumulative[number of values <= it].
+  // That share does not increase with the value (the sums only grow), so each class starts at a value: the
+  // smallest whose share above is below the threshold (found in one pass over the sorted values), and a
+  // customer's class is found by comparing its value with the two (not a search of the sorted values each).
+  const [fromA, fromB] = classStarts(sorted, cumulative, total, a, b);
+  const names = ['A', 'B', 'C'] as const;
   const classes: AbcClass[] = new Array(n);
   const abcCount = [0, 0, 0];
   const abcValue = [0, 0, 0];
@@ -213,12 +218,8 @@ export function concentration(
   for (let i = 0; i < n; i++) {
     const v = values[i];
     let cls = 2;
-    if (v > 0 && total > 0) {
-      const above = total - cumulative[upperBound(sorted, v)];
-      const shareAbove = above / total;
-      cls = shareAbove < a ? 0 : shareAbove < b ? 1 : 2;
-    }
-    classes[i] = (['A', 'B', 'C'] as const)[cls];
+    if (v > 0 && total > 0) cls = v >= fromA ? 0 : v >= fromB ? 1 : 2;
+    classes[i] = names[cls];
     abcCount[cls]++;
     abcValue[cls] += v;
     if (v < 0) {
@@ -254,14 +255,27 @@ export function concentration(
   };
 }
 
-/** Number of elements <= value in an ascending array. */
-function upperBound(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] <= value) low = mid + 1;
-    else high = mid;
+/**
+ * The smallest values of `sorted` (ascending, non-negative; `cumulative[i]` the sum of the first i) whose share
+ * of `total` held by larger values, (total − cumulative[number of values <= it]) / total, is below `a`, and
+ * below `b`; Infinity when none is.
+ */
+function classStarts(sorted: Float64Array, cumulative: Float64Array, total: number, a: number, b: number): [number, number] {
+  let fromA = Infinity;
+  let fromB = Infinity;
+  const m = sorted.length;
+  for (let e = 0; e < m; ) {
+    // the run of values equal to sorted[e]
+    const v = sorted[e];
+    let end = e + 1;
+    while (end < m && sorted[end] === v) end++;
+    const shareAbove = (total - cumulative[end]) / total;
+    if (fromB === Infinity && shareAbove < b) fromB = v;
+    if (shareAbove < a) {
+      fromA = v;
+      break;
+    }
+    e = end;
   }
-  return low;
+  return [fromA, fromB];
 }

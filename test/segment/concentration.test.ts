@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
+import { createRng } from '../../src/core/random.js';
 import { concentration, gini, topCount } from '../../src/segment/concentration.js';
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i + 1}`);
@@ -128,5 +129,38 @@ describe('concentration', () => {
     expect(result.lorenz).toEqual([]);
     expect(result.top[0].valueShare).toBeNull();
     expect(classes).toEqual(['C', 'C']);
+  });
+});
+
+describe('ABC classes against the definition', () => {
+  /** The class of each value by the definition: the share of the total held by strictly larger values. */
+  function byDefinition(values: number[], a = 0.8, b = 0.95): string[] {
+    const sorted = values.filter((v) => v >= 0).sort((x, y) => x - y);
+    const cumulative = [0];
+    for (const v of sorted) cumulative.push(cumulative[cumulative.length - 1] + v);
+    const total = cumulative[sorted.length];
+    return values.map((v) => {
+      if (!(v > 0 && total > 0)) return 'C';
+      let atOrBelow = 0;
+      while (atOrBelow < sorted.length && sorted[atOrBelow] <= v) atOrBelow++;
+      const share = (total - cumulative[atOrBelow]) / total;
+      return share < a ? 'A' : share < b ? 'B' : 'C';
+    });
+  }
+
+  it('gives every customer the class of the definition: ties, zeros, negatives, tiny and odd values, other thresholds', () => {
+    const rng = createRng(8);
+    for (let trial = 0; trial < 60; trial++) {
+      const n = 1 + Math.floor(rng.uniform() * 400);
+      const pool = [0, 0.1, 0.2, 0.3, 1e-12, 5, 5, 100, 1 / 3];
+      const values = Array.from({ length: n }, () => {
+        const u = rng.uniform();
+        if (u < 0.3) return pool[Math.floor(rng.uniform() * pool.length)];
+        if (u < 0.35) return -rng.uniform() * 50;
+        return Math.round(rng.uniform() ** 4 * 1e6) / 100;
+      });
+      const [a, b] = trial % 3 === 0 ? [0.5, 0.9] : trial % 3 === 1 ? [0.8, 0.95] : [0.2, 1];
+      expect(concentration(ids(n), values, { abcThresholds: [a, b] }).classes).toEqual(byDefinition(values, a, b));
+    }
   });
 });
