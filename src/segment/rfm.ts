@@ -122,9 +122,22 @@ export function quantileScores(values: ArrayLike<number>, bins: number = DEFAULT
     return scores;
   }
   sorted.sort();
+  // The score does not decrease with the value: each score from 2 up starts at a value (the first of the sorted
+  // values, at a run of equal ones, whose score reaches it), and a customer's score is the highest whose start
+  // is at or below its value: a few comparisons instead of a search of the sorted values per customer.
+  const starts = new Float64Array(bins + 1).fill(Infinity);
+  starts[1] = -Infinity;
+  for (let k = 0, s = 2; k < n && s <= bins; k++) {
+    if (k > 0 && sorted[k] === sorted[k - 1]) continue;
+    // sorted[k] starts a run: k values are below it
+    const score = 1 + Math.floor((bins * k) / n);
+    for (; s <= score; s++) starts[s] = sorted[k];
+  }
   for (let i = 0; i < n; i++) {
-    const below = lowerBound(sorted, values[i]);
-    scores[i] = 1 + Math.floor((bins * below) / n);
+    const v = values[i];
+    let score = 1;
+    while (score < bins && starts[score + 1] <= v) score++;
+    scores[i] = score;
   }
   return scores;
 }
@@ -149,18 +162,6 @@ function integerRanks(values: Float64Array): { min: number; counts: Float64Array
   for (let i = 0; i < n; i++) counts[values[i] - min + 1]++;
   for (let k = 1; k < counts.length; k++) counts[k] += counts[k - 1];
   return { min, counts };
-}
-
-/** Index of the first element >= value in an ascending array (= number of elements strictly below). */
-function lowerBound(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerSummary } from '../../src/core/types.js';
 import { UsageError } from '../../src/errors.js';
+import { createRng } from '../../src/core/random.js';
 import { quantileScores, rfGrid, rfmCode, rfmScores, scoreBands } from '../../src/segment/rfm.js';
 
 const customer = (id: string, lastDay: number, transactions: number, revenue: number): CustomerSummary => ({
@@ -114,5 +115,21 @@ describe('scoreBands and rfGrid', () => {
       { R: 1, F: 2, customers: 1, meanMonetary: 5, mergedInto: null },
       { R: 1, F: 1, customers: 0, meanMonetary: null, mergedInto: null },
     ]);
+  });
+});
+
+describe('quantileScores against the definition', () => {
+  it('scores 1 + floor(bins × values strictly below / n) on random values with ties, negatives and every bin count', () => {
+    const rng = createRng(21);
+    for (let trial = 0; trial < 80; trial++) {
+      const n = 1 + Math.floor(rng.uniform() * 300);
+      const pool = [0, -1.5, 2.25, 2.25, 1e-9, 1 / 3];
+      // fractional values (the sorted path), a share of them tied
+      const values = Array.from({ length: n }, () => (rng.uniform() < 0.4 ? pool[Math.floor(rng.uniform() * pool.length)] : rng.uniform() * 100 - 10));
+      if (trial % 5 === 0) values.fill(1 / 7);
+      const bins = 2 + (trial % 8);
+      const expected = values.map((v) => 1 + Math.floor((bins * values.filter((w) => w < v).length) / n));
+      expect([...quantileScores(values, bins)]).toEqual(expected);
+    }
   });
 });
