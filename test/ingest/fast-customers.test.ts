@@ -180,6 +180,7 @@ const files: [string, string, Partial<IngestOptions>, boolean, boolean?][] = [
   ['whitespace-delimited (no fast path)', write('ws.csv', 'customer_id name region\nC1 Ann North\nC2  Bob   South\n'), { delimiter: 'whitespace' }, false],
   ['UTF-16', write('utf16.csv', ''), stop, true],
   ['more distinct values than a pool keeps', write('many.csv', ['customer_id,email,region,tier', ...Array.from({ length: 6000 }, (_, i) => `C${i},user${i}@example.com,R${i % 7},T${i % 5000}`)].join('\n') + '\n'), stop, true],
+  ['a wide header (40 attributes)', write('wide.csv', [['customer_id', ...Array.from({ length: 40 }, (_, k) => `a${k}`)], ...Array.from({ length: 50 }, (_, i) => [`C${i}`, ...Array.from({ length: 40 }, (_, k) => `v${(i * k) % 7}`)])].map((r) => r.join(',')).join('\n') + '\n'), stop, true],
   ['long ids and values (13 characters or more)', write('long.csv', 'customer_id,name\nCUSTOMER-000000001,A rather long name\nCUSTOMER-000000002,A rather long name\n'), stop, true],
   ['a quoting error, skip invalid', write('badquote.csv', 'customer_id,name\nC1,Ann\nC2,Bo"b\nC3,"Cy"x\nC4,Di\n'), skip, true, false],
   ['a quoting error', write('badquote2.csv', 'customer_id,name\nC1,Ann\nC2,Bo"b\nC4,Di\n'), stop, true, false],
