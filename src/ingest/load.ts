@@ -17,6 +17,7 @@ import { mappedHeader, normalizeHeader, type InputKind } from './schema.js';
 import { inputName } from './source.js';
 import { paymentColumns, PaymentValues } from './payment-line.js';
 import { solid } from './chars.js';
+import { CustomerReader } from './customers.js';
 
 /** What to do with sales or payments of a customer_id missing from the customers file. */
 export type UnknownPolicy = 'keep' | 'drop' | 'error';
@@ -143,30 +144,10 @@ export async function loadInputs(request: LoadRequest, io: LoadIo): Promise<Load
   const data: LoadedData = { accounts: [], attributeNames: [] };
 
   if (request.customers !== undefined) {
-    const customers = new Map<string, Record<string, string>>();
-    const values = new ValuePool();
-    const { account, columns } = await readInput(
-      request.customers,
-      'customers',
-      request.ingest.customers,
-      io,
-      (reader, cols) => {
-        const id = own(reader.requiredText(cols.index.customer_id));
-        const attributes: Record<string, string> = {};
-        cols.headers.forEach((h, i) => {
-          if (i !== cols.index.customer_id) attributes[h] = values.get(i, reader.text(i));
-        });
-        if (customers.has(id)) {
-          throw new RowError(`duplicate customer_id ${shownValue(id)}`, 'duplicate customer_id', cols.index.customer_id + 1);
-        }
-        return { id, attributes };
-      },
-      (row) => {
-        customers.set(row.id, row.attributes);
-      },
-    );
-    data.customers = customers;
-    data.attributeNames = columns.headers.filter((_, i) => i !== columns.index.customer_id);
+    const reader = new CustomerReader();
+    const { account, columns } = await readInput(request.customers, 'customers', request.ingest.customers, io, reader.convert, reader.consume, reader.fast);
+    data.customers = reader.customers;
+    data.attributeNames = reader.attributeNames(columns);
     data.accounts.push(account);
   }
 
