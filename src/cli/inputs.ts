@@ -3,7 +3,6 @@
  * rejects file, the unknown-customer report and the row account; resolve the observation window.
  */
 import type { PaymentsParallelSettings } from '../payments/payments-parallel.js';
-import type { ScoreParallelSettings } from '../report/csv/score-parallel.js';
 import type { Command } from 'commander';
 import { dayToIso, type Day } from '../core/days.js';
 import type { PeriodUnit } from '../core/types.js';
@@ -116,16 +115,6 @@ export function fitParallelSettings(env: NodeJS.ProcessEnv): FitParallelSettings
 export function paymentsParallelSettings(env: NodeJS.ProcessEnv): PaymentsParallelSettings {
   const threads = envInteger(env, 'CRM_THREADS');
   const minRows = envInteger(env, 'CRM_PAYMENTS_MIN_ROWS');
-  return { ...(threads !== undefined ? { threads } : {}), ...(minRows !== undefined ? { minRows } : {}) };
-}
-
-/**
- * The settings of the scores file on two threads from the environment: CRM_THREADS=1 writes every row on the
- * main thread; CRM_SCORES_MIN_ROWS is the fewest rows shared with a second thread.
- */
-export function scoreParallelSettings(env: NodeJS.ProcessEnv): ScoreParallelSettings {
-  const threads = envInteger(env, 'CRM_THREADS');
-  const minRows = envInteger(env, 'CRM_SCORES_MIN_ROWS');
   return { ...(threads !== undefined ? { threads } : {}), ...(minRows !== undefined ? { minRows } : {}) };
 }
 

@@ -14,8 +14,7 @@ import { renderHtml } from '../../report/html/index.js';
 import { csvLine } from '../../report/csv/line.js';
 import { folderOutput } from '../../report/output.js';
 import { writeJson } from '../../report/json-stream.js';
-import { fitParallelSettings, paymentsParallelSettings, readInputs, scoreParallelSettings } from '../inputs.js';
-import { scoreTailAhead, type ScoreParallelSettings } from '../../report/csv/score-parallel.js';
+import { fitParallelSettings, paymentsParallelSettings, readInputs } from '../inputs.js';
 import { accountLines } from '../../report/text/accounts.js';
 import type { Io } from '../io.js';
 import { addInputOptions, addWindowOptions, resolveOptions, textStyle } from '../options.js';
@@ -24,7 +23,7 @@ import { VERSION } from '../../core/version.js';
 import { trace } from '../trace.js';
 import { analyseReport } from '../../analysis/report.js';
 import { csvPrecision, reportFromOptions } from '../settings.js';
-import { customerScoreRows, customerScoreTable, scoreRow, reportNotesText, reportTables, roundTable, rowRounder, type Row } from '../../report/csv/report.js';
+import { customerScoreRows, reportNotesText, reportTables, roundTable, rowRounder, type Row } from '../../report/csv/report.js';
 import { renderReport } from '../../report/text/report.js';
 import { reportReplacer } from '../../report/json.js';
 import { jsonReplacer } from '../../report/format.js';
@@ -73,7 +72,7 @@ export function registerReport(program: Command, io: Io): void {
     data.costs = undefined;
     data.contacts = undefined;
     const dated = (name: string, ext: string): string => (options.dated ? `${name}-${doc.meta.asOf}.${ext}` : `${name}.${ext}`);
-    if (options.scores !== undefined) await writeScores(String(options.scores), doc, io, options.formulaSafe !== false, scoreParallelSettings(io.env));
+    if (options.scores !== undefined) await writeScores(String(options.scores), doc, io, options.formulaSafe !== false);
     trace('scores written');
     if (format === 'csv') {
       // The folder is written as a whole: a temporary folder beside it, renamed into place when every file
@@ -148,27 +147,22 @@ export function datedOutput(output: string, asOf: string, format: string): strin
  * `--scores FILE`: the per-customer scores of the report (customers.csv's columns), one row at a time,
  * as CSV or, for a .ndjson/.jsonl file, one JSON object per line; written atomically.
  */
-async function writeScores(path: string, doc: ReportDocument, io: Io, formulaSafe: boolean, scoreParallel: ScoreParallelSettings): Promise<void> {
+async function writeScores(path: string, doc: ReportDocument, io: Io, formulaSafe: boolean): Promise<void> {
   const ndjson = /\.(nd)?jsonl?$/i.test(path) && !/\.json$/i.test(path);
   if (!ndjson && !/\.csv$/i.test(path)) throw new UsageError(`--scores ${path}: the file must end in .csv, .ndjson or .jsonl`);
   if (!doc.summary) throw new UsageError('--scores needs --sales (the scores are per customer of the summary)');
   await withOutput(path, io, async (sink) => {
-    const table = customerScoreTable(doc)!;
-    const header = table.header;
-    // CSV: the text of the last rows made on a second thread meanwhile (src/report/csv/score-parallel.ts)
-    const tail = ndjson ? null : scoreTailAhead(table, formulaSafe, scoreParallel);
-    const end = tail?.from ?? table.length;
+    const rows = customerScoreRows(doc);
+    const header = rows.next().value as Row;
     // written in pieces of about 64 KB: a write per row (a million of them) cost about 1 s in writes alone
     let piece = ndjson ? '' : csvLine(header, formulaSafe);
-    for (let i = 0; i < end; i++) {
-      const row = scoreRow(table, i);
-      piece += ndjson ? `${JSON.stringify(Object.fromEntries(header.map((h, j) => [h, row[j] ?? null])), jsonReplacer)}\n` : csvLine(row, formulaSafe);
+    for (const row of rows) {
+      piece += ndjson ? `${JSON.stringify(Object.fromEntries(header.map((h, i) => [h, row[i] ?? null])), jsonReplacer)}\n` : csvLine(row, formulaSafe);
       if (piece.length >= 65536) {
         await sink.write(piece);
         piece = '';
       }
     }
     if (piece !== '') await sink.write(piece);
-    for (const text of tail?.pieces() ?? []) await sink.write(text);
   });
 }

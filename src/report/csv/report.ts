@@ -97,32 +97,7 @@ export function headlineRows(doc: ReportDocument): Row[] {
  * writer streams them).
  */
 export function* customerScoreRows(doc: ReportDocument): Generator<Row> {
-  const table = customerScoreTable(doc);
-  if (table === null) return;
-  yield table.header;
-  for (let i = 0; i < table.length; i++) yield scoreRow(table, i);
-}
-
-/** The per-customer scores table as one reader per column (see {@link customerScoreRows}); null without a summary. */
-export interface ScoreTable {
-  header: string[];
-  /** Rows (customers of the summary). */
-  length: number;
-  /** The value of column j in row i: `columns[j](i)`. */
-  columns: ((i: number) => CsvValue)[];
-}
-
-/** Row i of a score table. */
-export function scoreRow(table: ScoreTable, i: number): Row {
-  const columns = table.columns;
-  const row: Row = new Array(columns.length);
-  for (let j = 0; j < columns.length; j++) row[j] = columns[j](i);
-  return row;
-}
-
-/** The per-customer scores of {@link customerScoreRows} as a table of column readers; null without a summary. */
-export function customerScoreTable(doc: ReportDocument): ScoreTable | null {
-  if (!doc.summary) return null;
+  if (!doc.summary) return;
   const summary = doc.summary;
   const n = summary.length;
   const id = fieldReader(summary, 'id');
@@ -141,37 +116,26 @@ export function customerScoreTable(doc: ReportDocument): ScoreTable | null {
   const val = reader(doc.value?.customers, 'customerId');
   const pay = reader(doc.payments?.customers, 'customerId');
   const stg = reader(doc.churn?.lifecycle.customers, 'id');
-  const firstDay = fieldReader(summary, 'firstDay');
-  const lastDay = fieldReader(summary, 'lastDay');
+  const fields = {
+    firstDay: fieldReader(summary, 'firstDay'), lastDay: fieldReader(summary, 'lastDay'), transactions: fieldReader(summary, 'transactions'), frequency: fieldReader(summary, 'frequency'),
+    recency: fieldReader(summary, 'recency'), T: fieldReader(summary, 'T'), monetaryValue: fieldReader(summary, 'monetaryValue'), revenue: fieldReader(summary, 'revenue'), margin: fieldReader(summary, 'margin'),
+    R: seg('R'), F: seg('F'), M: seg('M'), segment: seg('segment'), abc: seg('abc'), cluster: seg('cluster'),
+    pAlive: val('pAlive'), expectedTransactions: val('expectedTransactions'), expectedSpend: val('expectedSpend'), clv: val('clv'),
+    stage: stg('stage'), paymentClass: pay('class'), outstanding: pay('outstanding'),
+  };
   const asOf = doc.meta.asOf;
   const unit = timeUnitSuffix(doc.meta.period);
-  const columns: [string, (i: number) => CsvValue][] = [
-    ['customer_id', id],
-    ['first_purchase', (i) => dayToIso(firstDay(i)!)],
-    ['last_purchase', (i) => dayToIso(lastDay(i)!)],
-    ['transactions', fieldReader(summary, 'transactions')],
-    ['frequency', fieldReader(summary, 'frequency')],
-    [`recency_${unit}`, fieldReader(summary, 'recency')],
-    [`T_${unit}`, fieldReader(summary, 'T')],
-    ['monetary_value', fieldReader(summary, 'monetaryValue')],
-    ['revenue', fieldReader(summary, 'revenue')],
-    ['margin', fieldReader(summary, 'margin')],
-    ['R', seg('R')],
-    ['F', seg('F')],
-    ['M', seg('M')],
-    ['segment', seg('segment')],
-    ['abc', seg('abc')],
-    ['cluster', seg('cluster')],
-    ['p_alive', val('pAlive')],
-    ['expected_transactions', val('expectedTransactions')],
-    ['expected_spend', val('expectedSpend')],
-    ['clv', val('clv')],
-    ['stage', stg('stage')],
-    ['payment_class', pay('class')],
-    ['outstanding', pay('outstanding')],
-    ['as_of', () => asOf],
+  yield [
+    'customer_id', 'first_purchase', 'last_purchase', 'transactions', 'frequency', `recency_${unit}`, `T_${unit}`, 'monetary_value', 'revenue', 'margin',
+    'R', 'F', 'M', 'segment', 'abc', 'cluster', 'p_alive', 'expected_transactions', 'expected_spend', 'clv', 'stage', 'payment_class', 'outstanding', 'as_of',
   ];
-  return { header: columns.map(([name]) => name), length: n, columns: columns.map(([, read]) => read) };
+  const f = fields;
+  for (let i = 0; i < n; i++) {
+    yield [
+      id(i), dayToIso(f.firstDay(i)!), dayToIso(f.lastDay(i)!), f.transactions(i), f.frequency(i), f.recency(i), f.T(i), f.monetaryValue(i), f.revenue(i), f.margin(i),
+      f.R(i), f.F(i), f.M(i), f.segment(i), f.abc(i), f.cluster(i), f.pAlive(i), f.expectedTransactions(i), f.expectedSpend(i), f.clv(i), f.stage(i), f.paymentClass(i), f.outstanding(i), asOf,
+    ];
+  }
 }
 
 /**
