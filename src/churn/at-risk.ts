@@ -113,12 +113,13 @@ export function atRiskList(summaries: RecordList<CustomerSummary>, options: AtRi
   const retained = new Float64Array(n);
   const id = fieldReader(summaries, 'id') as (i: number) => string;
   for (let i = 0; i < n; i++) {
-    const s = summaries.at(i)!;
-    const p = options.pAlive.get(s.id);
+    const p = options.pAlive.get(id(i));
     if (p === undefined || !(p >= goneBelow && p < atRiskBelow)) {
       stake[i] = -1;
       continue;
     }
+    // the summary is made only for the customers in the band (a record per customer was most of the time)
+    const s = summaries.at(i)!;
     if (options.expectedPurchases) {
       // P(alive) × E[purchases] / P(alive) × spend, written without the division
       const expected = options.expectedPurchases.get(s.id) ?? 0;
