@@ -10,11 +10,11 @@ import { withLowerDropout, PURCHASE_MODELS, type PurchaseModel, type PurchaseMod
 import { dert } from '../models/pareto-nbd.js';
 import type { FittedModel } from '../models/types.js';
 import { discountedTransactions, retentionFormulaClv, sharedNumerators, spendOf, stepRate, type ClvSettings } from './clv.js';
-import type { CustomerValue, SegmentValue, ValueDecile, ValueResult } from './types.js';
+import type { SegmentValue, ValueDecile, ValueResult } from './types.js';
 import type { SpendMethod } from './fit-valuation.js';
 import { equityDraws, logCovariance, purchaseSensitivity, quadratic, sortedQuantile, spendGradient, zOf } from './uncertainty.js';
 import type { Lookup } from '../core/types.js';
-import { RecordListBuilder } from '../core/record-columns.js';
+import { SegmentCodes, valueRecords, type ValueColumns } from './value-columns.js';
 
 
 export interface ValueOptions {
@@ -171,62 +171,81 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     tupleTotal[k] = d.total;
     tuplePAlive[k] = model.probabilityAlive(params, f, r, T);
   }
-  // The per-customer scores are written into each customer as it is made; its intervals' warnings come
+  // The per-customer scores are written into the columns customer by customer; the intervals' warnings come
   // after the valuation's own.
   const shortHorizon = shortHorizonScorer(model, params, input, tuples, options);
   const intervalWarnings: string[] = [];
   const intervals = options.interval && options.interval.level > 0
     ? intervalScorer(model, params, settings, input, tuples, { alive: tuplePAlive, total: tupleTotal, discounted: tupleDiscounted }, options, method, intervalWarnings)
     : undefined;
-  // The customers are stored by column a part at a time (a million customers' records as objects are about
-  // 1 GB); the figures the portfolio needs are kept as columns.
-  const built = new RecordListBuilder<CustomerValue>();
+  // The customers are stored by column as they are valued (value-columns.ts): a million customers' records
+  // as objects are about 1 GB, and were most of the valuation's time and garbage.
+  const margin = options.margin.share;
   const clvOf = new Float64Array(n);
   const spendOf_ = new Float64Array(n);
-  const pAliveOf = new Float64Array(n);
-  const segmentOf: (string | null)[] = new Array(n);
+  const segmentCodes = new SegmentCodes(n);
+  /** Per segment code: the segment's baseline retention and margin, and its baseline CLV. */
+  const baselineOf: ({ retention: number | null; marginPerYear: number | null } | undefined)[] = [];
+  const baselineClvOf: (number | null)[] = [];
+  // Pareto/NBD: the DERT at the continuous rate per model period equivalent to the annual rate, once per
+  // tuple from its first customer (-1: none yet), and again for a customer of the tuple with other bits (tuples
+  // are equal under ===: a -0 shares the tuple of a 0).
+  const delta = Math.log(1 + d) * (options.period.days / 365.25);
+  const dertAt = (f: number, r: number, T: number): number => (d > 0 ? dert(params, delta, f, r, T) : Infinity);
+  const paretoNbd = modelName === 'paretonbd';
+  const dertOf = new Float64Array(paretoNbd ? n : 0);
+  const tupleDert = new Float64Array(paretoNbd ? tuples.distinct : 0);
+  const tupleFirst = new Int32Array(paretoNbd ? tuples.distinct : 0).fill(-1);
+  const segmentsOf = options.segments;
   let infinite = false;
   for (let i = 0; i < n; i++) {
     const f = input.frequency[i];
     const r = input.recency[i];
     const T = input.T[i];
     const k = tuples.index[i];
-    const discounted = tupleDiscounted[k];
-    const total = tupleTotal[k];
     const spend = spendFor(f, input.monetaryValue[i]);
-    const segment = options.segments?.get(input.ids[i]) ?? null;
-    const base = segment !== null ? baseline?.get(segment) : undefined;
-    const c: CustomerValue = {
-      customerId: input.ids[i],
-      frequency: f,
-      recency: r,
-      T,
-      pAlive: tuplePAlive[k],
-      expectedTransactions: total,
-      expectedSpend: spend,
-      margin: options.margin.share,
-      clv: discounted * spend * options.margin.share,
-      pastRevenue: input.revenue ? input.revenue[i] : null,
-      segment,
-      baselineClv: base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null,
-    };
-    if (modelName === 'paretonbd') {
-      // Continuous rate per model period equivalent to the annual rate.
-      const delta = Math.log(1 + d) * (options.period.days / 365.25);
-      const residual = d > 0 ? dert(params, delta, f, r, T) : Infinity;
-      c.dert = residual;
-      c.clvInfinite = residual * spend * options.margin.share;
+    const clv = tupleDiscounted[k] * spend * margin;
+    spendOf_[i] = spend;
+    clvOf[i] = clv;
+    const segment = segmentsOf?.get(input.ids[i]) ?? null;
+    const code = segmentCodes.set(i, segment);
+    if (code === baselineOf.length) {
+      const base = segment !== null ? baseline?.get(segment) : undefined;
+      baselineOf.push(base);
+      baselineClvOf.push(base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null);
     }
-    shortHorizon?.score(c, i);
-    intervals?.score(c, i);
-    clvOf[i] = c.clv;
-    spendOf_[i] = c.expectedSpend;
-    pAliveOf[i] = c.pAlive;
-    segmentOf[i] = c.segment;
-    if (!Number.isFinite(c.clv)) infinite = true;
-    built.push(c);
+    if (paretoNbd) {
+      let j = tupleFirst[k];
+      if (j < 0) {
+        tupleFirst[k] = j = i;
+        tupleDert[k] = dertAt(f, r, T);
+      }
+      const sameBits = j === i || (Object.is(f, input.frequency[j]) && Object.is(r, input.recency[j]) && Object.is(T, input.T[j]));
+      dertOf[i] = sameBits ? tupleDert[k] : dertAt(f, r, T);
+    }
+    shortHorizon?.score(i);
+    intervals?.score(i, spend, clv);
+    if (!Number.isFinite(clv)) infinite = true;
   }
-  const customers = built.finish();
+  const customers = valueRecords({
+    ids: input.ids.slice(),
+    frequency: input.frequency.slice(),
+    recency: input.recency.slice(),
+    T: input.T.slice(),
+    tupleOf: tuples.index,
+    pAlive: tuplePAlive,
+    expectedTransactions: tupleTotal,
+    expectedSpend: spendOf_,
+    margin,
+    clv: clvOf,
+    pastRevenue: input.revenue ? input.revenue.slice() : null,
+    segmentCodes: segmentCodes.codes,
+    segments: segmentCodes.names,
+    baselineClv: baselineClvOf,
+    dert: paretoNbd ? dertOf : null,
+    shortHorizon: shortHorizon?.columns ?? null,
+    intervals: intervals?.columns ?? null,
+  });
   if (infinite) {
     warnings.push('the Gamma-Gamma spend model has q <= 1: expected spend is infinite, so CLV is infinite for some customers; use --no-spend-model or more data');
   }
@@ -249,14 +268,21 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   }
   const segments: SegmentValue[] = [];
   if (options.segments) {
+    // Summed by segment code in the customers' order; the codes' groups in order of first appearance (no segment
+    // and a segment named '(none)' are one group).
     const groups = new Map<string, { customers: number; clv: number; pAlive: number }>();
-    for (let i = 0; i < n; i++) {
-      const key = segmentOf[i] ?? '(none)';
+    const groupOf = segmentCodes.names.map((name) => {
+      const key = name ?? '(none)';
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { customers: 0, clv: 0, pAlive: 0 }));
+      return g;
+    });
+    const codes = segmentCodes.codes;
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[codes[i]];
       g.customers++;
       g.clv += clvOf[i];
-      g.pAlive += pAliveOf[i];
+      g.pAlive += tuplePAlive[tuples.index[i]];
     }
     for (const [segment, g] of groups) {
       const base = baseline?.get(segment);
@@ -286,7 +312,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     let baselineEquity = 0;
     let baselineAfter = 0;
     for (let i = 0; i < n; i++) {
-      const base = segmentOf[i] !== null ? baseline?.get(segmentOf[i]!) : undefined;
+      const base = baselineOf[segmentCodes.codes[i]];
       if (!base || base.retention === null || base.marginPerYear === null) continue;
       baselineEquity += retentionFormulaClv(base.marginPerYear, base.retention, d);
       baselineAfter += retentionFormulaClv(base.marginPerYear, Math.min(0.999, base.retention + u), d);
@@ -336,8 +362,8 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
 
 /**
  * P(at least one purchase within each window), the median days to the next purchase (with windows), and
- * P(alive) at each future day, once per distinct (frequency, recency, T) tuple: `score(c, i)` writes them
- * into customer i's record; undefined when no window or day is asked.
+ * P(alive) at each future day, once per distinct (frequency, recency, T) tuple, when customer i of the tuple
+ * is scored (`score(i)`), into the columns of `columns`; undefined when no window or day is asked.
  */
 function shortHorizonScorer(
   model: PurchaseModel,
@@ -345,7 +371,7 @@ function shortHorizonScorer(
   input: ModelInput,
   tuples: { index: Int32Array; distinct: number },
   options: ValueOptions,
-): { score: (c: CustomerValue, i: number) => void; result: NonNullable<ValueResult['shortHorizon']> } | undefined {
+): { score: (i: number) => void; columns: NonNullable<ValueColumns['shortHorizon']>; result: NonNullable<ValueResult['shortHorizon']> } | undefined {
   const within = options.withinDays ?? [];
   const aliveAt = options.aliveAtDays ?? [];
   if (within.length === 0 && aliveAt.length === 0) return undefined;
@@ -353,30 +379,38 @@ function shortHorizonScorer(
   const done = new Uint8Array(tuples.distinct);
   const buy = within.map(() => new Float64Array(tuples.distinct));
   const alive = aliveAt.map(() => new Float64Array(tuples.distinct));
-  const median = new Float64Array(tuples.distinct);
-  const score = (c: CustomerValue, i: number): void => {
+  const median = new Float64Array(within.length > 0 ? tuples.distinct : 0);
+  const score = (i: number): void => {
     const k = tuples.index[i];
+    if (done[k] !== 0) return;
+    done[k] = 1;
     const f = input.frequency[i];
     const r = input.recency[i];
     const T = input.T[i];
-    if (done[k] === 0) {
-      done[k] = 1;
-      within.forEach((d, j) => (buy[j][k] = model.probabilityPurchaseWithin(params, d / days, f, r, T)));
-      aliveAt.forEach((d, j) => (alive[j][k] = model.probabilityAliveAfter(params, d / days, f, r, T)));
-      if (within.length > 0) median[k] = model.medianTimeToPurchase(params, f, r, T) * days;
-    }
-    if (within.length > 0) {
-      c.medianDaysToPurchase = Number.isFinite(median[k]) ? median[k] : null;
-      c.purchaseWithin = buy.map((column) => column[k]);
-    }
-    if (aliveAt.length > 0) c.aliveAt = alive.map((column) => column[k]);
+    within.forEach((d, j) => (buy[j][k] = model.probabilityPurchaseWithin(params, d / days, f, r, T)));
+    aliveAt.forEach((d, j) => (alive[j][k] = model.probabilityAliveAfter(params, d / days, f, r, T)));
+    if (within.length > 0) median[k] = model.medianTimeToPurchase(params, f, r, T) * days;
   };
-  return { score, result: { withinDays: [...within], aliveAtDays: [...aliveAt] } };
+  return { score, columns: { median, within: buy, aliveAt: alive }, result: { withinDays: [...within], aliveAtDays: [...aliveAt] } };
+}
+
+/** The bounds of the central interval of `value` with log-scale variance `variance` at z: [null, null] where it is not finite. */
+function band(value: number, variance: number, z: number, low: Float64Array, high: Float64Array, at: number): void {
+  if (!Number.isFinite(value)) return;
+  if (!(value > 0)) {
+    low[at] = value;
+    high[at] = value;
+    return;
+  }
+  const spread = z * Math.sqrt(Math.max(0, variance));
+  low[at] = value * Math.exp(-spread);
+  high[at] = value * Math.exp(spread);
 }
 
 /**
  * Intervals of P(alive), expected transactions, expected spend and CLV from the parameters' asymptotic
- * normal (uncertainty.ts), written into each customer's record by `score(c, i)`; the equity's and the mean CLV's
+ * normal (uncertainty.ts): P(alive)'s and the expected transactions' once per tuple, the spend's and the CLV's
+ * when customer i is scored (`score(i, expected spend, clv)`), into `columns`; the equity's and the mean CLV's
  * from draws by `finish()`, once every customer is scored. Its warnings go to `warnings`.
  */
 function intervalScorer(
@@ -389,7 +423,7 @@ function intervalScorer(
   options: ValueOptions,
   method: SpendMethod,
   warnings: string[],
-): { score: (c: CustomerValue, i: number) => void; finish: () => NonNullable<ValueResult['intervals']> } {
+): { score: (i: number, spend: number, clv: number) => void; columns: ValueColumns['intervals']; finish: () => NonNullable<ValueResult['intervals']> } {
   const level = options.interval!.level;
   const draws = options.interval!.draws ?? 200;
   const seed = options.interval!.seed ?? 16;
@@ -398,7 +432,7 @@ function intervalScorer(
   const none = { level, available: false, method: methodText, draws, seed, spendUncertainty: false, equity: null, meanClv: null };
   if (purchaseCov === null) {
     warnings.push('no intervals: the purchase model has no covariance matrix (a model saved before it was kept, or a Hessian that is not positive definite); refit it');
-    return { score: () => {}, finish: () => none };
+    return { score: () => {}, columns: null, finish: () => none };
   }
   const spendCov = method === 'gammagamma' && options.spendModel ? logCovariance(options.spendModel) : null;
   if (method === 'gammagamma' && spendCov === null) warnings.push('intervals: the spend model has no covariance matrix, so its parameters are taken as known');
@@ -411,43 +445,51 @@ function intervalScorer(
   const sens = purchaseSensitivity(model, params, settings, pick(input.frequency), pick(input.recency), pick(input.T), base);
   const k = sens.k;
   const z = zOf(level);
-  const spendGrad = spendCov ? new Float64Array(3 * n) : null;
-  const clv = new Float64Array(n);
-  const score = (c: CustomerValue, i: number): void => {
-    const t = tuples.index[i];
+  // P(alive) and the expected transactions, per tuple
+  const distinct = tuples.distinct;
+  const columns = {
+    pAliveLow: new Float64Array(distinct),
+    pAliveHigh: new Float64Array(distinct),
+    expectedTransactionsLow: new Float64Array(distinct),
+    expectedTransactionsHigh: new Float64Array(distinct),
+    expectedSpendLow: new Float64Array(n),
+    expectedSpendHigh: new Float64Array(n),
+    clvLow: new Float64Array(n),
+    clvHigh: new Float64Array(n),
+  };
+  for (let t = 0; t < distinct; t++) {
     const o = t * k;
-    let spendVariance = 0;
-    if (spendGrad && spendCov) {
-      spendGradient(options.spendModel!.params, c.frequency, input.monetaryValue[i], spendGrad, 3 * i);
-      spendVariance = quadratic(spendGrad, 3 * i, spendCov);
-    }
-    const band = (value: number, variance: number): [number, number] | [null, null] => {
-      if (!Number.isFinite(value)) return [null, null];
-      if (!(value > 0)) return [value, value];
-      const spread = z * Math.sqrt(Math.max(0, variance));
-      return [value * Math.exp(-spread), value * Math.exp(spread)];
-    };
-    const p = c.pAlive;
+    const p = base.alive[t];
     if (p > 0 && p < 1) {
       const spread = z * Math.sqrt(Math.max(0, quadratic(sens.alive, o, purchaseCov)));
       const l = Math.log(p) - Math.log1p(-p);
-      c.pAliveLow = 1 / (1 + Math.exp(-(l - spread)));
-      c.pAliveHigh = 1 / (1 + Math.exp(-(l + spread)));
+      columns.pAliveLow[t] = 1 / (1 + Math.exp(-(l - spread)));
+      columns.pAliveHigh[t] = 1 / (1 + Math.exp(-(l + spread)));
     } else {
-      c.pAliveLow = p;
-      c.pAliveHigh = p;
+      columns.pAliveLow[t] = p;
+      columns.pAliveHigh[t] = p;
     }
-    [c.expectedTransactionsLow, c.expectedTransactionsHigh] = band(c.expectedTransactions, quadratic(sens.total, o, purchaseCov));
-    [c.expectedSpendLow, c.expectedSpendHigh] = band(c.expectedSpend, spendVariance);
-    [c.clvLow, c.clvHigh] = band(c.clv, quadratic(sens.discounted, o, purchaseCov) + spendVariance);
-    clv[i] = Number.isFinite(c.clv) ? c.clv : 0;
+    band(base.total[t], quadratic(sens.total, o, purchaseCov), z, columns.expectedTransactionsLow, columns.expectedTransactionsHigh, t);
+  }
+  const spendGrad = spendCov ? new Float64Array(3 * n) : null;
+  const clv = new Float64Array(n);
+  const spendParams = options.spendModel?.params;
+  const score = (i: number, spend: number, customerClv: number): void => {
+    let spendVariance = 0;
+    if (spendGrad && spendCov) {
+      spendGradient(spendParams!, input.frequency[i], input.monetaryValue[i], spendGrad, 3 * i);
+      spendVariance = quadratic(spendGrad, 3 * i, spendCov);
+    }
+    band(spend, spendVariance, z, columns.expectedSpendLow, columns.expectedSpendHigh, i);
+    band(customerClv, quadratic(sens.discounted, tuples.index[i] * k, purchaseCov) + spendVariance, z, columns.clvLow, columns.clvHigh, i);
+    clv[i] = Number.isFinite(customerClv) ? customerClv : 0;
   };
   const finish = (): NonNullable<ValueResult['intervals']> => {
-  const sums = equityDraws({ clv, tupleOf: tuples.index, purchaseGrad: sens.discounted, k, purchaseCov, spendGrad, spendCov, draws, seed });
-  const lower = (1 - level) / 2;
-  const equity: [number, number] = [sortedQuantile(sums, lower), sortedQuantile(sums, 1 - lower)];
-  const count = Math.max(1, n);
-  return { level, available: true, method: methodText, draws, seed, spendUncertainty: spendCov !== null, equity, meanClv: [equity[0] / count, equity[1] / count] };
+    const sums = equityDraws({ clv, tupleOf: tuples.index, purchaseGrad: sens.discounted, k, purchaseCov, spendGrad, spendCov, draws, seed });
+    const lower = (1 - level) / 2;
+    const equity: [number, number] = [sortedQuantile(sums, lower), sortedQuantile(sums, 1 - lower)];
+    const count = Math.max(1, n);
+    return { level, available: true, method: methodText, draws, seed, spendUncertainty: spendCov !== null, equity, meanClv: [equity[0] / count, equity[1] / count] };
   };
-  return { score, finish };
+  return { score, columns, finish };
 }
