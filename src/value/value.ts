@@ -198,6 +198,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   const tupleFirst = new Int32Array(paretoNbd ? tuples.distinct : 0).fill(-1);
   const segmentsOf = options.segments;
   let infinite = false;
+  let negativeZero = false;
   for (let i = 0; i < n; i++) {
     const f = input.frequency[i];
     const r = input.recency[i];
@@ -226,6 +227,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     shortHorizon?.score(i);
     intervals?.score(i, spend, clv);
     if (!Number.isFinite(clv)) infinite = true;
+    else if (Object.is(clv, -0)) negativeZero = true;
   }
   const customers = valueRecords({
     ids: input.ids.slice(),
@@ -255,8 +257,11 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   const fresh = discountedTransactions(model, params, settings, 0, 0, 0);
   const freshSpend = spendFor(0, 0);
   const newCustomer = { expectedTransactions: fresh.total, expectedSpend: freshSpend, clv: fresh.discounted * freshSpend * options.margin.share };
-  // Deciles by CLV, highest first.
-  const sorted = Float64Array.from(clvOf).sort((a, b) => b - a);
+  // Deciles by CLV, highest first. With every CLV finite and none -0, the comparator's order is the numeric
+  // order reversed, its ties equal to the bit: sorted without it (1M customers: 0.6-1.6 -> 0.1-0.2 s).
+  const sorted = Float64Array.from(clvOf);
+  if (!infinite && !negativeZero) sorted.sort().reverse();
+  else sorted.sort((a, b) => b - a);
   const deciles: ValueDecile[] = [];
   for (let k = 0; k < 10; k++) {
     const from = Math.floor((k * n) / 10);
