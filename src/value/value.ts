@@ -187,22 +187,16 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
   /** Per segment code: the segment's baseline retention and margin, and its baseline CLV. */
   const baselineOf: ({ retention: number | null; marginPerYear: number | null } | undefined)[] = [];
   const baselineClvOf: (number | null)[] = [];
-  // Pareto/NBD: the DERT at the continuous rate per model period equivalent to the annual rate, once per
-  // tuple from its first customer (-1: none yet), and again for a customer of the tuple with other bits (tuples
-  // are equal under ===: a -0 shares the tuple of a 0).
+  // Pareto/NBD: the DERT at the continuous rate per model period equivalent to the annual rate.
   const delta = Math.log(1 + d) * (options.period.days / 365.25);
-  const dertAt = (f: number, r: number, T: number): number => (d > 0 ? dert(params, delta, f, r, T) : Infinity);
   const paretoNbd = modelName === 'paretonbd';
   const dertOf = new Float64Array(paretoNbd ? n : 0);
-  const tupleDert = new Float64Array(paretoNbd ? tuples.distinct : 0);
-  const tupleFirst = new Int32Array(paretoNbd ? tuples.distinct : 0).fill(-1);
+  const dertOfCustomer = paretoNbd ? onePerTuple(input, tuples, (f, r, T) => (d > 0 ? dert(params, delta, f, r, T) : Infinity)) : null;
   const segmentsOf = options.segments;
   let infinite = false;
   let negativeZero = false;
   for (let i = 0; i < n; i++) {
     const f = input.frequency[i];
-    const r = input.recency[i];
-    const T = input.T[i];
     const k = tuples.index[i];
     const spend = spendFor(f, input.monetaryValue[i]);
     const clv = tupleDiscounted[k] * spend * margin;
@@ -215,15 +209,7 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
       baselineOf.push(base);
       baselineClvOf.push(base && base.retention !== null && base.marginPerYear !== null ? retentionFormulaClv(base.marginPerYear, base.retention, d) : null);
     }
-    if (paretoNbd) {
-      let j = tupleFirst[k];
-      if (j < 0) {
-        tupleFirst[k] = j = i;
-        tupleDert[k] = dertAt(f, r, T);
-      }
-      const sameBits = j === i || (Object.is(f, input.frequency[j]) && Object.is(r, input.recency[j]) && Object.is(T, input.T[j]));
-      dertOf[i] = sameBits ? tupleDert[k] : dertAt(f, r, T);
-    }
+    if (dertOfCustomer) dertOf[i] = dertOfCustomer(i);
     shortHorizon?.score(i);
     intervals?.score(i, spend, clv);
     if (!Number.isFinite(clv)) infinite = true;
@@ -333,10 +319,8 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     const factor = Math.max(0.01, (1 - meanRetention - u) / (1 - meanRetention));
     const liftedParams = withLowerDropout(modelName, params, factor);
     let modelAfter = 0;
-    for (let i = 0; i < n; i++) {
-      const { discounted } = discountedTransactions(model, liftedParams, settings, input.frequency[i], input.recency[i], input.T[i]);
-      modelAfter += discounted * spendOf_[i] * options.margin.share;
-    }
+    const discountedAfter = onePerTuple(input, tuples, (f, r, T) => discountedTransactions(model, liftedParams, settings, f, r, T).discounted);
+    for (let i = 0; i < n; i++) modelAfter += discountedAfter(i) * spendOf_[i] * options.margin.share;
     whatIf = { retentionUplift: u, baselineEquity, baselineEquityAfter: baselineAfter, modelEquityAfter: modelAfter };
   }
   return {
@@ -362,6 +346,32 @@ export function valuePortfolio(input: ModelInput, options: ValueOptions): ValueR
     newCustomer,
     ...(intervals ? { intervals: intervals.finish() } : {}),
     ...(shortHorizon ? { shortHorizon: shortHorizon.result } : {}),
+  };
+}
+
+/**
+ * `value(frequency, recency, T)` of customer i by `of(i)`, computed once per distinct tuple (from the first
+ * customer of the tuple asked for) and again for a customer whose frequency, recency or T has other bits than
+ * that customer's (tuples are equal under ===: a -0 shares the tuple of a 0). With the customers asked for in
+ * order, an error of `value` comes at the customer where computing it customer by customer would throw first.
+ */
+function onePerTuple(
+  input: ModelInput,
+  tuples: { index: Int32Array; distinct: number },
+  value: (frequency: number, recency: number, T: number) => number,
+): (i: number) => number {
+  const { frequency, recency, T } = input;
+  const first = new Int32Array(tuples.distinct).fill(-1);
+  const values = new Float64Array(tuples.distinct);
+  return (i) => {
+    const k = tuples.index[i];
+    let j = first[k];
+    if (j < 0) {
+      first[k] = j = i;
+      values[k] = value(frequency[i], recency[i], T[i]);
+    }
+    const sameBits = j === i || (Object.is(frequency[i], frequency[j]) && Object.is(recency[i], recency[j]) && Object.is(T[i], T[j]));
+    return sameBits ? values[k] : value(frequency[i], recency[i], T[i]);
   };
 }
 
