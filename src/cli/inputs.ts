@@ -98,14 +98,19 @@ export function parallelSettings(env: NodeJS.ProcessEnv): ParallelSettings {
   return { ...(threads !== undefined ? { threads } : {}), ...(minBytes !== undefined ? { minBytes } : {}) };
 }
 
+/** CRM_THREADS and one threshold from the environment, for the settings of a worker thread. */
+function workerSettings<K extends string>(env: NodeJS.ProcessEnv, name: string, key: K): { threads?: number } & Partial<Record<K, number>> {
+  const threads = envInteger(env, 'CRM_THREADS');
+  const least = envInteger(env, name);
+  return { ...(threads !== undefined ? { threads } : {}), ...(least !== undefined ? { [key]: least } : {}) } as { threads?: number } & Partial<Record<K, number>>;
+}
+
 /**
  * The settings of the candidate purchase fits on two threads from the environment: CRM_THREADS=1 fits them one
  * after another; CRM_FIT_MIN_CUSTOMERS is the fewest customers whose fits are shared with a worker.
  */
 export function fitParallelSettings(env: NodeJS.ProcessEnv): FitParallelSettings {
-  const threads = envInteger(env, 'CRM_THREADS');
-  const minCustomers = envInteger(env, 'CRM_FIT_MIN_CUSTOMERS');
-  return { ...(threads !== undefined ? { threads } : {}), ...(minCustomers !== undefined ? { minCustomers } : {}) };
+  return workerSettings(env, 'CRM_FIT_MIN_CUSTOMERS', 'minCustomers');
 }
 
 /**
@@ -113,9 +118,7 @@ export function fitParallelSettings(env: NodeJS.ProcessEnv): FitParallelSettings
  * main thread; CRM_PAYMENTS_MIN_ROWS is the fewest ledger rows analysed on a second thread.
  */
 export function paymentsParallelSettings(env: NodeJS.ProcessEnv): PaymentsParallelSettings {
-  const threads = envInteger(env, 'CRM_THREADS');
-  const minRows = envInteger(env, 'CRM_PAYMENTS_MIN_ROWS');
-  return { ...(threads !== undefined ? { threads } : {}), ...(minRows !== undefined ? { minRows } : {}) };
+  return workerSettings(env, 'CRM_PAYMENTS_MIN_ROWS', 'minRows');
 }
 
 /** Reads the inputs and resolves the window. @throws UsageError, InputError */

@@ -9,6 +9,7 @@
  * thread never waits for a dead worker: it then finds no reply and does the work itself.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 
@@ -33,6 +34,11 @@ export interface BlockingJob {
 /** A started worker: `reply()` blocks until it has answered (or ended) and gives its reply, or null when none. */
 export interface BlockingWorker<R> {
   reply(timeoutMs?: number): R | null;
+}
+
+/** The threads a blocking worker's caller may use: `threads` (1 or 2), by default min(cores, 2). */
+export function blockingThreads(threads: number | undefined): number {
+  return Math.max(1, Math.min(2, threads ?? Math.min(availableParallelism(), 2)));
 }
 
 /** Whether `url` is a worker module that can be started (a file: URL of a file that exists). */

@@ -16,10 +16,9 @@
  * the result never depends on whether the worker ran, and an error the analysis throws (invalid options) is
  * thrown by the main thread's own run, as in a sequential run.
  */
-import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
 import type { Day } from '../core/days.js';
-import { startBlockingWorker, workerModuleExists, type BlockingJob } from '../core/blocking-worker.js';
+import { blockingThreads, startBlockingWorker, workerModuleExists, type BlockingJob } from '../core/blocking-worker.js';
 import { analysePayments, type PaymentsAnalysis, type PaymentsOptions } from './analyse-payments.js';
 import type { LedgerState, PaymentLedger } from './ledger.js';
 import { paymentColumnsState, paymentRecordsOf, stateBuffers, type PaymentColumnsState } from './payment-columns.js';
@@ -67,11 +66,14 @@ export interface PendingPayments {
   readonly thread?: number;
 }
 
-/** The analysis as the worker sends it, and the buffers moved with it. */
-export function sendable(analysis: PaymentsAnalysis): { analysis: SentAnalysis; transfer: TransferListItem[] } {
-  const state = paymentColumnsState(analysis.customers);
-  if (state === undefined) return { analysis: { ...analysis, customers: analysis.customers.slice() }, transfer: [] };
-  return { analysis: { ...analysis, customers: state }, transfer: stateBuffers(state) };
+/** The analysis as the worker sends it: its customers as their columns (a short list as its records). */
+export function sendable(analysis: PaymentsAnalysis): SentAnalysis {
+  return { ...analysis, customers: paymentColumnsState(analysis.customers) ?? analysis.customers.slice() };
+}
+
+/** The buffers of a sent analysis's customer columns, moved with it rather than copied. */
+export function sentBuffers(analysis: SentAnalysis): TransferListItem[] {
+  return Array.isArray(analysis.customers) ? [] : stateBuffers(analysis.customers as PaymentColumnsState);
 }
 
 /** The analysis a worker sent, its customers made again from their columns. */
@@ -89,8 +91,7 @@ export function analysePaymentsAhead(ledger: PaymentLedger, asOf: Day, options: 
   let result: PaymentsAnalysis | undefined;
   const here = (): PaymentsAnalysis => (result ??= analysePayments(ledger, asOf, options));
   const sequential: PendingPayments = { result: here };
-  const threads = Math.max(1, Math.min(2, settings.threads ?? Math.min(availableParallelism(), 2)));
-  if (threads < 2 || ledger.length < (settings.minRows ?? PAYMENTS_PARALLEL_MIN_ROWS) || options.group !== undefined) return sequential;
+  if (blockingThreads(settings.threads) < 2 || ledger.length < (settings.minRows ?? PAYMENTS_PARALLEL_MIN_ROWS) || options.group !== undefined) return sequential;
   const url = settings.workerUrl ?? new URL('./payments-worker.js', import.meta.url);
   if (!workerModuleExists(url)) return sequential;
   const job: Omit<PaymentsJob, keyof BlockingJob> = { ledger: ledger.share(), asOf, options: { ...options } };

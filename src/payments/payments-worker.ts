@@ -6,19 +6,17 @@
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { answerJob } from '../core/blocking-worker.js';
-import type { PaymentsJob, PaymentsReply } from './payments-parallel.js';
+import { sentBuffers, type PaymentsJob, type PaymentsReply } from './payments-parallel.js';
 
-let transfer: ArrayBuffer[] = [];
 await answerJob<PaymentsJob, PaymentsReply>(
   workerData as PaymentsJob,
   async (job) => {
     const { PaymentLedger } = await import('./ledger.js');
     const { analysePayments } = await import('./analyse-payments.js');
     const { sendable } = await import('./payments-parallel.js');
-    const sent = sendable(analysePayments(PaymentLedger.fromState(job.ledger), job.asOf, job.options));
-    transfer = sent.transfer as ArrayBuffer[];
-    return { threadId, analysis: sent.analysis };
+    return { threadId, analysis: sendable(analysePayments(PaymentLedger.fromState(job.ledger), job.asOf, job.options)) };
   },
   (failed) => ({ threadId, failed }),
-  () => transfer,
+  // the customers' columns are moved, not copied
+  (reply) => ('analysis' in reply ? sentBuffers(reply.analysis) : []),
 );

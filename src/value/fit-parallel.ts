@@ -15,9 +15,8 @@
  * customer ids) on the main thread before the worker is started: the worker gets the three columns without
  * the ids, which only the messages of invalid data use; invalid data are fitted sequentially.
  */
-import { availableParallelism } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { startBlockingWorker, workerModuleExists, type BlockingJob } from '../core/blocking-worker.js';
+import { blockingThreads, startBlockingWorker, workerModuleExists, type BlockingJob } from '../core/blocking-worker.js';
 import { ModelError } from '../errors.js';
 import { DEFAULT_TIME_BUDGET_MS, validateRfm, type FitOptions } from '../models/fit-common.js';
 import { PURCHASE_MODELS, type PurchaseModelName } from '../models/registry.js';
@@ -86,7 +85,7 @@ export interface CandidateFits<E> {
 
 /** The number of threads for the fits. */
 export function fitThreads(settings: FitParallelSettings = {}): number {
-  return Math.max(1, Math.min(2, settings.threads ?? Math.min(availableParallelism(), 2)));
+  return blockingThreads(settings.threads);
 }
 
 const fitOn = (name: PurchaseModelName, data: RfmData, options: FitOptions): Outcome => {
